@@ -1,0 +1,548 @@
+//! Merging what an import read into the estate.
+//!
+//! Importers produce a [`Batch`]: records that refer to each other by name,
+//! each with the place it was read. [`merge`] resolves the names, updates
+//! records that already exist (matched case-insensitively by name, FQDN or
+//! short host name), and reports problems as diagnostics. Merging the same
+//! batch twice leaves the estate as merging it once did, so re-importing a
+//! newer export of a source updates the inventory instead of duplicating it.
+
+use std::collections::{HashMap, HashSet, hash_map::Entry};
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::{Diagnostic, Origin};
+use crate::model::{
+    AppId, Application, Constraint, DataStore, DataStoreId, Dependency, DependencyKind, Endpoint,
+    Estate, Excluded, ExternalEndpoint, ExternalId, Protocol, Server, ServerId,
+};
+
+/// A record with the place it was read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Located<T> {
+    /// The record.
+    pub value: T,
+    /// Where it was read.
+    pub origin: Origin,
+}
+
+/// What kind of record a name refers to, when the source says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefKind {
+    /// A server or device.
+    Server,
+    /// An application.
+    Application,
+    /// A data store.
+    DataStore,
+    /// Something outside the inventory.
+    External,
+}
+
+/// A reference by name to another record, with the column it was read from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NameRef {
+    /// The name as written.
+    pub name: String,
+    /// The kind, when the source says.
+    pub kind: Option<RefKind>,
+    /// The 1-based column, for diagnostics.
+    pub column: Option<u64>,
+}
+
+/// A data store whose hosting server is named, not resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataStoreRecord {
+    /// The data store, with `server` unset.
+    pub datastore: DataStore,
+    /// The hosting server's name.
+    pub server: Option<NameRef>,
+}
+
+/// "This server or data store belongs to this application".
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberRecord {
+    /// The application.
+    pub application: NameRef,
+    /// The server or data store.
+    pub member: NameRef,
+}
+
+/// A dependency whose ends are named, not resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DependencyRecord {
+    /// The dependent side.
+    pub from: NameRef,
+    /// The side depended on.
+    pub to: NameRef,
+    /// Destination port.
+    pub port: Option<u16>,
+    /// Protocol.
+    pub protocol: Protocol,
+    /// Observed, declared or manual.
+    pub kind: DependencyKind,
+    /// Weight, 1 when unknown.
+    pub weight: f64,
+    /// Latency-sensitive.
+    pub latency_sensitive: bool,
+    /// First seen.
+    pub first_seen: Option<NaiveDate>,
+    /// Last seen.
+    pub last_seen: Option<NaiveDate>,
+}
+
+/// A constraint between named applications.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConstraintRecord {
+    /// Move these together.
+    MoveTogether(Vec<NameRef>),
+    /// Keep these two apart.
+    KeepApart(NameRef, NameRef),
+    /// The first strictly before the second.
+    Before(NameRef, NameRef),
+    /// Pin to a wave.
+    PinWave(NameRef, u32),
+    /// Not before a date.
+    NotBefore(NameRef, NaiveDate),
+    /// Not after a date.
+    NotAfter(NameRef, NaiveDate),
+}
+
+/// Everything one import read, before it joins the estate.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Batch {
+    /// Servers and devices.
+    pub servers: Vec<Located<Server>>,
+    /// Applications, with no members yet.
+    pub applications: Vec<Located<Application>>,
+    /// Data stores.
+    pub datastores: Vec<Located<DataStoreRecord>>,
+    /// Memberships.
+    pub members: Vec<Located<MemberRecord>>,
+    /// Dependencies, with the source label they carry.
+    pub dependencies: Vec<Located<(DependencyRecord, String)>>,
+    /// Constraints, with the reason the source gives.
+    pub constraints: Vec<Located<(ConstraintRecord, Option<String>)>>,
+    /// Records the source had that are not migration candidates.
+    pub excluded: Vec<Excluded>,
+}
+
+fn key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// The short host name of a name or FQDN: `ehr-app01.hospital.local` → `ehr-app01`.
+fn short_name(name: &str) -> Option<String> {
+    let name = key(name);
+    // An IPv4 address is not a host name to shorten.
+    if name.parse::<std::net::IpAddr>().is_ok() {
+        return None;
+    }
+    name.split_once('.').map(|(short, _)| short.to_string())
+}
+
+/// Name lookups over an estate, kept up to date while a batch is merged.
+struct Index {
+    servers: HashMap<String, ServerId>,
+    servers_short: HashMap<String, ServerId>,
+    apps: HashMap<String, AppId>,
+    datastores: HashMap<String, DataStoreId>,
+    externals: HashMap<String, ExternalId>,
+}
+
+impl Index {
+    fn new(estate: &Estate) -> Index {
+        let mut index = Index {
+            servers: HashMap::new(),
+            servers_short: HashMap::new(),
+            apps: HashMap::new(),
+            datastores: HashMap::new(),
+            externals: HashMap::new(),
+        };
+        for id in estate.server_ids() {
+            index.add_server(estate.server(id), id);
+        }
+        for id in estate.app_ids() {
+            index.apps.insert(key(&estate.application(id).name), id);
+        }
+        for (i, store) in estate.datastores.iter().enumerate() {
+            index.datastores.insert(key(&store.name), DataStoreId(i as u32));
+        }
+        for (i, external) in estate.externals.iter().enumerate() {
+            index.externals.insert(key(&external.name), ExternalId(i as u32));
+        }
+        index
+    }
+
+    fn add_server(&mut self, server: &Server, id: ServerId) {
+        self.servers.entry(key(&server.name)).or_insert(id);
+        if let Some(fqdn) = &server.fqdn {
+            self.servers.entry(key(fqdn)).or_insert(id);
+        }
+        for name in [Some(&server.name), server.fqdn.as_ref()].into_iter().flatten() {
+            if let Some(short) = short_name(name) {
+                self.servers_short.entry(short).or_insert(id);
+            }
+        }
+    }
+
+    fn server(&self, name: &str) -> Option<ServerId> {
+        let name = key(name);
+        self.servers
+            .get(&name)
+            .or_else(|| self.servers_short.get(&name))
+            .or_else(|| short_name(&name).and_then(|short| self.servers.get(&short)))
+            .copied()
+    }
+
+    fn resolve(&self, reference: &NameRef) -> Option<Endpoint> {
+        let name = &reference.name;
+        let server = || self.server(name).map(Endpoint::Server);
+        let app = || self.apps.get(&key(name)).copied().map(Endpoint::Application);
+        let store = || self.datastores.get(&key(name)).copied().map(Endpoint::DataStore);
+        let external = || self.externals.get(&key(name)).copied().map(Endpoint::External);
+        match reference.kind {
+            Some(RefKind::Server) => server(),
+            Some(RefKind::Application) => app(),
+            Some(RefKind::DataStore) => store(),
+            Some(RefKind::External) => external(),
+            None => server().or_else(store).or_else(app).or_else(external),
+        }
+    }
+}
+
+/// Overwrites `target` with `new` where `new` says something, recording the source.
+macro_rules! merge_fields {
+    ($target:expr, $new:expr, $source:expr, [$($field:ident),* $(,)?]) => {
+        $(
+            if $new.$field.is_some() && $new.$field != $target.$field {
+                $target.$field = $new.$field.clone();
+                $target.provenance.insert(stringify!($field).to_string(), $source.to_string());
+            }
+        )*
+    };
+}
+
+fn merge_list(target: &mut Vec<String>, new: &[String]) {
+    for item in new {
+        if !target.iter().any(|existing| existing.eq_ignore_ascii_case(item)) {
+            target.push(item.clone());
+        }
+    }
+}
+
+fn merge_server(target: &mut Server, new: &Server, source: &str) {
+    merge_fields!(target, new, source, [
+        fqdn, os_family, os_name, os_version, cores, memory_gb, disk_provisioned_gb, disk_used_gb,
+        environment, site, datacenter, cluster, power_state, kind, device_class,
+    ]);
+    merge_list(&mut target.ip_addresses, &new.ip_addresses);
+    merge_list(&mut target.mac_addresses, &new.mac_addresses);
+    target.tags.extend(new.tags.clone());
+}
+
+fn merge_application(target: &mut Application, new: &Application, source: &str) {
+    merge_fields!(target, new, source, [
+        owner, business_unit, tier, rto_minutes, rpo_minutes, strategy, maintenance_window,
+        dr_current, dr_target, environment, copy_of, role,
+    ]);
+    merge_list(&mut target.compliance, &new.compliance);
+    target.tags.extend(new.tags.clone());
+}
+
+fn merge_datastore(target: &mut DataStore, new: &DataStore, source: &str) {
+    merge_fields!(target, new, source, [kind, engine, size_gb, change_gb_per_day, server, method]);
+    target.tags.extend(new.tags.clone());
+}
+
+/// Merges `batch` into `estate` and returns what was found wrong on the way.
+///
+/// Errors (duplicates within one file, constraints on unknown applications) are
+/// reported but the estate is still updated; the caller decides whether to keep
+/// it. Unknown names in dependencies become external endpoints with a warning.
+pub fn merge(estate: &mut Estate, batch: Batch) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut index = Index::new(estate);
+
+    // Servers. A name seen twice in one batch is an error; a name already in the
+    // estate is an update.
+    let mut seen: HashMap<String, Origin> = HashMap::new();
+    for Located { value: server, origin } in batch.servers {
+        match seen.entry(key(&server.name)) {
+            Entry::Occupied(first) => {
+                diagnostics.push(Diagnostic::error_at(
+                    &origin,
+                    None,
+                    format!("duplicate server name '{}' (first in {} line {})", server.name, first.get().file, first.get().line.unwrap_or(0)),
+                ));
+                continue;
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(origin.clone());
+            }
+        }
+        match index.server(&server.name) {
+            Some(id) => merge_server(&mut estate.servers[id.index()], &server, &origin.file),
+            None => {
+                let id = ServerId(estate.servers.len() as u32);
+                let mut fresh = Server { name: server.name.clone(), ..Server::default() };
+                merge_server(&mut fresh, &server, &origin.file);
+                fresh.provenance.insert("name".into(), origin.file.clone());
+                let server = fresh;
+                index.add_server(&server, id);
+                estate.servers.push(server);
+            }
+        }
+    }
+
+    seen.clear();
+    for Located { value: app, origin } in batch.applications {
+        if let Entry::Occupied(first) = seen.entry(key(&app.name)) {
+            diagnostics.push(Diagnostic::error_at(
+                &origin,
+                None,
+                format!("duplicate application name '{}' (first in {} line {})", app.name, first.get().file, first.get().line.unwrap_or(0)),
+            ));
+            continue;
+        }
+        seen.insert(key(&app.name), origin.clone());
+        match index.apps.get(&key(&app.name)) {
+            Some(&id) => merge_application(&mut estate.applications[id.index()], &app, &origin.file),
+            None => {
+                let id = AppId(estate.applications.len() as u32);
+                let mut fresh = Application { name: app.name.clone(), ..Application::default() };
+                merge_application(&mut fresh, &app, &origin.file);
+                fresh.provenance.insert("name".into(), origin.file.clone());
+                index.apps.insert(key(&app.name), id);
+                estate.applications.push(fresh);
+            }
+        }
+    }
+
+    seen.clear();
+    for Located { value: record, origin } in batch.datastores {
+        let name = record.datastore.name.clone();
+        if let Entry::Occupied(first) = seen.entry(key(&name)) {
+            diagnostics.push(Diagnostic::error_at(
+                &origin,
+                None,
+                format!("duplicate data store name '{name}' (first in {} line {})", first.get().file, first.get().line.unwrap_or(0)),
+            ));
+            continue;
+        }
+        seen.insert(key(&name), origin.clone());
+        let mut store = record.datastore;
+        if let Some(server) = &record.server {
+            store.server = index.server(&server.name);
+            if store.server.is_none() {
+                diagnostics.push(Diagnostic::warning_at(
+                    &origin,
+                    server.column,
+                    format!("data store '{name}' names unknown server '{}'", server.name),
+                ));
+            }
+        }
+        match index.datastores.get(&key(&name)) {
+            Some(&id) => merge_datastore(&mut estate.datastores[id.index()], &store, &origin.file),
+            None => {
+                let id = DataStoreId(estate.datastores.len() as u32);
+                let mut fresh = DataStore { name: name.clone(), ..DataStore::default() };
+                merge_datastore(&mut fresh, &store, &origin.file);
+                fresh.provenance.insert("name".into(), origin.file.clone());
+                index.datastores.insert(key(&name), id);
+                estate.datastores.push(fresh);
+            }
+        }
+    }
+
+    for Located { value: member, origin } in batch.members {
+        let Some(&app) = index.apps.get(&key(&member.application.name)) else {
+            diagnostics.push(Diagnostic::warning_at(
+                &origin,
+                member.application.column,
+                format!("membership names unknown application '{}'", member.application.name),
+            ));
+            continue;
+        };
+        let application = &mut estate.applications[app.index()];
+        match index.resolve(&member.member) {
+            Some(Endpoint::Server(id)) => {
+                if !application.servers.contains(&id) {
+                    application.servers.push(id);
+                }
+            }
+            Some(Endpoint::DataStore(id)) => {
+                if !application.datastores.contains(&id) {
+                    application.datastores.push(id);
+                }
+            }
+            _ => diagnostics.push(Diagnostic::warning_at(
+                &origin,
+                member.member.column,
+                format!("membership of '{}' names unknown server or data store '{}'", application.name, member.member.name),
+            )),
+        }
+    }
+
+    let mut existing: HashMap<(Endpoint, Endpoint, Option<u16>, Protocol), usize> = estate
+        .dependencies
+        .iter()
+        .enumerate()
+        .map(|(i, d)| ((d.from, d.to, d.port, d.protocol), i))
+        .collect();
+    let mut warned_unknown: HashSet<String> = HashSet::new();
+    for Located { value: (record, source), origin } in batch.dependencies {
+        let mut resolve = |reference: &NameRef, estate: &mut Estate, index: &mut Index| -> Endpoint {
+            if let Some(endpoint) = index.resolve(reference) {
+                return endpoint;
+            }
+            if reference.kind != Some(RefKind::External) && warned_unknown.insert(key(&reference.name)) {
+                diagnostics.push(Diagnostic::warning_at(
+                    &origin,
+                    reference.column,
+                    format!("dependency names unknown server '{}': kept as an external endpoint", reference.name),
+                ));
+            }
+            let id = ExternalId(estate.externals.len() as u32);
+            estate.externals.push(ExternalEndpoint { name: reference.name.trim().to_string() });
+            index.externals.insert(key(&reference.name), id);
+            Endpoint::External(id)
+        };
+        let from = resolve(&record.from, estate, &mut index);
+        let to = resolve(&record.to, estate, &mut index);
+        if from == to {
+            continue;
+        }
+        let dependency = Dependency {
+            from,
+            to,
+            port: record.port,
+            protocol: record.protocol,
+            kind: record.kind,
+            weight: record.weight,
+            latency_sensitive: record.latency_sensitive,
+            first_seen: record.first_seen,
+            last_seen: record.last_seen,
+            source,
+        };
+        match existing.entry((from, to, record.port, record.protocol)) {
+            Entry::Occupied(slot) => estate.dependencies[*slot.get()] = dependency,
+            Entry::Vacant(slot) => {
+                slot.insert(estate.dependencies.len());
+                estate.dependencies.push(dependency);
+            }
+        }
+    }
+
+    for Located { value: (record, reason), origin } in batch.constraints {
+        let mut app = |reference: &NameRef| -> Option<AppId> {
+            let found = index.apps.get(&key(&reference.name)).copied();
+            if found.is_none() {
+                diagnostics.push(Diagnostic::error_at(
+                    &origin,
+                    reference.column,
+                    format!("constraint names unknown application '{}'", reference.name),
+                ));
+            }
+            found
+        };
+        let constraint = match record {
+            ConstraintRecord::MoveTogether(names) => {
+                let apps: Vec<AppId> = names.iter().filter_map(&mut app).collect();
+                (apps.len() == names.len()).then_some(Constraint::MoveTogether { apps, reason })
+            }
+            ConstraintRecord::KeepApart(a, b) => match (app(&a), app(&b)) {
+                (Some(a), Some(b)) => Some(Constraint::KeepApart { a, b, reason }),
+                _ => None,
+            },
+            ConstraintRecord::Before(a, b) => match (app(&a), app(&b)) {
+                (Some(first), Some(then)) => Some(Constraint::Before { first, then, reason }),
+                _ => None,
+            },
+            ConstraintRecord::PinWave(a, wave) => app(&a).map(|app| Constraint::PinWave { app, wave, reason }),
+            ConstraintRecord::NotBefore(a, date) => app(&a).map(|app| Constraint::NotBefore { app, date, reason }),
+            ConstraintRecord::NotAfter(a, date) => app(&a).map(|app| Constraint::NotAfter { app, date, reason }),
+        };
+        if let Some(constraint) = constraint {
+            if !estate.constraints.contains(&constraint) {
+                estate.constraints.push(constraint);
+            }
+        }
+    }
+
+    for excluded in batch.excluded {
+        if !estate.excluded.contains(&excluded) {
+            estate.excluded.push(excluded);
+        }
+    }
+    diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(name: &str, cores: Option<u32>) -> Located<Server> {
+        Located { value: Server { name: name.into(), cores, ..Server::default() }, origin: Origin::new("servers.csv", 2) }
+    }
+
+    fn name(text: &str) -> NameRef {
+        NameRef { name: text.into(), kind: None, column: Some(1) }
+    }
+
+    fn dependency(from: &str, to: &str) -> Located<(DependencyRecord, String)> {
+        let record = DependencyRecord {
+            from: name(from),
+            to: name(to),
+            port: Some(443),
+            protocol: Protocol::Tcp,
+            kind: DependencyKind::Observed,
+            weight: 10.0,
+            latency_sensitive: false,
+            first_seen: None,
+            last_seen: None,
+        };
+        Located { value: (record, "deps.csv".into()), origin: Origin::new("deps.csv", 2) }
+    }
+
+    #[test]
+    fn merging_twice_is_merging_once() {
+        let batch = Batch {
+            servers: vec![server("web01", Some(2)), server("db01", None)],
+            dependencies: vec![dependency("web01", "db01")],
+            ..Batch::default()
+        };
+        let mut estate = Estate::default();
+        assert!(merge(&mut estate, batch.clone()).is_empty());
+        let once = estate.clone();
+        assert!(merge(&mut estate, batch).is_empty());
+        assert_eq!(estate, once);
+    }
+
+    #[test]
+    fn updates_match_fqdn_and_short_names() {
+        let mut estate = Estate::default();
+        let mut first = server("ehr-app01.hospital.local", Some(4));
+        first.value.fqdn = Some("ehr-app01.hospital.local".into());
+        merge(&mut estate, Batch { servers: vec![first], ..Batch::default() });
+        merge(&mut estate, Batch { servers: vec![server("EHR-APP01", Some(8))], ..Batch::default() });
+        assert_eq!(estate.servers.len(), 1);
+        assert_eq!(estate.servers[0].cores, Some(8));
+    }
+
+    #[test]
+    fn duplicate_in_one_batch_is_an_error_and_unknown_dependency_a_warning() {
+        let batch = Batch {
+            servers: vec![server("web01", None), server("WEB01", None)],
+            dependencies: vec![dependency("web01", "mystery")],
+            ..Batch::default()
+        };
+        let mut estate = Estate::default();
+        let diagnostics = merge(&mut estate, batch);
+        assert_eq!(diagnostics.len(), 2);
+        assert!(diagnostics[0].is_error() && diagnostics[0].message.contains("duplicate server name 'WEB01'"));
+        assert!(!diagnostics[1].is_error() && diagnostics[1].message.contains("unknown server 'mystery'"));
+        assert_eq!(estate.externals.len(), 1);
+        assert_eq!(estate.dependencies[0].to, Endpoint::External(ExternalId(0)));
+    }
+}
