@@ -1,0 +1,116 @@
+//! The store's error type.
+//!
+//! Every variant names the thing it is about: the project file, the table
+//! row, the setting or the scenario. Messages are lower case without a final
+//! period; the underlying cause is left to [`std::error::Error::source`].
+
+use std::path::PathBuf;
+
+/// What can go wrong when opening, reading or writing a project file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// [`crate::Project::create`] was given a path that already exists.
+    #[error("{}: file already exists", path.display())]
+    AlreadyExists {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// [`crate::Project::open`] was given a path where there is no file.
+    #[error("{}: no such project file", path.display())]
+    Missing {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// The file system refused (permissions, a directory where a file was expected, ...).
+    #[error("{}: cannot access project file", path.display())]
+    Io {
+        /// The path given.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// SQLite could not open or set up the file.
+    #[error("{}: cannot open project file", path.display())]
+    Open {
+        /// The path given.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The file is not an SQLite database, or is one written by another program.
+    #[error("{}: not a waveplan project ({detail})", path.display())]
+    NotAProject {
+        /// The path given.
+        path: PathBuf,
+        /// Why: "not an sqlite database", "application id 0x00000000", ...
+        detail: String,
+    },
+    /// The file was written by a newer Waveplan; it is left untouched.
+    #[error(
+        "{}: written by a newer waveplan (schema version {found}, this version reads up to {supported})",
+        path.display()
+    )]
+    NewerSchema {
+        /// The path given.
+        path: PathBuf,
+        /// The schema version in the file.
+        found: u32,
+        /// The newest schema version this build knows.
+        supported: u32,
+    },
+    /// Bringing the schema up to date failed; the file keeps its old schema.
+    #[error("{}: cannot upgrade the project schema", path.display())]
+    Migrate {
+        /// The path given.
+        path: PathBuf,
+        /// What the migration said, with the SQL that failed.
+        source: rusqlite_migration::Error,
+    },
+    /// A statement failed.
+    #[error("database error while {context}")]
+    Sql {
+        /// What the store was doing: "saving dependencies", "loading scenario 'q3'".
+        context: String,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// A stored value cannot be read back: the file was edited by hand or damaged.
+    #[error("corrupt project: {what}: {detail}")]
+    Corrupt {
+        /// Where: "servers 12 cores", "setting 'theme'".
+        what: String,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// A value cannot be stored faithfully (a NaN, a dangling id, a map JSON cannot hold).
+    #[error("cannot store {what}: {detail}")]
+    Unstorable {
+        /// Where: "dependency 7 weight", "application 'ehr' server 41".
+        what: String,
+        /// What is wrong with it.
+        detail: String,
+    },
+}
+
+impl StoreError {
+    /// A [`StoreError::Sql`] with the context given.
+    pub(crate) fn sql(context: impl Into<String>, source: rusqlite::Error) -> StoreError {
+        StoreError::Sql { context: context.into(), source }
+    }
+
+    /// A [`StoreError::Corrupt`].
+    pub(crate) fn corrupt(what: impl Into<String>, detail: impl Into<String>) -> StoreError {
+        StoreError::Corrupt { what: what.into(), detail: detail.into() }
+    }
+
+    /// A [`StoreError::Unstorable`].
+    pub(crate) fn unstorable(what: impl Into<String>, detail: impl Into<String>) -> StoreError {
+        StoreError::Unstorable { what: what.into(), detail: detail.into() }
+    }
+}
+
+/// `map_err` helper: `.map_err(sql("saving servers"))`.
+pub(crate) fn sql(context: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    move |source| StoreError::sql(context, source)
+}

@@ -1,0 +1,804 @@
+//! Saving and loading the inventory: the tables that hold an [`Estate`].
+//!
+//! The inventory is replaced whole, in one transaction, with cached prepared
+//! statements: a save either lands completely or leaves the file as it was.
+//! Ids are positions, stored in an explicit `id` column and read back
+//! `ORDER BY id`, so `load_estate` returns exactly what was saved. References
+//! (membership, data store hosts, dependency endpoints, constraints) are
+//! checked on the way in and on the way out; nothing here panics on what it
+//! reads from the file.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, TransactionBehavior, params};
+use waveplan_core::{
+    AppId, Application, Constraint, DataStore, DataStoreId, Dependency, Endpoint, Estate, Excluded, ExternalEndpoint,
+    ExternalId, Server, ServerId,
+};
+
+use crate::codec::{Record, Vocabulary, check_number, opt_text, timestamp_text, to_json};
+use crate::error::{StoreError, sql};
+use crate::project::Project;
+
+/// One import in the project's history: which files were read, when, and the
+/// caller's summary of the outcome (counts, diagnostics) as JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportRecord {
+    /// The files read, as the user named them.
+    pub files: Vec<String>,
+    /// When the import was saved.
+    pub imported_at: DateTime<Utc>,
+    /// A JSON document chosen by the caller; it must be valid JSON.
+    pub summary_json: String,
+}
+
+impl Project {
+    /// Replaces the inventory with `estate` and appends `import` to the import
+    /// history, in one transaction: on any error, nothing changes.
+    pub fn save_import(&mut self, estate: &Estate, import: &ImportRecord) -> Result<(), StoreError> {
+        check_storable(estate)?;
+        let files = to_json(&import.files, || "import file list".to_owned())?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql("starting to save the import"))?;
+        write_inventory(&tx, estate)?;
+        tx.prepare_cached("INSERT INTO imports (imported_at, files, summary) VALUES (?1, ?2, ?3)")
+            .and_then(|mut stmt| stmt.execute(params![timestamp_text(import.imported_at), files, import.summary_json]))
+            .map_err(sql("recording the import"))?;
+        tx.commit().map_err(sql("committing the import"))
+    }
+
+    /// Replaces the inventory with `estate` (after an edit, not an import), in one transaction.
+    pub fn save_estate(&mut self, estate: &Estate) -> Result<(), StoreError> {
+        check_storable(estate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql("starting to save the inventory"))?;
+        write_inventory(&tx, estate)?;
+        tx.commit().map_err(sql("committing the inventory"))
+    }
+
+    /// Reads the inventory; an empty estate if nothing was saved yet.
+    pub fn load_estate(&self) -> Result<Estate, StoreError> {
+        // One read transaction, so another process's save cannot show half-way.
+        let tx = self.conn.unchecked_transaction().map_err(sql("starting to load the inventory"))?;
+        let estate = read_inventory(&tx)?;
+        tx.commit().map_err(sql("finishing loading the inventory"))?;
+        Ok(estate)
+    }
+
+    /// The import history, oldest first.
+    pub fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
+        let context = "loading the import history";
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, imported_at, files, summary FROM imports ORDER BY id")
+            .map_err(sql(context))?;
+        let mut rows = stmt.query([]).map_err(sql(context))?;
+        let mut imports = Vec::new();
+        while let Some(row) = rows.next().map_err(sql(context))? {
+            let r = Record::new(row, "imports", row.get(0).map_err(sql(context))?);
+            imports.push(ImportRecord {
+                imported_at: r.timestamp(1)?,
+                files: r.json(2)?,
+                summary_json: r.text(3)?.to_owned(),
+            });
+        }
+        Ok(imports)
+    }
+}
+
+/// Child tables first, so that no foreign key is ever left dangling.
+const CLEAR_INVENTORY: &str = "
+    DELETE FROM application_servers;
+    DELETE FROM application_datastores;
+    DELETE FROM dependencies;
+    DELETE FROM constraints;
+    DELETE FROM excluded;
+    DELETE FROM externals;
+    DELETE FROM datastores;
+    DELETE FROM applications;
+    DELETE FROM servers;
+";
+
+const INSERT_SERVER: &str = "INSERT INTO servers (id, name, fqdn, ip_addresses, mac_addresses, os_family, os_name,
+    os_version, cores, memory_gb, disk_provisioned_gb, disk_used_gb, environment, site, datacenter, cluster,
+    power_state, kind, device_class, tags, provenance)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+
+const SELECT_SERVERS: &str = "SELECT id, name, fqdn, ip_addresses, mac_addresses, os_family, os_name,
+    os_version, cores, memory_gb, disk_provisioned_gb, disk_used_gb, environment, site, datacenter, cluster,
+    power_state, kind, device_class, tags, provenance FROM servers ORDER BY id";
+
+const INSERT_APPLICATION: &str = "INSERT INTO applications (id, name, owner, business_unit, tier, rto_minutes,
+    rpo_minutes, strategy, compliance, maintenance_window, dr_current, dr_target, environment, copy_of, role, tags,
+    provenance) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+
+const SELECT_APPLICATIONS: &str = "SELECT id, name, owner, business_unit, tier, rto_minutes,
+    rpo_minutes, strategy, compliance, maintenance_window, dr_current, dr_target, environment, copy_of, role, tags,
+    provenance FROM applications ORDER BY id";
+
+const INSERT_DATASTORE: &str = "INSERT INTO datastores (id, name, kind, engine, size_gb, change_gb_per_day,
+    server_id, method, tags, provenance) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+const SELECT_DATASTORES: &str = "SELECT id, name, kind, engine, size_gb, change_gb_per_day,
+    server_id, method, tags, provenance FROM datastores ORDER BY id";
+
+const INSERT_DEPENDENCY: &str = "INSERT INTO dependencies (id, from_kind, from_id, to_kind, to_id, port, protocol,
+    kind, weight, latency_sensitive, first_seen, last_seen, source)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+const SELECT_DEPENDENCIES: &str = "SELECT id, from_kind, from_id, to_kind, to_id, port, protocol,
+    kind, weight, latency_sensitive, first_seen, last_seen, source FROM dependencies ORDER BY id";
+
+/// Deletes the inventory and writes `estate`; the caller holds the transaction.
+fn write_inventory(conn: &Connection, estate: &Estate) -> Result<(), StoreError> {
+    conn.execute_batch(CLEAR_INVENTORY).map_err(sql("clearing the inventory"))?;
+
+    let mut stmt = conn.prepare_cached(INSERT_SERVER).map_err(sql("saving servers"))?;
+    for (id, s) in estate.servers.iter().enumerate() {
+        let what = || format!("server {id} ('{}')", s.name);
+        stmt.execute(params![
+            id as i64,
+            s.name,
+            s.fqdn,
+            to_json(&s.ip_addresses, || format!("{} ip addresses", what()))?,
+            to_json(&s.mac_addresses, || format!("{} mac addresses", what()))?,
+            opt_text(s.os_family),
+            s.os_name,
+            s.os_version,
+            s.cores,
+            s.memory_gb,
+            s.disk_provisioned_gb,
+            s.disk_used_gb,
+            opt_text(s.environment),
+            s.site,
+            s.datacenter,
+            s.cluster,
+            opt_text(s.power_state),
+            opt_text(s.kind),
+            s.device_class,
+            to_json(&s.tags, || format!("{} tags", what()))?,
+            to_json(&s.provenance, || format!("{} provenance", what()))?,
+        ])
+        .map_err(|e| StoreError::sql(format!("saving {}", what()), e))?;
+    }
+
+    let mut stmt = conn.prepare_cached(INSERT_APPLICATION).map_err(sql("saving applications"))?;
+    for (id, a) in estate.applications.iter().enumerate() {
+        let what = || format!("application {id} ('{}')", a.name);
+        stmt.execute(params![
+            id as i64,
+            a.name,
+            a.owner,
+            a.business_unit,
+            opt_text(a.tier),
+            a.rto_minutes,
+            a.rpo_minutes,
+            opt_text(a.strategy),
+            to_json(&a.compliance, || format!("{} compliance", what()))?,
+            a.maintenance_window
+                .as_ref()
+                .map(|w| to_json(w, || format!("{} maintenance window", what())))
+                .transpose()?,
+            opt_text(a.dr_current),
+            opt_text(a.dr_target),
+            opt_text(a.environment),
+            a.copy_of,
+            opt_text(a.role),
+            to_json(&a.tags, || format!("{} tags", what()))?,
+            to_json(&a.provenance, || format!("{} provenance", what()))?,
+        ])
+        .map_err(|e| StoreError::sql(format!("saving {}", what()), e))?;
+    }
+
+    let mut stmt = conn.prepare_cached(INSERT_DATASTORE).map_err(sql("saving data stores"))?;
+    for (id, d) in estate.datastores.iter().enumerate() {
+        let what = || format!("data store {id} ('{}')", d.name);
+        stmt.execute(params![
+            id as i64,
+            d.name,
+            opt_text(d.kind),
+            d.engine,
+            d.size_gb,
+            d.change_gb_per_day,
+            d.server.map(|s| s.0),
+            opt_text(d.method),
+            to_json(&d.tags, || format!("{} tags", what()))?,
+            to_json(&d.provenance, || format!("{} provenance", what()))?,
+        ])
+        .map_err(|e| StoreError::sql(format!("saving {}", what()), e))?;
+    }
+
+    let mut stmt = conn
+        .prepare_cached("INSERT INTO application_servers (app_id, position, server_id) VALUES (?1, ?2, ?3)")
+        .map_err(sql("saving application servers"))?;
+    for (id, a) in estate.applications.iter().enumerate() {
+        for (position, server) in a.servers.iter().enumerate() {
+            stmt.execute(params![id as i64, position as i64, server.0])
+                .map_err(|e| StoreError::sql(format!("saving application {id} ('{}') servers", a.name), e))?;
+        }
+    }
+    let mut stmt = conn
+        .prepare_cached("INSERT INTO application_datastores (app_id, position, datastore_id) VALUES (?1, ?2, ?3)")
+        .map_err(sql("saving application data stores"))?;
+    for (id, a) in estate.applications.iter().enumerate() {
+        for (position, datastore) in a.datastores.iter().enumerate() {
+            stmt.execute(params![id as i64, position as i64, datastore.0])
+                .map_err(|e| StoreError::sql(format!("saving application {id} ('{}') data stores", a.name), e))?;
+        }
+    }
+
+    let mut stmt =
+        conn.prepare_cached("INSERT INTO externals (id, name) VALUES (?1, ?2)").map_err(sql("saving externals"))?;
+    for (id, x) in estate.externals.iter().enumerate() {
+        stmt.execute(params![id as i64, x.name])
+            .map_err(|e| StoreError::sql(format!("saving external {id} ('{}')", x.name), e))?;
+    }
+
+    let mut stmt = conn.prepare_cached(INSERT_DEPENDENCY).map_err(sql("saving dependencies"))?;
+    for (id, d) in estate.dependencies.iter().enumerate() {
+        let (from_kind, from_id) = endpoint_parts(d.from);
+        let (to_kind, to_id) = endpoint_parts(d.to);
+        stmt.execute(params![
+            id as i64,
+            from_kind,
+            from_id,
+            to_kind,
+            to_id,
+            d.port,
+            d.protocol.text(),
+            d.kind.text(),
+            d.weight,
+            d.latency_sensitive,
+            d.first_seen.map(|date| date.to_string()),
+            d.last_seen.map(|date| date.to_string()),
+            d.source,
+        ])
+        .map_err(|e| StoreError::sql(format!("saving dependency {id}"), e))?;
+    }
+
+    let mut stmt = conn
+        .prepare_cached("INSERT INTO constraints (id, kind, payload) VALUES (?1, ?2, ?3)")
+        .map_err(sql("saving constraints"))?;
+    for (id, c) in estate.constraints.iter().enumerate() {
+        let payload = to_json(c, || format!("constraint {id}"))?;
+        stmt.execute(params![id as i64, constraint_kind(c), payload])
+            .map_err(|e| StoreError::sql(format!("saving constraint {id}"), e))?;
+    }
+
+    let mut stmt = conn
+        .prepare_cached("INSERT INTO excluded (id, name, reason) VALUES (?1, ?2, ?3)")
+        .map_err(sql("saving excluded records"))?;
+    for (id, x) in estate.excluded.iter().enumerate() {
+        stmt.execute(params![id as i64, x.name, x.reason])
+            .map_err(|e| StoreError::sql(format!("saving excluded record {id} ('{}')", x.name), e))?;
+    }
+    Ok(())
+}
+
+/// Reads every inventory table; the caller holds the read transaction.
+fn read_inventory(conn: &Connection) -> Result<Estate, StoreError> {
+    let mut estate = Estate::default();
+
+    each_row(conn, SELECT_SERVERS, "servers", |r| {
+        estate.servers.push(Server {
+            name: r.text(1)?.to_owned(),
+            fqdn: r.get(2)?,
+            ip_addresses: r.json(3)?,
+            mac_addresses: r.json(4)?,
+            os_family: r.opt_vocab(5)?,
+            os_name: r.get(6)?,
+            os_version: r.get(7)?,
+            cores: r.opt_int(8)?,
+            memory_gb: r.get(9)?,
+            disk_provisioned_gb: r.get(10)?,
+            disk_used_gb: r.get(11)?,
+            environment: r.opt_vocab(12)?,
+            site: r.get(13)?,
+            datacenter: r.get(14)?,
+            cluster: r.get(15)?,
+            power_state: r.opt_vocab(16)?,
+            kind: r.opt_vocab(17)?,
+            device_class: r.get(18)?,
+            tags: r.json(19)?,
+            provenance: r.json(20)?,
+        });
+        Ok(())
+    })?;
+
+    each_row(conn, SELECT_APPLICATIONS, "applications", |r| {
+        estate.applications.push(Application {
+            name: r.text(1)?.to_owned(),
+            owner: r.get(2)?,
+            business_unit: r.get(3)?,
+            tier: r.opt_vocab(4)?,
+            rto_minutes: r.opt_int(5)?,
+            rpo_minutes: r.opt_int(6)?,
+            strategy: r.opt_vocab(7)?,
+            compliance: r.json(8)?,
+            maintenance_window: r.opt_json(9)?,
+            dr_current: r.opt_vocab(10)?,
+            dr_target: r.opt_vocab(11)?,
+            environment: r.opt_vocab(12)?,
+            copy_of: r.get(13)?,
+            role: r.opt_vocab(14)?,
+            servers: Vec::new(),
+            datastores: Vec::new(),
+            tags: r.json(15)?,
+            provenance: r.json(16)?,
+        });
+        Ok(())
+    })?;
+
+    let server_count = estate.servers.len();
+    each_row(conn, SELECT_DATASTORES, "datastores", |r| {
+        let server = r.opt_int::<u32>(6)?.map(ServerId);
+        if let Some(id) = server {
+            check_index(id.index(), server_count, "server").map_err(|detail| r.corrupt(6, detail))?;
+        }
+        estate.datastores.push(DataStore {
+            name: r.text(1)?.to_owned(),
+            kind: r.opt_vocab(2)?,
+            engine: r.get(3)?,
+            size_gb: r.get(4)?,
+            change_gb_per_day: r.get(5)?,
+            server,
+            method: r.opt_vocab(7)?,
+            tags: r.json(8)?,
+            provenance: r.json(9)?,
+        });
+        Ok(())
+    })?;
+
+    let datastore_count = estate.datastores.len();
+    let applications = &mut estate.applications;
+    each_member(
+        conn,
+        "SELECT app_id, server_id FROM application_servers ORDER BY app_id, position",
+        "application_servers",
+        |r, app| {
+            let id = r.int::<u32>(1)?;
+            check_index(id as usize, server_count, "server").map_err(|detail| r.corrupt(1, detail))?;
+            applications
+                .get_mut(app)
+                .ok_or_else(|| r.corrupt(0, format!("application {app} does not exist")))?
+                .servers
+                .push(ServerId(id));
+            Ok(())
+        },
+    )?;
+    each_member(
+        conn,
+        "SELECT app_id, datastore_id FROM application_datastores ORDER BY app_id, position",
+        "application_datastores",
+        |r, app| {
+            let id = r.int::<u32>(1)?;
+            check_index(id as usize, datastore_count, "data store").map_err(|detail| r.corrupt(1, detail))?;
+            applications
+                .get_mut(app)
+                .ok_or_else(|| r.corrupt(0, format!("application {app} does not exist")))?
+                .datastores
+                .push(DataStoreId(id));
+            Ok(())
+        },
+    )?;
+
+    each_row(conn, "SELECT id, name FROM externals ORDER BY id", "externals", |r| {
+        estate.externals.push(ExternalEndpoint { name: r.text(1)?.to_owned() });
+        Ok(())
+    })?;
+
+    let counts = Counts::of(&estate);
+    each_row(conn, SELECT_DEPENDENCIES, "dependencies", |r| {
+        let from = read_endpoint(r, 1, &counts)?;
+        let to = read_endpoint(r, 3, &counts)?;
+        estate.dependencies.push(Dependency {
+            from,
+            to,
+            port: r.opt_int(5)?,
+            protocol: r.vocab(6)?,
+            kind: r.vocab(7)?,
+            weight: r.get(8)?,
+            latency_sensitive: r.get(9)?,
+            first_seen: r.opt_date(10)?,
+            last_seen: r.opt_date(11)?,
+            source: r.text(12)?.to_owned(),
+        });
+        Ok(())
+    })?;
+
+    each_row(conn, "SELECT id, kind, payload FROM constraints ORDER BY id", "constraints", |r| {
+        let constraint: Constraint = r.json(2)?;
+        for app in constraint_apps(&constraint) {
+            check_index(app.index(), counts.applications, "application").map_err(|detail| r.corrupt(2, detail))?;
+        }
+        estate.constraints.push(constraint);
+        Ok(())
+    })?;
+
+    each_row(conn, "SELECT id, name, reason FROM excluded ORDER BY id", "excluded", |r| {
+        estate.excluded.push(Excluded { name: r.text(1)?.to_owned(), reason: r.text(2)?.to_owned() });
+        Ok(())
+    })?;
+
+    Ok(estate)
+}
+
+/// Runs `read` on each row of a table whose first column is the position
+/// `id`, checking that ids run 0, 1, 2... without gaps.
+fn each_row(
+    conn: &Connection,
+    select: &str,
+    table: &'static str,
+    mut read: impl FnMut(&Record<'_, '_>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let context = || format!("loading {table}");
+    let mut stmt = conn.prepare_cached(select).map_err(|e| StoreError::sql(context(), e))?;
+    let mut rows = stmt.query([]).map_err(|e| StoreError::sql(context(), e))?;
+    let mut expected: i64 = 0;
+    while let Some(row) = rows.next().map_err(|e| StoreError::sql(context(), e))? {
+        let id: i64 = row.get(0).map_err(|e| StoreError::sql(context(), e))?;
+        if id != expected {
+            return Err(StoreError::corrupt(
+                format!("{table} {id}"),
+                format!("expected id {expected}: ids are positions and run 0, 1, 2, ... without gaps"),
+            ));
+        }
+        read(&Record::new(row, table, id))?;
+        expected += 1;
+    }
+    Ok(())
+}
+
+/// Runs `read` on each row of a membership table, with the application's position.
+fn each_member(
+    conn: &Connection,
+    select: &str,
+    table: &'static str,
+    mut read: impl FnMut(&Record<'_, '_>, usize) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let context = || format!("loading {table}");
+    let mut stmt = conn.prepare_cached(select).map_err(|e| StoreError::sql(context(), e))?;
+    let mut rows = stmt.query([]).map_err(|e| StoreError::sql(context(), e))?;
+    while let Some(row) = rows.next().map_err(|e| StoreError::sql(context(), e))? {
+        let app: i64 = row.get(0).map_err(|e| StoreError::sql(context(), e))?;
+        let record = Record::new(row, table, app);
+        let index = usize::try_from(app).map_err(|_| record.corrupt(0, format!("{app} is out of range")))?;
+        read(&record, index)?;
+    }
+    Ok(())
+}
+
+/// How endpoints are spelled in `from_kind` and `to_kind`, as in the JSON of [`Endpoint`].
+fn endpoint_parts(endpoint: Endpoint) -> (&'static str, u32) {
+    match endpoint {
+        Endpoint::Server(id) => ("server", id.0),
+        Endpoint::Application(id) => ("application", id.0),
+        Endpoint::DataStore(id) => ("datastore", id.0),
+        Endpoint::External(id) => ("external", id.0),
+    }
+}
+
+/// Reads the endpoint stored in columns `kind_column` and `kind_column + 1`.
+fn read_endpoint(r: &Record<'_, '_>, kind_column: usize, counts: &Counts) -> Result<Endpoint, StoreError> {
+    let kind = r.text(kind_column)?;
+    let id = r.int::<u32>(kind_column + 1)?;
+    let endpoint = match kind {
+        "server" => Endpoint::Server(ServerId(id)),
+        "application" => Endpoint::Application(AppId(id)),
+        "datastore" => Endpoint::DataStore(DataStoreId(id)),
+        "external" => Endpoint::External(ExternalId(id)),
+        other => {
+            return Err(
+                r.corrupt(kind_column, format!("'{other}' is not one of server, application, datastore, external"))
+            );
+        }
+    };
+    counts.check(endpoint).map_err(|detail| r.corrupt(kind_column + 1, detail))?;
+    Ok(endpoint)
+}
+
+/// The tag of a constraint in its JSON, repeated in the `kind` column.
+fn constraint_kind(constraint: &Constraint) -> &'static str {
+    match constraint {
+        Constraint::MoveTogether { .. } => "move-together",
+        Constraint::KeepApart { .. } => "keep-apart",
+        Constraint::Before { .. } => "before",
+        Constraint::PinWave { .. } => "pin-wave",
+        Constraint::NotBefore { .. } => "not-before",
+        Constraint::NotAfter { .. } => "not-after",
+    }
+}
+
+/// The applications a constraint names.
+fn constraint_apps(constraint: &Constraint) -> Vec<AppId> {
+    match constraint {
+        Constraint::MoveTogether { apps, .. } => apps.clone(),
+        Constraint::KeepApart { a, b, .. } => vec![*a, *b],
+        Constraint::Before { first, then, .. } => vec![*first, *then],
+        Constraint::PinWave { app, .. } | Constraint::NotBefore { app, .. } | Constraint::NotAfter { app, .. } => {
+            vec![*app]
+        }
+    }
+}
+
+/// How many records of each kind an id may point at.
+struct Counts {
+    servers: usize,
+    applications: usize,
+    datastores: usize,
+    externals: usize,
+}
+
+impl Counts {
+    fn of(estate: &Estate) -> Counts {
+        Counts {
+            servers: estate.servers.len(),
+            applications: estate.applications.len(),
+            datastores: estate.datastores.len(),
+            externals: estate.externals.len(),
+        }
+    }
+
+    fn check(&self, endpoint: Endpoint) -> Result<(), String> {
+        match endpoint {
+            Endpoint::Server(id) => check_index(id.index(), self.servers, "server"),
+            Endpoint::Application(id) => check_index(id.index(), self.applications, "application"),
+            Endpoint::DataStore(id) => check_index(id.index(), self.datastores, "data store"),
+            Endpoint::External(id) => check_index(id.index(), self.externals, "external"),
+        }
+    }
+}
+
+fn check_index(index: usize, count: usize, kind: &str) -> Result<(), String> {
+    if index < count { Ok(()) } else { Err(format!("{kind} {index} does not exist (there are {count})")) }
+}
+
+/// Refuses what the tables could not give back: NaN (SQLite stores NULL) and
+/// ids that point past the end of their vector (they would not load).
+fn check_storable(estate: &Estate) -> Result<(), StoreError> {
+    let counts = Counts::of(estate);
+    for (id, s) in estate.servers.iter().enumerate() {
+        let what = |field: &str| format!("server {id} ('{}') {field}", s.name);
+        check_number(s.memory_gb, || what("memory_gb"))?;
+        check_number(s.disk_provisioned_gb, || what("disk_provisioned_gb"))?;
+        check_number(s.disk_used_gb, || what("disk_used_gb"))?;
+    }
+    for (id, a) in estate.applications.iter().enumerate() {
+        let what = |field: &str| format!("application {id} ('{}') {field}", a.name);
+        for server in &a.servers {
+            check_index(server.index(), counts.servers, "server")
+                .map_err(|d| StoreError::unstorable(what("servers"), d))?;
+        }
+        for datastore in &a.datastores {
+            check_index(datastore.index(), counts.datastores, "data store")
+                .map_err(|d| StoreError::unstorable(what("datastores"), d))?;
+        }
+    }
+    for (id, d) in estate.datastores.iter().enumerate() {
+        let what = |field: &str| format!("data store {id} ('{}') {field}", d.name);
+        check_number(d.size_gb, || what("size_gb"))?;
+        check_number(d.change_gb_per_day, || what("change_gb_per_day"))?;
+        if let Some(server) = d.server {
+            check_index(server.index(), counts.servers, "server")
+                .map_err(|e| StoreError::unstorable(what("server"), e))?;
+        }
+    }
+    for (id, d) in estate.dependencies.iter().enumerate() {
+        let what = |field: &str| format!("dependency {id} {field}");
+        check_number(Some(d.weight), || what("weight"))?;
+        counts.check(d.from).map_err(|e| StoreError::unstorable(what("from"), e))?;
+        counts.check(d.to).map_err(|e| StoreError::unstorable(what("to"), e))?;
+    }
+    for (id, c) in estate.constraints.iter().enumerate() {
+        for app in constraint_apps(c) {
+            check_index(app.index(), counts.applications, "application")
+                .map_err(|e| StoreError::unstorable(format!("constraint {id}"), e))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use waveplan_core::ServerKind;
+
+    use super::*;
+    use crate::fixture::{full_estate, generated_estate};
+
+    fn import(files: &[&str], summary_json: &str) -> ImportRecord {
+        ImportRecord {
+            files: files.iter().map(|f| (*f).to_owned()).collect(),
+            imported_at: Utc.with_ymd_and_hms(2025, 6, 1, 9, 30, 0).single().expect("valid time"),
+            summary_json: summary_json.to_owned(),
+        }
+    }
+
+    #[test]
+    fn full_estate_round_trips_exactly() {
+        let mut project = Project::open_in_memory().expect("open");
+        let estate = full_estate();
+        project.save_import(&estate, &import(&["servers.csv"], "{}")).expect("save");
+        let loaded = project.load_estate().expect("load");
+        // Field by field first, for a readable failure.
+        assert_eq!(loaded.servers, estate.servers);
+        assert_eq!(loaded.applications, estate.applications);
+        assert_eq!(loaded.datastores, estate.datastores);
+        assert_eq!(loaded.externals, estate.externals);
+        assert_eq!(loaded.dependencies, estate.dependencies);
+        assert_eq!(loaded.constraints, estate.constraints);
+        assert_eq!(loaded.excluded, estate.excluded);
+        assert_eq!(loaded, estate);
+        // Floats bit for bit, not just by `==`.
+        let bits = |e: &Estate| e.servers.iter().map(|s| s.memory_gb.map(f64::to_bits)).collect::<Vec<_>>();
+        assert_eq!(bits(&loaded), bits(&estate));
+    }
+
+    #[test]
+    fn an_empty_project_loads_an_empty_estate() {
+        let project = Project::open_in_memory().expect("open");
+        assert_eq!(project.load_estate().expect("load"), Estate::default());
+        assert_eq!(project.imports().expect("imports"), vec![]);
+    }
+
+    #[test]
+    fn saving_replaces_the_whole_inventory() {
+        let mut project = Project::open_in_memory().expect("open");
+        project.save_estate(&generated_estate(300, 40, 1000)).expect("save large");
+        let small = full_estate();
+        project.save_estate(&small).expect("save small");
+        assert_eq!(project.load_estate().expect("load"), small);
+        project.save_estate(&Estate::default()).expect("save empty");
+        assert_eq!(project.load_estate().expect("load"), Estate::default());
+    }
+
+    #[test]
+    fn a_generated_estate_with_twenty_thousand_dependencies_round_trips() {
+        let mut project = Project::open_in_memory().expect("open");
+        let estate = generated_estate(2_000, 400, 20_000);
+        project.save_import(&estate, &import(&["servers.csv", "netflow.csv"], r#"{"servers":2000}"#)).expect("save");
+        let loaded = project.load_estate().expect("load");
+        assert_eq!(loaded.dependencies.len(), 20_000);
+        assert_eq!(loaded, estate);
+    }
+
+    #[test]
+    fn imports_are_appended_to_the_history() {
+        let mut project = Project::open_in_memory().expect("open");
+        let first = import(&["servers.csv"], r#"{"servers":6}"#);
+        let mut second = import(&["servers.csv", "apps.xlsx"], r#"{"warnings":["x"]}"#);
+        second.imported_at = Utc.timestamp_opt(1_750_000_000, 987_654_321).single().expect("valid time");
+        project.save_import(&full_estate(), &first).expect("save");
+        project.save_import(&full_estate(), &second).expect("save");
+        project.save_estate(&full_estate()).expect("an edit is not an import");
+        assert_eq!(project.imports().expect("imports"), vec![first, second]);
+    }
+
+    #[test]
+    fn a_failed_import_changes_nothing() {
+        let mut project = Project::open_in_memory().expect("open");
+        let before = full_estate();
+        project.save_import(&before, &import(&["a.csv"], "{}")).expect("save");
+
+        // The inventory is replaced first; the invalid summary then fails its
+        // CHECK, and the transaction has to take the replacement back.
+        let error = project
+            .save_import(&generated_estate(50, 10, 100), &import(&["b.csv"], "{not json"))
+            .expect_err("the summary is not json");
+        assert!(matches!(error, StoreError::Sql { .. }), "{error:?}");
+        assert_eq!(project.load_estate().expect("load"), before);
+        assert_eq!(project.imports().expect("imports").len(), 1);
+    }
+
+    #[test]
+    fn unstorable_estates_are_refused_before_anything_is_written() {
+        let mut project = Project::open_in_memory().expect("open");
+        let before = full_estate();
+        project.save_estate(&before).expect("save");
+
+        let mut nan = full_estate();
+        nan.dependencies[2].weight = f64::NAN;
+        let error = project.save_estate(&nan).expect_err("nan");
+        assert_eq!(error.to_string(), "cannot store dependency 2 weight: not a number (nan)");
+
+        let mut dangling = full_estate();
+        dangling.applications[1].servers.push(ServerId(99));
+        let error = project.save_import(&dangling, &import(&[], "{}")).expect_err("dangling server");
+        assert_eq!(
+            error.to_string(),
+            "cannot store application 1 ('EHR test') servers: server 99 does not exist (there are 6)"
+        );
+
+        let mut dangling = full_estate();
+        dangling.constraints.push(Constraint::Before { first: AppId(0), then: AppId(8), reason: None });
+        assert!(matches!(project.save_estate(&dangling), Err(StoreError::Unstorable { .. })));
+
+        let mut dangling = full_estate();
+        dangling.dependencies[0].to = Endpoint::External(ExternalId(2));
+        assert!(matches!(project.save_estate(&dangling), Err(StoreError::Unstorable { .. })));
+
+        assert_eq!(project.load_estate().expect("load"), before);
+        assert_eq!(project.imports().expect("imports"), vec![]);
+    }
+
+    /// Damages one value with raw SQL and returns the error loading reports.
+    fn load_after(damage: &str) -> StoreError {
+        let mut project = Project::open_in_memory().expect("open");
+        project.save_estate(&full_estate()).expect("save");
+        project.conn.execute_batch(damage).expect("damage");
+        project.load_estate().expect_err("damaged")
+    }
+
+    fn corrupt_what(error: StoreError) -> String {
+        match error {
+            StoreError::Corrupt { what, .. } => what,
+            other => panic!("expected corrupt, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn damaged_values_are_reported_as_corrupt_naming_the_place() {
+        assert_eq!(
+            corrupt_what(load_after("UPDATE servers SET os_family = 'beos' WHERE id = 1")),
+            "servers 1 os_family"
+        );
+        assert_eq!(corrupt_what(load_after("UPDATE servers SET cores = -1 WHERE id = 0")), "servers 0 cores");
+        assert_eq!(corrupt_what(load_after("UPDATE servers SET tags = '[1]' WHERE id = 2")), "servers 2 tags");
+        assert_eq!(
+            corrupt_what(load_after("UPDATE applications SET maintenance_window = '{}' WHERE id = 0")),
+            "applications 0 maintenance_window"
+        );
+        assert_eq!(
+            corrupt_what(load_after("UPDATE dependencies SET to_kind = 'planet' WHERE id = 3")),
+            "dependencies 3 to_kind"
+        );
+        assert_eq!(
+            corrupt_what(load_after("UPDATE dependencies SET from_id = 77 WHERE id = 0")),
+            "dependencies 0 from_id"
+        );
+        assert_eq!(
+            corrupt_what(load_after("UPDATE dependencies SET port = 70000 WHERE id = 0")),
+            "dependencies 0 port"
+        );
+        assert_eq!(
+            corrupt_what(load_after("UPDATE dependencies SET first_seen = '31/01/2024' WHERE id = 0")),
+            "dependencies 0 first_seen"
+        );
+        assert_eq!(
+            corrupt_what(load_after(
+                "UPDATE constraints SET payload = '{\"kind\":\"pin-wave\",\"app\":99,\"wave\":1}' WHERE id = 4"
+            )),
+            "constraints 4 payload"
+        );
+        assert_eq!(corrupt_what(load_after("DELETE FROM externals WHERE id = 0")), "externals 1");
+        assert_eq!(
+            corrupt_what(load_after("PRAGMA foreign_keys = OFF; UPDATE application_servers SET server_id = 50")),
+            "application_servers 0 server_id"
+        );
+    }
+
+    #[test]
+    fn vocabulary_is_stored_as_its_canonical_spelling() {
+        let mut project = Project::open_in_memory().expect("open");
+        project.save_estate(&full_estate()).expect("save");
+        let kind: String =
+            project.conn.query_row("SELECT kind FROM servers WHERE id = 2", [], |r| r.get(0)).expect("kind");
+        assert_eq!(kind, ServerKind::Device.as_str());
+        let tier: String =
+            project.conn.query_row("SELECT tier FROM applications WHERE id = 0", [], |r| r.get(0)).expect("tier");
+        assert_eq!(tier, "mission-critical");
+        let (from_kind, protocol, seen): (String, String, String) = project
+            .conn
+            .query_row("SELECT from_kind, protocol, first_seen FROM dependencies WHERE id = 0", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .expect("dependency");
+        assert_eq!((from_kind.as_str(), protocol.as_str(), seen.as_str()), ("server", "tcp", "2024-01-31"));
+        let kind: String =
+            project.conn.query_row("SELECT kind FROM constraints WHERE id = 5", [], |r| r.get(0)).expect("kind");
+        assert_eq!(kind, "not-before");
+    }
+}

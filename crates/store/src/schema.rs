@@ -1,0 +1,36 @@
+//! The schema: the list of migrations and the markers that identify a project file.
+//!
+//! Migrations are append-only. A released migration is never edited: a change
+//! to the schema is a new `migrations/NNNN-name/up.sql` appended to
+//! [`MIGRATION_LIST`]. `PRAGMA user_version` holds the number of migrations
+//! applied; `PRAGMA application_id` marks the file as a Waveplan project.
+
+use rusqlite_migration::{M, Migrations};
+
+/// `PRAGMA application_id` of every project file: `WAVE` in ASCII.
+pub const APPLICATION_ID: i32 = 0x5741_5645;
+
+/// The migrations, oldest first. Append only.
+const MIGRATION_LIST: &[M<'static>] =
+    &[M::up(include_str!("../migrations/0001-inventory/up.sql")).comment("inventory, imports, settings, scenarios")];
+
+/// The migrations that bring a project file to [`SCHEMA_VERSION`].
+pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
+
+/// The newest schema version this build reads and writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: u32 = MIGRATION_LIST.len() as u32;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_validate() {
+        assert!(MIGRATIONS.validate().is_ok(), "{:?}", MIGRATIONS.validate());
+    }
+
+    #[test]
+    fn application_id_spells_wave() {
+        assert_eq!(&APPLICATION_ID.to_be_bytes(), b"WAVE");
+    }
+}

@@ -1,0 +1,84 @@
+//! Project settings: a key/value table whose values are JSON.
+//!
+//! The store does not know what the settings mean; callers choose the keys
+//! and the types. A value that no longer deserialises as the caller's type is
+//! reported as [`StoreError::Corrupt`], naming the key.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::codec::to_json;
+use crate::error::StoreError;
+use crate::project::Project;
+
+impl Project {
+    /// Stores `value` as JSON under `key`, replacing what was there.
+    pub fn set_setting<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
+        let json = to_json(value, || format!("setting '{key}'"))?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+            )
+            .and_then(|mut stmt| stmt.execute(params![key, json]))
+            .map_err(|e| StoreError::sql(format!("saving setting '{key}'"), e))?;
+        Ok(())
+    }
+
+    /// The value stored under `key`, or `None` if there is none.
+    pub fn setting<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        let json: Option<String> = self
+            .conn
+            .prepare_cached("SELECT value FROM settings WHERE key = ?1")
+            .and_then(|mut stmt| stmt.query_row([key], |row| row.get(0)).optional())
+            .map_err(|e| StoreError::sql(format!("loading setting '{key}'"), e))?;
+        json.map(|json| {
+            serde_json::from_str(&json)
+                .map_err(|e| StoreError::corrupt(format!("setting '{key}'"), format!("unexpected value {json}: {e}")))
+        })
+        .transpose()
+    }
+
+    /// Removes the setting; returns whether there was one.
+    pub fn remove_setting(&mut self, key: &str) -> Result<bool, StoreError> {
+        let removed = self
+            .conn
+            .execute("DELETE FROM settings WHERE key = ?1", [key])
+            .map_err(|e| StoreError::sql(format!("removing setting '{key}'"), e))?;
+        Ok(removed > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_replace() {
+        let mut project = Project::open_in_memory().expect("open");
+        assert_eq!(project.setting::<u32>("wave_size").expect("read"), None);
+        project.set_setting("wave_size", &25u32).expect("write");
+        project.set_setting("wave_size", &30u32).expect("replace");
+        assert_eq!(project.setting::<u32>("wave_size").expect("read"), Some(30));
+
+        let map = BTreeMap::from([("a".to_owned(), vec![1.5, 2.0])]);
+        project.set_setting("map", &map).expect("write");
+        assert_eq!(project.setting::<BTreeMap<String, Vec<f64>>>("map").expect("read"), Some(map));
+        project.set_setting("name", "hospital").expect("unsized str");
+        assert_eq!(project.setting::<String>("name").expect("read").as_deref(), Some("hospital"));
+
+        assert!(project.remove_setting("wave_size").expect("remove"));
+        assert!(!project.remove_setting("wave_size").expect("remove again"));
+        assert_eq!(project.setting::<u32>("wave_size").expect("read"), None);
+    }
+
+    #[test]
+    fn a_setting_of_the_wrong_type_is_corrupt_and_names_the_key() {
+        let mut project = Project::open_in_memory().expect("open");
+        project.set_setting("wave_size", "large").expect("write");
+        let error = project.setting::<u32>("wave_size").expect_err("a string is not a number");
+        assert!(matches!(&error, StoreError::Corrupt { what, .. } if what == "setting 'wave_size'"), "{error:?}");
+    }
+}
