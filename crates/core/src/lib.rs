@@ -10,6 +10,7 @@
 pub mod diagnostic;
 pub mod downtime;
 pub mod dr;
+pub mod generate;
 pub mod graph;
 pub mod group;
 pub mod merge;

@@ -476,15 +476,16 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
         }
     }
 
-    // The pilot: small, low-risk, non-production groups with nothing to wait for.
+    // The pilot: small, low-risk, non-production groups whose prerequisites
+    // are in the pilot too, smallest first.
     let mut pilot: Vec<GroupId> = Vec::new();
+    let mut in_pilot = vec![false; n];
     if config.pilot_applications > 0 {
         let mut candidates: Vec<GroupId> = (0..n as u32)
             .map(GroupId)
             .filter(|g| {
                 let f = &facts[g.index()];
-                preds[g.index()].is_empty()
-                    && !f.infrastructure
+                !f.infrastructure
                     && !f.production
                     && f.criticality <= 1
                     && !f.apps.is_empty()
@@ -497,29 +498,29 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
             let (fa, fb) = (&facts[a.index()], &facts[b.index()]);
             (fa.servers, fa.criticality).cmp(&(fb.servers, fb.criticality)).then(fa.storage_gb.total_cmp(&fb.storage_gb)).then(a.cmp(b))
         });
-        let mut apps = 0;
-        let mut servers = 0;
-        for g in candidates {
-            let f = &facts[g.index()];
-            if apps + f.apps.len() as u32 > config.pilot_applications {
-                continue;
+        let (mut apps, mut servers) = (0, 0);
+        let mut added = true;
+        while added {
+            added = false;
+            for &g in &candidates {
+                let f = &facts[g.index()];
+                let ready = preds[g.index()].iter().all(|e| in_pilot[e.pred.index()] && e.offset == 0);
+                let fits = apps + f.apps.len() as u32 <= config.pilot_applications
+                    && config.max_servers_per_wave.is_none_or(|m| servers + f.servers <= m);
+                if !in_pilot[g.index()] && ready && fits {
+                    apps += f.apps.len() as u32;
+                    servers += f.servers;
+                    in_pilot[g.index()] = true;
+                    pilot.push(g);
+                    added = true;
+                }
             }
-            if config.max_servers_per_wave.is_some_and(|m| servers + f.servers > m) {
-                continue;
-            }
-            apps += f.apps.len() as u32;
-            servers += f.servers;
-            pilot.push(g);
         }
         if pilot.is_empty() {
             warnings.push("no application qualifies for a pilot wave (non-production, low criticality, no dependencies to wait for): wave 1 is an ordinary wave".to_string());
         }
     }
     let has_pilot = !pilot.is_empty();
-    let mut in_pilot = vec![false; n];
-    for g in &pilot {
-        in_pilot[g.index()] = true;
-    }
 
     // Place groups in precedence order: tight deadlines first, then shared
     // infrastructure, non-production, the less critical and the smaller.
@@ -545,7 +546,7 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
         let why = &mut reasons[g.index()];
         let mut earliest = if has_pilot && !in_pilot[g.index()] { 2 } else { 1 };
         if in_pilot[g.index()] {
-            why.push("pilot: a small, low-risk, non-production application with nothing to wait for, moved first to prove the process".into());
+            why.push("pilot: a small, low-risk, non-production application, moved first to prove the process".into());
         }
         for edge in &preds[g.index()] {
             let bound = wave_of[edge.pred.index()] + edge.offset;

@@ -1,0 +1,117 @@
+//! The command line, as clap reads it.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Plan cloud-migration waves from the inventories an estate already has.
+#[derive(Parser, Debug)]
+#[command(name = "waveplan", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Import inventory files into a project (created if missing). All or nothing:
+    /// on any error, nothing is saved.
+    Import {
+        /// Files to import (native CSV tables: servers.csv, applications.csv, ...).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The project file.
+        #[arg(long, short = 'p')]
+        project: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compute the wave plan, save it in the project and print it.
+    Plan {
+        /// The project file.
+        project: PathBuf,
+        #[command(flatten)]
+        settings: PlanSettings,
+        /// The scenario (named plan) to save it as.
+        #[arg(long, default_value = "baseline")]
+        scenario: String,
+        /// Print the plan as JSON (see docs/plan-json.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a saved plan to a file.
+    Export {
+        /// The project file.
+        project: PathBuf,
+        /// The format.
+        #[arg(long, short = 'f', value_enum)]
+        format: ExportFormat,
+        /// Output: a file for json, a directory for csv.
+        #[arg(long, short = 'o')]
+        output: PathBuf,
+        /// The scenario to export.
+        #[arg(long, default_value = "baseline")]
+        scenario: String,
+    },
+    /// Generate a deterministic synthetic estate in the native format.
+    Generate {
+        /// Servers (devices included).
+        #[arg(long, default_value_t = 1000)]
+        servers: usize,
+        /// Applications.
+        #[arg(long, default_value_t = 200)]
+        apps: usize,
+        /// Dependencies; 20 per server when not given.
+        #[arg(long)]
+        dependencies: Option<usize>,
+        /// Random seed: the same seed gives the same estate.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Directory to write the CSV files into (created if missing).
+        #[arg(long, short = 'o')]
+        output: PathBuf,
+    },
+    /// Import the bundled sample hospital into a temporary project, plan it and print the plan.
+    Demo {
+        /// Print the plan as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Planner settings; what is not given comes from the project's last plan.
+#[derive(clap::Args, Debug, Default)]
+pub struct PlanSettings {
+    /// First day of wave 1 (YYYY-MM-DD); defaults to the project's setting, or next Monday.
+    #[arg(long)]
+    pub start: Option<NaiveDate>,
+    /// Days per wave.
+    #[arg(long)]
+    pub wave_days: Option<u32>,
+    /// Most servers per wave (0 for no limit).
+    #[arg(long)]
+    pub max_servers_per_wave: Option<u32>,
+    /// Most storage replicated per wave, GB (0 for no limit).
+    #[arg(long)]
+    pub max_storage_gb_per_wave: Option<f64>,
+    /// Applications in the pilot wave (0 for no pilot).
+    #[arg(long)]
+    pub pilot: Option<u32>,
+    /// Bandwidth to the cloud for migration, Mbit/s.
+    #[arg(long)]
+    pub bandwidth_mbps: Option<f64>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// The whole plan as one JSON document.
+    Json,
+    /// One CSV file per table, in a directory.
+    Csv,
+}
+
+pub fn parse() -> Cli {
+    Cli::parse()
+}

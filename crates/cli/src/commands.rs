@@ -1,0 +1,267 @@
+//! What each subcommand does: open files, call the libraries, print.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use chrono::{Datelike, Duration, Local, NaiveDate};
+use waveplan_core::generate::{GenerateConfig, generate_estate};
+use waveplan_core::{Estate, Plan, PlanConfig, merge::merge, plan_waves};
+use waveplan_export::native::{NativeTable, write_native};
+use waveplan_import::{Input, read_native};
+use waveplan_store::{ImportRecord, Project};
+
+use crate::args::{Cli, Command, ExportFormat, PlanSettings};
+use crate::report;
+
+/// The sample hospital, compiled in so `waveplan demo` works from anywhere.
+const SAMPLE_HOSPITAL: &[(&str, &[u8])] = &[
+    ("servers.csv", include_bytes!("../../../samples/hospital/servers.csv")),
+    ("devices.csv", include_bytes!("../../../samples/hospital/devices.csv")),
+    ("applications.csv", include_bytes!("../../../samples/hospital/applications.csv")),
+    ("datastores.csv", include_bytes!("../../../samples/hospital/datastores.csv")),
+    ("members.csv", include_bytes!("../../../samples/hospital/members.csv")),
+    ("dependencies.csv", include_bytes!("../../../samples/hospital/dependencies.csv")),
+    ("constraints.csv", include_bytes!("../../../samples/hospital/constraints.csv")),
+];
+
+const PLAN_CONFIG_SETTING: &str = "plan_config";
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Import { files, project, json } => import(&files, &project, json),
+        Command::Plan { project, settings, scenario, json } => {
+            let mut project = open_project(&project)?;
+            let plan = plan(&mut project, &settings, &scenario)?;
+            print_plan(&plan, &scenario, project.path(), json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { project, format, output, scenario } => export(&project, format, &output, &scenario),
+        Command::Generate { servers, apps, dependencies, seed, output } => {
+            let config = GenerateConfig { servers, applications: apps, dependencies: dependencies.unwrap_or(servers * 20), seed };
+            let estate = generate_estate(&config);
+            write_native_tables(&estate, &output)?;
+            let counts = estate.counts();
+            println!(
+                "wrote {} servers, {} devices, {} applications, {} data stores, {} dependencies, {} constraints to {}",
+                counts.servers,
+                counts.devices,
+                counts.applications,
+                counts.datastores,
+                counts.dependencies,
+                counts.constraints,
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { json } => demo(json),
+    }
+}
+
+fn open_project(path: &Path) -> Result<Project> {
+    if !path.exists() {
+        bail!("{}: no such project (create one with `waveplan import FILE... --project {}`)", path.display(), path.display());
+    }
+    Ok(Project::open(path)?)
+}
+
+/// Reads, merges and saves, all or nothing.
+fn import(files: &[PathBuf], project_path: &Path, json: bool) -> Result<ExitCode> {
+    let mut contents = Vec::with_capacity(files.len());
+    for file in files {
+        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        contents.push((file.display().to_string(), bytes));
+    }
+    let inputs: Vec<Input<'_>> = contents.iter().map(|(name, bytes)| Input { name, bytes }).collect();
+    let mut project = if project_path.exists() { Some(open_project(project_path)?) } else { None };
+    let mut estate = match &project {
+        Some(project) => project.load_estate()?,
+        None => Estate::default(),
+    };
+    let imported = read_native(&inputs);
+    let mut diagnostics = imported.diagnostics;
+    diagnostics.extend(merge(&mut estate, imported.batch));
+    let saved = !diagnostics.iter().any(|d| d.is_error());
+    let summary = report::ImportSummary::new(&estate, &diagnostics, files, saved);
+    if saved {
+        let summary_json = serde_json::to_string(&summary)?;
+        let record = ImportRecord { files: summary.files.clone(), imported_at: chrono::Utc::now(), summary_json };
+        if let Some(project) = &mut project {
+            project.save_import(&estate, &record)?;
+        } else {
+            let result = Project::create(project_path).and_then(|mut project| project.save_import(&estate, &record));
+            if let Err(error) = result {
+                // A project that could not be filled is not left half made.
+                let _ = std::fs::remove_file(project_path);
+                return Err(error.into());
+            }
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        report::print_import(&summary, project_path);
+    }
+    Ok(if saved { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn next_monday(today: NaiveDate) -> NaiveDate {
+    today + Duration::days(7 - i64::from(today.weekday().num_days_from_monday()))
+}
+
+/// The planner settings: the project's, overridden by the command line.
+fn plan_config(project: &Project, settings: &PlanSettings) -> Result<PlanConfig> {
+    let mut config: PlanConfig = project
+        .setting(PLAN_CONFIG_SETTING)?
+        .unwrap_or_else(|| PlanConfig { start: next_monday(Local::now().date_naive()), ..PlanConfig::default() });
+    if let Some(start) = settings.start {
+        config.start = start;
+    }
+    if let Some(days) = settings.wave_days {
+        if days == 0 {
+            bail!("--wave-days must be at least 1");
+        }
+        config.wave_days = days;
+    }
+    if let Some(max) = settings.max_servers_per_wave {
+        config.max_servers_per_wave = (max > 0).then_some(max);
+    }
+    if let Some(max) = settings.max_storage_gb_per_wave {
+        config.max_storage_gb_per_wave = (max > 0.0).then_some(max);
+    }
+    if let Some(pilot) = settings.pilot {
+        config.pilot_applications = pilot;
+    }
+    if let Some(bandwidth) = settings.bandwidth_mbps {
+        if !(bandwidth > 0.0) {
+            bail!("--bandwidth-mbps must be more than 0");
+        }
+        config.downtime.bandwidth_mbps = bandwidth;
+    }
+    Ok(config)
+}
+
+fn plan(project: &mut Project, settings: &PlanSettings, scenario: &str) -> Result<Plan> {
+    let estate = project.load_estate()?;
+    if estate.applications.is_empty() && estate.servers.is_empty() {
+        bail!("{}: the project has no inventory yet (import some files first)", project.path().display());
+    }
+    let config = plan_config(project, settings)?;
+    let plan = plan_waves(&estate, &config);
+    project.save_plan(scenario, &serde_json::to_string(&config)?, &serde_json::to_string(&plan)?)?;
+    project.set_setting(PLAN_CONFIG_SETTING, &config)?;
+    Ok(plan)
+}
+
+fn print_plan(plan: &Plan, scenario: &str, project: &Path, json: bool) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        waveplan_export::json::write_plan_json(plan, &mut out)?;
+    } else {
+        report::print_plan(&mut out, plan, scenario, project)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn load_plan(project: &Project, scenario: &str) -> Result<Plan> {
+    let Some((_, plan_json)) = project.load_plan(scenario)? else {
+        bail!(
+            "{}: no plan named '{scenario}' (run `waveplan plan {} --scenario {scenario}` first)",
+            project.path().display(),
+            project.path().display()
+        );
+    };
+    serde_json::from_str(&plan_json).with_context(|| format!("{}: the saved plan '{scenario}' cannot be read", project.path().display()))
+}
+
+fn export(project_path: &Path, format: ExportFormat, output: &Path, scenario: &str) -> Result<ExitCode> {
+    let project = open_project(project_path)?;
+    let plan = load_plan(&project, scenario)?;
+    match format {
+        ExportFormat::Json => {
+            let mut bytes = Vec::new();
+            waveplan_export::json::write_plan_json(&plan, &mut bytes)?;
+            write_atomically(output, &bytes)?;
+            println!("wrote {}", output.display());
+        }
+        ExportFormat::Csv => {
+            let estate = project.load_estate()?;
+            std::fs::create_dir_all(output).with_context(|| format!("cannot create {}", output.display()))?;
+            for (name, bytes) in waveplan_export::table::plan_tables(&estate, &plan)? {
+                write_atomically(&output.join(name), &bytes)?;
+            }
+            println!("wrote the plan's CSV tables to {}", output.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes through a temporary file in the same directory renamed into place,
+/// so a failed write never leaves a half-written file under the target name.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    file.as_file().sync_all()?;
+    file.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn write_native_tables(estate: &Estate, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for table in NativeTable::ALL {
+        let path = dir.join(table.file_name());
+        let staging = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+        let mut writer = std::io::BufWriter::new(staging);
+        write_native(estate, table, &mut writer).with_context(|| format!("cannot write {}", path.display()))?;
+        let staging = writer.into_inner().map_err(|e| e.into_error())?;
+        staging.persist(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn demo(json: bool) -> Result<ExitCode> {
+    let dir = tempfile::tempdir()?;
+    let project_path = dir.path().join("hospital.waveplan");
+    let inputs: Vec<Input<'_>> = SAMPLE_HOSPITAL.iter().map(|&(name, bytes)| Input { name, bytes }).collect();
+    let imported = read_native(&inputs);
+    let mut estate = Estate::default();
+    let mut diagnostics = imported.diagnostics;
+    diagnostics.extend(merge(&mut estate, imported.batch));
+    if let Some(error) = diagnostics.iter().find(|d| d.is_error()) {
+        bail!("the bundled sample does not import: {error}");
+    }
+    let mut project = Project::create(&project_path)?;
+    let summary = report::ImportSummary::new(&estate, &diagnostics, &[], true);
+    let record = ImportRecord {
+        files: SAMPLE_HOSPITAL.iter().map(|(name, _)| format!("samples/hospital/{name}")).collect(),
+        imported_at: chrono::Utc::now(),
+        summary_json: serde_json::to_string(&summary)?,
+    };
+    project.save_import(&estate, &record)?;
+    let start = next_monday(Local::now().date_naive());
+    let plan = plan(&mut project, &PlanSettings { start: Some(start), ..PlanSettings::default() }, "baseline")?;
+    if !json {
+        println!("Waveplan demo: the sample community hospital (samples/hospital), imported and planned.\n");
+        report::print_import(&summary, Path::new("(temporary project)"));
+        println!();
+    }
+    print_plan(&plan, "baseline", Path::new("(temporary project)"), json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_monday_is_after_today() {
+        let saturday = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        assert_eq!(next_monday(saturday), NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(next_monday(monday), NaiveDate::from_ymd_opt(2026, 12, 7).unwrap());
+    }
+}

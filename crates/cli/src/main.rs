@@ -1,0 +1,34 @@
+//! The `waveplan` command: headless import, planning and export, thin glue
+//! over the library crates.
+//!
+//! Exit codes, decided here and nowhere else: 0 success, 1 the input or the
+//! project was refused (an error message says why), 2 bad command-line usage
+//! (clap's own), 101 an internal error (a bug: the message says so, without a
+//! backtrace).
+
+mod args;
+mod commands;
+mod report;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("waveplan: internal error{place}: {message} (this is a bug; please report it)");
+        std::process::exit(101);
+    }));
+    match commands::run(args::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("waveplan: error: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}

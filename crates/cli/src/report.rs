@@ -1,0 +1,201 @@
+//! What the command prints: the import summary (text or JSON) and the plan as text.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use waveplan_core::{Diagnostic, Estate, Excluded, Plan, Severity, Tier};
+
+/// The outcome of an import. Its JSON form is a contract (docs/import-json.md).
+#[derive(Serialize, Debug)]
+pub struct ImportSummary {
+    /// Whether the import was saved (no errors).
+    pub saved: bool,
+    /// The files read.
+    pub files: Vec<String>,
+    pub servers: usize,
+    pub applications: usize,
+    pub datastores: usize,
+    pub devices: usize,
+    pub dependencies: usize,
+    pub external_endpoints: usize,
+    pub constraints: usize,
+    pub excluded: Vec<Excluded>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ImportSummary {
+    pub fn new(estate: &Estate, diagnostics: &[Diagnostic], files: &[PathBuf], saved: bool) -> ImportSummary {
+        let counts = estate.counts();
+        ImportSummary {
+            saved,
+            files: files.iter().map(|f| f.display().to_string()).collect(),
+            servers: counts.servers,
+            applications: counts.applications,
+            datastores: counts.datastores,
+            devices: counts.devices,
+            dependencies: counts.dependencies,
+            external_endpoints: counts.external_endpoints,
+            constraints: counts.constraints,
+            excluded: estate.excluded.clone(),
+            errors: diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
+            warnings: diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
+            diagnostics: diagnostics.to_vec(),
+        }
+    }
+}
+
+pub fn print_import(summary: &ImportSummary, project: &Path) {
+    for diagnostic in &summary.diagnostics {
+        eprintln!("{diagnostic}");
+    }
+    if !summary.saved {
+        eprintln!(
+            "import aborted: {} error{}, {} warning{}; nothing was saved to {}",
+            summary.errors,
+            plural(summary.errors),
+            summary.warnings,
+            plural(summary.warnings),
+            project.display()
+        );
+        return;
+    }
+    println!(
+        "{}: {} servers, {} devices, {} applications, {} data stores, {} dependencies ({} external endpoints), {} constraints",
+        project.display(),
+        summary.servers,
+        summary.devices,
+        summary.applications,
+        summary.datastores,
+        summary.dependencies,
+        summary.external_endpoints,
+        summary.constraints
+    );
+    for excluded in &summary.excluded {
+        println!("  excluded {}: {}", excluded.name, excluded.reason);
+    }
+    println!("{} warning{}, 0 errors", summary.warnings, plural(summary.warnings));
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+/// Names, cut to a line's worth.
+fn names(list: &[String], most: usize) -> String {
+    if list.len() <= most {
+        list.join(", ")
+    } else {
+        format!("{}, and {} more", list[..most].join(", "), list.len() - most)
+    }
+}
+
+pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &Path) -> std::io::Result<()> {
+    let m = &plan.metrics;
+    writeln!(
+        out,
+        "Plan '{scenario}' of {}: {} waves of {} days from {} to {}; {} applications and {} servers move",
+        project.display(),
+        m.waves,
+        plan.config.wave_days,
+        plan.config.start,
+        m.programme_end.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+        m.applications_migrating,
+        m.servers_migrating
+    )?;
+    writeln!(out)?;
+    let mut waves = plan.waves.iter().peekable();
+    while let Some(wave) = waves.next() {
+        if wave.applications.is_empty() && wave.servers.is_empty() {
+            // A run of empty waves: the calendar waits for a date constraint.
+            let mut last = wave;
+            while let Some(next) = waves.next_if(|w| w.applications.is_empty() && w.servers.is_empty()) {
+                last = next;
+            }
+            let span = if last.index == wave.index { format!("Wave {}", wave.index) } else { format!("Waves {}-{}", wave.index, last.index) };
+            writeln!(out, "{span:<16} {} to {}  no cutovers (later waves wait for a date constraint)", wave.start, last.end)?;
+            continue;
+        }
+        writeln!(
+            out,
+            "{:<16} {} to {}  {:>3} app{} {:>4} server{} {:>9.0} GB  downtime {} min (longest {})",
+            wave.name,
+            wave.start,
+            wave.end,
+            wave.applications.len(),
+            if wave.applications.len() == 1 { " " } else { "s" },
+            wave.servers.len(),
+            if wave.servers.len() == 1 { " " } else { "s" },
+            wave.storage_gb,
+            wave.downtime_minutes,
+            wave.downtime_longest_minutes
+        )?;
+        if !wave.applications.is_empty() {
+            writeln!(out, "    {}", names(&wave.applications, 12))?;
+        }
+    }
+    writeln!(out)?;
+    let count = |kind: &str, reason: &str| plan.not_migrating.iter().filter(|n| n.kind == kind && n.reason.starts_with(reason)).count();
+    writeln!(
+        out,
+        "Not migrating: {} retired and {} retained applications; {} devices stay on premises",
+        count("application", "retire"),
+        count("application", "retain"),
+        count("device", "")
+    )?;
+    writeln!(
+        out,
+        "Move groups: {} ({} cycles found, largest group {} members, {} weak links in cycles left hybrid)",
+        m.move_groups, m.cycles, m.largest_move_group, m.relaxed_dependencies
+    )?;
+    writeln!(
+        out,
+        "Dependencies: {} cross waves, {} hybrid links to what stays on premises, {} to external endpoints; {:.0} hybrid traffic-days",
+        m.cross_wave_dependencies, m.hybrid_dependencies, m.external_dependencies, m.hybrid_traffic_days
+    )?;
+    writeln!(
+        out,
+        "Downtime: {} min in all, longest {} min; {} cutover{} over {} maintenance window",
+        m.downtime_total_minutes,
+        m.downtime_longest_minutes,
+        m.windows_exceeded,
+        plural(m.windows_exceeded),
+        if m.windows_exceeded == 1 { "its" } else { "their" }
+    )?;
+    let after = plan.dr_coverage.last();
+    let tiers: Vec<String> = Tier::ALL
+        .iter()
+        .filter_map(|&tier| {
+            let c = after?.by_tier.iter().find(|c| c.tier == tier && c.applications > 0)?;
+            Some(format!("{} {}/{}", tier, c.meeting, c.applications))
+        })
+        .collect();
+    writeln!(
+        out,
+        "DR coverage: {} of applications meet their RTO/RPO before, {} after ({}); {} below target at the end",
+        percent(m.dr_coverage_before),
+        percent(m.dr_coverage_after),
+        tiers.join(", "),
+        m.dr_gaps_after
+    )?;
+    writeln!(out, "Hard violations: {}", m.hard_violations)?;
+    for violation in &plan.violations {
+        writeln!(out, "  {}: {}", violation.constraint, violation.message)?;
+    }
+    if !plan.warnings.is_empty() {
+        writeln!(out, "Warnings:")?;
+        for warning in plan.warnings.iter().take(20) {
+            writeln!(out, "  {warning}")?;
+        }
+        if plan.warnings.len() > 20 {
+            writeln!(out, "  ... and {} more (see --json)", plan.warnings.len() - 20)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,231 @@
+//! End-to-end tests of the `waveplan` command against the bundled samples:
+//! what a planner and a script see.
+
+mod util;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+use util::{Scratch, hospital_files};
+
+fn import_hospital(scratch: &Scratch) -> Value {
+    let mut args = vec!["import".to_string()];
+    args.extend(hospital_files().iter().map(|p| p.display().to_string()));
+    args.extend(["--project", "hospital.waveplan", "--json"].map(String::from));
+    scratch.run(&args).ok().json()
+}
+
+fn plan_json(scratch: &Scratch, extra: &[&str]) -> Value {
+    let mut args = vec!["plan", "hospital.waveplan", "--json", "--start", "2027-01-04"];
+    args.extend(extra);
+    scratch.run(&args).ok().json()
+}
+
+fn names(value: &Value) -> Vec<String> {
+    value.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn imports_the_sample_hospital_with_counts_and_no_errors() {
+    let scratch = Scratch::new();
+    let summary = import_hospital(&scratch);
+    assert_eq!(summary["saved"], true);
+    assert_eq!(summary["errors"], 0);
+    for key in ["servers", "applications", "datastores", "devices", "dependencies", "external_endpoints"] {
+        assert!(summary[key].as_u64().is_some(), "import JSON lacks '{key}': {summary}");
+    }
+    assert!(summary["servers"].as_u64().unwrap() >= 120, "{summary}");
+    assert!(summary["applications"].as_u64().unwrap() >= 35, "{summary}");
+    assert!(summary["devices"].as_u64().unwrap() >= 10, "{summary}");
+    assert!(summary["dependencies"].as_u64().unwrap() >= 250, "{summary}");
+    assert!(summary["excluded"].is_array() && summary["diagnostics"].is_array());
+
+    // Importing the same files again updates; it does not duplicate.
+    let again = import_hospital(&scratch);
+    for key in ["servers", "applications", "datastores", "devices", "dependencies", "external_endpoints", "constraints"] {
+        assert_eq!(again[key], summary[key], "re-import changed '{key}'");
+    }
+}
+
+#[test]
+fn plans_the_sample_hospital_validly() {
+    let scratch = Scratch::new();
+    import_hospital(&scratch);
+    let plan = plan_json(&scratch, &[]);
+    let metrics = &plan["metrics"];
+    assert_eq!(metrics["hard_violations"], 0, "violations: {}", plan["violations"]);
+    assert!(metrics["cross_wave_dependencies"].as_u64().is_some());
+    assert!(metrics["dr_coverage_before"].as_f64().is_some() && metrics["dr_coverage_after"].as_f64().is_some());
+
+    let waves = plan["waves"].as_array().unwrap();
+    assert!(waves.len() >= 3, "a hospital of this size needs several waves");
+    assert_eq!(waves[0]["start"], "2027-01-04");
+    assert_eq!(waves[0]["pilot"], true);
+    for (i, wave) in waves.iter().enumerate() {
+        assert_eq!(wave["index"], i as u64 + 1);
+        for key in ["name", "start", "end", "applications", "servers", "downtime_minutes"] {
+            assert!(!wave[key].is_null(), "wave lacks '{key}'");
+        }
+    }
+
+    // Every migrating application in exactly one wave; retired and retained in none.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for wave in waves {
+        for app in names(&wave["applications"]) {
+            *seen.entry(app).or_default() += 1;
+        }
+    }
+    assert!(seen.values().all(|&n| n == 1), "{seen:?}");
+    let staying: BTreeSet<String> = plan["not_migrating"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "application")
+        .map(|n| n["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!staying.is_empty(), "the sample has retired and retained applications");
+    assert!(staying.iter().all(|name| !seen.contains_key(name)));
+    assert!(plan["not_migrating"].as_array().unwrap().iter().any(|n| n["kind"] == "device"));
+
+    // Every application's downtime shows its arithmetic.
+    for app in plan["applications"].as_array().unwrap() {
+        let steps = app["downtime"]["steps"].as_array().unwrap();
+        assert!(!steps.is_empty(), "{} has no downtime steps", app["name"]);
+        assert!(steps.iter().all(|s| s["arithmetic"].as_str().is_some_and(|a| a.contains("min"))));
+        assert!(!app["reasons"].as_array().unwrap().is_empty(), "{} has no explanation", app["name"]);
+    }
+}
+
+#[test]
+fn reopening_the_project_gives_the_same_plan() {
+    let scratch = Scratch::new();
+    import_hospital(&scratch);
+    let first = plan_json(&scratch, &["--max-servers-per-wave", "30", "--wave-days", "7"]);
+    // The settings are kept in the project: a plain re-plan reproduces the plan.
+    let second = scratch.run(["plan", "hospital.waveplan", "--json"]).ok().json();
+    assert_eq!(first, second);
+    assert_eq!(second["config"]["wave_days"], 7);
+}
+
+#[test]
+fn exports_json_and_csv() {
+    let scratch = Scratch::new();
+    import_hospital(&scratch);
+    let plan = plan_json(&scratch, &[]);
+    scratch.run(["export", "hospital.waveplan", "--format", "json", "-o", "plan.json"]).ok();
+    let exported: Value = serde_json::from_slice(&std::fs::read(scratch.path("plan.json")).unwrap()).unwrap();
+    assert_eq!(exported, plan);
+
+    scratch.run(["export", "hospital.waveplan", "--format", "csv", "-o", "plan-csv"]).ok();
+    let waves = std::fs::read_to_string(scratch.path("plan-csv/waves.csv")).unwrap();
+    assert!(waves.starts_with("wave,name,start,end,pilot,applications,servers"));
+    assert_eq!(waves.lines().count(), plan["waves"].as_array().unwrap().len() + 1);
+    let apps = std::fs::read_to_string(scratch.path("plan-csv/applications.csv")).unwrap();
+    assert_eq!(apps.lines().count(), plan["applications"].as_array().unwrap().len() + 1);
+    assert!(std::fs::read_to_string(scratch.path("plan-csv/downtime_steps.csv")).unwrap().contains("Mbit/s"));
+
+    let missing = scratch.run(["export", "hospital.waveplan", "--format", "json", "-o", "x.json", "--scenario", "nope"]);
+    assert_eq!(missing.code, 1);
+    assert!(missing.stderr.contains("no plan named 'nope'"), "{}", missing.stderr);
+}
+
+#[test]
+fn a_bad_file_aborts_the_import_and_saves_nothing() {
+    let scratch = Scratch::new();
+    let good = scratch.write("servers.csv", "name,cores\nweb01,2\n");
+    let bad = scratch.write("applications.csv", "name,tier\nPortal,tier 7\n");
+    let output = scratch.run([good.to_str().unwrap(), bad.to_str().unwrap()].iter().fold(vec!["import"], |mut a, f| {
+        a.push(f);
+        a
+    }).into_iter().chain(["--project", "new.waveplan"]));
+    assert_eq!(output.code, 1);
+    assert!(output.stderr.contains("applications.csv:2:2: error: tier: 'tier 7' is not one of"), "{}", output.stderr);
+    assert!(output.stderr.contains("nothing was saved"));
+    assert!(!scratch.path("new.waveplan").exists(), "a failed import must not create the project");
+
+    // Into an existing project: the project keeps what it had.
+    scratch.run(["import", good.to_str().unwrap(), "--project", "p.waveplan"]).ok();
+    let missing_column = scratch.write("dependencies.csv", "source,target\na,b\n");
+    let json = scratch.run(["import", missing_column.to_str().unwrap(), "--project", "p.waveplan", "--json"]);
+    assert_eq!(json.code, 1);
+    let summary = json.json();
+    assert_eq!(summary["saved"], false);
+    let diagnostic = &summary["diagnostics"][0];
+    assert_eq!((diagnostic["line"].as_u64(), diagnostic["column"].as_u64()), (Some(1), Some(1)));
+    assert!(diagnostic["message"].as_str().unwrap().contains("missing required columns 'from', 'to'"));
+    let after = scratch.run(["import", good.to_str().unwrap(), "--project", "p.waveplan", "--json"]).ok().json();
+    assert_eq!((after["servers"].as_u64(), after["dependencies"].as_u64()), (Some(1), Some(0)));
+}
+
+#[test]
+fn warnings_are_kept_and_shown() {
+    let scratch = Scratch::new();
+    let servers = scratch.write("servers.csv", "name\nweb01\n");
+    let deps = scratch.write("dependencies.csv", "from,to,port\nweb01,ghost01,443\n");
+    let summary = scratch
+        .run(["import", servers.to_str().unwrap(), deps.to_str().unwrap(), "--project", "p.waveplan", "--json"])
+        .ok()
+        .json();
+    assert_eq!((summary["warnings"].as_u64(), summary["external_endpoints"].as_u64()), (Some(1), Some(1)));
+    let warning = &summary["diagnostics"][0];
+    assert_eq!(warning["severity"], "warning");
+    assert_eq!((warning["line"].as_u64(), warning["column"].as_u64()), (Some(2), Some(2)));
+    assert!(warning["message"].as_str().unwrap().contains("unknown server 'ghost01'"));
+}
+
+#[test]
+fn errors_are_one_line_and_never_a_panic() {
+    let scratch = Scratch::new();
+    for args in [
+        vec!["plan", "missing.waveplan"],
+        vec!["import", "no-such-file.csv", "--project", "p.waveplan"],
+        vec!["export", "missing.waveplan", "--format", "json", "-o", "x.json"],
+    ] {
+        let output = scratch.run(&args);
+        assert_eq!(output.code, 1, "{args:?}: {}", output.stderr);
+        assert_eq!(output.stderr.lines().count(), 1, "{args:?}: {}", output.stderr);
+        assert!(output.stderr.starts_with("waveplan: error: "), "{}", output.stderr);
+    }
+    // A file that is not a project.
+    scratch.write("notes.waveplan", "just some text\n");
+    let output = scratch.run(["plan", "notes.waveplan"]);
+    assert_eq!(output.code, 1);
+    assert!(output.stderr.contains("notes.waveplan"), "{}", output.stderr);
+    assert_eq!(std::fs::read_to_string(scratch.path("notes.waveplan")).unwrap(), "just some text\n");
+}
+
+#[test]
+fn generated_estate_imports_and_plans_without_violations() {
+    let scratch = Scratch::new();
+    scratch.run(["generate", "--servers", "2000", "--apps", "400", "--seed", "7", "-o", "estate"]).ok();
+    let files: Vec<String> = std::fs::read_dir(scratch.path("estate"))
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    assert_eq!(files.len(), 7);
+    let mut args = vec!["import".to_string()];
+    args.extend(files);
+    args.extend(["--project", "gen.waveplan", "--json"].map(String::from));
+    let summary = scratch.run(&args).ok().json();
+    assert_eq!(summary["errors"], 0, "{}", summary["diagnostics"]);
+    assert_eq!(summary["applications"], 400);
+    assert_eq!(summary["servers"].as_u64().unwrap() + summary["devices"].as_u64().unwrap(), 2000);
+    let plan = scratch.run(["plan", "gen.waveplan", "--json", "--max-servers-per-wave", "150"]).ok().json();
+    assert_eq!(plan["metrics"]["hard_violations"], 0, "{}", plan["violations"]);
+
+    // Same seed, same files.
+    scratch.run(["generate", "--servers", "2000", "--apps", "400", "--seed", "7", "-o", "again"]).ok();
+    for table in ["servers.csv", "dependencies.csv", "applications.csv"] {
+        assert_eq!(std::fs::read(scratch.path("estate").join(table)).unwrap(), std::fs::read(scratch.path("again").join(table)).unwrap());
+    }
+}
+
+#[test]
+fn demo_plans_the_bundled_hospital() {
+    let scratch = Scratch::new();
+    let output = scratch.run(["demo"]).ok();
+    assert!(output.stdout.contains("Wave 1 (pilot)"), "{}", output.stdout);
+    assert!(output.stdout.contains("Hard violations: 0"), "{}", output.stdout);
+    let json = scratch.run(["demo", "--json"]).ok().json();
+    assert_eq!(json["metrics"]["hard_violations"], 0);
+}
