@@ -520,6 +520,31 @@ mod tests {
     }
 
     #[test]
+    fn membership_of_unknown_names_is_a_warning() {
+        let member = |app: &str, member: &str| Located {
+            value: MemberRecord { application: name(app), member: name(member) },
+            origin: Origin::new("members.csv", 3),
+        };
+        let batch = Batch {
+            servers: vec![server("web01", None)],
+            applications: vec![Located { value: Application { name: "Portal".into(), ..Application::default() }, origin: Origin::new("apps.csv", 2) }],
+            members: vec![member("Portal", "web01"), member("Portal", "web99"), member("Nope", "web01")],
+            ..Batch::default()
+        };
+        let mut estate = Estate::default();
+        let diagnostics = merge(&mut estate, batch);
+        let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "members.csv:3:1: warning: membership of 'Portal' names unknown server or data store 'web99'",
+                "members.csv:3:1: warning: membership names unknown application 'Nope'",
+            ]
+        );
+        assert_eq!(estate.applications[0].servers, [ServerId(0)]);
+    }
+
+    #[test]
     fn updates_match_fqdn_and_short_names() {
         let mut estate = Estate::default();
         let mut first = server("ehr-app01.hospital.local", Some(4));

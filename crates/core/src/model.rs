@@ -69,10 +69,9 @@ macro_rules! vocabulary {
 
             /// Parses a spelling case-insensitively, treating spaces, `_` and `-` alike.
             pub fn parse(text: &str) -> Option<$name> {
-                let key = crate::model::vocabulary_key(text);
                 $(
-                    if key == crate::model::vocabulary_key($canonical)
-                        $(|| key == crate::model::vocabulary_key($alias))*
+                    if crate::model::vocabulary_eq(text, $canonical)
+                        $(|| crate::model::vocabulary_eq(text, $alias))*
                     {
                         return Some($name::$variant);
                     }
@@ -94,12 +93,21 @@ macro_rules! vocabulary {
     };
 }
 
-pub(crate) fn vocabulary_key(text: &str) -> String {
-    text.trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-'))
-        .flat_map(char::to_lowercase)
-        .collect()
+/// Whether two spellings are the same word, ignoring case, spaces, `_` and
+/// `-` (without allocating: parsing runs once per field of large imports).
+pub(crate) fn vocabulary_eq(a: &str, b: &str) -> bool {
+    let letters = |s: &str| {
+        s.chars().filter(|c| !matches!(c, ' ' | '_' | '-')).flat_map(char::to_lowercase).collect::<std::vec::Vec<char>>()
+    };
+    let (mut x, mut y) = (a.chars().filter(|c| !matches!(c, ' ' | '_' | '-')), b.chars().filter(|c| !matches!(c, ' ' | '_' | '-')));
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(c), Some(d)) if c == d || c.eq_ignore_ascii_case(&d) => {}
+            (Some(c), Some(d)) if !c.is_ascii() || !d.is_ascii() => return letters(a) == letters(b),
+            _ => return false,
+        }
+    }
 }
 
 vocabulary!(

@@ -298,7 +298,10 @@ fn read_file(input: &Input<'_>, table: Option<Table>, imported: &mut Imported) {
         .filter(|(_, name)| !header_key(name).is_empty() && !known.contains(&header_key(name)))
         .map(|(i, name)| (i, name.trim().to_string()))
         .collect();
-    let columns = Columns { index: headers, extra, width: header_record.len() };
+    // Positions of the table's own columns, looked up once per file rather
+    // than once per field.
+    let known = table.columns().iter().filter_map(|&c| headers.get(&header_key(c)).map(|&i| (c, i))).collect();
+    let columns = Columns { known, extra, width: header_record.len() };
 
     let mut record = StringRecord::new();
     let mut rows = 0usize;
@@ -366,7 +369,8 @@ impl<'a> LineCounter<'a> {
 }
 
 struct Columns {
-    index: HashMap<String, usize>,
+    /// Canonical column name (from [`Table::columns`]) to its position.
+    known: Vec<(&'static str, usize)>,
     extra: Vec<(usize, String)>,
     width: usize,
 }
@@ -381,16 +385,22 @@ struct Row<'a> {
 
 impl Row<'_> {
     fn position(&self, column: &str) -> Option<usize> {
-        self.columns.index.get(&header_key(column)).copied()
+        self.columns.known.iter().find(|(name, _)| *name == column).map(|&(_, i)| i)
     }
 
     fn column(&self, column: &str) -> Option<u64> {
         self.position(column).map(|i| i as u64 + 1)
     }
 
-    /// The trimmed text of a column, `None` when absent or empty.
+    /// The trimmed text of a column, `None` when absent or empty. A leading
+    /// `'` in front of `=`, `+`, `-` or `@` is the spreadsheet's guard against
+    /// formulas (our own exports write it): the value is what follows.
     fn text(&self, column: &str) -> Option<String> {
         let value = self.record.get(self.position(column)?)?.trim();
+        let value = match value.strip_prefix('\'') {
+            Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+            _ => value,
+        };
         (!value.is_empty()).then(|| value.to_string())
     }
 
@@ -418,11 +428,14 @@ impl Row<'_> {
     }
 
     fn number<T: FromStr>(&mut self, column: &str, what: &str) -> Option<T> {
-        self.parsed(column, what, |t| t.replace(',', "").parse().ok())
+        self.parsed(column, what, |t| if t.contains(',') { t.replace(',', "").parse().ok() } else { t.parse().ok() })
     }
 
     fn decimal(&mut self, column: &str) -> Option<f64> {
-        self.parsed(column, "a number", |t| t.replace(',', "").parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0))
+        self.parsed(column, "a number", |t| {
+            let value: Option<f64> = if t.contains(',') { t.replace(',', "").parse().ok() } else { t.parse().ok() };
+            value.filter(|v| v.is_finite() && *v >= 0.0)
+        })
     }
 
     fn vocabulary<T>(&mut self, column: &str, parse: fn(&str) -> Option<T>, expected: String) -> Option<T> {
@@ -778,6 +791,14 @@ mod tests {
         assert_eq!(ragged.diagnostics[0].severity, Severity::Warning);
         assert_eq!(ragged.diagnostics[0].column, Some(3));
         assert_eq!(ragged.batch.servers.len(), 1);
+    }
+
+    #[test]
+    fn formula_guards_are_taken_off() {
+        let imported = read("servers.csv", "name,os_name\n'=web01,'-x\n'plain,ok\n");
+        let names: Vec<&str> = imported.batch.servers.iter().map(|s| s.value.name.as_str()).collect();
+        assert_eq!(names, ["=web01", "'plain"]);
+        assert_eq!(imported.batch.servers[0].value.os_name.as_deref(), Some("-x"));
     }
 
     #[test]
