@@ -37,7 +37,10 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// The file, as the user named it.
     pub file: Option<String>,
-    /// Line in the file, 1 for the first.
+    /// The sheet of a workbook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Line in the file (row of a sheet), 1 for the first.
     pub line: Option<u64>,
     /// Column (field) in the line, 1 for the first.
     pub column: Option<u64>,
@@ -48,7 +51,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic with no place.
     pub fn new(severity: Severity, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity, file: None, line: None, column: None, message: message.into() }
+        Diagnostic { severity, file: None, sheet: None, line: None, column: None, message: message.into() }
     }
 
     /// An error at a place.
@@ -64,6 +67,7 @@ impl Diagnostic {
     /// Sets the place.
     pub fn at(mut self, origin: &Origin, column: Option<u64>) -> Diagnostic {
         self.file = Some(origin.file.clone());
+        self.sheet = origin.sheet.clone();
         self.line = origin.line;
         self.column = column;
         self
@@ -80,6 +84,9 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(file) = &self.file {
             write!(f, "{file}")?;
+            if let Some(sheet) = &self.sheet {
+                write!(f, "[{sheet}]")?;
+            }
             if let Some(line) = self.line {
                 write!(f, ":{line}")?;
                 if let Some(column) = self.column {
@@ -97,14 +104,21 @@ impl fmt::Display for Diagnostic {
 pub struct Origin {
     /// The file, as the user named it.
     pub file: String,
-    /// The 1-based line, if the format has lines.
+    /// The sheet of a workbook.
+    pub sheet: Option<String>,
+    /// The 1-based line (row of a sheet), if the format has lines.
     pub line: Option<u64>,
 }
 
 impl Origin {
     /// An origin in a file at a line.
     pub fn new(file: impl Into<String>, line: u64) -> Origin {
-        Origin { file: file.into(), line: Some(line) }
+        Origin { file: file.into(), sheet: None, line: Some(line) }
+    }
+
+    /// An origin in a sheet of a workbook at a row.
+    pub fn in_sheet(file: impl Into<String>, sheet: impl Into<String>, row: u64) -> Origin {
+        Origin { file: file.into(), sheet: Some(sheet.into()), line: Some(row) }
     }
 }
 
@@ -117,5 +131,7 @@ mod tests {
         let d = Diagnostic::error_at(&Origin::new("servers.csv", 7), Some(3), "cores: 'four' is not a whole number");
         assert_eq!(d.to_string(), "servers.csv:7:3: error: cores: 'four' is not a whole number");
         assert_eq!(Diagnostic::new(Severity::Warning, "x").to_string(), "warning: x");
+        let d = Diagnostic::warning_at(&Origin::in_sheet("rv.xlsx", "vInfo", 12), Some(4), "powered off");
+        assert_eq!(d.to_string(), "rv.xlsx[vInfo]:12:4: warning: powered off");
     }
 }

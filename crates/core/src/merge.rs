@@ -37,6 +37,9 @@ pub enum RefKind {
     DataStore,
     /// Something outside the inventory.
     External,
+    /// An IP address (from connection data): resolved to the server that has
+    /// it, or kept as an external endpoint named by the address.
+    Address,
 }
 
 /// A reference by name to another record, with the column it was read from.
@@ -145,6 +148,7 @@ fn short_name(name: &str) -> Option<String> {
 struct Index {
     servers: HashMap<String, ServerId>,
     servers_short: HashMap<String, ServerId>,
+    addresses: HashMap<String, ServerId>,
     apps: HashMap<String, AppId>,
     datastores: HashMap<String, DataStoreId>,
     externals: HashMap<String, ExternalId>,
@@ -155,6 +159,7 @@ impl Index {
         let mut index = Index {
             servers: HashMap::new(),
             servers_short: HashMap::new(),
+            addresses: HashMap::new(),
             apps: HashMap::new(),
             datastores: HashMap::new(),
             externals: HashMap::new(),
@@ -184,6 +189,9 @@ impl Index {
                 self.servers_short.entry(short).or_insert(id);
             }
         }
+        for address in &server.ip_addresses {
+            self.addresses.entry(key(address)).or_insert(id);
+        }
     }
 
     fn server(&self, name: &str) -> Option<ServerId> {
@@ -206,7 +214,12 @@ impl Index {
             Some(RefKind::Application) => app(),
             Some(RefKind::DataStore) => store(),
             Some(RefKind::External) => external(),
-            None => server().or_else(store).or_else(app).or_else(external),
+            Some(RefKind::Address) => self.addresses.get(&key(name)).copied().map(Endpoint::Server).or_else(external),
+            None => server()
+                .or_else(store)
+                .or_else(app)
+                .or_else(|| self.addresses.get(&key(name)).copied().map(Endpoint::Server))
+                .or_else(external),
         }
     }
 }
@@ -396,7 +409,7 @@ pub fn merge(estate: &mut Estate, batch: Batch) -> Vec<Diagnostic> {
             if let Some(endpoint) = index.resolve(reference) {
                 return endpoint;
             }
-            if reference.kind != Some(RefKind::External) && warned_unknown.insert(key(&reference.name)) {
+            if !matches!(reference.kind, Some(RefKind::External | RefKind::Address)) && warned_unknown.insert(key(&reference.name)) {
                 diagnostics.push(Diagnostic::warning_at(
                     &origin,
                     reference.column,

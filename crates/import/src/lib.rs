@@ -8,6 +8,19 @@
 #![warn(missing_docs)]
 
 pub mod native;
+pub mod table;
 pub mod text;
+pub mod xlsx;
 
 pub use native::{Imported, Input, read_native};
+
+/// A format the importer knows, as `waveplan formats` lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FormatInfo {
+    /// The id given to `--format` (`rvtools`, `servicenow-servers`, ...).
+    pub id: &'static str,
+    /// The name people know it by.
+    pub name: &'static str,
+    /// How a file is recognised as this format, in words.
+    pub recognised_by: &'static str,
+}

@@ -17,6 +17,8 @@ use waveplan_core::{
     Tags, Tier,
 };
 
+use crate::table::LineCounter;
+pub use crate::table::header_key;
 use crate::text;
 
 /// The tables of the native format.
@@ -180,12 +182,6 @@ impl Table {
     }
 }
 
-/// A header name reduced to its comparable form: lower case, no `*` marks,
-/// no spaces, `_` or `-`.
-pub fn header_key(header: &str) -> String {
-    header.chars().filter(|c| !matches!(c, '*' | ' ' | '_' | '-')).flat_map(char::to_lowercase).collect()
-}
-
 /// One input file.
 #[derive(Clone, Copy, Debug)]
 pub struct Input<'a> {
@@ -232,14 +228,6 @@ fn read_file(input: &Input<'_>, table: Option<Table>, imported: &mut Imported) {
     let file_origin = Origin::new(input.name, 1);
     let text = match text::decode(input.bytes) {
         Ok(text) => text,
-        Err(text::TextError::NotUtf8 { line, column }) => {
-            imported.diagnostics.push(Diagnostic::error_at(
-                &Origin::new(input.name, line),
-                Some(column),
-                text::TextError::NotUtf8 { line, column }.to_string(),
-            ));
-            return;
-        }
         Err(error) => {
             imported.diagnostics.push(Diagnostic::error_at(&file_origin, Some(1), error.to_string()));
             return;
@@ -338,33 +326,6 @@ fn read_file(input: &Input<'_>, table: Option<Table>, imported: &mut Imported) {
     }
     if rows == 0 {
         imported.diagnostics.push(Diagnostic::warning_at(&file_origin, Some(1), format!("{} has a header but no rows", table.file_name())));
-    }
-}
-
-/// Turns byte offsets into 1-based line numbers, for any line ending (the csv
-/// crate's own line count misses lines ended by CRLF). Offsets must grow.
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        LineCounter { bytes, offset: 0, line: 1 }
-    }
-
-    fn line_at(&mut self, offset: u64) -> u64 {
-        // A record's position can point at the line ending before it.
-        let mut offset = (offset as usize).min(self.bytes.len());
-        while offset < self.bytes.len() && matches!(self.bytes[offset], b'\r' | b'\n') {
-            offset += 1;
-        }
-        if offset > self.offset {
-            self.line += self.bytes[self.offset..offset].iter().filter(|&&b| b == b'\n').count() as u64;
-            self.offset = offset;
-        }
-        self.line
     }
 }
 

@@ -1,5 +1,6 @@
 //! Turning the bytes of a text export into a `str`: byte-order marks, UTF-16,
-//! and a clear word when the bytes are not text at all.
+//! a Windows-1252 fallback for what is not UTF-8 (it never garbles valid
+//! UTF-8, which is tried first), and a clear word when the bytes are not text.
 
 use std::borrow::Cow;
 
@@ -13,13 +14,19 @@ pub enum TextError {
         /// What the first bytes look like, when recognised.
         looks_like: Option<&'static str>,
     },
-    /// Not valid UTF-8; the 1-based line and column of the first bad byte.
-    NotUtf8 {
-        /// Line.
-        line: u64,
-        /// Column (in characters).
-        column: u64,
-    },
+}
+
+/// The encoding a text was read in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8, with or without a byte-order mark.
+    Utf8,
+    /// UTF-16 little-endian with a byte-order mark (Excel's "Unicode Text").
+    Utf16Le,
+    /// UTF-16 big-endian with a byte-order mark.
+    Utf16Be,
+    /// Windows-1252, the fallback for bytes that are not UTF-8.
+    Windows1252,
 }
 
 impl std::fmt::Display for TextError {
@@ -30,7 +37,6 @@ impl std::fmt::Display for TextError {
                 write!(f, "this is not a CSV text file: it looks like {kind}")
             }
             TextError::Binary { looks_like: None } => f.write_str("this is not a CSV text file: it holds binary data"),
-            TextError::NotUtf8 { .. } => f.write_str("the text is not valid UTF-8 (save it as CSV UTF-8)"),
         }
     }
 }
@@ -53,17 +59,23 @@ fn decode_utf16(bytes: &[u8], little_endian: bool) -> String {
     char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
 }
 
-/// Decodes a text export: UTF-8 with or without a byte-order mark, or UTF-16
-/// (LE or BE) with one, which is what Excel writes as "Unicode Text".
+/// Decodes a text export: UTF-8 with or without a byte-order mark, UTF-16
+/// (LE or BE) with one, which is what Excel writes as "Unicode Text", or
+/// Windows-1252 when the bytes are not UTF-8.
 pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
+    decode_with_encoding(bytes).map(|(text, _)| text)
+}
+
+/// [`decode`], also saying which encoding was used.
+pub fn decode_with_encoding(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), TextError> {
     if bytes.is_empty() {
         return Err(TextError::Empty);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return Ok(Cow::Owned(decode_utf16(rest, true)));
+        return Ok((Cow::Owned(decode_utf16(rest, true)), Encoding::Utf16Le));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return Ok(Cow::Owned(decode_utf16(rest, false)));
+        return Ok((Cow::Owned(decode_utf16(rest, false)), Encoding::Utf16Be));
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     if let Some(kind) = sniff_binary(bytes) {
@@ -73,17 +85,11 @@ pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
     if head.iter().any(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))) {
         return Err(TextError::Binary { looks_like: None });
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) if text.trim().is_empty() => Err(TextError::Empty),
-        Ok(text) => Ok(Cow::Borrowed(text)),
-        Err(error) => {
-            let good = &bytes[..error.valid_up_to()];
-            let line = good.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-            let column = String::from_utf8_lossy(&good[line_start..]).chars().count() as u64 + 1;
-            Err(TextError::NotUtf8 { line, column })
-        }
-    }
+    let (text, encoding) = match std::str::from_utf8(bytes) {
+        Ok(text) => (Cow::Borrowed(text), Encoding::Utf8),
+        Err(_) => (encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0, Encoding::Windows1252),
+    };
+    if text.trim().is_empty() { Err(TextError::Empty) } else { Ok((text, encoding)) }
 }
 
 #[cfg(test)]
@@ -102,6 +108,7 @@ mod tests {
         assert_eq!(decode(b""), Err(TextError::Empty));
         assert_eq!(decode(b"PK\x03\x04rest"), Err(TextError::Binary { looks_like: Some("a zip archive or an Excel workbook (.xlsx)") }));
         assert_eq!(decode(b"a,b\n\x00\x01"), Err(TextError::Binary { looks_like: None }));
-        assert_eq!(decode(b"name\nserv\xE9r\n"), Err(TextError::NotUtf8 { line: 2, column: 5 }));
+        assert_eq!(decode_with_encoding(b"name\nserv\xE9r \x80\n").unwrap(), (Cow::Owned("name\nservér €\n".into()), Encoding::Windows1252));
+        assert_eq!(decode_with_encoding("servér".as_bytes()).unwrap().1, Encoding::Utf8);
     }
 }

@@ -1,0 +1,318 @@
+//! Tables: the common shape of a CSV file and a workbook sheet, with header
+//! lookup that forgives spelling, and typed cell access that reports problems
+//! as diagnostics naming file, sheet, line and column.
+//!
+//! Format readers (RVTools, Azure Migrate, ServiceNow, ...) work on [`Table`]s
+//! and never care whether the rows came from CSV or XLSX.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use waveplan_core::{Diagnostic, Origin, Tags};
+
+use crate::text;
+
+/// A header name reduced to its comparable form: lower case, without `*`
+/// marks, spaces, `_`, `-` or `.`.
+pub fn header_key(header: &str) -> String {
+    header.chars().filter(|c| !matches!(c, '*' | ' ' | '_' | '-' | '.')).flat_map(char::to_lowercase).collect()
+}
+
+/// One row of a table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableRow {
+    /// 1-based line of a CSV file or row of a sheet.
+    pub line: u64,
+    /// The cells, as text (numbers from a workbook written without a needless `.0`).
+    pub cells: Vec<String>,
+}
+
+/// A table read from a CSV file or a sheet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// The file, as the user named it.
+    pub file: String,
+    /// The sheet, for workbooks.
+    pub sheet: Option<String>,
+    /// Header names as written, trimmed.
+    pub headers: Vec<String>,
+    /// Line (row) of the header.
+    pub header_line: u64,
+    /// The rows that are not empty.
+    pub rows: Vec<TableRow>,
+    keys: Vec<String>,
+}
+
+impl Table {
+    /// A table from its parts.
+    pub fn new(file: &str, sheet: Option<&str>, header_line: u64, headers: Vec<String>, rows: Vec<TableRow>) -> Table {
+        let headers: Vec<String> = headers.into_iter().map(|h| h.trim().to_string()).collect();
+        let keys = headers.iter().map(|h| header_key(h)).collect();
+        Table { file: file.to_string(), sheet: sheet.map(str::to_string), headers, header_line, rows, keys }
+    }
+
+    /// The position of the first header matching any of `names` (in the
+    /// order given), compared with [`header_key`].
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        names.iter().find_map(|name| {
+            let key = header_key(name);
+            self.keys.iter().position(|k| *k == key)
+        })
+    }
+
+    /// Whether every name (or one of its `|`-separated alternatives) is a header.
+    pub fn has_columns(&self, names: &[&str]) -> bool {
+        names.iter().all(|name| self.column(&name.split('|').collect::<Vec<_>>()).is_some())
+    }
+
+    /// Where a row was read.
+    pub fn origin(&self, row: &TableRow) -> Origin {
+        Origin { file: self.file.clone(), sheet: self.sheet.clone(), line: Some(row.line) }
+    }
+
+    /// Where the header was read.
+    pub fn header_origin(&self) -> Origin {
+        Origin { file: self.file.clone(), sheet: self.sheet.clone(), line: Some(self.header_line) }
+    }
+
+    /// Typed access to the cells of a row, reporting into `diagnostics`.
+    pub fn cells<'a>(&'a self, row: &'a TableRow, diagnostics: &'a mut Vec<Diagnostic>) -> Cells<'a> {
+        Cells { table: self, row, diagnostics }
+    }
+
+    /// Positions of columns not in `known` (by any spelling), for keeping as tags.
+    pub fn other_columns(&self, known: &[usize]) -> Vec<usize> {
+        (0..self.headers.len()).filter(|i| !known.contains(i) && !self.keys[*i].is_empty()).collect()
+    }
+}
+
+/// The delimiter of a delimited text, guessed from its first line: the one
+/// of `,`, `;` and tab that occurs most outside quotes (comma on a tie).
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in first_line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 2 - i)).unwrap_or(0);
+    [b',', b';', b'\t'][best]
+}
+
+/// Turns byte offsets into 1-based line numbers for any line ending (the csv
+/// crate's own count misses lines ended by CRLF). Offsets must grow.
+pub(crate) struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        LineCounter { bytes, offset: 0, line: 1 }
+    }
+
+    pub(crate) fn line_at(&mut self, offset: u64) -> u64 {
+        // A record's position can point at the line ending before it.
+        let mut offset = (offset as usize).min(self.bytes.len());
+        while offset < self.bytes.len() && matches!(self.bytes[offset], b'\r' | b'\n') {
+            offset += 1;
+        }
+        if offset > self.offset {
+            self.line += self.bytes[self.offset..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.offset = offset;
+        }
+        self.line
+    }
+}
+
+/// Reads a delimited text file (any encoding [`text::decode`] knows; comma,
+/// semicolon or tab) into a table. `skip_lines` lines before the header are
+/// ignored (preambles some tools write).
+pub fn read_csv_table(file: &str, bytes: &[u8], skip_lines: usize) -> Result<Table, Diagnostic> {
+    let at_start = Origin::new(file, 1);
+    let text = text::decode(bytes).map_err(|e| Diagnostic::error_at(&at_start, Some(1), e.to_string()))?;
+    let body = {
+        let mut rest: &str = &text;
+        for _ in 0..skip_lines {
+            rest = rest.split_once('\n').map_or("", |(_, r)| r);
+        }
+        rest
+    };
+    let skipped_lines = skip_lines as u64;
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(sniff_delimiter(body)).flexible(true).has_headers(false).from_reader(body.as_bytes());
+    let mut lines = LineCounter::new(body.as_bytes());
+    let mut headers: Option<(u64, Vec<String>)> = None;
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(error) => {
+                let line = error.position().map_or(0, |p| lines.line_at(p.byte())) + skipped_lines;
+                return Err(Diagnostic::error_at(&Origin::new(file, line), None, format!("malformed CSV: {error}")));
+            }
+        }
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte())) + skipped_lines;
+        let cells: Vec<String> = record.iter().map(str::to_string).collect();
+        if headers.is_none() {
+            headers = Some((line, cells));
+        } else {
+            rows.push(TableRow { line, cells });
+        }
+    }
+    let (header_line, headers) = headers.ok_or_else(|| Diagnostic::error_at(&at_start, Some(1), "the file has no header row"))?;
+    Ok(Table::new(file, None, header_line, headers, rows))
+}
+
+/// Typed access to one row's cells.
+pub struct Cells<'a> {
+    table: &'a Table,
+    row: &'a TableRow,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Cells<'_> {
+    /// Where this row was read.
+    pub fn origin(&self) -> Origin {
+        self.table.origin(self.row)
+    }
+
+    /// The trimmed text of a column; `None` when the column is absent or the cell empty.
+    pub fn text(&self, column: Option<usize>) -> Option<String> {
+        let value = self.row.cells.get(column?)?.trim();
+        (!value.is_empty()).then(|| value.to_string())
+    }
+
+    /// Reports an error at a column of this row.
+    pub fn error(&mut self, column: Option<usize>, message: impl Into<String>) {
+        let origin = self.origin();
+        self.diagnostics.push(Diagnostic::error_at(&origin, column.map(|c| c as u64 + 1), message));
+    }
+
+    /// Reports a warning at a column of this row.
+    pub fn warning(&mut self, column: Option<usize>, message: impl Into<String>) {
+        let origin = self.origin();
+        self.diagnostics.push(Diagnostic::warning_at(&origin, column.map(|c| c as u64 + 1), message));
+    }
+
+    fn header(&self, column: Option<usize>) -> String {
+        column.and_then(|c| self.table.headers.get(c)).cloned().unwrap_or_default()
+    }
+
+    /// A cell parsed by `parse`; an error naming the header and `what` when it fails.
+    pub fn parsed<T>(&mut self, column: Option<usize>, what: &str, parse: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+        let text = self.text(column)?;
+        let value = parse(&text);
+        if value.is_none() {
+            let header = self.header(column);
+            self.error(column, format!("{header}: '{text}' is not {what}"));
+        }
+        value
+    }
+
+    /// A whole number (thousands separators allowed; `4.0` from a workbook allowed).
+    pub fn whole<T: FromStr + TryFrom<u64>>(&mut self, column: Option<usize>) -> Option<T> {
+        self.parsed(column, "a whole number", |t| {
+            let t = t.replace(',', "");
+            t.parse::<T>().ok().or_else(|| {
+                let f: f64 = t.parse().ok()?;
+                (f >= 0.0 && f.fract() == 0.0 && f < 1e18).then(|| T::try_from(f as u64).ok()).flatten()
+            })
+        })
+    }
+
+    /// A number that is not negative, thousands separators allowed.
+    pub fn decimal(&mut self, column: Option<usize>) -> Option<f64> {
+        self.parsed(column, "a number", |t| {
+            let value: Option<f64> = if t.contains(',') { t.replace(',', "").parse().ok() } else { t.parse().ok() };
+            value.filter(|v| v.is_finite() && *v >= 0.0)
+        })
+    }
+
+    /// A date: ISO `2026-11-28` (with or without a time), or `11/28/2026`.
+    pub fn date(&mut self, column: Option<usize>) -> Option<NaiveDate> {
+        self.parsed(column, "a date", parse_date)
+    }
+
+    /// A vocabulary value, with the accepted spellings in the error.
+    pub fn vocabulary<T>(&mut self, column: Option<usize>, parse: fn(&str) -> Option<T>, expected: String) -> Option<T> {
+        let text = self.text(column)?;
+        let value = parse(&text);
+        if value.is_none() {
+            let header = self.header(column);
+            self.error(column, format!("{header}: '{text}' is not one of {expected}"));
+        }
+        value
+    }
+
+    /// A list split on any of `separators`, items trimmed, empties dropped.
+    pub fn list(&self, column: Option<usize>, separators: &[char]) -> Vec<String> {
+        self.text(column)
+            .map(|t| t.split(separators).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+            .unwrap_or_default()
+    }
+
+    /// The non-empty cells of `columns` as tags named by their headers.
+    pub fn tags_from(&self, columns: &[usize]) -> Tags {
+        columns
+            .iter()
+            .filter_map(|&c| Some((self.table.headers.get(c)?.clone(), self.text(Some(c))?)))
+            .collect()
+    }
+}
+
+/// Parses the date forms exports write: `2026-11-28`, `2026-11-28T10:00:00`,
+/// `2026-11-28 10:00`, `11/28/2026` (US, as AWS and ServiceNow write it).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    let head = text.split(['T', ' ']).next().unwrap_or(text);
+    NaiveDate::parse_from_str(head, "%Y-%m-%d").ok().or_else(|| NaiveDate::parse_from_str(head, "%m/%d/%Y").ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_semicolon_files_with_preamble_and_finds_columns_by_any_spelling() {
+        let table = read_csv_table("x.csv", b"report of 2026\n*Server Name;Memory (In MB);Cores\r\nweb01;4,096;2\r\n\r\ndb01;8192;4", 1).unwrap();
+        assert_eq!(table.header_line, 2);
+        assert_eq!(table.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 5]);
+        let name = table.column(&["server name"]);
+        let memory = table.column(&["Memory (In MB)"]);
+        assert_eq!((name, memory), (Some(0), Some(1)));
+        let mut diagnostics = Vec::new();
+        let mut cells = table.cells(&table.rows[0], &mut diagnostics);
+        assert_eq!(cells.whole::<u32>(memory), Some(4096));
+        assert!(table.has_columns(&["cores", "server name|hostname"]));
+    }
+
+    #[test]
+    fn bad_cells_name_the_header_and_place() {
+        let table = read_csv_table("servers.csv", b"Name,Cores\nweb01,lots\n", 0).unwrap();
+        let mut diagnostics = Vec::new();
+        let mut cells = table.cells(&table.rows[0], &mut diagnostics);
+        assert_eq!(cells.whole::<u32>(table.column(&["cores"])), None);
+        assert_eq!(diagnostics[0].to_string(), "servers.csv:2:2: error: Cores: 'lots' is not a whole number");
+    }
+
+    #[test]
+    fn delimiters_and_dates() {
+        assert_eq!(sniff_delimiter("a\tb\tc\n"), b'\t');
+        assert_eq!(sniff_delimiter("\"a;b\",c\n"), b',');
+        assert_eq!(parse_date("10/29/2019 18:23"), NaiveDate::from_ymd_opt(2019, 10, 29));
+        assert_eq!(parse_date("2026-11-28T10:00:00Z"), NaiveDate::from_ymd_opt(2026, 11, 28));
+    }
+}
