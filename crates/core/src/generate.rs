@@ -1597,6 +1597,7 @@ impl DependencyBuilder {
             kind,
             weight,
             latency_sensitive,
+            infrastructure: None,
             first_seen,
             last_seen,
             source: source.to_string(),

@@ -63,8 +63,10 @@ pub struct UnitEdge {
     pub latency_sensitive: bool,
     /// How many estate dependencies were added up.
     pub count: u32,
-    /// The target is shared infrastructure: the link works across the WAN, so
-    /// it does not hold the dependent back.
+    /// The target is shared infrastructure (its application's role says so, or
+    /// every dependency of the edge was classified as reaching an
+    /// infrastructure service): the link works across the WAN, so it does not
+    /// hold the dependent back.
     pub to_infrastructure: bool,
 }
 
@@ -207,6 +209,8 @@ impl UnitGraph {
         };
 
         let mut edge_index: HashMap<(UnitId, UnitId), usize> = HashMap::new();
+        // Per edge, how many of its dependencies are not classified as infrastructure.
+        let mut ordinary: Vec<u32> = Vec::new();
         let mut edges: Vec<UnitEdge> = Vec::new();
         let mut staying_links = Vec::new();
         for dependency in &estate.dependencies {
@@ -216,6 +220,7 @@ impl UnitGraph {
                 (Place::Moves(from), Place::Moves(to)) if from == to => {}
                 (Place::Moves(from), Place::Moves(to)) => {
                     let slot = *edge_index.entry((from, to)).or_insert_with(|| {
+                        ordinary.push(0);
                         edges.push(UnitEdge {
                             from,
                             to,
@@ -230,6 +235,9 @@ impl UnitGraph {
                     edge.weight += weight;
                     edge.latency_sensitive |= latency;
                     edge.count += 1;
+                    if dependency.infrastructure.is_none() {
+                        ordinary[slot] += 1;
+                    }
                 }
                 (Place::Moves(unit), other) | (other, Place::Moves(unit)) => {
                     if matches!(other, Place::StaysOnPremises | Place::External | Place::Retired) {
@@ -238,6 +246,9 @@ impl UnitGraph {
                 }
                 _ => {}
             }
+        }
+        for (edge, ordinary) in edges.iter_mut().zip(ordinary) {
+            edge.to_infrastructure |= ordinary == 0;
         }
         edges.sort_by_key(|e| (e.from, e.to));
         UnitGraph { units, server_place, app_place, datastore_place, edges, staying_links, shared_members }

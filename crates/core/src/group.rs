@@ -192,6 +192,7 @@ mod tests {
                 kind: DependencyKind::Declared,
                 weight,
                 latency_sensitive: false,
+                infrastructure: None,
                 first_seen: None,
                 last_seen: None,
                 source: "test".into(),

@@ -88,6 +88,8 @@ pub struct DependencyRecord {
     pub weight: f64,
     /// Latency-sensitive.
     pub latency_sensitive: bool,
+    /// Shared-infrastructure role of the service reached, if classified.
+    pub infrastructure: Option<String>,
     /// First seen.
     pub first_seen: Option<NaiveDate>,
     /// Last seen.
@@ -434,6 +436,7 @@ pub fn merge(estate: &mut Estate, batch: Batch) -> Vec<Diagnostic> {
             kind: record.kind,
             weight: record.weight,
             latency_sensitive: record.latency_sensitive,
+            infrastructure: record.infrastructure,
             first_seen: record.first_seen,
             last_seen: record.last_seen,
             source,
@@ -512,6 +515,7 @@ mod tests {
             kind: DependencyKind::Observed,
             weight: 10.0,
             latency_sensitive: false,
+            infrastructure: None,
             first_seen: None,
             last_seen: None,
         };

@@ -469,6 +469,11 @@ pub struct Dependency {
     pub weight: f64,
     /// Whether it suffers from WAN latency (database calls, chatty protocols).
     pub latency_sensitive: bool,
+    /// The shared-infrastructure role of the service reached (`dns`, `ntp`,
+    /// `directory`, `monitoring`, `backup`, ...), when connection data says so.
+    /// Such a dependency works across the WAN and does not hold its client back.
+    #[serde(default)]
+    pub infrastructure: Option<String>,
     /// First seen.
     pub first_seen: Option<NaiveDate>,
     /// Last seen.

@@ -1068,6 +1068,7 @@ mod tests {
                 kind: DependencyKind::Observed,
                 weight: 1000.0,
                 latency_sensitive: false,
+                infrastructure: None,
                 first_seen: None,
                 last_seen: None,
                 source: "test".into(),
@@ -1125,6 +1126,18 @@ mod tests {
         let plan = plan_waves(&e, &config);
         assert_eq!(plan.metrics.hard_violations, 1);
         assert_eq!(plan.violations[0].constraint, "before");
+    }
+
+    #[test]
+    fn dependencies_classified_as_infrastructure_do_not_hold_back() {
+        // app00 calls app01 only on DNS: app01 can move after app00.
+        let mut e = estate(2, 1, &[(0, 1)]);
+        e.dependencies[0].infrastructure = Some("dns".into());
+        e.constraints.push(Constraint::Before { first: AppId(0), then: AppId(1), reason: None });
+        let plan = plan_waves(&e, &PlanConfig { pilot_applications: 0, ..PlanConfig::default() });
+        assert_eq!(plan.metrics.hard_violations, 0, "{:?}", plan.violations);
+        assert!(wave_of(&plan, "app00") < wave_of(&plan, "app01"));
+        assert_eq!(plan.metrics.cross_wave_dependencies, 1);
     }
 
     #[test]

@@ -117,6 +117,7 @@ impl NativeTable {
                 "kind",
                 "weight",
                 "latency_sensitive",
+                "infrastructure",
                 "first_seen",
                 "last_seen",
                 "source",
@@ -367,6 +368,7 @@ fn write_dependencies<W: Write>(writer: &mut RowWriter<W>, estate: &Estate) -> R
         writer.value(dependency.kind)?;
         writer.decimal(Some(dependency.weight))?;
         writer.value(if dependency.latency_sensitive { "yes" } else { "no" })?;
+        writer.text(dependency.infrastructure.as_deref().unwrap_or(""))?;
         writer.optional_value(dependency.first_seen)?;
         writer.optional_value(dependency.last_seen)?;
         writer.text(&dependency.source)?;
@@ -516,6 +518,7 @@ mod tests {
             kind: DependencyKind::Observed,
             weight: 1.0,
             latency_sensitive: false,
+            infrastructure: None,
             first_seen: None,
             last_seen: None,
             source: "netflow".into(),
@@ -528,6 +531,7 @@ mod tests {
             dependencies: vec![
                 Dependency {
                     latency_sensitive: true,
+                    infrastructure: None,
                     weight: 1532.5,
                     first_seen: NaiveDate::from_ymd_opt(2026, 1, 5),
                     last_seen: NaiveDate::from_ymd_opt(2026, 3, 1),
@@ -612,12 +616,12 @@ mod tests {
     fn writes_dependencies_with_the_kind_of_each_end() {
         check(
             NativeTable::Dependencies,
-            "from,to,from_kind,to_kind,port,protocol,kind,weight,latency_sensitive,first_seen,last_seen,source\n\
-             ehr-web01,EHR-PROD-DB,server,datastore,1433,tcp,observed,1532.5,yes,2026-01-05,2026-03-01,netflow\n\
-             pump-0001,ehr-web01,server,server,443,tcp,observed,1,no,,,netflow\n\
-             EHR,directory,application,application,,any,declared,1,no,,,cmdb\n\
-             ehr-web01,api.payer.example.com,server,external,53,udp,observed,1,no,,,netflow\n\
-             ehr-web01,,server,server,22,tcp,observed,1,no,,,netflow\n",
+            "from,to,from_kind,to_kind,port,protocol,kind,weight,latency_sensitive,infrastructure,first_seen,last_seen,source\n\
+             ehr-web01,EHR-PROD-DB,server,datastore,1433,tcp,observed,1532.5,yes,,2026-01-05,2026-03-01,netflow\n\
+             pump-0001,ehr-web01,server,server,443,tcp,observed,1,no,,,,netflow\n\
+             EHR,directory,application,application,,any,declared,1,no,,,,cmdb\n\
+             ehr-web01,api.payer.example.com,server,external,53,udp,observed,1,no,,,,netflow\n\
+             ehr-web01,,server,server,22,tcp,observed,1,no,,,,netflow\n",
         );
     }
 

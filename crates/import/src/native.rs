@@ -121,6 +121,7 @@ impl Table {
                 "kind",
                 "weight",
                 "latency_sensitive",
+                "infrastructure",
                 "first_seen",
                 "last_seen",
                 "source",
@@ -592,6 +593,7 @@ fn read_row(table: Table, row: &mut Row<'_>, batch: &mut Batch) {
                     .unwrap_or(DependencyKind::Declared),
                 weight: row.decimal("weight").unwrap_or(1.0),
                 latency_sensitive: row.boolean("latency_sensitive").unwrap_or(false),
+                infrastructure: row.text("infrastructure"),
                 first_seen: row.date("first_seen"),
                 last_seen: row.date("last_seen"),
             };

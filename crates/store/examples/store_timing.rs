@@ -73,6 +73,7 @@ fn estate(servers: usize, apps: usize, deps: usize) -> Estate {
             kind: DependencyKind::Observed,
             weight: (i as f64).sqrt(),
             latency_sensitive: i % 2 == 0,
+            infrastructure: None,
             first_seen: NaiveDate::from_ymd_opt(2024, 1, 1),
             last_seen: NaiveDate::from_ymd_opt(2025, 1, 1),
             source: "netflow.csv".into(),

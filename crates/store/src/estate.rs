@@ -126,11 +126,11 @@ const SELECT_DATASTORES: &str = "SELECT id, name, kind, engine, size_gb, change_
     server_id, method, tags, provenance FROM datastores ORDER BY id";
 
 const INSERT_DEPENDENCY: &str = "INSERT INTO dependencies (id, from_kind, from_id, to_kind, to_id, port, protocol,
-    kind, weight, latency_sensitive, first_seen, last_seen, source)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    kind, weight, latency_sensitive, first_seen, last_seen, source, infrastructure)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 const SELECT_DEPENDENCIES: &str = "SELECT id, from_kind, from_id, to_kind, to_id, port, protocol,
-    kind, weight, latency_sensitive, first_seen, last_seen, source FROM dependencies ORDER BY id";
+    kind, weight, latency_sensitive, first_seen, last_seen, source, infrastructure FROM dependencies ORDER BY id";
 
 /// Deletes the inventory and writes `estate`; the caller holds the transaction.
 fn write_inventory(conn: &Connection, estate: &Estate) -> Result<(), StoreError> {
@@ -255,6 +255,7 @@ fn write_inventory(conn: &Connection, estate: &Estate) -> Result<(), StoreError>
             d.first_seen.map(|date| date.to_string()),
             d.last_seen.map(|date| date.to_string()),
             d.source,
+            d.infrastructure,
         ])
         .map_err(|e| StoreError::sql(format!("saving dependency {id}"), e))?;
     }
@@ -405,6 +406,7 @@ fn read_inventory(conn: &Connection) -> Result<Estate, StoreError> {
             first_seen: r.opt_date(10)?,
             last_seen: r.opt_date(11)?,
             source: r.text(12)?.to_owned(),
+            infrastructure: r.opt_text(13)?.map(str::to_owned),
         });
         Ok(())
     })?;
