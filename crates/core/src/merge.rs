@@ -130,6 +130,9 @@ pub struct Batch {
     pub constraints: Vec<Located<(ConstraintRecord, Option<String>)>>,
     /// Records the source had that are not migration candidates.
     pub excluded: Vec<Excluded>,
+    /// The format id of each file read (file name to id), for provenance and
+    /// source precedence.
+    pub formats: std::collections::BTreeMap<String, String>,
 }
 
 fn key(name: &str) -> String {
@@ -146,11 +149,24 @@ fn short_name(name: &str) -> Option<String> {
     name.split_once('.').map(|(short, _)| short.to_string())
 }
 
+/// Tags that identify a machine in its source system.
+pub const IDENTITY_TAGS: [&str; 5] = ["vm_uuid", "moref", "sys_id", "machine_id", "external_id"];
+
+fn identities(server: &Server) -> impl Iterator<Item = String> + '_ {
+    IDENTITY_TAGS.iter().filter_map(|tag| server.tags.get(*tag).map(|value| format!("{tag}={}", key(value))))
+}
+
+fn mac_key(mac: &str) -> String {
+    mac.chars().filter(char::is_ascii_hexdigit).flat_map(|c| c.to_lowercase()).collect()
+}
+
 /// Name lookups over an estate, kept up to date while a batch is merged.
 struct Index {
     servers: HashMap<String, ServerId>,
     servers_short: HashMap<String, ServerId>,
     addresses: HashMap<String, ServerId>,
+    macs: HashMap<String, ServerId>,
+    identities: HashMap<String, ServerId>,
     apps: HashMap<String, AppId>,
     datastores: HashMap<String, DataStoreId>,
     externals: HashMap<String, ExternalId>,
@@ -162,6 +178,8 @@ impl Index {
             servers: HashMap::new(),
             servers_short: HashMap::new(),
             addresses: HashMap::new(),
+            macs: HashMap::new(),
+            identities: HashMap::new(),
             apps: HashMap::new(),
             datastores: HashMap::new(),
             externals: HashMap::new(),
@@ -194,6 +212,23 @@ impl Index {
         for address in &server.ip_addresses {
             self.addresses.entry(key(address)).or_insert(id);
         }
+        for mac in &server.mac_addresses {
+            self.macs.entry(mac_key(mac)).or_insert(id);
+        }
+        for identity in identities(server) {
+            self.identities.entry(identity).or_insert(id);
+        }
+    }
+
+    /// The server that a record from another source describes: matched by
+    /// name, FQDN or short name, then by hypervisor or CMDB identity (VM UUID,
+    /// MoRef, sys_id, machine id), then by MAC, then by IP address.
+    fn match_server(&self, server: &Server) -> Option<ServerId> {
+        self.server(&server.name)
+            .or_else(|| server.fqdn.as_deref().and_then(|fqdn| self.server(fqdn)))
+            .or_else(|| identities(server).find_map(|i| self.identities.get(&i).copied()))
+            .or_else(|| server.mac_addresses.iter().find_map(|m| self.macs.get(&mac_key(m)).copied()))
+            .or_else(|| server.ip_addresses.iter().find_map(|a| self.addresses.get(&key(a)).copied()))
     }
 
     fn server(&self, name: &str) -> Option<ServerId> {
@@ -226,15 +261,110 @@ impl Index {
     }
 }
 
-/// Overwrites `target` with `new` where `new` says something, recording the source.
-macro_rules! merge_fields {
-    ($target:expr, $new:expr, $source:expr, [$($field:ident),* $(,)?]) => {
-        $(
-            if $new.$field.is_some() && $new.$field != $target.$field {
-                $target.$field = $new.$field.clone();
-                $target.provenance.insert(stringify!($field).to_string(), $source.to_string());
+/// Which source wins when two say different things about one field.
+///
+/// Sources are named by format id (`native`, `servicenow-servers`,
+/// `rvtools`, ...); the first in the list wins. A source not in the list ranks
+/// after every listed one; two unlisted sources, or two files of one format,
+/// let the newer import win (that is how re-importing a newer export updates).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MergePolicy {
+    /// Format ids, most trusted first.
+    pub precedence: Vec<String>,
+}
+
+impl Default for MergePolicy {
+    fn default() -> Self {
+        // What a person typed beats a CMDB, which beats what a hypervisor or a
+        // discovery tool measured, which beats a migration tool's intake form.
+        let order = [
+            "native",
+            "mapped",
+            "servicenow-servers",
+            "rvtools",
+            "rvtools-csv",
+            "azure-migrate-import",
+            "azure-migrate-export",
+            "aws-migration-hub",
+            "gmc",
+            "cmf",
+            "cmf-tags",
+        ];
+        MergePolicy { precedence: order.iter().map(|s| s.to_string()).collect() }
+    }
+}
+
+impl MergePolicy {
+    fn rank(&self, source: &str) -> usize {
+        let format = source.split_once(':').map_or(source, |(format, _)| format);
+        self.precedence.iter().position(|p| p == format).unwrap_or(self.precedence.len())
+    }
+}
+
+/// The provenance label of a record: `format:file` when the format is known.
+fn source_label(formats: &std::collections::BTreeMap<String, String>, file: &str) -> String {
+    match formats.get(file) {
+        Some(format) => format!("{format}:{file}"),
+        None => file.to_string(),
+    }
+}
+
+/// Merges one record's fields into another, keeping provenance and
+/// reporting conflicts between sources.
+struct FieldMerge<'a> {
+    source: &'a str,
+    policy: &'a MergePolicy,
+    origin: &'a Origin,
+    record: &'a str,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl FieldMerge<'_> {
+    fn take<T: PartialEq + Clone + std::fmt::Debug>(
+        &mut self,
+        field: &str,
+        target: &mut Option<T>,
+        new: &Option<T>,
+        provenance: &mut crate::model::Provenance,
+    ) {
+        let Some(value) = new else { return };
+        if target.as_ref() == Some(value) {
+            provenance.entry(field.to_string()).or_insert_with(|| self.source.to_string());
+            return;
+        }
+        if let (Some(existing), Some(existing_source)) = (target.as_ref(), provenance.get(field)) {
+            let same_format = |a: &str, b: &str| a.split_once(':').map(|x| x.0) == b.split_once(':').map(|x| x.0);
+            if existing_source != self.source && !same_format(existing_source, self.source) {
+                let new_wins = self.policy.rank(self.source) < self.policy.rank(existing_source);
+                let shown = |v: &dyn std::fmt::Debug| format!("{v:?}").trim_matches('"').to_string();
+                let (kept, kept_from) =
+                    if new_wins { (shown(value), self.source) } else { (shown(existing), existing_source.as_str()) };
+                self.diagnostics.push(Diagnostic::warning_at(
+                    self.origin,
+                    None,
+                    format!(
+                        "'{}' {field}: {} says {}, {} says {}; kept {kept} from {kept_from} (source precedence)",
+                        self.record,
+                        existing_source,
+                        shown(existing),
+                        self.source,
+                        shown(value),
+                    ),
+                ));
+                if !new_wins {
+                    return;
+                }
             }
-        )*
+        }
+        *target = Some(value.clone());
+        provenance.insert(field.to_string(), self.source.to_string());
+    }
+}
+
+/// Merges the listed optional fields of `$new` into `$target`.
+macro_rules! merge_fields {
+    ($merge:expr, $target:expr, $new:expr, [$($field:ident),* $(,)?]) => {
+        $( $merge.take(stringify!($field), &mut $target.$field, &$new.$field, &mut $target.provenance); )*
     };
 }
 
@@ -246,8 +376,8 @@ fn merge_list(target: &mut Vec<String>, new: &[String]) {
     }
 }
 
-fn merge_server(target: &mut Server, new: &Server, source: &str) {
-    merge_fields!(target, new, source, [
+fn merge_server(merge: &mut FieldMerge<'_>, target: &mut Server, new: &Server) {
+    merge_fields!(merge, target, new, [
         fqdn, os_family, os_name, os_version, cores, memory_gb, disk_provisioned_gb, disk_used_gb,
         environment, site, datacenter, cluster, power_state, kind, device_class,
     ]);
@@ -256,8 +386,8 @@ fn merge_server(target: &mut Server, new: &Server, source: &str) {
     target.tags.extend(new.tags.clone());
 }
 
-fn merge_application(target: &mut Application, new: &Application, source: &str) {
-    merge_fields!(target, new, source, [
+fn merge_application(merge: &mut FieldMerge<'_>, target: &mut Application, new: &Application) {
+    merge_fields!(merge, target, new, [
         owner, business_unit, tier, rto_minutes, rpo_minutes, strategy, maintenance_window,
         dr_current, dr_target, environment, copy_of, role,
     ]);
@@ -265,8 +395,8 @@ fn merge_application(target: &mut Application, new: &Application, source: &str) 
     target.tags.extend(new.tags.clone());
 }
 
-fn merge_datastore(target: &mut DataStore, new: &DataStore, source: &str) {
-    merge_fields!(target, new, source, [kind, engine, size_gb, change_gb_per_day, server, method]);
+fn merge_datastore(merge: &mut FieldMerge<'_>, target: &mut DataStore, new: &DataStore) {
+    merge_fields!(merge, target, new, [kind, engine, size_gb, change_gb_per_day, server, method]);
     target.tags.extend(new.tags.clone());
 }
 
@@ -276,19 +406,24 @@ fn merge_datastore(target: &mut DataStore, new: &DataStore, source: &str) {
 /// reported but the estate is still updated; the caller decides whether to keep
 /// it. Unknown names in dependencies become external endpoints with a warning.
 pub fn merge(estate: &mut Estate, batch: Batch) -> Vec<Diagnostic> {
+    merge_with(estate, batch, &MergePolicy::default())
+}
+
+/// [`merge`] with a chosen source precedence.
+pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut index = Index::new(estate);
 
-    // Servers. A name seen twice in one batch is an error; a name already in the
-    // estate is an update.
-    let mut seen: HashMap<String, Origin> = HashMap::new();
+    // Servers. A name seen twice in one file is an error; a server already in
+    // the estate, or seen in another file of this import, is an update.
+    let mut seen: HashMap<(String, String), Origin> = HashMap::new();
     for Located { value: server, origin } in batch.servers {
-        match seen.entry(key(&server.name)) {
+        match seen.entry((origin.file.clone(), key(&server.name))) {
             Entry::Occupied(first) => {
                 diagnostics.push(Diagnostic::error_at(
                     &origin,
                     None,
-                    format!("duplicate server name '{}' (first in {} line {})", server.name, first.get().file, first.get().line.unwrap_or(0)),
+                    format!("duplicate server name '{}' (first on line {})", server.name, first.get().line.unwrap_or(0)),
                 ));
                 continue;
             }
@@ -296,38 +431,46 @@ pub fn merge(estate: &mut Estate, batch: Batch) -> Vec<Diagnostic> {
                 slot.insert(origin.clone());
             }
         }
-        match index.server(&server.name) {
-            Some(id) => merge_server(&mut estate.servers[id.index()], &server, &origin.file),
+        let source = source_label(&batch.formats, &origin.file);
+        let mut fields =
+            FieldMerge { source: &source, policy, origin: &origin, record: &server.name, diagnostics: &mut diagnostics };
+        match index.match_server(&server) {
+            Some(id) => {
+                merge_server(&mut fields, &mut estate.servers[id.index()], &server);
+                index.add_server(&estate.servers[id.index()].clone(), id);
+            }
             None => {
                 let id = ServerId(estate.servers.len() as u32);
                 let mut fresh = Server { name: server.name.clone(), ..Server::default() };
-                merge_server(&mut fresh, &server, &origin.file);
-                fresh.provenance.insert("name".into(), origin.file.clone());
-                let server = fresh;
-                index.add_server(&server, id);
-                estate.servers.push(server);
+                merge_server(&mut fields, &mut fresh, &server);
+                fresh.provenance.insert("name".into(), source.clone());
+                index.add_server(&fresh, id);
+                estate.servers.push(fresh);
             }
         }
     }
 
     seen.clear();
     for Located { value: app, origin } in batch.applications {
-        if let Entry::Occupied(first) = seen.entry(key(&app.name)) {
+        if let Entry::Occupied(first) = seen.entry((origin.file.clone(), key(&app.name))) {
             diagnostics.push(Diagnostic::error_at(
                 &origin,
                 None,
-                format!("duplicate application name '{}' (first in {} line {})", app.name, first.get().file, first.get().line.unwrap_or(0)),
+                format!("duplicate application name '{}' (first on line {})", app.name, first.get().line.unwrap_or(0)),
             ));
             continue;
         }
-        seen.insert(key(&app.name), origin.clone());
+        seen.insert((origin.file.clone(), key(&app.name)), origin.clone());
+        let source = source_label(&batch.formats, &origin.file);
+        let mut fields =
+            FieldMerge { source: &source, policy, origin: &origin, record: &app.name, diagnostics: &mut diagnostics };
         match index.apps.get(&key(&app.name)) {
-            Some(&id) => merge_application(&mut estate.applications[id.index()], &app, &origin.file),
+            Some(&id) => merge_application(&mut fields, &mut estate.applications[id.index()], &app),
             None => {
                 let id = AppId(estate.applications.len() as u32);
                 let mut fresh = Application { name: app.name.clone(), ..Application::default() };
-                merge_application(&mut fresh, &app, &origin.file);
-                fresh.provenance.insert("name".into(), origin.file.clone());
+                merge_application(&mut fields, &mut fresh, &app);
+                fresh.provenance.insert("name".into(), source.clone());
                 index.apps.insert(key(&app.name), id);
                 estate.applications.push(fresh);
             }
@@ -337,15 +480,15 @@ pub fn merge(estate: &mut Estate, batch: Batch) -> Vec<Diagnostic> {
     seen.clear();
     for Located { value: record, origin } in batch.datastores {
         let name = record.datastore.name.clone();
-        if let Entry::Occupied(first) = seen.entry(key(&name)) {
+        if let Entry::Occupied(first) = seen.entry((origin.file.clone(), key(&name))) {
             diagnostics.push(Diagnostic::error_at(
                 &origin,
                 None,
-                format!("duplicate data store name '{name}' (first in {} line {})", first.get().file, first.get().line.unwrap_or(0)),
+                format!("duplicate data store name '{name}' (first on line {})", first.get().line.unwrap_or(0)),
             ));
             continue;
         }
-        seen.insert(key(&name), origin.clone());
+        seen.insert((origin.file.clone(), key(&name)), origin.clone());
         let mut store = record.datastore;
         if let Some(server) = &record.server {
             store.server = index.server(&server.name);
@@ -357,13 +500,16 @@ pub fn merge(estate: &mut Estate, batch: Batch) -> Vec<Diagnostic> {
                 ));
             }
         }
+        let source = source_label(&batch.formats, &origin.file);
+        let mut fields =
+            FieldMerge { source: &source, policy, origin: &origin, record: &name, diagnostics: &mut diagnostics };
         match index.datastores.get(&key(&name)) {
-            Some(&id) => merge_datastore(&mut estate.datastores[id.index()], &store, &origin.file),
+            Some(&id) => merge_datastore(&mut fields, &mut estate.datastores[id.index()], &store),
             None => {
                 let id = DataStoreId(estate.datastores.len() as u32);
                 let mut fresh = DataStore { name: name.clone(), ..DataStore::default() };
-                merge_datastore(&mut fresh, &store, &origin.file);
-                fresh.provenance.insert("name".into(), origin.file.clone());
+                merge_datastore(&mut fields, &mut fresh, &store);
+                fresh.provenance.insert("name".into(), source.clone());
                 index.datastores.insert(key(&name), id);
                 estate.datastores.push(fresh);
             }
@@ -534,6 +680,60 @@ mod tests {
         let once = estate.clone();
         assert!(merge(&mut estate, batch).is_empty());
         assert_eq!(estate, once);
+    }
+
+    #[test]
+    fn one_server_in_three_sources_becomes_one_with_provenance_and_conflicts() {
+        let located = |server: Server, file: &str| Located { value: server, origin: Origin::new(file, 2) };
+        let rvtools = Server {
+            name: "EHR-APP01".into(),
+            cores: Some(4),
+            memory_gb: Some(16.0),
+            mac_addresses: vec!["00:50:56:AA:BB:CC".into()],
+            tags: [("vm_uuid".to_string(), "4210-ABCD".to_string())].into(),
+            ..Server::default()
+        };
+        let cmdb = Server {
+            name: "ehr-app01.hospital.local".into(),
+            fqdn: Some("ehr-app01.hospital.local".into()),
+            cores: Some(8),
+            ip_addresses: vec!["10.1.2.3".into()],
+            ..Server::default()
+        };
+        // A discovery tool that only knows the MAC address and calls it by another name.
+        let discovery =
+            Server { name: "VM-00412".into(), mac_addresses: vec!["00-50-56-aa-bb-cc".into()], os_name: Some("RHEL 8".into()), ..Server::default() };
+        let mut batch = Batch {
+            servers: vec![located(rvtools, "rv.xlsx"), located(cmdb, "cmdb.csv"), located(discovery, "azure.csv")],
+            ..Batch::default()
+        };
+        batch.formats = [("rv.xlsx", "rvtools"), ("cmdb.csv", "servicenow-servers"), ("azure.csv", "azure-migrate-import")]
+            .map(|(f, id)| (f.to_string(), id.to_string()))
+            .into();
+        let mut estate = Estate::default();
+        let diagnostics = merge(&mut estate, batch);
+        assert_eq!(estate.servers.len(), 1, "{:?}", estate.servers);
+        let server = &estate.servers[0];
+        assert_eq!(server.cores, Some(8), "the CMDB outranks RVTools by default");
+        assert_eq!(server.os_name.as_deref(), Some("RHEL 8"));
+        assert_eq!(server.provenance["cores"], "servicenow-servers:cmdb.csv");
+        assert_eq!(server.provenance["memory_gb"], "rvtools:rv.xlsx");
+        assert_eq!(diagnostics.len(), 1);
+        assert!(diagnostics[0].message.contains("cores: rvtools:rv.xlsx says 4, servicenow-servers:cmdb.csv says 8; kept 8"), "{}", diagnostics[0]);
+
+        // The user can put RVTools first.
+        let policy = MergePolicy { precedence: vec!["rvtools".into()] };
+        let mut again = Estate::default();
+        let batch = Batch {
+            servers: vec![
+                located(Server { name: "a".into(), cores: Some(4), ..Server::default() }, "rv.xlsx"),
+                located(Server { name: "a".into(), cores: Some(8), ..Server::default() }, "cmdb.csv"),
+            ],
+            formats: [("rv.xlsx", "rvtools"), ("cmdb.csv", "servicenow-servers")].map(|(f, id)| (f.to_string(), id.to_string())).into(),
+            ..Batch::default()
+        };
+        merge_with(&mut again, batch, &policy);
+        assert_eq!(again.servers[0].cores, Some(4));
     }
 
     #[test]
