@@ -7,7 +7,13 @@
 
 #![warn(missing_docs)]
 
+pub mod aws;
+pub mod azure;
+pub mod gmc;
+pub mod mapped;
 pub mod native;
+pub mod rvtools;
+pub mod servicenow;
 pub mod table;
 pub mod text;
 pub mod xlsx;

@@ -183,6 +183,12 @@ impl Table {
     }
 }
 
+/// Recognises a native table from header names alone.
+pub fn table_from_headers(headers: &[String]) -> Option<Table> {
+    let index: HashMap<String, usize> = headers.iter().enumerate().map(|(i, h)| (header_key(h), i)).collect();
+    Table::from_headers(&index)
+}
+
 /// One input file.
 #[derive(Clone, Copy, Debug)]
 pub struct Input<'a> {
