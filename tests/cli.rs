@@ -229,3 +229,106 @@ fn demo_plans_the_bundled_hospital() {
     let json = scratch.run(["demo", "--json"]).ok().json();
     assert_eq!(json["metrics"]["hard_violations"], 0);
 }
+
+fn fixture(path: &str) -> String {
+    format!("{}/../import/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn reference(path: &str) -> Option<String> {
+    let full = format!("{}/../../../shared/reference-formats/{path}", env!("CARGO_MANIFEST_DIR"));
+    if std::path::Path::new(&full).exists() {
+        Some(full)
+    } else {
+        eprintln!("note: {full} is absent (a user's clone); skipping its checks");
+        None
+    }
+}
+
+#[test]
+fn real_exports_import_with_the_counts_they_hold() {
+    let scratch = Scratch::new();
+    let Some(rvtools) = reference("rvtools/rvtools-3x-sizing-workshop.xlsx") else { return };
+    let summary = scratch.run(["import", &rvtools, "--project", "rv.waveplan", "--json"]).ok().json();
+    let excluded = summary["excluded"].as_array().unwrap();
+    assert_eq!(summary["servers"].as_u64().unwrap() + excluded.len() as u64, 805, "every vInfo row is a server or excluded");
+    assert!(excluded.iter().all(|e| e["reason"] == "template" || e["reason"] == "SRM placeholder"));
+
+    let Some(azure) = reference("azure-migrate/azure-migrate-export-discovery-report.xlsx") else { return };
+    let Some(cmf) = reference("aws-cloud-migration-factory/server-list.csv") else { return };
+    let summary = scratch.run(["import", &azure, &cmf, "--project", "mixed.waveplan", "--json"]).ok().json();
+    // 294 machines and 8 intake rows, one of which (Server8) carries
+    // Server6's FQDN in that file: matched by FQDN, they are one server.
+    assert_eq!(summary["servers"], 294 + 7);
+    assert_eq!(summary["applications"], 3);
+    // The waves CMF already chose become pins, and the plan keeps them.
+    let plan = scratch.run(["plan", "mixed.waveplan", "--json", "--start", "2027-01-04"]).ok().json();
+    assert_eq!(plan["metrics"]["hard_violations"], 0, "{}", plan["violations"]);
+    let wave_of = |app: &str| plan["applications"].as_array().unwrap().iter().find(|a| a["name"] == app).unwrap()["wave"].clone();
+    assert_eq!((wave_of("app01-hr"), wave_of("app02-sales"), wave_of("app03-sales")), (1.into(), 2.into(), 3.into()));
+}
+
+#[test]
+fn one_server_seen_by_rvtools_and_the_cmdb_is_one_server() {
+    let scratch = Scratch::new();
+    let rvtools = fixture("rvtools/csv-4x/RVTools_tabvInfo.csv");
+    let cmdb = fixture("servicenow/cmdb_ci_server.csv");
+    let alone = scratch.run(["import", &rvtools, "--project", "a.waveplan", "--json"]).ok().json();
+    let cmdb_alone = scratch.run(["import", &cmdb, "--project", "b.waveplan", "--json"]).ok().json();
+    let both = scratch.run(["import", &rvtools, &cmdb, "--project", "both.waveplan", "--json"]).ok().json();
+    let separate = alone["servers"].as_u64().unwrap() + cmdb_alone["servers"].as_u64().unwrap();
+    let merged = both["servers"].as_u64().unwrap();
+    assert!(merged < separate, "web01 is in both sources and must be merged ({merged} vs {separate})");
+    // Conflicts between the sources are reported, not silently resolved.
+    let conflicts: Vec<&Value> =
+        both["diagnostics"].as_array().unwrap().iter().filter(|d| d["message"].as_str().unwrap().contains("(source precedence)")).collect();
+    assert!(!conflicts.is_empty(), "{}", both["diagnostics"]);
+}
+
+#[test]
+fn connection_captures_become_dependencies() {
+    let scratch = Scratch::new();
+    let servers = scratch.write("servers.csv", "name,ip_addresses\nweb01,10.0.1.10\napi01,10.0.2.20\n");
+    let capture = fixture("connections/web01.netstat-anp.txt");
+    let summary = scratch
+        .run(["import", servers.to_str().unwrap(), &capture, "--project", "c.waveplan", "--json"])
+        .ok()
+        .json();
+    assert_eq!(summary["errors"], 0, "{}", summary["diagnostics"]);
+    assert!(summary["dependencies"].as_u64().unwrap() > 0);
+    let export = scratch.run(["plan", "c.waveplan", "--json"]).ok().json();
+    assert_eq!(export["metrics"]["hard_violations"], 0);
+    scratch.run(["export", "c.waveplan", "--format", "csv", "-o", "out"]).ok();
+    let deps = std::fs::read_to_string(scratch.path("out/dependencies.csv")).unwrap();
+    // api01 connects to web01's listening port 8080: the direction comes from the listening side.
+    assert!(deps.lines().any(|l| l.starts_with("api01,web01,8080,tcp")), "{deps}");
+}
+
+#[test]
+fn spreadsheets_of_unknown_shape_import_through_a_saved_mapping() {
+    let scratch = Scratch::new();
+    let messy = fixture("mapped/messy-inventory.csv");
+    let refused = scratch.run(["import", &messy, "--project", "m.waveplan"]);
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("unknown format: compared against"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("--mapping"));
+
+    let suggested = scratch.run(["mapping", "suggest", &messy]).ok().json();
+    assert_eq!(suggested["columns"]["name"], "Hostname");
+    let servers = scratch.write("servers.csv", "name\nseed01\n");
+    scratch.run(["import", servers.to_str().unwrap(), "--project", "m.waveplan"]).ok();
+    scratch.run(["mapping", "save", "m.waveplan", "--suggest-from", &messy, "--name", "assets"]).ok();
+    let listed = scratch.run(["mapping", "list", "m.waveplan"]).ok();
+    assert!(listed.stdout.starts_with("assets (servers): "), "{}", listed.stdout);
+    // The fixture has a row with cores 'four': the import names it and saves nothing.
+    let bad = scratch.run(["import", &messy, "--project", "m.waveplan", "--mapping", "assets"]);
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("messy-inventory.csv:7:3: error: vCPUs: 'four'"), "{}", bad.stderr);
+
+    // The same shape, corrected, imports through the saved mapping.
+    let fixed = std::fs::read_to_string(&messy).unwrap().replace(",four,", ",4,");
+    let fixed = scratch.write("assets.csv", &fixed);
+    let summary =
+        scratch.run(["import", fixed.to_str().unwrap(), "--project", "m.waveplan", "--mapping", "assets", "--json"]).ok().json();
+    assert_eq!(summary["servers"], 1 + 5, "{summary}");
+    assert_eq!(summary["applications"], 2, "the App column makes applications: {summary}");
+}

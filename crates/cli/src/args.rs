@@ -18,16 +18,34 @@ pub enum Command {
     /// Import inventory files into a project (created if missing). All or nothing:
     /// on any error, nothing is saved.
     Import {
-        /// Files to import (native CSV tables: servers.csv, applications.csv, ...).
+        /// Files to import, of any format `waveplan formats` lists, recognised by content.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// The project file.
         #[arg(long, short = 'p')]
         project: PathBuf,
+        /// Read every file as this format (an id from `waveplan formats`).
+        #[arg(long)]
+        format: Option<String>,
+        /// The host a netstat/ss capture was taken on (default: from the file name).
+        #[arg(long)]
+        host: Option<String>,
+        /// Read spreadsheets of no known format with this saved column mapping.
+        #[arg(long)]
+        mapping: Option<String>,
+        /// Which sources win when they disagree: format ids, most trusted
+        /// first (saved in the project for later imports).
+        #[arg(long, value_delimiter = ',')]
+        precedence: Option<Vec<String>>,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
     },
+    /// List the formats `import` reads and how each is recognised.
+    Formats,
+    /// Column mappings for spreadsheets of no known format.
+    #[command(subcommand)]
+    Mapping(MappingCommand),
     /// Compute the wave plan, save it in the project and print it.
     Plan {
         /// The project file.
@@ -78,6 +96,44 @@ pub enum Command {
         /// Print the plan as JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MappingCommand {
+    /// Propose a mapping for a file from its header names (printed as JSON to edit or save).
+    Suggest {
+        /// The spreadsheet (CSV or XLSX).
+        file: PathBuf,
+        /// What its rows are: servers, applications or dependencies.
+        #[arg(long, default_value = "servers")]
+        table: String,
+        /// The name to give the mapping.
+        #[arg(long, default_value = "suggested")]
+        name: String,
+    },
+    /// Save a mapping in a project, from a JSON file (as `suggest` prints) or from
+    /// the file's headers as suggested.
+    Save {
+        /// The project file.
+        project: PathBuf,
+        /// A mapping as JSON.
+        #[arg(long, conflicts_with = "suggest_from")]
+        json: Option<PathBuf>,
+        /// Save what `suggest` proposes for this spreadsheet.
+        #[arg(long)]
+        suggest_from: Option<PathBuf>,
+        /// What the rows are, with --suggest-from.
+        #[arg(long, default_value = "servers")]
+        table: String,
+        /// The mapping's name.
+        #[arg(long)]
+        name: String,
+    },
+    /// List the mappings saved in a project.
+    List {
+        /// The project file.
+        project: PathBuf,
     },
 }
 

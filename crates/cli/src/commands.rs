@@ -7,12 +7,14 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, Duration, Local, NaiveDate};
 use waveplan_core::generate::{GenerateConfig, generate_estate};
-use waveplan_core::{Estate, Plan, PlanConfig, merge::merge, plan_waves};
+use waveplan_core::merge::{MergePolicy, merge, merge_with};
+use waveplan_core::{Estate, Plan, PlanConfig, plan_waves};
 use waveplan_export::native::{NativeTable, write_native};
-use waveplan_import::{Input, read_native};
+use waveplan_import::mapped::{ColumnMapping, MappedTable, suggest_mapping};
+use waveplan_import::{Input, Options, Source, read_native, read_sources};
 use waveplan_store::{ImportRecord, Project};
 
-use crate::args::{Cli, Command, ExportFormat, PlanSettings};
+use crate::args::{Cli, Command, ExportFormat, MappingCommand, PlanSettings};
 use crate::report;
 
 /// The sample hospital, compiled in so `waveplan demo` works from anywhere.
@@ -27,10 +29,62 @@ const SAMPLE_HOSPITAL: &[(&str, &[u8])] = &[
 ];
 
 const PLAN_CONFIG_SETTING: &str = "plan_config";
+const MERGE_POLICY_SETTING: &str = "merge_policy";
+
+fn mapping_setting(name: &str) -> String {
+    format!("mapping:{name}")
+}
+
+/// A file on disk, streamed or read whole as the importer needs.
+struct FileSource {
+    path: PathBuf,
+    name: String,
+}
+
+impl Source for FileSource {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn open(&self) -> std::io::Result<Box<dyn std::io::BufRead + '_>> {
+        Ok(Box::new(std::io::BufReader::with_capacity(256 * 1024, std::fs::File::open(&self.path)?)))
+    }
+
+    fn read_all(&self) -> std::io::Result<Vec<u8>> {
+        std::fs::read(&self.path)
+    }
+}
+
+/// What `import` was asked, beyond the files and the project.
+pub struct ImportRequest<'a> {
+    pub format: Option<&'a str>,
+    pub host: Option<&'a str>,
+    pub mapping: Option<&'a str>,
+    pub precedence: Option<&'a [String]>,
+    pub json: bool,
+}
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Import { files, project, json } => import(&files, &project, json),
+        Command::Import { files, project, format, host, mapping, precedence, json } => {
+            let request = ImportRequest {
+                format: format.as_deref(),
+                host: host.as_deref(),
+                mapping: mapping.as_deref(),
+                precedence: precedence.as_deref(),
+                json,
+            };
+            import(&files, &project, &request)
+        }
+        Command::Formats => {
+            let formats = waveplan_import::formats();
+            let width = formats.iter().map(|f| f.id.len()).max().unwrap_or(0);
+            for format in formats {
+                println!("{:<width$}  {}\n{:<width$}  recognised by: {}", format.id, format.name, "", format.recognised_by);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Mapping(command) => mapping(command),
         Command::Plan { project, settings, scenario, json } => {
             let mut project = open_project(&project)?;
             let plan = plan(&mut project, &settings, &scenario)?;
@@ -67,21 +121,40 @@ fn open_project(path: &Path) -> Result<Project> {
 }
 
 /// Reads, merges and saves, all or nothing.
-fn import(files: &[PathBuf], project_path: &Path, json: bool) -> Result<ExitCode> {
-    let mut contents = Vec::with_capacity(files.len());
+fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -> Result<ExitCode> {
     for file in files {
-        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-        contents.push((file.display().to_string(), bytes));
+        if !file.is_file() {
+            bail!("cannot read {}: no such file", file.display());
+        }
     }
-    let inputs: Vec<Input<'_>> = contents.iter().map(|(name, bytes)| Input { name, bytes }).collect();
     let mut project = if project_path.exists() { Some(open_project(project_path)?) } else { None };
     let mut estate = match &project {
         Some(project) => project.load_estate()?,
         None => Estate::default(),
     };
-    let imported = read_native(&inputs);
+    let mapping: Option<ColumnMapping> = match (request.mapping, &project) {
+        (None, _) => None,
+        (Some(name), Some(project)) => Some(project.setting(&mapping_setting(name))?.with_context(|| {
+            format!("{}: no mapping named '{name}' (see `waveplan mapping list`)", project_path.display())
+        })?),
+        (Some(name), None) => bail!("{}: no such project, so no mapping named '{name}'", project_path.display()),
+    };
+    let saved_policy: Option<MergePolicy> = match &project {
+        Some(project) => project.setting(MERGE_POLICY_SETTING)?,
+        None => None,
+    };
+    let policy = match request.precedence {
+        Some(order) => MergePolicy { precedence: order.to_vec() },
+        None => saved_policy.unwrap_or_default(),
+    };
+
+    let sources: Vec<FileSource> =
+        files.iter().map(|path| FileSource { path: path.clone(), name: path.display().to_string() }).collect();
+    let sources: Vec<&dyn Source> = sources.iter().map(|s| s as &dyn Source).collect();
+    let options = Options { format: request.format, host: request.host, mapping: mapping.as_ref() };
+    let imported = read_sources(&sources, &options);
     let mut diagnostics = imported.diagnostics;
-    diagnostics.extend(merge(&mut estate, imported.batch));
+    diagnostics.extend(merge_with(&mut estate, imported.batch, &policy));
     let saved = !diagnostics.iter().any(|d| d.is_error());
     let summary = report::ImportSummary::new(&estate, &diagnostics, files, saved);
     if saved {
@@ -89,8 +162,17 @@ fn import(files: &[PathBuf], project_path: &Path, json: bool) -> Result<ExitCode
         let record = ImportRecord { files: summary.files.clone(), imported_at: chrono::Utc::now(), summary_json };
         if let Some(project) = &mut project {
             project.save_import(&estate, &record)?;
+            if request.precedence.is_some() {
+                project.set_setting(MERGE_POLICY_SETTING, &policy)?;
+            }
         } else {
-            let result = Project::create(project_path).and_then(|mut project| project.save_import(&estate, &record));
+            let result = Project::create(project_path).and_then(|mut project| {
+                project.save_import(&estate, &record)?;
+                if request.precedence.is_some() {
+                    project.set_setting(MERGE_POLICY_SETTING, &policy)?;
+                }
+                Ok(())
+            });
             if let Err(error) = result {
                 // A project that could not be filled is not left half made.
                 let _ = std::fs::remove_file(project_path);
@@ -98,12 +180,64 @@ fn import(files: &[PathBuf], project_path: &Path, json: bool) -> Result<ExitCode
             }
         }
     }
-    if json {
+    if request.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
         report::print_import(&summary, project_path);
     }
     Ok(if saved { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn mapped_table(name: &str) -> Result<MappedTable> {
+    MappedTable::ALL.into_iter().find(|t| t.as_str() == name).with_context(|| {
+        format!("--table must be one of {}", MappedTable::ALL.map(|t| t.as_str()).join(", "))
+    })
+}
+
+/// The first table of a spreadsheet (the first sheet with a header, for a workbook).
+fn first_table(file: &Path) -> Result<waveplan_import::table::Table> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.display().to_string();
+    let table = if waveplan_import::xlsx::is_zip(&bytes) {
+        let workbook = waveplan_import::xlsx::read_workbook(&name, &bytes).map_err(|d| anyhow::anyhow!("{d}"))?;
+        workbook.sheets.into_iter().max_by_key(|s| s.rows.len()).with_context(|| format!("{name}: no sheet has a header row"))?
+    } else {
+        waveplan_import::table::read_csv_table(&name, &bytes, 0).map_err(|d| anyhow::anyhow!("{d}"))?
+    };
+    Ok(table)
+}
+
+fn mapping(command: MappingCommand) -> Result<ExitCode> {
+    match command {
+        MappingCommand::Suggest { file, table, name } => {
+            let mut mapping = suggest_mapping(&first_table(&file)?, mapped_table(&table)?);
+            mapping.name = name;
+            println!("{}", serde_json::to_string_pretty(&mapping)?);
+        }
+        MappingCommand::Save { project, json, suggest_from, table, name } => {
+            let mut mapping: ColumnMapping = match (json, suggest_from) {
+                (Some(json), _) => serde_json::from_slice(&std::fs::read(&json).with_context(|| format!("cannot read {}", json.display()))?)
+                    .with_context(|| format!("{}: not a column mapping", json.display()))?,
+                (None, Some(file)) => suggest_mapping(&first_table(&file)?, mapped_table(&table)?),
+                (None, None) => bail!("give the mapping with --json FILE or --suggest-from SPREADSHEET"),
+            };
+            mapping.name = name.clone();
+            let mut project = open_project(&project)?;
+            project.set_setting(&mapping_setting(&name), &mapping)?;
+            println!("saved mapping '{name}' ({} of {} columns mapped)", mapping.columns.len(), mapping.table.as_str());
+        }
+        MappingCommand::List { project } => {
+            let project = open_project(&project)?;
+            for name in project.setting_keys("mapping:")? {
+                let mapping: Option<ColumnMapping> = project.setting(&name)?;
+                if let Some(mapping) = mapping {
+                    let columns: Vec<String> = mapping.columns.iter().map(|(field, header)| format!("{field}={header}")).collect();
+                    println!("{} ({}): {}", mapping.name, mapping.table.as_str(), columns.join(", "));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn next_monday(today: NaiveDate) -> NaiveDate {

@@ -20,15 +20,27 @@ fn main() -> ExitCode {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
+        // Output piped into `head` and closed early is not an error.
+        if message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
         let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("waveplan: internal error{place}: {message} (this is a bug; please report it)");
         std::process::exit(101);
     }));
     match commands::run(args::parse()) {
         Ok(code) => code,
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("waveplan: error: {error:#}");
             ExitCode::from(1)
         }
     }
+}
+
+/// Whether the error is only that the reader of our output went away.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

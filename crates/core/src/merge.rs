@@ -156,6 +156,19 @@ fn identities(server: &Server) -> impl Iterator<Item = String> + '_ {
     IDENTITY_TAGS.iter().filter_map(|tag| server.tags.get(*tag).map(|value| format!("{tag}={}", key(value))))
 }
 
+/// An IP address in one spelling (`2001:DB8:0:0::1` and `2001:db8::1` are
+/// the same address); anything else lower-cased.
+fn address_key(text: &str) -> String {
+    let text = text.trim();
+    let bare = text.trim_start_matches('[').trim_end_matches(']');
+    let bare = bare.split('%').next().unwrap_or(bare);
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => v6.to_ipv4_mapped().map_or_else(|| v6.to_string(), |v4| v4.to_string()),
+        Ok(ip) => ip.to_string(),
+        Err(_) => key(text),
+    }
+}
+
 fn mac_key(mac: &str) -> String {
     mac.chars().filter(char::is_ascii_hexdigit).flat_map(|c| c.to_lowercase()).collect()
 }
@@ -210,7 +223,7 @@ impl Index {
             }
         }
         for address in &server.ip_addresses {
-            self.addresses.entry(key(address)).or_insert(id);
+            self.addresses.entry(address_key(address)).or_insert(id);
         }
         for mac in &server.mac_addresses {
             self.macs.entry(mac_key(mac)).or_insert(id);
@@ -228,7 +241,7 @@ impl Index {
             .or_else(|| server.fqdn.as_deref().and_then(|fqdn| self.server(fqdn)))
             .or_else(|| identities(server).find_map(|i| self.identities.get(&i).copied()))
             .or_else(|| server.mac_addresses.iter().find_map(|m| self.macs.get(&mac_key(m)).copied()))
-            .or_else(|| server.ip_addresses.iter().find_map(|a| self.addresses.get(&key(a)).copied()))
+            .or_else(|| server.ip_addresses.iter().find_map(|a| self.addresses.get(&address_key(a)).copied()))
     }
 
     fn server(&self, name: &str) -> Option<ServerId> {
@@ -251,11 +264,11 @@ impl Index {
             Some(RefKind::Application) => app(),
             Some(RefKind::DataStore) => store(),
             Some(RefKind::External) => external(),
-            Some(RefKind::Address) => self.addresses.get(&key(name)).copied().map(Endpoint::Server).or_else(external),
+            Some(RefKind::Address) => self.addresses.get(&address_key(name)).copied().map(Endpoint::Server).or_else(external),
             None => server()
                 .or_else(store)
                 .or_else(app)
-                .or_else(|| self.addresses.get(&key(name)).copied().map(Endpoint::Server))
+                .or_else(|| self.addresses.get(&address_key(name)).copied().map(Endpoint::Server))
                 .or_else(external),
         }
     }
@@ -552,6 +565,7 @@ pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Ve
         .map(|(i, d)| ((d.from, d.to, d.port, d.protocol), i))
         .collect();
     let mut warned_unknown: HashSet<String> = HashSet::new();
+    let mut added: HashSet<usize> = HashSet::new();
     for Located { value: (record, source), origin } in batch.dependencies {
         let mut resolve = |reference: &NameRef, estate: &mut Estate, index: &mut Index| -> Endpoint {
             if let Some(endpoint) = index.resolve(reference) {
@@ -588,9 +602,30 @@ pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Ve
             source,
         };
         match existing.entry((from, to, record.port, record.protocol)) {
-            Entry::Occupied(slot) => estate.dependencies[*slot.get()] = dependency,
+            // Seen twice in this import (a capture at each end of one
+            // connection, two addresses of one server): one dependency with
+            // the observations added up.
+            Entry::Occupied(slot) if added.contains(slot.get()) => {
+                let combined = &mut estate.dependencies[*slot.get()];
+                combined.weight += dependency.weight;
+                combined.latency_sensitive |= dependency.latency_sensitive;
+                combined.first_seen = match (combined.first_seen, dependency.first_seen) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                combined.last_seen = combined.last_seen.max(dependency.last_seen);
+                if combined.infrastructure.is_none() {
+                    combined.infrastructure = dependency.infrastructure;
+                }
+            }
+            // Already in the project from an earlier import: the newer export replaces it.
+            Entry::Occupied(slot) => {
+                added.insert(*slot.get());
+                estate.dependencies[*slot.get()] = dependency;
+            }
             Entry::Vacant(slot) => {
                 slot.insert(estate.dependencies.len());
+                added.insert(estate.dependencies.len());
                 estate.dependencies.push(dependency);
             }
         }
@@ -734,6 +769,27 @@ mod tests {
         };
         merge_with(&mut again, batch, &policy);
         assert_eq!(again.servers[0].cores, Some(4));
+    }
+
+    #[test]
+    fn one_connection_seen_twice_in_an_import_adds_up_and_addresses_match_in_any_spelling() {
+        let mut estate = Estate::default();
+        let mut db = server("db01", None);
+        db.value.ip_addresses = vec!["2001:DB8:0:0::5".into()];
+        merge(&mut estate, Batch { servers: vec![server("web01", None), db], ..Batch::default() });
+        let mut by_name = dependency("web01", "db01");
+        let mut by_address = dependency("web01", "2001:db8::5");
+        by_address.value.0.to.kind = Some(RefKind::Address);
+        by_name.value.0.first_seen = chrono::NaiveDate::from_ymd_opt(2026, 3, 2);
+        by_address.value.0.first_seen = chrono::NaiveDate::from_ymd_opt(2026, 3, 1);
+        let batch = Batch { dependencies: vec![by_name, by_address], ..Batch::default() };
+        assert!(merge(&mut estate, batch.clone()).is_empty());
+        assert_eq!(estate.dependencies.len(), 1);
+        assert_eq!(estate.dependencies[0].weight, 20.0);
+        assert_eq!(estate.dependencies[0].first_seen, chrono::NaiveDate::from_ymd_opt(2026, 3, 1));
+        // Importing the same captures again replaces, it does not add up.
+        merge(&mut estate, batch);
+        assert_eq!(estate.dependencies[0].weight, 20.0);
     }
 
     #[test]

@@ -9,9 +9,11 @@
 
 pub mod aws;
 pub mod azure;
+pub mod connections;
 pub mod gmc;
 pub mod mapped;
 pub mod native;
+pub mod registry;
 pub mod rvtools;
 pub mod servicenow;
 pub mod table;
@@ -19,6 +21,7 @@ pub mod text;
 pub mod xlsx;
 
 pub use native::{Imported, Input, read_native};
+pub use registry::{Options, Source, formats, read_sources};
 
 /// A format the importer knows, as `waveplan formats` lists it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -134,7 +134,8 @@ impl<'a> LineCounter<'a> {
 
 /// Reads a delimited text file (any encoding [`text::decode`] knows; comma,
 /// semicolon or tab) into a table. `skip_lines` lines before the header are
-/// ignored (preambles some tools write).
+/// ignored (preambles some tools write); so are title lines before the header
+/// that fill fewer cells than it.
 pub fn read_csv_table(file: &str, bytes: &[u8], skip_lines: usize) -> Result<Table, Diagnostic> {
     let at_start = Origin::new(file, 1);
     let text = text::decode(bytes).map_err(|e| Diagnostic::error_at(&at_start, Some(1), e.to_string()))?;
@@ -149,8 +150,7 @@ pub fn read_csv_table(file: &str, bytes: &[u8], skip_lines: usize) -> Result<Tab
     let mut reader =
         csv::ReaderBuilder::new().delimiter(sniff_delimiter(body)).flexible(true).has_headers(false).from_reader(body.as_bytes());
     let mut lines = LineCounter::new(body.as_bytes());
-    let mut headers: Option<(u64, Vec<String>)> = None;
-    let mut rows = Vec::new();
+    let mut records: Vec<TableRow> = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -165,14 +165,21 @@ pub fn read_csv_table(file: &str, bytes: &[u8], skip_lines: usize) -> Result<Tab
             continue;
         }
         let line = record.position().map_or(0, |p| lines.line_at(p.byte())) + skipped_lines;
-        let cells: Vec<String> = record.iter().map(str::to_string).collect();
-        if headers.is_none() {
-            headers = Some((line, cells));
-        } else {
-            rows.push(TableRow { line, cells });
-        }
+        records.push(TableRow { line, cells: record.iter().map(str::to_string).collect() });
     }
-    let (header_line, headers) = headers.ok_or_else(|| Diagnostic::error_at(&at_start, Some(1), "the file has no header row"))?;
+    // A title line before the header (a report name, an export date) fills
+    // fewer cells than the header: the header is the first row that fills at
+    // least half as many cells as the fullest of the first rows.
+    let filled = |row: &TableRow| row.cells.iter().filter(|c| !c.trim().is_empty()).count();
+    let fullest = records.iter().take(20).map(filled).max().unwrap_or(0);
+    let header_at = records
+        .iter()
+        .position(|row| filled(row) >= 2.max(fullest.div_ceil(2)))
+        .or_else(|| (!records.is_empty()).then_some(0))
+        .ok_or_else(|| Diagnostic::error_at(&at_start, Some(1), "the file has no header row"))?;
+    let mut rows = records.split_off(header_at);
+    let header = rows.remove(0);
+    let (header_line, headers) = (header.line, header.cells);
     Ok(Table::new(file, None, header_line, headers, rows))
 }
 

@@ -39,6 +39,19 @@ impl Project {
         .transpose()
     }
 
+    /// The keys of the settings that start with `prefix`, sorted.
+    pub fn setting_keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key FROM settings WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key")
+            .map_err(|e| StoreError::sql(format!("listing settings '{prefix}*'"), e))?;
+        let keys = stmt
+            .query_map([prefix], |row| row.get(0))
+            .and_then(|rows| rows.collect::<Result<Vec<String>, _>>())
+            .map_err(|e| StoreError::sql(format!("listing settings '{prefix}*'"), e))?;
+        Ok(keys)
+    }
+
     /// Removes the setting; returns whether there was one.
     pub fn remove_setting(&mut self, key: &str) -> Result<bool, StoreError> {
         let removed = self
@@ -54,6 +67,15 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+
+    #[test]
+    fn setting_keys_by_prefix() {
+        let mut project = Project::open_in_memory().unwrap();
+        project.set_setting("mapping:b", &1).unwrap();
+        project.set_setting("mapping:a", &2).unwrap();
+        project.set_setting("plan_config", &3).unwrap();
+        assert_eq!(project.setting_keys("mapping:").unwrap(), ["mapping:a", "mapping:b"]);
+    }
 
     #[test]
     fn settings_round_trip_and_replace() {
