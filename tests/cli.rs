@@ -332,3 +332,28 @@ fn spreadsheets_of_unknown_shape_import_through_a_saved_mapping() {
     assert_eq!(summary["servers"], 1 + 5, "{summary}");
     assert_eq!(summary["applications"], 2, "the App column makes applications: {summary}");
 }
+
+#[test]
+fn servers_in_no_application_get_proposed_applications_from_their_traffic() {
+    let scratch = Scratch::new();
+    let servers = scratch.write("servers.csv", "name\nweb01\napp01\ndb01\nlab01\nlab02\nlabdb\ndns01\n");
+    let deps = scratch.write(
+        "dependencies.csv",
+        "from,to,port,weight,infrastructure\n\
+         web01,app01,8080,5000,\napp01,db01,1433,9000,\nweb01,db01,1433,100,\n\
+         lab01,labdb,5432,3000,\nlab02,labdb,5432,2500,\nlab01,lab02,22,40,\n\
+         app01,lab01,443,1,\n\
+         web01,dns01,53,9999,dns\napp01,dns01,53,9999,dns\nlab01,dns01,53,9999,dns\nlabdb,dns01,53,9999,dns\n",
+    );
+    scratch.run(["import", servers.to_str().unwrap(), deps.to_str().unwrap(), "--project", "p.waveplan"]).ok();
+    let proposed = scratch.run(["propose", "p.waveplan", "--json"]).ok().json();
+    let groups: Vec<Vec<String>> =
+        proposed["proposals"].as_array().unwrap().iter().map(|p| names(&p["servers"])).collect();
+    assert_eq!(groups, [vec!["web01", "app01", "db01"], vec!["lab01", "lab02", "labdb"]], "DNS must not glue them");
+
+    let accepted = scratch.run(["propose", "p.waveplan", "--accept"]).ok();
+    assert!(accepted.stdout.contains("added 2 applications"), "{}", accepted.stdout);
+    let plan = scratch.run(["plan", "p.waveplan", "--json"]).ok().json();
+    assert_eq!(plan["metrics"]["applications_migrating"], 2);
+    assert_eq!(plan["metrics"]["hard_violations"], 0);
+}

@@ -6,6 +6,9 @@
 //! - `bench`: the end-to-end pipeline benchmark on a generated estate
 //!   (50,000 servers, 10,000 applications, 1,000,000 dependencies), with
 //!   time and peak memory per stage, for BENCHMARKS.md.
+//! - `bench-connections`: a 10,000,000-row Azure Migrate dependency export
+//!   imported by `waveplan import`, against a bare read of the same file with
+//!   the csv crate (the floor), with time and peak memory of each.
 //!
 //! Whatever a task needs beyond Rust it installs itself, so the two README
 //! commands work on a fresh machine.
@@ -24,8 +27,9 @@ fn main() -> Result<()> {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
+        Some("bench-connections") => bench_connections(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask run | test | bench [--servers N --apps M --dependencies D]");
+            eprintln!("usage: cargo xtask run | test | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N]");
             std::process::exit(2);
         }
     }
@@ -124,5 +128,104 @@ fn bench(args: &[String]) -> Result<()> {
     if hard_violations != 0 {
         bail!("the plan of the generated estate has {hard_violations} hard violations");
     }
+    Ok(())
+}
+
+/// Writes a synthetic Azure Migrate dependency export of `rows` rows: 1,000
+/// servers with 20,000 distinct connections between them (long-tailed: a few
+/// servers take most), seen again and again over 30 days of 6-hour time
+/// slots, as a real 30-day export is.
+fn write_azure_dependencies(path: &Path, rows: u64) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    writeln!(
+        out,
+        "Time slot,Source server name,Source IP,Source application,Source process,Destination server name,Destination IP,Destination application,Destination process,Destination port,Source VLAN,Destination VLAN"
+    )?;
+    let ports = [443u16, 1433, 445, 389, 53, 8080, 5432, 2575, 104, 3306];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        // xorshift64*: deterministic, no dependency.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    };
+    for row in 0..rows {
+        let slot = row * 120 / rows.max(1);
+        let (day, quarter) = (1 + slot / 4, slot % 4);
+        let connection = next() % 20_000;
+        let mix = connection.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let source = connection % 1000;
+        // Destinations are long-tailed: a few servers take most connections.
+        let r = (mix >> 20) % 1000;
+        let destination = (r * r / 1000 + source + 1) % 1000;
+        let port = ports[((mix >> 40) % ports.len() as u64) as usize];
+        let hour = [12, 6, 12, 6][quarter as usize];
+        let meridiem = if quarter < 2 { "AM" } else { "PM" };
+        writeln!(
+            out,
+            "11/{day}/2026 {hour}:00:00 {meridiem},SRV{source:04},10.{}.{}.{},App{},proc{}.exe,SRV{destination:04},10.{}.{}.{},App{},svc{port}.exe,{port},VLAN{},VLAN{}",
+            source / 250,
+            (source / 10) % 25,
+            source % 10 + 10,
+            source % 97,
+            next() % 5,
+            destination / 250,
+            (destination / 10) % 25,
+            destination % 10 + 10,
+            destination % 97,
+            source % 40,
+            destination % 40
+        )?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn bench_connections(args: &[String]) -> Result<()> {
+    let rows: u64 = args
+        .iter()
+        .position(|a| a == "--rows")
+        .and_then(|i| args.get(i + 1))
+        .map(|v| v.parse())
+        .transpose()?
+        .unwrap_or(10_000_000);
+    status(cargo().args(["build", "--release", "--locked", "-p", "waveplan-import", "--example", "csv_floor"]))?;
+    status(cargo().args(["build", "--release", "--locked", "-p", "waveplan-cli"]))?;
+    let root = project_root();
+    let out = root.join("bench-out");
+    std::fs::create_dir_all(&out)?;
+    let file = out.join("azure-dependencies.csv");
+    let started = Instant::now();
+    write_azure_dependencies(&file, rows)?;
+    let size = std::fs::metadata(&file)?.len();
+    eprintln!("xtask: wrote {rows} rows ({:.0} MB) in {:.1} s", size as f64 / 1e6, started.elapsed().as_secs_f64());
+    let servers = out.join("servers.csv");
+    let mut list = String::from("name,ip_addresses\n");
+    for s in 0..1000 {
+        list.push_str(&format!("SRV{s:04},10.{}.{}.{}\n", s / 250, (s / 10) % 25, s % 10 + 10));
+    }
+    std::fs::write(&servers, list)?;
+    let project = out.join("connections.waveplan");
+    let _ = std::fs::remove_file(&project);
+
+    let floor = measure(Command::new(root.join("target/release/examples/csv_floor")).arg(&file).stdout(std::process::Stdio::null()))?;
+    let import = measure(
+        Command::new(root.join("target/release/waveplan"))
+            .arg("import")
+            .arg(&servers)
+            .arg(&file)
+            .arg("--project")
+            .arg(&project)
+            .stdout(std::process::Stdio::null()),
+    )?;
+    let mb_per_s = |seconds: f64| size as f64 / 1e6 / seconds;
+    println!("\n{rows} rows, {:.0} MB; {} CPUs", size as f64 / 1e6, std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!("| run | wall time (s) | MB/s | peak memory (MB) |");
+    println!("| --- | ---: | ---: | ---: |");
+    println!("| bare csv read (floor) | {:.2} | {:.0} | {:.0} |", floor.0, mb_per_s(floor.0), floor.1 as f64 / 1e6);
+    println!("| waveplan import (detect, stream, aggregate, merge, save) | {:.2} | {:.0} | {:.0} |", import.0, mb_per_s(import.0), import.1 as f64 / 1e6);
+    println!("\nimport throughput / floor: {:.2}", floor.0 / import.0);
     Ok(())
 }

@@ -43,6 +43,18 @@ pub enum Command {
     },
     /// List the formats `import` reads and how each is recognised.
     Formats,
+    /// Propose applications for servers in none, from the connection graph
+    /// (community detection); --accept adds them to the project.
+    Propose {
+        /// The project file.
+        project: PathBuf,
+        /// Add the proposals as applications (tagged proposed=true, to rename later).
+        #[arg(long)]
+        accept: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Column mappings for spreadsheets of no known format.
     #[command(subcommand)]
     Mapping(MappingCommand),

@@ -85,6 +85,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Mapping(command) => mapping(command),
+        Command::Propose { project, accept, json } => propose(&project, accept, json),
         Command::Plan { project, settings, scenario, json } => {
             let mut project = open_project(&project)?;
             let plan = plan(&mut project, &settings, &scenario)?;
@@ -186,6 +187,53 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
         report::print_import(&summary, project_path);
     }
     Ok(if saved { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn propose(project_path: &Path, accept: bool, json: bool) -> Result<ExitCode> {
+    let mut project = open_project(project_path)?;
+    let mut estate = project.load_estate()?;
+    let proposals = waveplan_core::propose::propose_applications(&estate);
+    let described: Vec<serde_json::Value> = proposals
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "name": p.name,
+                "servers": p.servers.iter().map(|&s| estate.server(s).name.clone()).collect::<Vec<_>>(),
+                "cohesion": (p.cohesion() * 1000.0).round() / 1000.0,
+            })
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "proposals": described, "accepted": accept }))?);
+    } else if proposals.is_empty() {
+        println!("no proposals: every server with dependencies belongs to an application, or the servers in none do not talk to each other");
+    } else {
+        for (p, d) in proposals.iter().zip(&described) {
+            let names: Vec<&str> = d["servers"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
+            println!("{} ({} servers, {:.0}% of their traffic inside): {}", p.name, p.servers.len(), p.cohesion() * 100.0, names.join(", "));
+        }
+    }
+    if accept && !proposals.is_empty() {
+        for proposal in &proposals {
+            estate.applications.push(waveplan_core::Application {
+                name: proposal.name.clone(),
+                servers: proposal.servers.clone(),
+                tags: [("proposed".to_string(), "true".to_string())].into(),
+                provenance: [("name".to_string(), "proposal".to_string())].into(),
+                ..Default::default()
+            });
+        }
+        let record = ImportRecord {
+            files: vec!["(accepted application proposals)".into()],
+            imported_at: chrono::Utc::now(),
+            summary_json: serde_json::to_string(&serde_json::json!({ "proposals": described }))?,
+        };
+        project.save_import(&estate, &record)?;
+        if !json {
+            println!("added {} applications to {} (tagged proposed=true)", proposals.len(), project_path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn mapped_table(name: &str) -> Result<MappedTable> {

@@ -16,6 +16,7 @@ pub mod group;
 pub mod merge;
 pub mod model;
 pub mod plan;
+pub mod propose;
 
 pub use diagnostic::{Diagnostic, Origin, Severity};
 pub use model::*;
