@@ -15,6 +15,7 @@ pub mod graph;
 pub mod group;
 pub mod merge;
 pub mod model;
+pub mod native_format;
 pub mod plan;
 pub mod propose;
 

@@ -21,172 +21,12 @@ use crate::table::LineCounter;
 pub use crate::table::header_key;
 use crate::text;
 
-/// The tables of the native format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Table {
-    /// `servers.csv`
-    Servers,
-    /// `devices.csv`
-    Devices,
-    /// `applications.csv`
-    Applications,
-    /// `datastores.csv`
-    DataStores,
-    /// `members.csv`
-    Members,
-    /// `dependencies.csv`
-    Dependencies,
-    /// `constraints.csv`
-    Constraints,
-}
-
-impl Table {
-    /// Every table, in the order an import applies them.
-    pub const ALL: [Table; 7] = [
-        Table::Servers,
-        Table::Devices,
-        Table::Applications,
-        Table::DataStores,
-        Table::Members,
-        Table::Dependencies,
-        Table::Constraints,
-    ];
-
-    /// The conventional file name.
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Table::Servers => "servers.csv",
-            Table::Devices => "devices.csv",
-            Table::Applications => "applications.csv",
-            Table::DataStores => "datastores.csv",
-            Table::Members => "members.csv",
-            Table::Dependencies => "dependencies.csv",
-            Table::Constraints => "constraints.csv",
-        }
-    }
-
-    /// The columns the table knows, canonical names first; the required ones
-    /// are listed by [`Table::required`].
-    pub fn columns(self) -> &'static [&'static str] {
-        match self {
-            Table::Servers | Table::Devices => &[
-                "name",
-                "fqdn",
-                "ip_addresses",
-                "mac_addresses",
-                "os_family",
-                "os_name",
-                "os_version",
-                "cores",
-                "memory_gb",
-                "disk_provisioned_gb",
-                "disk_used_gb",
-                "environment",
-                "site",
-                "datacenter",
-                "cluster",
-                "power_state",
-                "kind",
-                "device_class",
-                "tags",
-            ],
-            Table::Applications => &[
-                "name",
-                "owner",
-                "business_unit",
-                "tier",
-                "rto",
-                "rpo",
-                "strategy",
-                "compliance",
-                "maintenance_window",
-                "dr_current",
-                "dr_target",
-                "environment",
-                "copy_of",
-                "role",
-                "tags",
-            ],
-            Table::DataStores => {
-                &["name", "kind", "engine", "size_gb", "change_gb_per_day", "server", "migration_method", "tags"]
-            }
-            Table::Members => &["application", "member"],
-            Table::Dependencies => &[
-                "from",
-                "to",
-                "from_kind",
-                "to_kind",
-                "port",
-                "protocol",
-                "kind",
-                "weight",
-                "latency_sensitive",
-                "infrastructure",
-                "first_seen",
-                "last_seen",
-                "source",
-            ],
-            Table::Constraints => &["kind", "application", "other", "value", "reason"],
-        }
-    }
-
-    /// The columns a file of this table must have.
-    pub fn required(self) -> &'static [&'static str] {
-        match self {
-            Table::Servers | Table::Devices | Table::Applications | Table::DataStores => &["name"],
-            Table::Members => &["application", "member"],
-            Table::Dependencies => &["from", "to"],
-            Table::Constraints => &["kind", "application"],
-        }
-    }
-
-    /// Recognises the table from a file name (`hospital-servers.csv` → servers).
-    pub fn from_file_name(name: &str) -> Option<Table> {
-        let stem = name.rsplit(['/', '\\']).next().unwrap_or(name).to_lowercase();
-        let stem = stem.strip_suffix(".csv").unwrap_or(&stem);
-        let words = [
-            ("datastore", Table::DataStores),
-            ("data_store", Table::DataStores),
-            ("data-store", Table::DataStores),
-            ("database", Table::DataStores),
-            ("device", Table::Devices),
-            ("server", Table::Servers),
-            ("application", Table::Applications),
-            ("apps", Table::Applications),
-            ("member", Table::Members),
-            ("dependenc", Table::Dependencies),
-            ("constraint", Table::Constraints),
-        ];
-        words.iter().find(|(word, _)| stem.contains(word)).map(|&(_, table)| table)
-    }
-
-    /// Recognises the table from a header row, when the file name does not say.
-    fn from_headers(headers: &HashMap<String, usize>) -> Option<Table> {
-        let has = |c: &str| headers.contains_key(&header_key(c));
-        if has("from") && has("to") {
-            Some(Table::Dependencies)
-        } else if has("application") && has("member") {
-            Some(Table::Members)
-        } else if has("kind") && has("application") {
-            Some(Table::Constraints)
-        } else if has("device_class") && has("name") {
-            Some(Table::Devices)
-        } else if has("name") && (has("tier") || has("strategy") || has("rto")) {
-            Some(Table::Applications)
-        } else if has("name") && (has("engine") || has("size_gb")) {
-            Some(Table::DataStores)
-        } else if has("name") {
-            Some(Table::Servers)
-        } else {
-            None
-        }
-    }
-}
+pub use waveplan_core::native_format::NativeTable as Table;
 
 /// Recognises a native table from header names alone.
 pub fn table_from_headers(headers: &[String]) -> Option<Table> {
-    let index: HashMap<String, usize> = headers.iter().enumerate().map(|(i, h)| (header_key(h), i)).collect();
-    Table::from_headers(&index)
+    let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
+    Table::from_headers(|column| keys.contains(&header_key(column)))
 }
 
 /// One input file.
@@ -262,7 +102,7 @@ fn read_file(input: &Input<'_>, table: Option<Table>, imported: &mut Imported) {
             ));
         }
     }
-    let Some(table) = table.or_else(|| Table::from_file_name(input.name)).or_else(|| Table::from_headers(&headers)) else {
+    let Some(table) = table.or_else(|| Table::from_file_name(input.name)).or_else(|| Table::from_headers(|column| headers.contains_key(&header_key(column)))) else {
         imported.diagnostics.push(Diagnostic::error_at(
             &file_origin,
             Some(1),
