@@ -23,6 +23,7 @@ pub struct ImportSummary {
     pub excluded: Vec<Excluded>,
     pub errors: usize,
     pub warnings: usize,
+    pub infos: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -42,6 +43,7 @@ impl ImportSummary {
             excluded: estate.excluded.clone(),
             errors: diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
             warnings: diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
+            infos: diagnostics.iter().filter(|d| d.severity == Severity::Info).count(),
             diagnostics: diagnostics.to_vec(),
         }
     }
