@@ -548,10 +548,12 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
         if in_pilot[g.index()] {
             why.push("pilot: a small, low-risk, non-production application, moved first to prove the process".into());
         }
-        for edge in &preds[g.index()] {
-            let bound = wave_of[edge.pred.index()] + edge.offset;
-            if bound >= earliest {
-                earliest = bound;
+        // What holds it back: only the predecessors whose wave sets the bound.
+        let bound_of = |edge: &GroupEdge| wave_of[edge.pred.index()] + edge.offset;
+        let binding = preds[g.index()].iter().map(bound_of).max().unwrap_or(0);
+        if binding >= earliest {
+            earliest = binding;
+            for edge in preds[g.index()].iter().filter(|e| bound_of(e) == binding) {
                 let pred = &facts[edge.pred.index()].label;
                 let pred_wave = wave_of[edge.pred.index()];
                 why.push(match edge.why {
