@@ -199,8 +199,7 @@ fn load(source: &dyn Source, options: &Options<'_>, diagnostics: &mut Vec<Diagno
                 return None;
             }
         };
-        if let Some(mapping) = options.mapping.filter(|_| forced.is_none() || forced == Some("mapped")) {
-            let _ = mapping;
+        if options.mapping.is_some() && (forced.is_none() || forced == Some("mapped")) {
             return Some(Loaded::Mapped(workbook.sheets));
         }
         if let Some(id) = forced.or_else(|| detect_workbook(&workbook)) {
