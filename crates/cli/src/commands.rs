@@ -316,7 +316,7 @@ fn plan_config(project: &Project, settings: &PlanSettings) -> Result<PlanConfig>
         config.pilot_applications = pilot;
     }
     if let Some(bandwidth) = settings.bandwidth_mbps {
-        if !(bandwidth > 0.0) {
+        if bandwidth.is_nan() || bandwidth <= 0.0 {
             bail!("--bandwidth-mbps must be more than 0");
         }
         config.downtime.bandwidth_mbps = bandwidth;

@@ -660,11 +660,10 @@ pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Ve
             ConstraintRecord::NotBefore(a, date) => app(&a).map(|app| Constraint::NotBefore { app, date, reason }),
             ConstraintRecord::NotAfter(a, date) => app(&a).map(|app| Constraint::NotAfter { app, date, reason }),
         };
-        if let Some(constraint) = constraint {
-            if !estate.constraints.contains(&constraint) {
+        if let Some(constraint) = constraint
+            && !estate.constraints.contains(&constraint) {
                 estate.constraints.push(constraint);
             }
-        }
     }
 
     for excluded in batch.excluded {

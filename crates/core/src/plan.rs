@@ -375,20 +375,17 @@ fn prepare(estate: &Estate, config: &PlanConfig) -> Prepared {
     }
     let group_of_app = |app: AppId| graph.unit_of_app(app).map(|u| groups.group_of[u.index()]);
     for constraint in &estate.constraints {
-        if let Constraint::Before { first, then, .. } = constraint {
-            if let (Some(a), Some(b)) = (group_of_app(*first), group_of_app(*then)) {
-                if a != b {
+        if let Constraint::Before { first, then, .. } = constraint
+            && let (Some(a), Some(b)) = (group_of_app(*first), group_of_app(*then))
+                && a != b {
                     add(a, b, 1, EdgeWhy::Before);
                 }
-            }
-        }
     }
     for (copy, production) in copies_of_production(estate) {
-        if let (Some(a), Some(b)) = (group_of_app(copy), group_of_app(production)) {
-            if a != b {
+        if let (Some(a), Some(b)) = (group_of_app(copy), group_of_app(production))
+            && a != b {
                 add(a, b, 1, EdgeWhy::NonProductionFirst);
             }
-        }
     }
     let edges = by_pair.into_values().collect();
     Prepared { graph, groups, facts, edges, server_count_of_unit, storage_of_unit }
@@ -446,12 +443,11 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
                 }
             }
             Constraint::KeepApart { a, b, .. } => {
-                if let (Some(a), Some(b)) = (group_of_app(*a), group_of_app(*b)) {
-                    if a != b {
+                if let (Some(a), Some(b)) = (group_of_app(*a), group_of_app(*b))
+                    && a != b {
                         apart[a.index()].push(b);
                         apart[b.index()].push(a);
                     }
-                }
             }
             Constraint::Before { .. } | Constraint::MoveTogether { .. } => {}
         }
@@ -563,12 +559,11 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
                 });
             }
         }
-        if let Some((wave, text)) = &earliest_date[g.index()] {
-            if *wave >= earliest {
+        if let Some((wave, text)) = &earliest_date[g.index()]
+            && *wave >= earliest {
                 earliest = *wave;
                 why.push(text.clone());
             }
-        }
         let wave = if let Some((wave, text)) = &pinned[g.index()] {
             why.push(text.clone());
             (*wave).max(1)
@@ -955,18 +950,17 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
         if !is_precedence(edge) || relaxed.contains(&i) {
             continue;
         }
-        if let (Some(from), Some(to)) = (unit_wave(edge.from), unit_wave(edge.to)) {
-            if to > from {
+        if let (Some(from), Some(to)) = (unit_wave(edge.from), unit_wave(edge.to))
+            && to > from {
                 violation(
                     "precedence",
                     format!("'{}' (wave {from}) depends on '{}', which moves later (wave {to})", name(edge.from), name(edge.to)),
                 );
             }
-        }
     }
     for (copy, production) in copies_of_production(estate) {
-        if let (Some(a), Some(b)) = (wave_of_app(copy), wave_of_app(production)) {
-            if a >= b {
+        if let (Some(a), Some(b)) = (wave_of_app(copy), wave_of_app(production))
+            && a >= b {
                 violation(
                     "non-production-first",
                     format!(
@@ -976,7 +970,6 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                     ),
                 );
             }
-        }
     }
     let config = &plan.config;
     for constraint in &estate.constraints {
@@ -984,39 +977,34 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
         match constraint {
             Constraint::MoveTogether { .. } => {} // checked through the groups above
             Constraint::KeepApart { a, b, .. } => {
-                if let (Some(wa), Some(wb)) = (wave_of_app(*a), wave_of_app(*b)) {
-                    if wa == wb {
+                if let (Some(wa), Some(wb)) = (wave_of_app(*a), wave_of_app(*b))
+                    && wa == wb {
                         violation("keep-apart", format!("'{}' and '{}' must be kept apart but both move in wave {wa}", app_name(*a), app_name(*b)));
                     }
-                }
             }
             Constraint::Before { first, then, .. } => {
-                if let (Some(wa), Some(wb)) = (wave_of_app(*first), wave_of_app(*then)) {
-                    if wa >= wb {
+                if let (Some(wa), Some(wb)) = (wave_of_app(*first), wave_of_app(*then))
+                    && wa >= wb {
                         violation("before", format!("'{}' (wave {wa}) must move before '{}' (wave {wb})", app_name(*first), app_name(*then)));
                     }
-                }
             }
             Constraint::PinWave { app, wave, .. } => {
-                if let Some(w) = wave_of_app(*app) {
-                    if w != *wave {
+                if let Some(w) = wave_of_app(*app)
+                    && w != *wave {
                         violation("pin-wave", format!("'{}' is pinned to wave {wave} but moves in wave {w}", app_name(*app)));
                     }
-                }
             }
             Constraint::NotBefore { app, date, .. } => {
-                if let Some(w) = wave_of_app(*app) {
-                    if config.wave_start(w) < *date {
+                if let Some(w) = wave_of_app(*app)
+                    && config.wave_start(w) < *date {
                         violation("not-before", format!("'{}' must not move before {date} but wave {w} starts {}", app_name(*app), config.wave_start(w)));
                     }
-                }
             }
             Constraint::NotAfter { app, date, .. } => {
-                if let Some(w) = wave_of_app(*app) {
-                    if config.wave_end(w) > *date {
+                if let Some(w) = wave_of_app(*app)
+                    && config.wave_end(w) > *date {
                         violation("not-after", format!("'{}' must move by {date} but wave {w} ends {}", app_name(*app), config.wave_end(w)));
                     }
-                }
             }
         }
     }
@@ -1029,16 +1017,14 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
     }
     for wave in &plan.waves {
         let several = groups_in_wave.get(&wave.index).is_some_and(|g| g.len() > 1);
-        if let Some(max) = config.max_servers_per_wave {
-            if several && wave.servers.len() > max as usize {
+        if let Some(max) = config.max_servers_per_wave
+            && several && wave.servers.len() > max as usize {
                 violation("capacity", format!("{} has {} servers, more than the {max} a wave may take", wave.name, wave.servers.len()));
             }
-        }
-        if let Some(max) = config.max_storage_gb_per_wave {
-            if several && wave.storage_gb > max {
+        if let Some(max) = config.max_storage_gb_per_wave
+            && several && wave.storage_gb > max {
                 violation("capacity", format!("{} replicates {:.0} GB, more than the {max:.0} GB a wave may take", wave.name, wave.storage_gb));
             }
-        }
     }
     violations
 }

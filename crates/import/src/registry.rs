@@ -173,12 +173,11 @@ fn load(source: &dyn Source, options: &Options<'_>, diagnostics: &mut Vec<Diagno
                 return None;
             }
         }
-        if !is_zip(&head) {
-            if let Ok(text) = text::decode(&head) {
-                if let Some(id) = connections::detect_text(&name, &text) {
-                    return Some(Loaded::Connections(id));
-                }
-            }
+        if !is_zip(&head)
+            && let Ok(text) = text::decode(&head)
+            && let Some(id) = connections::detect_text(&name, &text)
+        {
+            return Some(Loaded::Connections(id));
         }
     }
     let bytes = match source.read_all() {
