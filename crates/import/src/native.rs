@@ -17,8 +17,8 @@ use waveplan_core::{
     Tags, Tier,
 };
 
-use crate::table::LineCounter;
 pub use crate::table::header_key;
+use crate::table::{LineCounter, check_line_lengths, header_list};
 use crate::text;
 
 pub use waveplan_core::native_format::NativeTable as Table;
@@ -80,6 +80,10 @@ fn read_file(input: &Input<'_>, table: Option<Table>, imported: &mut Imported) {
             return;
         }
     };
+    if let Err(error) = check_line_lengths(input.name, &text) {
+        imported.diagnostics.push(error);
+        return;
+    }
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(text.as_bytes());
     let header_record = match reader.headers() {
         Ok(headers) => headers.clone(),
@@ -112,7 +116,7 @@ fn read_file(input: &Input<'_>, table: Option<Table>, imported: &mut Imported) {
     };
     let missing: Vec<&str> = table.required().iter().copied().filter(|c| !headers.contains_key(&header_key(c))).collect();
     if !missing.is_empty() {
-        let found: Vec<&str> = header_record.iter().map(str::trim).collect();
+        let found = header_list(header_record.iter().map(str::trim));
         imported.diagnostics.push(Diagnostic::error_at(
             &file_origin,
             Some(1),
@@ -121,7 +125,7 @@ fn read_file(input: &Input<'_>, table: Option<Table>, imported: &mut Imported) {
                 if missing.len() > 1 { "s" } else { "" },
                 missing.join("', '"),
                 table.file_name(),
-                found.join(", ")
+                found
             ),
         ));
         return;

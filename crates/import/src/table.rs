@@ -132,6 +132,42 @@ impl<'a> LineCounter<'a> {
     }
 }
 
+/// The longest line a table may have, in bytes (1 MiB). A row of a real
+/// export is tens of kilobytes at most, even with 10,000 columns; a longer line is
+/// a file without line endings or not a table at all, and parsing it would
+/// cost memory in proportion to it (a 100 MB line of `a,a,a` is fifty million
+/// fields).
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// An error at the first line longer than [`MAX_LINE_BYTES`], if any.
+pub(crate) fn check_line_lengths(file: &str, text: &str) -> Result<(), Diagnostic> {
+    for (line, piece) in (1u64..).zip(text.as_bytes().split(|&b| b == b'\n')) {
+        if piece.len() > MAX_LINE_BYTES {
+            return Err(Diagnostic::error_at(
+                &Origin::new(file, line),
+                None,
+                format!(
+                    "line {line} is longer than {MAX_LINE_BYTES} bytes ({} bytes): not a table this importer reads (a file without line endings?)",
+                    piece.len()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Header names for a message: the first few, then how many more there are,
+/// so that a file of 10,000 columns gives a message a person can read.
+pub fn header_list<'a>(headers: impl IntoIterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 20;
+    let headers: Vec<&str> = headers.into_iter().collect();
+    let mut list = headers.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+    if headers.len() > SHOWN {
+        list.push_str(&format!(" and {} more", headers.len() - SHOWN));
+    }
+    list
+}
+
 /// Reads a delimited text file (any encoding [`text::decode`] knows; comma,
 /// semicolon or tab) into a table. `skip_lines` lines before the header are
 /// ignored (preambles some tools write); so are title lines before the header
@@ -139,6 +175,7 @@ impl<'a> LineCounter<'a> {
 pub fn read_csv_table(file: &str, bytes: &[u8], skip_lines: usize) -> Result<Table, Diagnostic> {
     let at_start = Origin::new(file, 1);
     let text = text::decode(bytes).map_err(|e| Diagnostic::error_at(&at_start, Some(1), e.to_string()))?;
+    check_line_lengths(file, &text)?;
     let body = {
         let mut rest: &str = &text;
         for _ in 0..skip_lines {
@@ -313,6 +350,16 @@ mod tests {
         let mut cells = table.cells(&table.rows[0], &mut diagnostics);
         assert_eq!(cells.whole::<u32>(table.column(&["cores"])), None);
         assert_eq!(diagnostics[0].to_string(), "servers.csv:2:2: error: Cores: 'lots' is not a whole number");
+    }
+
+    #[test]
+    fn overlong_lines_and_headers_are_cut_to_what_a_person_reads() {
+        let long = format!("name,cores\nweb01,{}\n", "9".repeat(MAX_LINE_BYTES));
+        let error = read_csv_table("servers.csv", long.as_bytes(), 0).unwrap_err();
+        assert!(error.to_string().starts_with("servers.csv:2: error: line 2 is longer than 1048576 bytes"), "{error}");
+        let headers: Vec<String> = (0..25).map(|i| format!("c{i}")).collect();
+        assert_eq!(header_list(headers.iter().map(String::as_str)).rsplit(", ").next(), Some("c19 and 5 more"));
+        assert_eq!(header_list(["a", "b"]), "a, b");
     }
 
     #[test]

@@ -58,10 +58,100 @@ pub fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
 }
 
+/// The most a workbook may unpack to, in bytes (512 MiB): the sum of the
+/// uncompressed sizes its zip directory declares. The RVTools export of a
+/// large estate unpacks to tens of megabytes; a zip bomb declares gigabytes.
+/// The declared sizes bound the work because the zip reader refuses an entry
+/// that unpacks to more than it declares.
+pub const MAX_UNPACKED_BYTES: u64 = 512 << 20;
+
+fn u16_at(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from(u16::from_le_bytes(bytes.get(at..at.checked_add(2)?)?.try_into().ok()?)))
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from(u32::from_le_bytes(bytes.get(at..at.checked_add(4)?)?.try_into().ok()?)))
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(bytes.get(at..at.checked_add(8)?)?.try_into().ok()?))
+}
+
+/// The name and declared uncompressed size of every entry in a zip's central
+/// directory (zip64 included); `None` when the directory cannot be read, which
+/// is left for calamine to report.
+fn declared_sizes(bytes: &[u8]) -> Option<Vec<(String, u64)>> {
+    const END: &[u8] = b"PK\x05\x06";
+    let search_from = bytes.len().saturating_sub(22 + 0xFFFF);
+    let end = search_from + bytes.get(search_from..)?.windows(4).rposition(|w| w == END)?;
+    let (mut count, mut start) = (u16_at(bytes, end + 10)?, u32_at(bytes, end + 16)?);
+    if count == 0xFFFF || start == 0xFFFF_FFFF {
+        // Zip64: the locator just before the end record points at the zip64 end record.
+        let locator = end.checked_sub(20)?;
+        if bytes.get(locator..locator + 4)? != b"PK\x06\x07" {
+            return None;
+        }
+        let end64 = usize::try_from(u64_at(bytes, locator + 8)?).ok()?;
+        if bytes.get(end64..end64.checked_add(4)?)? != b"PK\x06\x06" {
+            return None;
+        }
+        (count, start) = (u64_at(bytes, end64 + 32)?, u64_at(bytes, end64 + 48)?);
+    }
+    let mut at = usize::try_from(start).ok()?;
+    let mut entries = Vec::new();
+    for _ in 0..count {
+        if bytes.get(at..at.checked_add(4)?)? != b"PK\x01\x02" {
+            return None;
+        }
+        let (name_length, extra_length, comment_length) =
+            (u16_at(bytes, at + 28)? as usize, u16_at(bytes, at + 30)? as usize, u16_at(bytes, at + 32)? as usize);
+        let name = bytes.get(at + 46..at + 46 + name_length)?;
+        let mut size = u32_at(bytes, at + 24)?;
+        if size == 0xFFFF_FFFF {
+            // The real size is the first field of the zip64 extra field (id 1).
+            let mut extra = bytes.get(at + 46 + name_length..at + 46 + name_length + extra_length)?;
+            size = u64::MAX;
+            while let (Some(id), Some(length)) = (u16_at(extra, 0), u16_at(extra, 2)) {
+                if id == 1 {
+                    size = u64_at(extra, 4).unwrap_or(u64::MAX);
+                    break;
+                }
+                extra = extra.get(4 + length as usize..).unwrap_or_default();
+            }
+        }
+        entries.push((String::from_utf8_lossy(name).into_owned(), size));
+        at += 46 + name_length + extra_length + comment_length;
+    }
+    Some(entries)
+}
+
+/// An error when the workbook's zip directory declares more than
+/// [`MAX_UNPACKED_BYTES`] of content, naming the largest entry.
+fn check_unpacked_size(file: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let Some(entries) = declared_sizes(bytes) else { return Ok(()) };
+    let total = entries.iter().fold(0u64, |total, (_, size)| total.saturating_add(*size));
+    match entries.iter().max_by_key(|(_, size)| *size) {
+        Some((name, largest)) if total > MAX_UNPACKED_BYTES => Err(Diagnostic::error_at(
+            &Origin::new(file, 1),
+            None,
+            format!(
+                "the workbook would unpack to {} MB ({name} alone to {} MB), more than the {} MB this importer reads: it is damaged or a zip bomb",
+                total >> 20,
+                largest >> 20,
+                MAX_UNPACKED_BYTES >> 20
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Reads every sheet of a workbook. The header of a sheet is its first row
-/// with two or more non-empty cells; sheets without one are left out.
+/// with two or more non-empty cells; sheets without one are left out. A
+/// workbook that would unpack to more than [`MAX_UNPACKED_BYTES`] is refused
+/// before anything is unpacked.
 pub fn read_workbook(file: &str, bytes: &[u8]) -> Result<Workbook, Diagnostic> {
     let at_start = Origin::new(file, 1);
+    check_unpacked_size(file, bytes)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         Diagnostic::error_at(&at_start, None, format!("cannot open the workbook (is it a valid .xlsx file?): {e}"))
     })?;
@@ -106,6 +196,44 @@ mod tests {
     fn a_zip_that_is_not_a_workbook_is_a_clear_error() {
         let error = read_workbook("inventory.xlsx", b"PK\x03\x04 not really a zip").unwrap_err();
         assert!(error.to_string().starts_with("inventory.xlsx:1: error: cannot open the workbook"), "{error}");
+    }
+
+    /// A zip of one central-directory entry (no data: the guard reads only
+    /// the directory) whose size is in a zip64 extra field.
+    fn zip64_directory(name: &str, size: u64) -> Vec<u8> {
+        let mut entry = b"PK\x01\x02".to_vec();
+        entry.extend_from_slice(&[0; 20]);
+        entry.extend_from_slice(&u32::MAX.to_le_bytes()); // uncompressed size: see the extra field
+        entry.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        entry.extend_from_slice(&16u16.to_le_bytes()); // extra length
+        entry.extend_from_slice(&[0; 14]);
+        entry.extend_from_slice(name.as_bytes());
+        entry.extend_from_slice(&[0x99, 0x99, 0, 0]); // an unrelated extra field, empty
+        entry.extend_from_slice(&1u16.to_le_bytes());
+        entry.extend_from_slice(&8u16.to_le_bytes());
+        entry.extend_from_slice(&size.to_le_bytes());
+        let mut zip = b"PK\x03\x04".to_vec();
+        let start = zip.len() as u32;
+        zip.extend_from_slice(&entry);
+        zip.extend_from_slice(b"PK\x05\x06\0\0\0\0\x01\0\x01\0");
+        zip.extend_from_slice(&(entry.len() as u32).to_le_bytes());
+        zip.extend_from_slice(&start.to_le_bytes());
+        zip.extend_from_slice(&[0, 0]);
+        zip
+    }
+
+    #[test]
+    fn declared_sizes_are_read_from_the_zip_directory_zip64_included() {
+        assert_eq!(
+            declared_sizes(&zip64_directory("xl/worksheets/sheet1.xml", 4096)),
+            Some(vec![("xl/worksheets/sheet1.xml".into(), 4096)])
+        );
+        let error = check_unpacked_size("big.xlsx", &zip64_directory("xl/sharedStrings.xml", 5 << 30)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "big.xlsx:1: error: the workbook would unpack to 5120 MB (xl/sharedStrings.xml alone to 5120 MB), more than the 512 MB this importer reads: it is damaged or a zip bomb"
+        );
+        assert_eq!(declared_sizes(b"PK\x03\x04 no directory"), None);
     }
 
     #[test]
