@@ -11,7 +11,7 @@ use waveplan_core::merge::{MergePolicy, merge, merge_with};
 use waveplan_core::{Estate, Plan, PlanConfig, plan_waves};
 use waveplan_export::native::{NativeTable, write_native};
 use waveplan_import::mapped::{ColumnMapping, MappedTable, suggest_mapping};
-use waveplan_import::{Input, Options, Source, read_native, read_sources};
+use waveplan_import::{Input, Options, Source, read_sources};
 use waveplan_store::{ImportRecord, Project};
 
 use crate::args::{Cli, Command, ExportFormat, MappingCommand, PlanSettings};
@@ -409,7 +409,8 @@ fn demo(json: bool) -> Result<ExitCode> {
     let dir = tempfile::tempdir()?;
     let project_path = dir.path().join("hospital.waveplan");
     let inputs: Vec<Input<'_>> = SAMPLE_HOSPITAL.iter().map(|&(name, bytes)| Input { name, bytes }).collect();
-    let imported = read_native(&inputs);
+    let sources: Vec<&dyn Source> = inputs.iter().map(|i| i as &dyn Source).collect();
+    let imported = read_sources(&sources, &Options::default());
     let mut estate = Estate::default();
     let mut diagnostics = imported.diagnostics;
     diagnostics.extend(merge(&mut estate, imported.batch));

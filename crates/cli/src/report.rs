@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use waveplan_core::{Diagnostic, Estate, Excluded, Plan, Severity, Tier};
+use waveplan_core::{Diagnostic, Estate, EstateCounts, Excluded, Plan, Severity, Tier};
 
 /// The outcome of an import. Its JSON form is a contract (docs/import-json.md).
 #[derive(Serialize, Debug)]
@@ -13,13 +13,9 @@ pub struct ImportSummary {
     pub saved: bool,
     /// The files read.
     pub files: Vec<String>,
-    pub servers: usize,
-    pub applications: usize,
-    pub datastores: usize,
-    pub devices: usize,
-    pub dependencies: usize,
-    pub external_endpoints: usize,
-    pub constraints: usize,
+    /// Counts in the project after the import (keys at the top level).
+    #[serde(flatten)]
+    pub counts: EstateCounts,
     pub excluded: Vec<Excluded>,
     pub errors: usize,
     pub warnings: usize,
@@ -29,17 +25,10 @@ pub struct ImportSummary {
 
 impl ImportSummary {
     pub fn new(estate: &Estate, diagnostics: &[Diagnostic], files: &[PathBuf], saved: bool) -> ImportSummary {
-        let counts = estate.counts();
         ImportSummary {
             saved,
             files: files.iter().map(|f| f.display().to_string()).collect(),
-            servers: counts.servers,
-            applications: counts.applications,
-            datastores: counts.datastores,
-            devices: counts.devices,
-            dependencies: counts.dependencies,
-            external_endpoints: counts.external_endpoints,
-            constraints: counts.constraints,
+            counts: estate.counts(),
             excluded: estate.excluded.clone(),
             errors: diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
             warnings: diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
@@ -67,13 +56,13 @@ pub fn print_import(summary: &ImportSummary, project: &Path) {
     println!(
         "{}: {} servers, {} devices, {} applications, {} data stores, {} dependencies ({} external endpoints), {} constraints",
         project.display(),
-        summary.servers,
-        summary.devices,
-        summary.applications,
-        summary.datastores,
-        summary.dependencies,
-        summary.external_endpoints,
-        summary.constraints
+        summary.counts.servers,
+        summary.counts.devices,
+        summary.counts.applications,
+        summary.counts.datastores,
+        summary.counts.dependencies,
+        summary.counts.external_endpoints,
+        summary.counts.constraints
     );
     for excluded in &summary.excluded {
         println!("  excluded {}: {}", excluded.name, excluded.reason);

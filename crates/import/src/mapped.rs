@@ -485,7 +485,7 @@ impl MappedReader<'_> {
         };
         let mut tags = cells.tags_from(&self.columns.others);
         self.tags_column(&cells, &mut tags);
-        for identity in ["vm_uuid", "moref", "vcenter_id", "sys_id", "machine_id", "external_id"] {
+        for identity in waveplan_core::merge::IDENTITY_TAGS.iter().copied().chain(["vcenter_id"]) {
             if let Some(value) = cells.text(self.col(identity)) {
                 tags.insert(identity.to_string(), value);
             }
