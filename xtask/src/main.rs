@@ -19,6 +19,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+#[allow(dead_code, reason = "used by the desktop and report tasks as they land")]
+mod setup;
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = project_root();
