@@ -21,4 +21,4 @@ pub mod propose;
 
 pub use diagnostic::{Diagnostic, Origin, Severity};
 pub use model::*;
-pub use plan::{Plan, PlanConfig, plan_waves, verify_plan};
+pub use plan::{Blackout, Plan, PlanConfig, plan_waves, verify_plan};

@@ -41,6 +41,27 @@ pub struct PlanConfig {
     pub downtime: DowntimeConfig,
     /// DR constants.
     pub dr: DrConfig,
+    /// Periods in which no cutover may happen (change freezes, clinical
+    /// go-lives, fiscal year end).
+    pub blackouts: Vec<Blackout>,
+}
+
+/// A period in which no cutover may happen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Blackout {
+    /// What it is, in the user's words ("EHR upgrade go-live", "year-end freeze").
+    pub name: String,
+    /// First day of the blackout.
+    pub start: NaiveDate,
+    /// Last day of the blackout (inclusive).
+    pub end: NaiveDate,
+}
+
+impl Blackout {
+    /// Whether `day` falls in the blackout.
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.start <= day && day <= self.end
+    }
 }
 
 impl Default for PlanConfig {
@@ -54,6 +75,7 @@ impl Default for PlanConfig {
             coupling_threshold: 100.0,
             downtime: DowntimeConfig::default(),
             dr: DrConfig::default(),
+            blackouts: Vec::new(),
         }
     }
 }
