@@ -103,6 +103,13 @@ pub enum Command {
         #[arg(long, short = 'o')]
         output: PathBuf,
     },
+    /// Named plans (scenarios) in a project: list, copy, rename, delete.
+    #[command(subcommand)]
+    Scenario(crate::scenario::ScenarioCommand),
+    /// Two scenarios side by side on every metric: waves, end date, traffic-days, downtime, DR.
+    Compare(crate::scenario::CompareArgs),
+    /// Show or change a scenario's settings (waves, downtime and DR constants) and re-plan it.
+    Settings(crate::settings::SettingsArgs),
     /// Import the bundled sample hospital into a temporary project, plan it and print the plan.
     Demo {
         /// Print the plan as JSON.

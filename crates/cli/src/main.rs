@@ -9,6 +9,9 @@
 mod args;
 mod commands;
 mod report;
+mod scenario;
+mod schedule_report;
+mod settings;
 
 use std::process::ExitCode;
 

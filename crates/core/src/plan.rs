@@ -601,6 +601,7 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
     let mut wave_servers: Vec<u32> = vec![0; 1];
     let mut wave_storage: Vec<f64> = vec![0.0; 1];
     let mut wave_groups: Vec<Vec<GroupId>> = vec![Vec::new(); 1];
+    let cutover_minutes = crate::downtime::cutover_minutes(estate, &config.downtime);
     for g in order {
         let f = &facts[g.index()];
         let why = &mut reasons[g.index()];
@@ -643,10 +644,14 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
                 let storage_fits = config.max_storage_gb_per_wave.is_none_or(|m| wave_storage[w] + f.storage_gb <= m);
                 let apart_from = apart[g.index()].iter().find(|other| wave_groups[w].contains(other));
                 let pilot_wave_closed = has_pilot && w == 1 && !in_pilot[g.index()];
+                let members = wave_groups[w].iter().chain([&g]).flat_map(|x| facts[x.index()].apps.iter().copied());
+                let cutovers_fit = || crate::downtime::cutovers_fit(estate, config, wave, members, &cutover_minutes);
                 if let Some(other) = apart_from {
                     why.push(format!("kept apart from '{}', which moves in wave {wave}", facts[other.index()].label));
-                } else if !pilot_wave_closed && (empty || (servers_fit && storage_fits)) {
+                } else if !pilot_wave_closed && (empty || (servers_fit && storage_fits && cutovers_fit())) {
                     break;
+                } else if !pilot_wave_closed && servers_fit && storage_fits {
+                    why.push(format!("wave {wave}'s maintenance windows were full: its cutover tracks had no room for these cutovers"));
                 } else if !pilot_wave_closed {
                     why.push(format!(
                         "wave {wave} was full ({} servers, {:.0} GB already planned)",

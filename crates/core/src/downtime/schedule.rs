@@ -2,10 +2,12 @@
 //! teams) inside their maintenance windows, and the replication each cutover
 //! needs ahead of it, dated.
 //!
-//! Tracks: the longest cutover is placed first (longest processing time
-//! first), each in the latest free opening of its window on any track, so
-//! that replication has the most time and the big cutovers are not squeezed
-//! out by small ones. A cutover longer than its window starts when the window
+//! Tracks: the cutover with the least room in its window is placed first
+//! (minutes its window is open in the wave less its own length), the longest
+//! first among equals, each in the latest opening of its window in the wave that has room
+//! on some track (replication gets the most time), as early in that opening as
+//! the track allows (what is left of the window is the rollback margin): the
+//! tightly windowed and the big cutovers are not squeezed out by the rest. A cutover longer than its window starts when the window
 //! opens and runs over (the application is warned about); a cutover for which
 //! no track has room in any opening of its window breaks the wave (a hard
 //! violation, `cutover-window`).
@@ -149,15 +151,15 @@ fn openings(
     out
 }
 
-/// The latest start `t >= lo` with `t + d <= hi` clear of every busy interval.
-fn latest_fit(busy: &[(i64, i64)], lo: i64, hi: i64, d: i64) -> Option<i64> {
-    let mut t = hi - d;
+/// The earliest start `t >= lo` with `t + d <= hi` clear of every busy interval.
+fn earliest_fit(busy: &[(i64, i64)], lo: i64, hi: i64, d: i64) -> Option<i64> {
+    let mut t = lo;
     loop {
-        if t < lo {
+        if t + d > hi {
             return None;
         }
-        match busy.iter().filter(|&&(s, e)| s < t + d && e > t).map(|&(s, _)| s).min() {
-            Some(s) => t = s - d,
+        match busy.iter().filter(|&&(s, e)| s < t + d && e > t).map(|&(_, e)| e).max() {
+            Some(e) => t = e,
             None => return Some(t),
         }
     }
@@ -174,15 +176,22 @@ pub fn schedule_wave(
 ) -> WaveSchedule {
     let tracks = config.downtime.cutover_tracks.max(1) as usize;
     let default_window = config.downtime.default_window().ok().flatten();
-    let mut order: Vec<(AppId, u32)> = apps.to_vec();
-    order.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| estate.application(a.0).name.cmp(&estate.application(b.0).name)));
+    let window_of = |app: AppId| estate.application(app).maintenance_window.as_ref().or(default_window.as_ref());
+    // Room: minutes of window open in the wave, less the cutover's own length.
+    let room = |&(app, minutes): &(AppId, u32)| {
+        openings(window_of(app), start, end, config).iter().map(|(s, e)| e - s).sum::<i64>() - i64::from(minutes)
+    };
+    let mut order: Vec<(i64, AppId, u32)> = apps.iter().map(|a| (room(a), a.0, a.1)).collect();
+    order.sort_by(|a, b| {
+        a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then_with(|| estate.application(a.1).name.cmp(&estate.application(b.1).name))
+    });
     let mut busy: Vec<Vec<(i64, i64)>> = vec![Vec::new(); tracks];
     let mut placed: Vec<Vec<(i64, AppId, u32)>> = vec![Vec::new(); tracks];
     let mut schedule = WaveSchedule::default();
-    for (app_id, minutes) in order {
+    for (_, app_id, minutes) in order {
         let app = estate.application(app_id);
         let own = app.maintenance_window.as_ref();
-        let window = own.or(default_window.as_ref());
+        let window = window_of(app_id);
         let d = i64::from(minutes);
         let mut best: Option<(i64, usize)> = None;
         let opening_list = openings(window, start, end, config);
@@ -190,8 +199,8 @@ pub fn schedule_wave(
             // A cutover longer than its window starts at the opening and runs over.
             let hi = e.max(s + d);
             for (track, intervals) in busy.iter().enumerate() {
-                if let Some(t) = latest_fit(intervals, s, hi, d)
-                    && best.is_none_or(|(bt, _)| t > bt)
+                if let Some(t) = earliest_fit(intervals, s, hi, d)
+                    && best.is_none_or(|(bt, _)| t < bt)
                 {
                     best = Some((t, track));
                 }
@@ -213,15 +222,26 @@ pub fn schedule_wave(
                 slot.start = Some(at_minutes(t));
                 slot.end = Some(at_minutes(t + d));
             }
-            None => schedule.unplaced.push(format!(
-                "'{}' ({minutes} min, window {}): no cutover track is free in any of the {} opening{} of its window in the wave ({} track{})",
-                app.name,
-                window.map(ToString::to_string).unwrap_or_else(|| "any time".into()),
-                opening_list.len(),
-                if opening_list.len() == 1 { "" } else { "s" },
-                tracks,
-                if tracks == 1 { "" } else { "s" },
-            )),
+            None => {
+                let mut taken: Vec<&str> = placed
+                    .iter()
+                    .flatten()
+                    .filter(|&&(t, _, m)| opening_list.iter().any(|&(s, e)| t < e && t + i64::from(m) > s))
+                    .map(|&(_, a, _)| estate.application(a).name.as_str())
+                    .collect();
+                taken.sort_unstable();
+                let quoted: Vec<String> = taken.iter().map(|n| format!("'{n}'")).collect();
+                schedule.unplaced.push(format!(
+                    "'{}' ({minutes} min, window {}): no cutover track is free in the {} opening{} of its window in the wave; the {} track{} then cut over {}",
+                    app.name,
+                    window.map(ToString::to_string).unwrap_or_else(|| "any time".into()),
+                    opening_list.len(),
+                    if opening_list.len() == 1 { "" } else { "s" },
+                    tracks,
+                    if tracks == 1 { "" } else { "s" },
+                    if quoted.is_empty() { "nothing (the window never opens outside blackouts)".to_string() } else { quoted.join(", ") },
+                ))
+            }
         }
         schedule.applications.push((app_id, slot));
     }
@@ -298,6 +318,26 @@ pub fn replication_leads(config: &PlanConfig, items: &[(AppId, f64, f64, NaiveDa
     }
     leads.reverse();
     leads
+}
+
+/// Every application's cutover downtime, minutes, indexed by [`AppId`]: what
+/// [`cutovers_fit`] takes.
+pub fn cutover_minutes(estate: &Estate, config: &super::DowntimeConfig) -> Vec<u32> {
+    estate.app_ids().map(|a| estimate_downtime(estate, a, config).minutes).collect()
+}
+
+/// Whether the cutovers of `apps` all find a track in their windows in wave
+/// `wave` (the check [`cutover_violations`] makes): for a planner placing
+/// applications. `minutes` is [`cutover_minutes`].
+pub fn cutovers_fit(
+    estate: &Estate,
+    config: &PlanConfig,
+    wave: u32,
+    apps: impl IntoIterator<Item = AppId>,
+    minutes: &[u32],
+) -> bool {
+    let apps: Vec<(AppId, u32)> = apps.into_iter().map(|a| (a, minutes.get(a.index()).copied().unwrap_or(0))).collect();
+    schedule_wave(estate, config, config.wave_start(wave), config.wave_end(wave), &apps).unplaced.is_empty()
 }
 
 /// The application ids of a plan's waves, by name.
@@ -462,7 +502,7 @@ mod tests {
     }
 
     #[test]
-    fn longest_cutovers_first_each_in_the_latest_free_opening() {
+    fn least_room_and_longest_first_each_in_the_latest_opening_with_room() {
         // A two-week wave from Monday 4 January has Sunday windows on the 10th and the 17th.
         let e = estate(4, "Sun 01:00-05:00");
         let apps = [(AppId(0), 200), (AppId(1), 150), (AppId(2), 100), (AppId(3), 90)];
@@ -471,16 +511,16 @@ mod tests {
             let (_, slot) = s.applications.iter().find(|(a, _)| a.index() == i).unwrap();
             (slot.track, slot.start)
         };
-        // a (200) ends at the close of the last window; b (150) takes the second track;
-        // c (100) fits neither track on the 17th and moves to the 10th; d (90) fits
-        // exactly before b, from 01:00 to 02:30.
-        assert_eq!(slot(0), (Some(1), Some(at("2027-01-17 01:40"))));
-        assert_eq!(slot(1), (Some(2), Some(at("2027-01-17 02:30"))));
-        assert_eq!(slot(2), (Some(1), Some(at("2027-01-10 03:20"))));
-        assert_eq!(slot(3), (Some(2), Some(at("2027-01-17 01:00"))));
+        // a (200) opens the last window on track 1, b (150) on track 2; c (100) fits
+        // neither after them on the 17th and opens the 10th; d (90) follows b exactly.
+        assert_eq!(slot(0), (Some(1), Some(at("2027-01-17 01:00"))));
+        assert_eq!(slot(1), (Some(2), Some(at("2027-01-17 01:00"))));
+        assert_eq!(slot(2), (Some(1), Some(at("2027-01-10 01:00"))));
+        assert_eq!(slot(3), (Some(2), Some(at("2027-01-17 03:30"))));
         assert_eq!(s.tracks[0].applications, ["c", "a"]);
         assert_eq!((s.tracks[0].minutes, s.tracks[1].minutes, s.critical_path_minutes), (300, 240, 300));
-        assert_eq!(s.first_cutover, Some(at("2027-01-10 03:20")));
+        assert_eq!(s.tracks[1].applications, ["b", "d"]);
+        assert_eq!(s.first_cutover, Some(at("2027-01-10 01:00")));
         assert_eq!(s.last_cutover_end, Some(at("2027-01-17 05:00")));
         assert!(s.unplaced.is_empty());
     }
@@ -498,28 +538,51 @@ mod tests {
     }
 
     #[test]
-    fn a_wave_whose_cutovers_do_not_fit_is_a_hard_violation() {
-        // Three cutovers of 200 minutes, one track, two four-hour Sunday windows in the wave.
+    fn a_wave_whose_cutovers_do_not_fit_is_a_hard_violation_and_the_planner_avoids_it() {
+        // Three cutovers of 201 minutes, one track, two four-hour Sunday windows in a wave.
         let e = estate(3, "Sun 01:00-05:00");
         let mut config = config(1);
-        config.downtime.smoke_test_minutes = 200.0 - 10.0 - 15.0; // boot 10 + DNS 15 + smoke: 175 + a tiny delta sync
-        let plan = plan_waves(&e, &config);
-        assert_eq!(plan.waves.len(), 1);
-        let wave = &plan.waves[0].schedule;
-        assert_eq!(wave.unplaced.len(), 1, "{wave:?}");
-        assert_eq!(plan.metrics.hard_violations, 1, "{:?}", plan.violations);
-        assert_eq!(plan.violations[0].constraint, "cutover-window");
-        assert!(
-            plan.violations[0].message.contains("no cutover track is free in any of the 2 openings"),
-            "{}",
-            plan.violations[0].message
-        );
-        assert_eq!(plan.metrics.waves_over_cutover_window, 1);
-
-        // A second track fits them all.
-        config.downtime.cutover_tracks = 2;
+        config.downtime.smoke_test_minutes = 200.0 - 10.0 - 15.0; // boot 10 + DNS 15 + smoke 175 + a tiny delta sync
         let plan = plan_waves(&e, &config);
         assert_eq!(plan.metrics.hard_violations, 0, "{:?}", plan.violations);
+        assert_eq!(plan.waves.iter().map(|w| w.applications.len()).collect::<Vec<_>>(), [2, 1]);
+        let c = plan.applications.iter().find(|a| a.name == "c").unwrap();
+        assert!(
+            c.reasons
+                .iter()
+                .any(|r| r
+                    == "wave 1's maintenance windows were full: its cutover tracks had no room for these cutovers"),
+            "{:?}",
+            c.reasons
+        );
+
+        // All three in wave 1 break it, and the verifier says so.
+        let mut crowded = plan.clone();
+        crowded.waves.truncate(1);
+        crowded.waves[0].applications.push("c".into());
+        crowded.waves[0].servers.push("srv2".into());
+        let violations = crate::plan::verify_plan(&e, &crowded);
+        assert_eq!(violations.len(), 1, "{violations:?}");
+        assert_eq!(violations[0].constraint, "cutover-window");
+        assert!(
+            violations[0].message.starts_with("Wave 1: 'c' (201 min, window Sun 01:00-05:00): no cutover track is free in the 2 openings of its window in the wave; the 1 track then cut over 'a', 'b'"),
+            "{}",
+            violations[0].message
+        );
+        let schedule = schedule_wave(
+            &e,
+            &config,
+            config.wave_start(1),
+            config.wave_end(1),
+            &[(AppId(0), 201), (AppId(1), 201), (AppId(2), 201)],
+        );
+        assert_eq!(schedule.unplaced.len(), 1);
+        assert!(!cutovers_fit(&e, &config, 1, [AppId(0), AppId(1), AppId(2)], &cutover_minutes(&e, &config.downtime)));
+
+        // A second track fits them all in one wave.
+        config.downtime.cutover_tracks = 2;
+        let plan = plan_waves(&e, &config);
+        assert_eq!((plan.metrics.hard_violations, plan.waves.len()), (0, 1), "{:?}", plan.violations);
         assert_eq!(plan.waves[0].schedule.tracks.len(), 2);
         assert!(plan.applications.iter().all(|a| a.schedule.track.is_some() && a.cutover == a.schedule.start));
     }
@@ -551,6 +614,7 @@ mod tests {
         let plan = plan_waves(&e, &config(1));
         let slot = &plan.applications[0].schedule;
         // Cutover Sunday 17th 01:00 (the latest opening); seeded by the 14th 01:00; 9.43 days before: the 4th.
+        assert_eq!(plan.applications[0].cutover, Some(at("2027-01-17 01:00")));
         assert_eq!(slot.replication_seeded_by, Some(date("2027-01-14")));
         assert_eq!(slot.replication_start, Some(date("2027-01-04")));
         assert!(!slot.replication_before_programme);

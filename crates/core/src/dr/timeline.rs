@@ -139,7 +139,7 @@ pub struct WaveDr {
 pub struct DrTimeline {
     /// First day counted (the earlier of the programme start and the first replication).
     pub from: Option<NaiveDate>,
-    /// Last day counted (the end of the last wave).
+    /// Last day counted: the end of the last wave, or the day the last cloud DR is in place if later.
     pub to: Option<NaiveDate>,
     /// Every application that is not retired.
     pub applications: Vec<AppDr>,
@@ -238,10 +238,20 @@ fn overlap_days(p: &DrPeriod, from: NaiveDate, to: NaiveDate) -> u32 {
 /// Adds the DR timeline to a plan (after [`crate::downtime::schedule_waves`],
 /// whose replication dates and cutovers it reads), with its metrics.
 pub fn annotate(estate: &Estate, config: &PlanConfig, plan: &mut Plan) {
-    let Some(end) = plan.waves.last().map(|w| w.end) else {
+    let Some(last_wave_end) = plan.waves.last().map(|w| w.end) else {
         plan.dr = DrTimeline::default();
         return;
     };
+    // Followed until the last cloud DR is in place, so that an application
+    // cut over in the last wave is not counted as ending unprotected.
+    let end = plan
+        .applications
+        .iter()
+        .map(|p| {
+            let cutover = p.cutover.map_or(config.wave_end(p.wave), |c| c.date());
+            cutover + Duration::days(i64::from(config.dr.ready_days(p.dr_after)))
+        })
+        .fold(last_wave_end, NaiveDate::max);
     let placements: BTreeMap<&str, &crate::plan::Placement> =
         plan.applications.iter().map(|p| (p.name.as_str(), p)).collect();
     let dates_of = |app: &Application| -> Option<DrDates> {
