@@ -57,7 +57,7 @@ pub struct AppSchedule {
     pub replication_start: Option<NaiveDate>,
     /// Day its replication must be complete (stabilisation before the cutover).
     pub replication_seeded_by: Option<NaiveDate>,
-    /// Link time its initial copy takes, days.
+    /// Link time its initial copy takes, days (3,650 when the link cannot keep up with its change).
     pub replication_days: f64,
     /// The arithmetic of the replication lead.
     pub replication_arithmetic: String,
@@ -111,6 +111,9 @@ pub struct ReplicationLead {
     /// The arithmetic.
     pub arithmetic: String,
 }
+
+/// How long a replication that never catches up is shown to take, days.
+const NEVER_DAYS: f64 = 3650.0;
 
 fn minutes_of(t: NaiveDateTime) -> i64 {
     t.and_utc().timestamp().div_euclid(60)
@@ -277,7 +280,7 @@ pub fn replication_leads(config: &PlanConfig, items: &[(AppId, f64, f64, NaiveDa
         let deadline = minutes_of(cutover) - stabilisation;
         let seeded_by = deadline.min(link_free_from);
         let days = if net > 0.0 { gb / net } else { f64::INFINITY };
-        let length = if days.is_finite() { (days * 1440.0).ceil() as i64 } else { 3650 * 1440 };
+        let length = (days.min(NEVER_DAYS) * 1440.0).ceil() as i64;
         let start = seeded_by - length;
         link_free_from = start;
         let rate = format!(
@@ -381,14 +384,15 @@ pub fn schedule_waves(estate: &Estate, config: &PlanConfig, plan: &mut Plan) {
     for lead in replication_leads(config, &items) {
         if let Some((w, slot)) = slots.get_mut(&lead.app) {
             slot.replication_gb = lead.gb;
-            slot.replication_days = lead.days;
+            // JSON has no infinity: a replication that never catches up is shown as ten years.
+            slot.replication_days = lead.days.min(NEVER_DAYS);
             slot.replication_start = Some(lead.start.date());
             slot.replication_seeded_by = Some(lead.seeded_by.date());
             slot.replication_before_programme = lead.start.date() < config.start;
             slot.replication_arithmetic = lead.arithmetic;
             let wave = &mut plan.waves[*w].schedule;
             wave.replication_gb += lead.gb;
-            wave.replication_days += lead.days;
+            wave.replication_days += slot.replication_days;
             wave.replication_start =
                 Some(wave.replication_start.map_or(lead.start.date(), |d| d.min(lead.start.date())));
             if slot.replication_before_programme {
@@ -628,5 +632,20 @@ mod tests {
             "{:?}",
             plan.warnings
         );
+        // A disk changing faster than the link carries never catches up: shown as ten
+        // years, and the plan still reads back from its JSON.
+        e.servers[0].disk_used_gb = Some(500_000.0); // 2% = 10,000 GB/day > 7,560
+        let plan = plan_waves(&e, &config(1));
+        let slot = &plan.applications[0].schedule;
+        assert_eq!(slot.replication_days, NEVER_DAYS);
+        assert!(
+            slot.replication_arithmetic.contains("replication never catches up"),
+            "{}",
+            slot.replication_arithmetic
+        );
+        let read: Plan = serde_json::from_str(&serde_json::to_string(&plan).unwrap()).unwrap();
+        assert_eq!(read.applications[0].schedule.replication_days, NEVER_DAYS);
+        // DR is counted from the programme's start, not from a replication that cannot be.
+        assert_eq!(plan.dr.from, Some(date("2027-01-04")));
     }
 }

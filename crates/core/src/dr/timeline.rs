@@ -137,7 +137,7 @@ pub struct WaveDr {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DrTimeline {
-    /// First day counted (the earlier of the programme start and the first replication).
+    /// First day counted: the programme's start.
     pub from: Option<NaiveDate>,
     /// Last day counted: the end of the last wave, or the day the last cloud DR is in place if later.
     pub to: Option<NaiveDate>,
@@ -262,11 +262,9 @@ pub fn annotate(estate: &Estate, config: &PlanConfig, plan: &mut Plan) {
     };
     let counted: Vec<AppId> =
         estate.app_ids().filter(|&a| estate.application(a).strategy() != Strategy::Retire).collect();
-    let start = counted
-        .iter()
-        .filter_map(|&a| dates_of(estate.application(a)).map(|d| d.replication_start))
-        .min()
-        .map_or(config.start, |d| d.min(config.start));
+    // Replication that must start before the programme is flagged by the
+    // schedule; DR is counted from the programme's first day.
+    let start = config.start;
 
     let mut timeline = DrTimeline { from: Some(start), to: Some(end), ..DrTimeline::default() };
     for &a in &counted {
