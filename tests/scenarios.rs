@@ -184,3 +184,32 @@ fn the_plan_carries_cutover_tracks_replication_dates_and_dr_day_by_day() {
     assert!(text.contains("    cutovers: critical path "), "{text}");
     assert!(text.contains("DR through the programme: "), "{text}");
 }
+
+#[test]
+fn the_cutover_runbook_shows_every_cutover_and_one_in_full() {
+    let scratch = planned_hospital();
+    let plan = scratch.run(["plan", "hospital.waveplan", "--json"]).ok().json();
+    let list = scratch.run(["cutover", "hospital.waveplan"]).ok().stdout;
+    let rows: Vec<&str> = list.lines().skip(3).collect();
+    assert_eq!(rows.len(), plan["applications"].as_array().unwrap().len(), "{list}");
+    assert!(list.contains("File Services  over its window"), "{list}");
+
+    let ehr = plan["applications"].as_array().unwrap().iter().find(|a| a["name"] == "EHR").unwrap();
+    let text = scratch.run(["cutover", "hospital.waveplan", "ehr"]).ok().stdout;
+    assert!(text.starts_with(&format!("EHR (rehost, mission-critical): wave {}, track ", ehr["wave"])), "{text}");
+    assert!(text.contains(&format!("rounded up to {} min", ehr["downtime"]["minutes"])), "{text}");
+    assert!(text.contains("GB changed per day × 15 min since the last sync ÷ 1,440"), "{text}");
+    assert!(text.contains("DR (target RTO 120 min, RPO 15 min)"), "{text}");
+    assert!(text.contains("unprotected"), "{text}");
+
+    let services = scratch.run(["cutover", "hospital.waveplan", "File Services"]).ok().stdout;
+    assert!(
+        services.contains("the cutover does NOT fit") && services.contains("offline transfer device"),
+        "{services}"
+    );
+    let retained = scratch.run(["cutover", "hospital.waveplan", "Cath Lab Hemodynamics"]);
+    assert_eq!(retained.code, 1);
+    assert!(retained.stderr.contains("has no cutover: retain: stays on premises"), "{}", retained.stderr);
+    let unknown = scratch.run(["cutover", "hospital.waveplan", "Teleporter"]);
+    assert!(unknown.stderr.contains("no application named 'Teleporter' in scenario 'baseline'"), "{}", unknown.stderr);
+}

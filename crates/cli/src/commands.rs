@@ -114,6 +114,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scenario(command) => crate::scenario::run(command),
         Command::Compare(args) => crate::scenario::compare(&args),
         Command::Settings(args) => crate::settings::run(&args),
+        Command::Cutover(args) => crate::cutover::run(&args),
     }
 }
 

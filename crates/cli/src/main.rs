@@ -8,6 +8,7 @@
 
 mod args;
 mod commands;
+mod cutover;
 mod report;
 mod scenario;
 mod schedule_report;

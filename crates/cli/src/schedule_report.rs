@@ -40,10 +40,10 @@ pub fn print_wave(out: &mut impl Write, plan: &Plan, wave: &Wave) -> std::io::Re
     if let Some(dr) = plan.dr.waves.iter().find(|d| d.wave == wave.index) {
         let critical =
             dr.coverage_at_end.by_tier.iter().find(|t| t.tier == Tier::MissionCritical && t.applications > 0);
-        let unprotected = if dr.unprotected.is_empty() {
-            String::new()
-        } else {
-            format!("; unprotected for a time: {}", dr.unprotected.join(", "))
+        let unprotected = match dr.unprotected.len() {
+            0 => String::new(),
+            n if n <= 6 => format!("; unprotected for a time: {}", dr.unprotected.join(", ")),
+            n => format!("; unprotected for a time: {}, and {} more", dr.unprotected[..6].join(", "), n - 6),
         };
         writeln!(
             out,

@@ -257,7 +257,8 @@ pub fn annotate(estate: &Estate, config: &PlanConfig, plan: &mut Plan) {
     let dates_of = |app: &Application| -> Option<DrDates> {
         let p = placements.get(app.name.as_str())?;
         let cutover = p.cutover.map(|c| c.date()).unwrap_or_else(|| config.wave_end(p.wave));
-        let replication_start = p.schedule.replication_start.unwrap_or(config.wave_start(p.wave)).min(cutover);
+        // Nothing replicated ahead: no time in flight, the data moves at the cutover.
+        let replication_start = p.schedule.replication_start.unwrap_or(cutover).min(cutover);
         Some(DrDates { programme_start: config.start, programme_end: end, replication_start, cutover })
     };
     let counted: Vec<AppId> =
