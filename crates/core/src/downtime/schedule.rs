@@ -180,25 +180,39 @@ pub fn schedule_wave(
     let tracks = config.downtime.cutover_tracks.max(1) as usize;
     let default_window = config.downtime.default_window().ok().flatten();
     let window_of = |app: AppId| estate.application(app).maintenance_window.as_ref().or(default_window.as_ref());
-    // Room: minutes of window open in the wave, less the cutover's own length.
-    let room = |&(app, minutes): &(AppId, u32)| {
-        openings(window_of(app), start, end, config).iter().map(|(s, e)| e - s).sum::<i64>() - i64::from(minutes)
-    };
-    let mut order: Vec<(i64, AppId, u32)> = apps.iter().map(|a| (room(a), a.0, a.1)).collect();
+    // The openings of each distinct window, computed once (a wave's
+    // applications share a handful of windows).
+    let mut windows: Vec<Option<&MaintenanceWindow>> = Vec::new();
+    let mut opening_lists: Vec<Vec<(i64, i64)>> = Vec::new();
+    let mut order: Vec<(i64, AppId, u32, usize)> = Vec::with_capacity(apps.len());
+    for &(app, minutes) in apps {
+        let window = window_of(app);
+        let list = match windows.iter().position(|w| *w == window) {
+            Some(i) => i,
+            None => {
+                windows.push(window);
+                opening_lists.push(openings(window, start, end, config));
+                opening_lists.len() - 1
+            }
+        };
+        // Room: minutes of window open in the wave, less the cutover's own length.
+        let room = opening_lists[list].iter().map(|(s, e)| e - s).sum::<i64>() - i64::from(minutes);
+        order.push((room, app, minutes, list));
+    }
     order.sort_by(|a, b| {
         a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then_with(|| estate.application(a.1).name.cmp(&estate.application(b.1).name))
     });
     let mut busy: Vec<Vec<(i64, i64)>> = vec![Vec::new(); tracks];
     let mut placed: Vec<Vec<(i64, AppId, u32)>> = vec![Vec::new(); tracks];
     let mut schedule = WaveSchedule::default();
-    for (_, app_id, minutes) in order {
+    for (_, app_id, minutes, list) in order {
         let app = estate.application(app_id);
         let own = app.maintenance_window.as_ref();
         let window = window_of(app_id);
         let d = i64::from(minutes);
         let mut best: Option<(i64, usize)> = None;
-        let opening_list = openings(window, start, end, config);
-        for &(s, e) in &opening_list {
+        let opening_list = &opening_lists[list];
+        for &(s, e) in opening_list {
             // A cutover longer than its window starts at the opening and runs over.
             let hi = e.max(s + d);
             for (track, intervals) in busy.iter().enumerate() {
