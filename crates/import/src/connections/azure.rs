@@ -475,8 +475,14 @@ pub(crate) fn read_azure_dependencies(
             Ok(true) => {}
             Ok(false) => break,
             Err(error) => {
-                let line = error.position().map_or(export.summary.lines + 1, |p| p.line());
-                export.reporter.error(line, None, format!("malformed CSV: {error}"));
+                // An I/O error (a line past the cap) has no position of its
+                // own: the reader's is the line it was reading.
+                let line = error.position().unwrap_or_else(|| csv.position()).line();
+                let message = match error.kind() {
+                    csv::ErrorKind::Io(io) => format!("{io} (a row of this export is a few hundred): not read"),
+                    _ => format!("malformed CSV: {error}"),
+                };
+                export.reporter.error(line, None, message);
                 break;
             }
         }
@@ -514,6 +520,32 @@ pub(crate) fn read_azure_table(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_past_the_cap_is_reported_at_its_own_line() {
+        let header = "Time slot,Source server name,Destination server name,Destination port\n";
+        let row = "2/27/2020 6:00 PM,WEB01,SQL01,1433\n";
+        for (before, ending) in [(3, "\n"), (70_000, "\n"), (2, "\r\n")] {
+            let mut text = header.replace('\n', ending);
+            for _ in 0..before {
+                text.push_str(&row.replace('\n', ending));
+            }
+            text.push_str(&"x".repeat(MAX_CSV_LINE_BYTES + 10));
+            text.push_str(ending);
+            text.push_str(row);
+            let mut aggregator = ConnectionAggregator::default();
+            let mut diagnostics = Vec::new();
+            read_azure_dependencies("deps.csv", text.as_bytes(), &mut aggregator, &mut diagnostics);
+            let errors: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+            assert_eq!(
+                errors,
+                [format!(
+                    "deps.csv:{}: error: the line is longer than 1048576 bytes (a row of this export is a few hundred): not read",
+                    before + 2
+                )]
+            );
+        }
+    }
 
     #[test]
     fn reads_time_slots_in_the_forms_exports_use() {
