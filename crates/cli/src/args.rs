@@ -103,6 +103,10 @@ pub enum Command {
         #[arg(long, short = 'o')]
         output: PathBuf,
     },
+    /// Show or change the project's shared-infrastructure ports (DNS, NTP,
+    /// directory, monitoring, backup, ...); dependencies already imported are
+    /// re-classified under the new list.
+    Infrastructure(crate::infrastructure::InfrastructureArgs),
     /// Import the bundled sample hospital into a temporary project, plan it and print the plan.
     Demo {
         /// Print the plan as JSON.

@@ -8,6 +8,7 @@
 
 mod args;
 mod commands;
+mod infrastructure;
 mod report;
 
 use std::process::ExitCode;

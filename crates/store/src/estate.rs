@@ -59,6 +59,26 @@ impl Project {
         tx.commit().map_err(sql("committing the inventory"))
     }
 
+    /// Replaces the inventory with `estate` and stores a setting beside it,
+    /// in one transaction: for a setting the inventory was just brought in
+    /// line with (a new shared-infrastructure list and the dependencies
+    /// re-classified under it), so that neither lands without the other.
+    pub fn save_estate_and_setting<T: serde::Serialize + ?Sized>(
+        &mut self,
+        estate: &Estate,
+        key: &str,
+        value: &T,
+    ) -> Result<(), StoreError> {
+        check_storable(estate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql("starting to save the inventory"))?;
+        write_inventory(&tx, estate)?;
+        crate::setting::write_setting(&tx, key, value)?;
+        tx.commit().map_err(sql("committing the inventory"))
+    }
+
     /// Reads the inventory; an empty estate if nothing was saved yet.
     pub fn load_estate(&self) -> Result<Estate, StoreError> {
         // One read transaction, so another process's save cannot show half-way.

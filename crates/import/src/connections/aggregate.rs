@@ -37,15 +37,18 @@ pub enum WeightBasis {
 ///
 /// Infrastructure dependencies are kept (they are real) but classified, so
 /// that the planner neither glues the whole estate into one move group
-/// through the DNS servers nor loses sight of them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// through the DNS servers nor loses sight of them. A project keeps its own
+/// list (as JSON, `{"ports": {"53": "dns"}, "domain_controller_ports": {...}}`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InfrastructureRules {
     /// Destination port → role (`dns`, `ntp`, `kerberos`, `directory`, ...).
+    #[serde(default)]
     pub ports: BTreeMap<u16, String>,
     /// Ports that are infrastructure only towards a domain controller (a
     /// destination also seen serving a `kerberos` or `directory` port, or a
     /// captured host listening on one): SMB to a domain controller is SYSVOL
     /// and NETLOGON, SMB to a file server is an application dependency.
+    #[serde(default)]
     pub domain_controller_ports: BTreeMap<u16, String>,
 }
 
