@@ -123,7 +123,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn open_project(path: &Path) -> Result<Project> {
+pub(crate) fn open_project(path: &Path) -> Result<Project> {
     if !path.exists() {
         bail!(
             "{}: no such project (create one with `waveplan import FILE... --project {}`)",

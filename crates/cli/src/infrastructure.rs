@@ -5,7 +5,7 @@
 //! re-classified at once, in the same transaction as the list is saved, so
 //! the project never holds dependencies classified under two lists.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -58,7 +58,7 @@ fn port_and_role(text: &str) -> Result<(u16, String)> {
 
 /// Shows the list, or changes it, re-classifies the project's dependencies and saves both.
 pub fn run(args: InfrastructureArgs) -> Result<ExitCode> {
-    let mut project = open(&args.project)?;
+    let mut project = crate::commands::open_project(&args.project)?;
     let mut rules = if args.reset { InfrastructureRules::default() } else { project_rules(&project)? };
     let before = project_rules(&project)?;
     for text in &args.add_port {
@@ -106,15 +106,4 @@ fn print_rules(rules: &InfrastructureRules) {
     for (port, role) in &rules.domain_controller_ports {
         println!("  {port:>5}  {role}");
     }
-}
-
-fn open(path: &Path) -> Result<Project> {
-    if !path.exists() {
-        bail!(
-            "{}: no such project (create one with `waveplan import FILE... --project {}`)",
-            path.display(),
-            path.display()
-        );
-    }
-    Ok(Project::open(path)?)
 }
