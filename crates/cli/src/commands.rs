@@ -28,7 +28,7 @@ const SAMPLE_HOSPITAL: &[(&str, &[u8])] = &[
     ("constraints.csv", include_bytes!("../../../samples/hospital/constraints.csv")),
 ];
 
-const PLAN_CONFIG_SETTING: &str = "plan_config";
+pub(crate) const PLAN_CONFIG_SETTING: &str = "plan_config";
 const MERGE_POLICY_SETTING: &str = "merge_policy";
 
 fn mapping_setting(name: &str) -> String {
@@ -120,6 +120,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Infrastructure(args) => crate::infrastructure::run(args),
         Command::Demo { json } => demo(json),
+        Command::Scenario(command) => crate::scenario::run(command),
+        Command::Compare(args) => crate::scenario::compare(&args),
+        Command::Settings(args) => crate::settings::run(&args),
+        Command::Cutover(args) => crate::cutover::run(&args),
     }
 }
 
@@ -333,11 +337,14 @@ fn next_monday(today: NaiveDate) -> NaiveDate {
     today + Duration::days(7 - i64::from(today.weekday().num_days_from_monday()))
 }
 
-/// The planner settings: the project's, overridden by the command line.
-fn plan_config(project: &Project, settings: &PlanSettings) -> Result<PlanConfig> {
-    let mut config: PlanConfig = project
-        .setting(PLAN_CONFIG_SETTING)?
-        .unwrap_or_else(|| PlanConfig { start: next_monday(Local::now().date_naive()), ..PlanConfig::default() });
+/// The planner settings: the scenario's own (or, for a new scenario, the
+/// project's last used), overridden by the command line.
+pub(crate) fn plan_config(project: &Project, settings: &PlanSettings, scenario: &str) -> Result<PlanConfig> {
+    let saved = match crate::scenario::saved_config(project, scenario)? {
+        Some(config) => Some(config),
+        None => project.setting(PLAN_CONFIG_SETTING)?,
+    };
+    let mut config = saved.unwrap_or_else(|| PlanConfig { start: next_monday(Local::now().date_naive()), ..PlanConfig::default() });
     if let Some(start) = settings.start {
         config.start = start;
     }
@@ -370,7 +377,7 @@ fn plan(project: &mut Project, settings: &PlanSettings, scenario: &str) -> Resul
     if estate.applications.is_empty() && estate.servers.is_empty() {
         bail!("{}: the project has no inventory yet (import some files first)", project.path().display());
     }
-    let config = plan_config(project, settings)?;
+    let config = plan_config(project, settings, scenario)?;
     let plan = plan_waves(&estate, &config);
     project.save_plan(scenario, &serde_json::to_string(&config)?, &serde_json::to_string(&plan)?)?;
     project.set_setting(PLAN_CONFIG_SETTING, &config)?;
@@ -389,7 +396,7 @@ fn print_plan(plan: &Plan, scenario: &str, project: &Path, json: bool) -> Result
     Ok(())
 }
 
-fn load_plan(project: &Project, scenario: &str) -> Result<Plan> {
+pub(crate) fn load_plan(project: &Project, scenario: &str) -> Result<Plan> {
     let Some((_, plan_json)) = project.load_plan(scenario)? else {
         bail!(
             "{}: no plan named '{scenario}' (run `waveplan plan {} --scenario {scenario}` first)",

@@ -138,6 +138,7 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
         if !wave.applications.is_empty() {
             writeln!(out, "    {}", names(&wave.applications, 12))?;
         }
+        crate::schedule_report::print_wave(out, plan, wave)?;
     }
     writeln!(out)?;
     let count = |kind: &str, reason: &str| {
@@ -185,6 +186,7 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
         tiers.join(", "),
         m.dr_gaps_after
     )?;
+    crate::schedule_report::print_summary(out, plan)?;
     writeln!(out, "Hard violations: {}", m.hard_violations)?;
     for violation in &plan.violations {
         writeln!(out, "  {}: {}", violation.constraint, violation.message)?;
