@@ -389,7 +389,7 @@ pub fn wave_diagram(diagram: &Diagram, wave: u32) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg class="diagram" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        r#"<svg class="diagram" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
         xml(&diagram.title)
     );
     s.push_str("<defs>");
@@ -412,8 +412,11 @@ pub fn wave_diagram(diagram: &Diagram, wave: u32) -> String {
     for e in &diagram.edges {
         let (Some(&(fx, fy)), Some(&(tx, ty))) = (pos.get(&e.from), pos.get(&e.to)) else { continue };
         let (fy, ty) = (fy + node_h / 2.0, ty + node_h / 2.0);
+        // Thickness follows how many dependencies a link carries, so the few
+        // heavy links stand out from the many single ones.
+        let heavy = (1.0 + (e.count as f64).ln()).min(3.0);
         let (color, marker, dash, width) = if e.cross_wave {
-            (RED, "a-cross", "", 2.0)
+            (RED, "a-cross", "", 1.1 * heavy)
         } else if e.hybrid {
             (AMBER, "a-hybrid", r#" stroke-dasharray="5 3""#, 1.4)
         } else if e.external {
@@ -441,7 +444,7 @@ pub fn wave_diagram(diagram: &Diagram, wave: u32) -> String {
         let ports = if ports.is_empty() { String::new() } else { format!(", port {ports}") };
         let _ = write!(
             s,
-            r#"<path d="{d}" fill="none" stroke="{color}" stroke-width="{width}"{dash} marker-end="url(#{marker})" opacity="0.85"><title>{} depends on {} ({} dependenc{plural}{})</title></path>"#,
+            r#"<path d="{d}" fill="none" stroke="{color}" stroke-width="{width}"{dash} marker-end="url(#{marker})" opacity="0.7"><title>{} depends on {} ({} dependenc{plural}{})</title></path>"#,
             xml(from),
             xml(to),
             e.count,

@@ -57,7 +57,8 @@ tr { break-inside: avoid; }
 .tag.bad { background: #FADBD8; color: #922B21; } .tag.good { background: #D5F5E3; color: #196F3D; } .tag.warn { background: #FCF3CF; color: #7E5109; }
 .wave-facts { display: flex; flex-wrap: wrap; gap: 6px 22px; color: var(--muted); font-size: .9rem; margin: .2rem 0 .8rem; }
 .wave-facts b { color: var(--ink); }
-svg.chart, svg.diagram { width: 100%; height: auto; display: block; margin: .4rem 0 1rem; font-family: inherit; }
+svg.chart, svg.diagram { height: auto; display: block; margin: .4rem 0 1rem; font-family: inherit; }
+svg.chart { width: 100%; } svg.diagram { max-width: 100%; }
 .legend { font-size: .8rem; color: var(--muted); margin: -.4rem 0 1rem; }
 .legend span { margin-right: 16px; white-space: nowrap; }
 .legend i { display: inline-block; width: 22px; height: 0; border-top: 2px solid; vertical-align: middle; margin-right: 5px; }
@@ -72,6 +73,7 @@ section.part { break-before: page; }
   main { max-width: none; padding: 0; }
   h2 { margin-top: 0; }
   .wave { break-before: page; }
+  .wave.empty { break-before: auto; }
   .cards { grid-template-columns: repeat(4, 1fr); }
   svg.chart, svg.diagram { break-inside: avoid; }
   .toc { display: none; }
@@ -378,6 +380,10 @@ fn waves(h: &mut String, view: &PlanView<'_>) {
             duration_text(w.downtime_minutes),
             duration_text(u64::from(w.downtime_longest_minutes))
         );
+        if apps.is_empty() {
+            h.push_str("<p>No application cuts over in this wave: the plan keeps it free (later applications wait for a date, a pin or a predecessor, as their reasons say).</p></div>\n");
+            continue;
+        }
         h.push_str(&chart::wave_diagram(&diagram, w.index));
         h.push_str(r#"<table><thead><tr><th>Application</th><th>Strategy</th><th>Tier</th><th class="num">Servers</th><th>Cutover</th><th class="num">Downtime</th><th>Window</th><th>DR</th></tr></thead><tbody>"#);
         for a in &apps {
