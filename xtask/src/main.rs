@@ -21,6 +21,7 @@ use anyhow::{Context, Result, bail};
 
 #[allow(dead_code, reason = "used by the desktop and report tasks as they land")]
 mod setup;
+mod exports;
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,7 +62,8 @@ fn run(extra: &[String]) -> Result<()> {
 }
 
 fn test() -> Result<()> {
-    status(cargo().args(["test", "--workspace", "--locked"]))
+    exports::install_test_tools()?;
+    status(cargo().args(["test", "--workspace", "--locked"]).envs(exports::test_env()))
 }
 
 /// Runs a child to completion and returns its wall time and peak resident memory.

@@ -127,18 +127,17 @@ pub fn write_calendar(estate: &Estate, plan: &Plan, options: &Options, out: &mut
         cal.line("END", "VEVENT");
 
         // One event per cutover window: the applications that share an opening.
-        let mut windows: BTreeMap<(NaiveDateTime, u32), Vec<&waveplan_core::plan::Placement>> = BTreeMap::new();
+        let mut windows: BTreeMap<NaiveDateTime, (u32, Vec<&waveplan_core::plan::Placement>)> = BTreeMap::new();
         for app in &apps {
             if let Some(start) = app.cutover {
-                let minutes = view
-                    .window_minutes(&app.name)
-                    .unwrap_or(app.downtime.minutes)
-                    .max(app.downtime.minutes.min(24 * 60))
-                    .max(1);
-                windows.entry((start, minutes)).or_default().push(app);
+                // The event lasts as long as the longest window that opens then.
+                let minutes = view.window_minutes(&app.name).unwrap_or(app.downtime.minutes).max(1);
+                let entry = windows.entry(start).or_insert((0, Vec::new()));
+                entry.0 = entry.0.max(minutes);
+                entry.1.push(app);
             }
         }
-        for ((start, minutes), apps) in windows {
+        for (start, (minutes, apps)) in windows {
             let names: Vec<&str> = apps.iter().map(|a| a.name.as_str()).collect();
             let shown = if names.len() > 3 {
                 format!("{} (+{})", names[..3].join(", "), names.len() - 3)
@@ -152,10 +151,9 @@ pub fn write_calendar(estate: &Estate, plan: &Plan, options: &Options, out: &mut
                     _ => "",
                 };
                 description.push_str(&format!(
-                    "{}: {} servers, {} {}, downtime {}{fits}.\n",
+                    "{}: {} servers, {}, downtime {}{fits}.\n",
                     app.name,
                     app.servers,
-                    app.strategy,
                     app.downtime.method,
                     duration_text(u64::from(app.downtime.minutes))
                 ));
