@@ -401,11 +401,11 @@ fn waves(h: &mut String, view: &PlanView<'_>) {
             );
             let _ = write!(
                 h,
-                r#"<tr><td><b>{}</b><span class="why">{}</span></td><td>{}<span class="why">{}</span></td><td>{}</td><td class="num">{}</td><td>{}</td><td class="num">{}</td><td>{}{fits}</td><td>{dr}</td></tr>"#,
+                r#"<tr><td><b>{}</b><span class="why">{}</span></td><td title="{}">{}</td><td>{}</td><td class="num">{}</td><td>{}</td><td class="num">{}</td><td>{}{fits}</td><td>{dr}</td></tr>"#,
                 xml(&a.name),
                 xml(&a.reasons.join("; ")),
-                a.strategy,
                 xml(&a.downtime.method),
+                a.strategy,
                 a.tier,
                 a.servers,
                 a.cutover.map(|c| c.format("%a %-d %b %H:%M").to_string()).unwrap_or_else(|| "to agree".into()),

@@ -26,6 +26,8 @@ use crate::table::is_formula_like;
 use crate::view::{PlanView, Side};
 
 const HEADER_FILL: u32 = 0x1F3A5F;
+/// Width of a column of wrapped text, characters.
+const WRAP_WIDTH: usize = 70;
 const BAD_FILL: u32 = 0xF6D5D1;
 const BAD_TEXT: u32 = 0x922B21;
 const WARN_FILL: u32 = 0xFCEBCF;
@@ -81,14 +83,15 @@ impl Styles {
                 .set_border_bottom(FormatBorder::Thin)
                 .set_text_wrap()
                 .set_align(FormatAlign::VerticalCenter),
-            text: base.clone(),
-            quoted: base.clone().set_quote_prefix(),
-            wrap: base.clone().set_text_wrap(),
+            // One character of indent keeps text off the right-aligned number beside it.
+            text: base.clone().set_indent(1),
+            quoted: base.clone().set_indent(1).set_quote_prefix(),
+            wrap: base.clone().set_indent(1).set_text_wrap(),
             int: base.clone().set_num_format("#,##0"),
             num: base.clone().set_num_format("#,##0.0"),
             percent: base.clone().set_num_format("0%"),
-            date: base.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
-            datetime: base.clone().set_num_format("ddd yyyy-mm-dd hh:mm").set_align(FormatAlign::Left),
+            date: base.clone().set_num_format("yyyy-mm-dd"),
+            datetime: base.clone().set_num_format("ddd yyyy-mm-dd hh:mm"),
             title: Style::new()
                 .set_font_name("Calibri")
                 .set_font_size(18)
@@ -183,10 +186,12 @@ impl<'a> TableSheet<'a> {
         for (c, (header, _)) in columns.iter().enumerate() {
             sheet.write_string_with_format(0, c as u16, *header, &styles.header)?;
         }
-        sheet.set_row_height(0, 30)?;
+        sheet.set_row_height(0, 40)?;
         sheet.set_freeze_panes(1, 0)?;
         sheet.set_landscape();
-        sheet.set_print_fit_to_pages(1, 0);
+        if columns.len() <= 14 {
+            sheet.set_print_fit_to_pages(1, 0);
+        }
         sheet.set_repeat_rows(0, 0)?;
         Ok(TableSheet {
             widths: columns
@@ -201,9 +206,20 @@ impl<'a> TableSheet<'a> {
     }
 
     fn row(&mut self, cells: Vec<Cell>) -> Result<(), ExportError> {
+        let mut lines = 1;
         for (c, cell) in cells.iter().enumerate() {
             let w = put(self.sheet, self.styles, self.row, c as u16, cell, self.wrap[c])?;
             self.widths[c] = self.widths[c].max(w + 1);
+            if let (Cell::Text(text), true) = (cell, self.wrap[c]) {
+                // Spreadsheets do not all fit row heights to wrapped text on
+                // opening: set the height the text needs.
+                // A column of width N holds about N + 10 characters of 10-point Calibri.
+                let cap = WRAP_WIDTH + 10;
+                lines = lines.max(text.lines().map(|l| l.chars().count().div_ceil(cap).max(1)).sum::<usize>());
+            }
+        }
+        if lines > 1 {
+            self.sheet.set_row_height(self.row, 13.0 * lines.min(12) as f64)?;
         }
         self.row += 1;
         Ok(())
@@ -225,7 +241,7 @@ impl<'a> TableSheet<'a> {
         let last_col = self.widths.len() as u16 - 1;
         self.sheet.autofilter(0, 0, self.row.saturating_sub(1).max(1), last_col)?;
         for (c, &w) in self.widths.iter().enumerate() {
-            let cap = if self.wrap[c] { 70 } else { 48 };
+            let cap = if self.wrap[c] { WRAP_WIDTH } else { 48 };
             self.sheet.set_column_width(c as u16, w.min(cap) as f64)?;
         }
         Ok(())
