@@ -148,10 +148,12 @@ pub fn gantt(view: &PlanView<'_>) -> String {
         let y = top + i as f64 * row_h;
         let (x0, x1) = (axis.x(w.start), axis.x(w.end + Duration::days(1)));
         let fill = if w.pilot { PILOT } else { BLUE };
+        // A wave in which nothing cuts over is drawn faint: time held, not work.
+        let opacity = if w.applications.is_empty() { 0.25 } else { 0.85 };
         let _ = write!(s, r#"<text x="0" y="{:.1}" font-size="12" fill="{INK}">{}</text>"#, y + 17.0, xml(&w.name));
         let _ = write!(
             s,
-            r#"<rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="3" fill="{fill}" opacity="0.85"><title>{}: {} to {}, {} applications, {} servers</title></rect>"#,
+            r#"<rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="3" fill="{fill}" opacity="{opacity}"><title>{}: {} to {}, {} applications, {} servers</title></rect>"#,
             y + 5.0,
             (x1 - x0).max(2.0),
             row_h - 10.0,

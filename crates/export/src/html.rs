@@ -63,7 +63,8 @@ svg.chart { width: 100%; } svg.diagram { max-width: 100%; }
 .legend span { margin-right: 16px; white-space: nowrap; }
 .legend i { display: inline-block; width: 22px; height: 0; border-top: 2px solid; vertical-align: middle; margin-right: 5px; }
 .toc { columns: 2; font-size: .92rem; padding-left: 1.2rem; }
-.toc a { color: var(--navy); text-decoration: none; }
+.toc a, td a { color: var(--navy); text-decoration: none; }
+td.date { white-space: nowrap; }
 .kv td:first-child { color: var(--muted); width: 46%; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .8rem; border-top: 1px solid var(--line); padding-top: .6rem; }
 section.part { break-before: page; }
@@ -253,7 +254,12 @@ fn summary(h: &mut String, view: &PlanView<'_>) {
     if !c.blackouts.is_empty() {
         let list: Vec<String> =
             c.blackouts.iter().map(|b| format!("{} ({} – {})", xml(&b.name), day(b.start), day(b.end))).collect();
-        let _ = write!(h, "<p>No cutover is planned in the blackout periods: {}.</p>", list.join("; "));
+        let lead = if view.blackout_clashes().is_empty() {
+            "No cutover is planned in the blackout periods"
+        } else {
+            "Blackout periods"
+        };
+        let _ = write!(h, "<p>{lead}: {}.</p>", list.join("; "));
     }
     if plan.violations.is_empty() {
         h.push_str(r#"<div class="callout good">The plan keeps every hard constraint: dependencies, pinned waves, dates, keep-apart and move-together rules, and wave capacity.</div>"#);
@@ -261,6 +267,16 @@ fn summary(h: &mut String, view: &PlanView<'_>) {
         h.push_str(r#"<div class="callout bad"><b>Constraints the plan breaks</b><ul>"#);
         for v in &plan.violations {
             let _ = write!(h, "<li><b>{}</b>: {}</li>", xml(&v.constraint), xml(&v.message));
+        }
+        h.push_str("</ul></div>");
+    }
+    let clashes = view.blackout_clashes();
+    if !clashes.is_empty() {
+        h.push_str(
+            r#"<div class="callout bad"><b>Cutovers inside a blackout period</b> (re-plan to move them out)<ul>"#,
+        );
+        for c in &clashes {
+            let _ = write!(h, "<li>{}</li>", xml(c));
         }
         h.push_str("</ul></div>");
     }
@@ -289,7 +305,7 @@ fn timeline(h: &mut String, view: &PlanView<'_>) {
         openings.dedup();
         let _ = write!(
             h,
-            r##"<tr><td><a href="#wave-{}">{}</a></td><td>{} – {}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{:.0} GB</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>"##,
+            r##"<tr><td><a href="#wave-{}">{}</a></td><td class="date">{} – {}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{:.0} GB</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>"##,
             w.index,
             xml(&w.name),
             w.start.format("%-d %b"),

@@ -151,9 +151,10 @@ pub fn write_calendar(estate: &Estate, plan: &Plan, options: &Options, out: &mut
                     _ => "",
                 };
                 description.push_str(&format!(
-                    "{}: {} servers, {}, downtime {}{fits}.\n",
+                    "{}: {} server{}, {}, downtime {}{fits}.\n",
                     app.name,
                     app.servers,
+                    if app.servers == 1 { "" } else { "s" },
                     app.downtime.method,
                     duration_text(u64::from(app.downtime.minutes))
                 ));

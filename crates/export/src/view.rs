@@ -302,6 +302,27 @@ impl<'a> PlanView<'a> {
         rows
     }
 
+    /// Cutovers planned inside a blackout period, as sentences. The planner
+    /// keeps cutovers out of blackouts; a plan made before a blackout was
+    /// added (or by an older planner) may not, and the exports say so.
+    pub fn blackout_clashes(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for app in &self.plan.applications {
+            let Some(at) = app.cutover else { continue };
+            for b in self.plan.config.blackouts.iter().filter(|b| b.covers(at.date())) {
+                found.push(format!(
+                    "'{}' cuts over on {} inside the blackout '{}' ({} to {})",
+                    app.name,
+                    at.format("%Y-%m-%d %H:%M"),
+                    b.name,
+                    b.start,
+                    b.end
+                ));
+            }
+        }
+        found
+    }
+
     /// The servers of an application that the plan moves, by name.
     pub fn servers_of(&self, app: AppId) -> Vec<ServerId> {
         self.estate.application(app).servers.iter().copied().filter(|&s| !self.estate.server(s).is_device()).collect()

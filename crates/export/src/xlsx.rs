@@ -478,9 +478,11 @@ fn summary_sheet(
         line(sheet, &mut row, label, text(format!("{rto} / {rpo}")), "")?;
     }
 
-    if !plan.warnings.is_empty() {
+    let mut warnings = view.blackout_clashes();
+    warnings.extend(plan.warnings.iter().cloned());
+    if !warnings.is_empty() {
         section(sheet, &mut row, "Warnings")?;
-        for w in &plan.warnings {
+        for w in &warnings {
             put(sheet, s, row, 0, &text(w.clone()), false)?;
             row += 1;
         }
