@@ -1,5 +1,5 @@
 //! The runbook as Jira issues, in the shape of Jira's CSV import: one epic
-//! per wave, then one task per application cutover whose `Parent` is its
+//! per wave that has cutovers, then one task per application cutover whose `Parent` is its
 //! wave's `Issue ID` (Jira Cloud), with `Epic Name` and `Epic Link` for Jira
 //! Data Center. Epics come first, as the importer wants parents before
 //! children. Dates are `yyyy-MM-dd HH:mm` (enter that in the importer's
@@ -13,7 +13,7 @@ use std::io::Write;
 use waveplan_core::{Estate, Plan, Tier};
 
 use crate::ExportError;
-use crate::format::{Options, Scope, placement_in_scope};
+use crate::format::{Options, placement_in_scope};
 use crate::table::neutralize;
 use crate::view::{PlanView, duration_text};
 
@@ -52,9 +52,10 @@ pub fn write_issues(estate: &Estate, plan: &Plan, options: &Options, out: &mut d
         csv.write_record(&cells)?;
         Ok(())
     };
-    let epic_name = |w: &waveplan_core::plan::Wave| format!("{} ({} to {})", w.name, w.start, w.end);
+    let epic_name = |w: &waveplan_core::plan::Wave| format!("{}: {} to {}", w.name, w.start, w.end);
     let in_scope = |w: u32| plan.applications.iter().any(|a| a.wave == w && placement_in_scope(&options.scope, a));
-    for wave in plan.waves.iter().filter(|w| options.scope == Scope::Estate || in_scope(w.index)) {
+    // A wave in which nothing cuts over gets no epic: it would stay empty.
+    for wave in plan.waves.iter().filter(|w| in_scope(w.index)) {
         let description = format!(
             "{} applications and {} servers cut over; {:.0} GB replicated. Downtime {} in total, longest {}.\nApplications: {}.",
             wave.applications.len(),
