@@ -84,9 +84,9 @@ impl Styles {
                 .set_text_wrap()
                 .set_align(FormatAlign::VerticalCenter),
             // One character of indent keeps text off the right-aligned number beside it.
-            text: base.clone().set_indent(1),
-            quoted: base.clone().set_indent(1).set_quote_prefix(),
-            wrap: base.clone().set_indent(1).set_text_wrap(),
+            text: base.clone().set_align(FormatAlign::Left).set_indent(1),
+            quoted: base.clone().set_align(FormatAlign::Left).set_indent(1).set_quote_prefix(),
+            wrap: base.clone().set_align(FormatAlign::Left).set_indent(1).set_text_wrap(),
             int: base.clone().set_num_format("#,##0"),
             num: base.clone().set_num_format("#,##0.0"),
             percent: base.clone().set_num_format("0%"),
