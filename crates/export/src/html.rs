@@ -75,6 +75,7 @@ section.part { break-before: page; }
   h2 { margin-top: 0; }
   .wave { break-before: page; }
   .wave.empty { break-before: auto; }
+  #waves > .wave:first-of-type { break-before: auto; }
   .cards { grid-template-columns: repeat(4, 1fr); }
   svg.chart, svg.diagram { break-inside: avoid; }
   .toc { display: none; }
@@ -151,6 +152,9 @@ fn card(h: &mut String, label: &str, value: &str, note: &str, class: &str) {
     );
 }
 
+/// The executive summary. Extension point: objective parts, capacities and
+/// feasibility, once `Metrics` carries them, belong in the cards here and in
+/// the workbook's Summary sheet.
 fn summary(h: &mut String, view: &PlanView<'_>) {
     let plan = view.plan;
     let m = &plan.metrics;
@@ -321,6 +325,9 @@ fn timeline(h: &mut String, view: &PlanView<'_>) {
     h.push_str("</tbody></table></section>\n");
 }
 
+/// DR coverage at each wave boundary. Extension point: when the plan carries
+/// a day-by-day DR timeline, [`chart::dr_chart`] should draw it instead of
+/// the steps at wave ends.
 fn dr(h: &mut String, view: &PlanView<'_>) {
     let plan = view.plan;
     h.push_str(r#"<section id="dr" class="part"><h2>Disaster recovery coverage</h2>"#);

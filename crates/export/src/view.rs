@@ -278,6 +278,12 @@ impl<'a> PlanView<'a> {
 
     /// Every cutover step of every migrating application, wave by wave, in
     /// cutover order, with planned clock times where the cutover has a time.
+    ///
+    /// Extension point: the steps are chained from the window's opening. When
+    /// the plan carries per-wave downtime schedules (who cuts over when within
+    /// a wave, from the downtime work), take the clock times from there; the
+    /// workbook's Runbook sheet, the CSV runbook and the Jira tasks all read
+    /// this one function.
     pub fn runbook(&self) -> Vec<RunbookStep<'a>> {
         let mut rows = Vec::new();
         for wave in &self.plan.waves {
