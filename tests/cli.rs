@@ -163,6 +163,18 @@ fn exports_every_format_atomically_and_narrows_by_scope() {
     assert!(!scratch.path("w.xlsx").exists());
     let unknown = scratch.run(["export", "hospital.waveplan", "--format", "docx", "-o", "x.docx"]);
     assert_eq!(unknown.code, 2, "usage error");
+
+    // Without a browser on PATH, pdf says what to do instead, and writes nothing.
+    let no_browser = std::process::Command::new(env!("CARGO_BIN_EXE_waveplan"))
+        .args(["export", "hospital.waveplan", "--format", "pdf", "-o", "plan.pdf"])
+        .current_dir(scratch.dir.path())
+        .env("PATH", scratch.path("no-such-dir"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&no_browser.stderr);
+    assert_eq!(no_browser.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no Chromium or Chrome found on PATH") && stderr.contains("--format html"), "{stderr}");
+    assert!(!scratch.path("plan.pdf").exists());
 }
 
 #[test]

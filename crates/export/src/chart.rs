@@ -348,34 +348,42 @@ pub fn wave_diagram(diagram: &Diagram, wave: u32) -> String {
     for (i, n) in diagram.nodes.iter().enumerate() {
         columns[column_of(n.side, wave)].push(i);
     }
-    // Order the neighbour columns by the average row of what they link to in
-    // the wave's column (one barycentre pass): fewer crossings.
-    let row_in_centre: BTreeMap<usize, usize> = columns[1].iter().enumerate().map(|(r, &n)| (n, r)).collect();
-    for c in [0usize, 2, 3] {
-        let mut keyed: Vec<(f64, String, usize)> = columns[c]
-            .iter()
-            .map(|&n| {
-                let rows: Vec<f64> = diagram
-                    .edges
-                    .iter()
-                    .filter_map(|e| {
-                        let other = if e.from == n {
-                            e.to
-                        } else if e.to == n {
-                            e.from
-                        } else {
-                            return None;
-                        };
-                        row_in_centre.get(&other).map(|&r| r as f64)
-                    })
-                    .collect();
-                let centre = if rows.is_empty() { f64::MAX } else { rows.iter().sum::<f64>() / rows.len() as f64 };
-                (centre, diagram.nodes[n].label.to_lowercase(), n)
-            })
-            .collect();
-        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-        columns[c] = keyed.into_iter().map(|(_, _, n)| n).collect();
+    // Barycentre ordering (Sugiyama's heuristic): the neighbour columns by
+    // where what they link to sits in the wave's column, then the wave's
+    // column by where its neighbours sit, then the neighbours again. Rows are
+    // compared as fractions of their column's height. Fewer crossings.
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); diagram.nodes.len()];
+    for e in &diagram.edges {
+        neighbours[e.from].push(e.to);
+        neighbours[e.to].push(e.from);
     }
+    let reorder = |columns: &mut Vec<Vec<usize>>, targets: &[usize]| {
+        let mut place: BTreeMap<usize, f64> = BTreeMap::new();
+        for list in columns.iter() {
+            for (r, &n) in list.iter().enumerate() {
+                place.insert(n, (r as f64 + 0.5) / list.len() as f64);
+            }
+        }
+        for &c in targets {
+            let mut keyed: Vec<(f64, String, usize)> = columns[c]
+                .iter()
+                .map(|&n| {
+                    let others: Vec<f64> = neighbours[n]
+                        .iter()
+                        .filter(|&&o| column_of(diagram.nodes[o].side, wave) != c)
+                        .filter_map(|o| place.get(o).copied())
+                        .collect();
+                    let centre = if others.is_empty() { 2.0 } else { others.iter().sum::<f64>() / others.len() as f64 };
+                    (centre, diagram.nodes[n].label.to_lowercase(), n)
+                })
+                .collect();
+            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+            columns[c] = keyed.into_iter().map(|(_, _, n)| n).collect();
+        }
+    };
+    reorder(&mut columns, &[0, 2, 3]);
+    reorder(&mut columns, &[1]);
+    reorder(&mut columns, &[0, 2, 3]);
     let shown: Vec<usize> = (0..4).filter(|&c| !columns[c].is_empty()).collect();
     let col_x: BTreeMap<usize, f64> =
         shown.iter().enumerate().map(|(i, &c)| (c, 10.0 + i as f64 * (node_w + col_gap))).collect();

@@ -11,7 +11,7 @@ use std::io::Write;
 use crate::ExportError;
 use crate::diagram::{Diagram, NodeKind};
 use crate::dot::{edge_style, node_fill};
-use crate::escape::xml;
+use crate::escape::{xml, xml_attribute};
 
 const COLUMN_WIDTH: u32 = 220;
 const COLUMN_GAP: u32 = 80;
@@ -60,7 +60,7 @@ pub fn write(diagram: &Diagram, out: &mut dyn Write) -> Result<(), ExportError> 
                 out,
                 r#"        <mxCell id="{}" value="{}" style="{shape}whiteSpace=wrap;html=0;fillColor={};{stroke}fontSize=11;" vertex="1" parent="c{c}">"#,
                 node.id,
-                xml(&label),
+                xml_attribute(&label),
                 node_fill(node.kind)
             )?;
             writeln!(

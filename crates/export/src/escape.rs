@@ -30,6 +30,12 @@ pub fn xml(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Escapes text for an XML attribute value, keeping line breaks: a raw
+/// newline in an attribute reads back as a space, `&#10;` as a newline.
+pub fn xml_attribute(text: &str) -> String {
+    xml(text).replace('\n', "&#10;").replace('\t', "&#9;")
+}
+
 /// Text for a Mermaid label inside `"..."`: Mermaid reads HTML entities
 /// there, and `#quot;`-style codes for its own syntax characters.
 pub fn mermaid(text: &str) -> String {
@@ -86,6 +92,7 @@ mod tests {
         assert_eq!(xml("a\"b'c&d"), "a&quot;b&#39;c&amp;d");
         assert_eq!(xml("plain"), "plain");
         assert_eq!(xml("bell\u{7}"), "bell");
+        assert_eq!(xml_attribute("a\n<b>"), "a&#10;&lt;b&gt;");
         assert!(!mermaid("A\"]-->B[\"x").contains(['"', '[', ']']));
         assert_eq!(dot("a\"b\\N"), "\"a\\\"b\\\\N\"");
     }
