@@ -383,9 +383,10 @@ fn waves(h: &mut String, view: &PlanView<'_>) {
     h.push_str(r#"<section id="waves" class="part"><h2>The waves</h2><p>Each wave with its dependency diagram (applications in the middle column; what they talk to on either side) and its cutovers in order. <b style="color:#C0392B">Red</b> links cross between waves: they run over the WAN until both ends have moved. <b style="color:#B9770E">Dashed amber</b> links reach what stays on premises.</p>"#);
     for w in &plan.waves {
         let apps = view.placements_in_wave(w.index);
+        let class = if apps.is_empty() { "wave empty" } else { "wave" };
         let _ = write!(
             h,
-            r#"<div class="wave" id="wave-{}"><h3>{} · {} – {}</h3>"#,
+            r#"<div class="{class}" id="wave-{}"><h3>{} · {} – {}</h3>"#,
             w.index,
             xml(&w.name),
             w.start.format("%-d %b"),

@@ -196,7 +196,8 @@ impl<'a> TableSheet<'a> {
         Ok(TableSheet {
             widths: columns
                 .iter()
-                .map(|(h, _)| h.split_whitespace().map(str::len).max().unwrap_or(4).max(6) + 2)
+                // Wide enough that a header wraps onto two lines at most.
+                .map(|(h, _)| h.len().div_ceil(2).max(h.split_whitespace().map(str::len).max().unwrap_or(4)).max(6) + 3)
                 .collect(),
             wrap: columns.iter().map(|(_, w)| *w).collect(),
             sheet,
@@ -320,10 +321,19 @@ fn summary_sheet(
         *row += 1;
         Ok(())
     };
+    let right = s.text.clone().set_align(FormatAlign::Right);
     let line =
         |sheet: &mut Worksheet, row: &mut u32, label: &str, value: Cell, note: &str| -> Result<(), ExportError> {
             sheet.write_string_with_format(*row, 0, label, &s.label)?;
-            put(sheet, s, *row, 1, &value, false)?;
+            match &value {
+                // Words among the figures line up on the right, as the numbers do.
+                Cell::Text(text) if !is_formula_like(text) => {
+                    sheet.write_string_with_format(*row, 1, text, &right)?;
+                }
+                other => {
+                    put(sheet, s, *row, 1, other, false)?;
+                }
+            }
             if !note.is_empty() {
                 sheet.write_string_with_format(*row, 2, note, &s.subtitle)?;
             }
