@@ -172,7 +172,12 @@ struct TableSheet<'a> {
     widths: Vec<usize>,
     wrap: Vec<bool>,
     row: u32,
+    /// Rows left out because the sheet reached Excel's last row.
+    left_out: usize,
 }
+
+/// The last row a sheet can hold, less one for the note that says what was left out.
+const LAST_DATA_ROW: u32 = 1_048_574;
 
 impl<'a> TableSheet<'a> {
     /// `columns`: (header, wraps long text).
@@ -203,10 +208,15 @@ impl<'a> TableSheet<'a> {
             sheet,
             styles,
             row: 1,
+            left_out: 0,
         })
     }
 
     fn row(&mut self, cells: Vec<Cell>) -> Result<(), ExportError> {
+        if self.row > LAST_DATA_ROW {
+            self.left_out += 1;
+            return Ok(());
+        }
         let mut lines = 1;
         for (c, cell) in cells.iter().enumerate() {
             let w = put(self.sheet, self.styles, self.row, c as u16, cell, self.wrap[c])?;
@@ -240,6 +250,13 @@ impl<'a> TableSheet<'a> {
 
     fn finish(self) -> Result<(), ExportError> {
         let last_col = self.widths.len() as u16 - 1;
+        if self.left_out > 0 {
+            let note = format!(
+                "{} more rows do not fit in a worksheet: the CSV export (--format csv) has them all",
+                self.left_out
+            );
+            self.sheet.write_string_with_format(self.row, 0, note, &self.styles.bad)?;
+        }
         self.sheet.autofilter(0, 0, self.row.saturating_sub(1).max(1), last_col)?;
         for (c, &w) in self.widths.iter().enumerate() {
             let cap = if self.wrap[c] { WRAP_WIDTH } else { 48 };
