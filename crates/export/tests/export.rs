@@ -202,6 +202,13 @@ fn cmf_intake_form_has_the_current_columns_and_every_migrating_server() {
     let ehr_wave = plan.applications.iter().find(|a| a.name == "EHR").unwrap().wave;
     assert_eq!(db[0], plan.waves[ehr_wave as usize - 1].name);
     assert_eq!((&db[1], &db[2], &db[8], &db[9], &db[10]), ("EHR", "eu-west-2", "db", "prod", "Rehost"));
+    // Waveplan's own CMF importer reads it back: the same servers, with their waves.
+    let input = waveplan_import::Input { name: "intake.csv", bytes: &form };
+    let imported =
+        waveplan_import::read_sources(&[&input as &dyn waveplan_import::Source], &waveplan_import::Options::default());
+    assert!(!imported.diagnostics.iter().any(|d| d.is_error()), "{:?}", imported.diagnostics);
+    assert_eq!(imported.batch.formats.get("intake.csv").map(String::as_str), Some("cmf"));
+    assert_eq!(imported.batch.servers.len(), plan.metrics.servers_migrating);
     // A wave scope narrows it.
     let wave2 = export(Format::Cmf, &estate, &plan, &Options { scope: Scope::Wave(2), ..options() });
     let count = csv::Reader::from_reader(wave2.as_slice()).records().count();
