@@ -8,8 +8,13 @@
 
 mod args;
 mod commands;
+mod cutover;
 mod export;
+mod infrastructure;
 mod report;
+mod scenario;
+mod schedule_report;
+mod settings;
 
 use std::process::ExitCode;
 
@@ -41,7 +46,7 @@ fn main() -> ExitCode {
 
 /// Whether the error is only that the reader of our output went away.
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    error
+        .chain()
+        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
 }
