@@ -127,11 +127,12 @@ pub fn write_calendar(estate: &Estate, plan: &Plan, options: &Options, out: &mut
         cal.line("END", "VEVENT");
 
         // One event per cutover window: the applications that share an opening.
+        // One event per opening of a maintenance window: the applications the
+        // schedule puts in it, each on its track and slot.
         let mut windows: BTreeMap<NaiveDateTime, (u32, Vec<&waveplan_core::plan::Placement>)> = BTreeMap::new();
         for app in &apps {
-            if let Some(start) = app.cutover {
-                // The event lasts as long as the longest window that opens then.
-                let minutes = view.window_minutes(&app.name).unwrap_or(app.downtime.minutes).max(1);
+            if let Some(at) = app.cutover {
+                let (start, minutes) = view.window_opening(app, at);
                 let entry = windows.entry(start).or_insert((0, Vec::new()));
                 entry.0 = entry.0.max(minutes);
                 entry.1.push(app);
@@ -150,8 +151,13 @@ pub fn write_calendar(estate: &Estate, plan: &Plan, options: &Options, out: &mut
                     Some(false) => " (does NOT fit the window)",
                     _ => "",
                 };
+                let slot = match (app.cutover, app.schedule.track) {
+                    (Some(at), Some(track)) => format!("{} on track {track}", at.format("%H:%M")),
+                    (Some(at), None) => at.format("%H:%M").to_string(),
+                    _ => String::new(),
+                };
                 description.push_str(&format!(
-                    "{}: {} server{}, {}, downtime {}{fits}.\n",
+                    "{slot}: {}: {} server{}, {}, downtime {}{fits}.\n",
                     app.name,
                     app.servers,
                     if app.servers == 1 { "" } else { "s" },

@@ -8,9 +8,9 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDateTime};
 use waveplan_core::plan::Placement;
-use waveplan_core::{AppId, Endpoint, Estate, Plan, ServerId};
+use waveplan_core::{AppId, Endpoint, Estate, MaintenanceWindow, Plan, ServerId};
 
 /// Which side of the migration an endpoint is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -274,6 +274,28 @@ impl<'a> PlanView<'a> {
     pub fn window_minutes(&self, name: &str) -> Option<u32> {
         let app = self.app_id(name)?;
         self.estate.application(app).maintenance_window.as_ref().map(|w| w.minutes)
+    }
+
+    /// The opening of the maintenance window an application's cutover at `at`
+    /// falls in, and the window's length in minutes: the window the schedule
+    /// used, else the application's own. Without a window, the cutover itself.
+    pub fn window_opening(&self, app: &Placement, at: NaiveDateTime) -> (NaiveDateTime, u32) {
+        let window = app
+            .schedule
+            .window
+            .as_deref()
+            .and_then(|w| MaintenanceWindow::parse(w).ok())
+            .or_else(|| self.app_id(&app.name).and_then(|a| self.estate.application(a).maintenance_window.clone()));
+        let Some(window) = window else { return (at, app.downtime.minutes.max(1)) };
+        // The latest opening at or before the cutover whose window still covers it.
+        for back in 0..8 {
+            let day = at.date() - Duration::days(back);
+            let opening = day.and_time(window.start);
+            if window.days.contains(&day.weekday()) && opening <= at {
+                return (opening, window.minutes.max(1));
+            }
+        }
+        (at, window.minutes.max(1))
     }
 
     /// Every cutover step of every migrating application, wave by wave, in

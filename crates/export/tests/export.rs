@@ -145,10 +145,22 @@ fn calendar_parses_with_one_event_per_cutover_window_and_blackouts_busy() {
     };
     let uids: HashSet<String> = events.iter().filter_map(|e| value(e, "UID")).collect();
     assert_eq!(uids.len(), events.len(), "UIDs are unique");
-    let openings: HashSet<(u32, chrono::NaiveDateTime)> =
-        plan.applications.iter().filter_map(|a| a.cutover.map(|c| (a.wave, c))).collect();
     let cutovers: Vec<_> = events.iter().filter(|e| value(e, "CATEGORIES").as_deref() == Some("Cutover")).collect();
-    assert_eq!(cutovers.len(), openings.len(), "one event per cutover window");
+    // Every scheduled cutover is in exactly one event, and inside it.
+    let time = |e: &icalendar::parser::Component<'_>, name: &str| {
+        chrono::NaiveDateTime::parse_from_str(&value(e, name).unwrap(), "%Y%m%dT%H%M%S").unwrap()
+    };
+    for app in plan.applications.iter().filter(|a| a.cutover.is_some()) {
+        let at = app.cutover.unwrap();
+        let holding: Vec<_> = cutovers
+            .iter()
+            .filter(|e| value(e, "DESCRIPTION").is_some_and(|d| d.contains(&format!(": {}: ", app.name.replace(',', "\\,")))))
+            .collect();
+        assert_eq!(holding.len(), 1, "{} is in one cutover event", app.name);
+        assert!(time(holding[0], "DTSTART") <= at && at < time(holding[0], "DTEND"), "{} inside its window", app.name);
+    }
+    let per_window: HashSet<String> = cutovers.iter().filter_map(|e| value(e, "DTSTART")).collect();
+    assert!(per_window.len() < plan.applications.len(), "applications that share a window share its event");
     let blackout = events
         .iter()
         .find(|e| value(e, "CATEGORIES").as_deref() == Some("Blackout"))
