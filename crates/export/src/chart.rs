@@ -214,7 +214,24 @@ pub fn dr_chart(view: &PlanView<'_>) -> String {
     }
     let (width, height, left, right, top, bottom) = (1000.0, 320.0, 48.0, 190.0, 16.0, 40.0);
     let first = plan.waves[0].start;
-    let last = plan.waves.last().map(|w| w.end + Duration::days(1)).unwrap_or(first);
+    let mut last = plan.waves.last().map(|w| w.end + Duration::days(1)).unwrap_or(first);
+    // Coverage over time: the day-by-day DR timeline when the plan has one
+    // (replication in flight, cloud DR built after cutover), else the
+    // coverage at each wave's end. Each point holds until the next.
+    let mut points: Vec<(NaiveDate, &waveplan_core::dr::Coverage)> =
+        plan.dr.days.iter().filter(|d| d.date >= first).map(|d| (d.date, &d.coverage)).collect();
+    if let Some(before) = plan.dr.days.iter().rev().find(|d| d.date < first).or(plan.dr.days.first()) {
+        points.insert(0, (first, &before.coverage));
+    }
+    if points.is_empty() {
+        points.push((first, &plan.dr_coverage[0]));
+        for (w, c) in plan.waves.iter().zip(plan.dr_coverage.iter().skip(1)) {
+            points.push((w.end + Duration::days(1), c));
+        }
+    }
+    if let Some(&(day, _)) = points.last() {
+        last = last.max(day + Duration::days(1));
+    }
     let axis = TimeAxis { first, days: (last - first).num_days().max(1) as f64, x0: left, x1: width - right };
     let y = |share: f64| top + (1.0 - share) * (height - top - bottom);
     let mut s = String::new();
@@ -260,13 +277,17 @@ pub fn dr_chart(view: &PlanView<'_>) -> String {
         height - 6.0,
         last.format("%d %b %Y")
     );
-    // Step points: the share holds from a boundary until the next wave's end.
-    let step_path = |share_at: &dyn Fn(usize) -> f64| -> String {
-        let mut d = format!("M{:.1} {:.1}", axis.x(first), y(share_at(0)));
-        for (i, w) in plan.waves.iter().enumerate() {
-            let x = axis.x(w.end + Duration::days(1));
-            let _ = write!(d, " H{x:.1} V{:.1}", y(share_at(i + 1)));
+    let step_path = |share_at: &dyn Fn(&waveplan_core::dr::Coverage) -> f64| -> String {
+        let mut d = String::new();
+        for (i, (day, coverage)) in points.iter().enumerate() {
+            let (x, yy) = (axis.x(*day), y(share_at(coverage)));
+            if i == 0 {
+                let _ = write!(d, "M{x:.1} {yy:.1}");
+            } else {
+                let _ = write!(d, " H{x:.1} V{yy:.1}");
+            }
         }
+        let _ = write!(d, " H{:.1}", axis.x(last));
         d
     };
     let mut legend: Vec<(String, &str, f64)> = Vec::new();
@@ -278,14 +299,14 @@ pub fn dr_chart(view: &PlanView<'_>) -> String {
             continue;
         }
         let color = TIERS[t % TIERS.len()];
-        let d = step_path(&|i: usize| plan.dr_coverage.get(i).map_or(0.0, |c| c.by_tier[t].share));
+        let d = step_path(&|c: &waveplan_core::dr::Coverage| c.by_tier.get(t).map_or(0.0, |x| x.share));
         let _ = write!(
             s,
             r#"<path d="{d}" fill="none" stroke="{color}" stroke-width="1.6" stroke-dasharray="5 3" opacity="0.9"/>"#
         );
         legend.push((format!("{tier} ({count})"), color, 1.6));
     }
-    let d = step_path(&|i: usize| plan.dr_coverage.get(i).map_or(0.0, |c| c.share));
+    let d = step_path(&|c: &waveplan_core::dr::Coverage| c.share);
     let _ = write!(s, r#"<path d="{d}" fill="none" stroke="{NAVY}" stroke-width="3"/>"#);
     legend.insert(0, ("all applications".into(), NAVY, 3.0));
     let (before, after) = (plan.metrics.dr_coverage_before, plan.metrics.dr_coverage_after);

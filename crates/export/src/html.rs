@@ -333,13 +333,20 @@ fn dr(h: &mut String, view: &PlanView<'_>) {
     h.push_str(r#"<section id="dr" class="part"><h2>Disaster recovery coverage</h2>"#);
     let _ = write!(
         h,
-        "<p>The share of applications whose DR posture meets their recovery time and recovery point objectives (RTO and RPO), before the first wave and at the end of each. An application keeps its current posture until it moves and has its target posture after (the plan assumes the target DR is built at cutover). Coverage goes from <b>{}</b> to <b>{}</b>; <b>{}</b> application{} remain below target at the end.</p>",
+        "<p>The share of applications whose DR posture meets their recovery time and recovery point objectives (RTO and RPO), day by day through the programme: an application keeps its current posture until it moves, may be unprotected between its cutover and the day its cloud DR is in place, and has its target posture from then on. Coverage goes from <b>{}</b> to <b>{}</b>; <b>{}</b> application{} remain below target at the end.</p>",
         pct(plan.metrics.dr_coverage_before),
         pct(plan.metrics.dr_coverage_after),
         plan.metrics.dr_gaps_after,
         if plan.metrics.dr_gaps_after == 1 { "" } else { "s" }
     );
     h.push_str(&chart::dr_chart(view));
+    let m = &plan.metrics;
+    let full = m.dr_full_coverage_from.map_or("not within the programme".to_string(), day);
+    let _ = write!(
+        h,
+        "<p>Over the programme applications spend <b>{}</b> days below target in all (<b>{}</b> of them mission-critical; <b>{}</b> caused by the migration itself) and <b>{}</b> application-days unprotected. Every application meets its targets from: <b>{full}</b>.</p>",
+        m.dr_gap_days, m.dr_gap_days_mission_critical, m.dr_gap_days_caused, m.dr_unprotected_days
+    );
     if let (Some(first), Some(last)) = (plan.dr_coverage.first(), plan.dr_coverage.last()) {
         h.push_str(r#"<table><thead><tr><th>Tier</th><th class="num">Applications</th><th class="num">Meeting target before</th><th class="num">Meeting target after</th></tr></thead><tbody>"#);
         for (a, b) in first.by_tier.iter().zip(&last.by_tier) {
