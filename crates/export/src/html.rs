@@ -404,12 +404,19 @@ fn waves(h: &mut String, view: &PlanView<'_>) {
         let hybrid = diagram.edges.iter().filter(|e| e.hybrid).count();
         let _ = write!(
             h,
-            r#"<div class="wave-facts"><span><b>{}</b> applications</span><span><b>{}</b> servers</span><span><b>{:.0} GB</b> replicated</span><span>downtime <b>{}</b> in total, longest <b>{}</b></span><span><b>{cross}</b> cross-wave and <b>{hybrid}</b> hybrid links</span></div>"#,
+            r#"<div class="wave-facts"><span><b>{}</b> applications</span><span><b>{}</b> servers</span><span><b>{:.0} GB</b> replicated</span><span>downtime <b>{}</b> in total, longest <b>{}</b></span><span><b>{cross}</b> cross-wave and <b>{hybrid}</b> hybrid links</span><span><b>{}</b> cutover track{}, critical path <b>{}</b></span>{}</div>"#,
             w.applications.len(),
             w.servers.len(),
             w.storage_gb,
             duration_text(w.downtime_minutes),
-            duration_text(u64::from(w.downtime_longest_minutes))
+            duration_text(u64::from(w.downtime_longest_minutes)),
+            w.schedule.tracks.len(),
+            if w.schedule.tracks.len() == 1 { "" } else { "s" },
+            duration_text(w.schedule.critical_path_minutes),
+            w.schedule
+                .replication_start
+                .map(|d| format!("<span>replication starts <b>{}</b></span>", day(d)))
+                .unwrap_or_default()
         );
         if apps.is_empty() {
             h.push_str("<p>No application cuts over in this wave: the plan keeps it free (later applications wait for a date, a pin or a predecessor, as their reasons say).</p></div>\n");
@@ -439,7 +446,12 @@ fn waves(h: &mut String, view: &PlanView<'_>) {
                 a.strategy,
                 a.tier,
                 a.servers,
-                a.cutover.map(|c| c.format("%a %-d %b %H:%M").to_string()).unwrap_or_else(|| "to agree".into()),
+                match (a.cutover, a.schedule.track) {
+                    (Some(c), Some(t)) =>
+                        format!("{} <span class=\"tag\">track {t}</span>", c.format("%a %-d %b %H:%M")),
+                    (Some(c), None) => c.format("%a %-d %b %H:%M").to_string(),
+                    _ => "to agree".into(),
+                },
                 duration_text(u64::from(a.downtime.minutes)),
                 xml(a.maintenance_window.as_deref().unwrap_or("none")),
             );

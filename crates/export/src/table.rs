@@ -195,6 +195,7 @@ pub fn plan_tables(estate: &Estate, plan: &Plan) -> Result<Vec<(&'static str, Ve
         "planned_end",
         "minutes",
         "arithmetic",
+        "track",
     ])?;
     for step in view.runbook() {
         runbook.row([
@@ -206,6 +207,7 @@ pub fn plan_tables(estate: &Estate, plan: &Plan) -> Result<Vec<(&'static str, Ve
             opt(step.end.map(|t| t.format("%Y-%m-%d %H:%M"))),
             format!("{:.1}", step.minutes),
             step.arithmetic.to_string(),
+            opt(step.app.schedule.track),
         ])?;
     }
     tables.push(("runbook.csv", runbook.finish()?));

@@ -426,6 +426,48 @@ fn summary_sheet(
     )?;
     line(sheet, &mut row, "DR coverage after the last wave", Cell::Percent(m.dr_coverage_after), "")?;
     line(sheet, &mut row, "Applications below DR target at the end", Cell::Int(m.dr_gaps_after as i64), "")?;
+    line(
+        sheet,
+        &mut row,
+        "DR gap-days",
+        Cell::Int(m.dr_gap_days as i64),
+        "days below RTO/RPO target, all applications",
+    )?;
+    line(
+        sheet,
+        &mut row,
+        "Unprotected application-days",
+        Cell::Int(m.dr_unprotected_days as i64),
+        "cut over before cloud DR is in place",
+    )?;
+    line(
+        sheet,
+        &mut row,
+        "Every application meets DR targets from",
+        m.dr_full_coverage_from.map(Cell::Date).unwrap_or(text("not within the programme")),
+        "",
+    )?;
+    line(
+        sheet,
+        &mut row,
+        "Longest wave critical path (minutes)",
+        Cell::Int(m.cutover_critical_path_longest_minutes as i64),
+        "the busiest cutover track",
+    )?;
+    line(
+        sheet,
+        &mut row,
+        "Waves over their cutover window",
+        Cell::Int(m.waves_over_cutover_window as i64),
+        "on the tracks available",
+    )?;
+    line(
+        sheet,
+        &mut row,
+        "First replication starts",
+        m.replication_first_start.map(Cell::Date).unwrap_or(Cell::Empty),
+        "initial copies run ahead of the cutovers",
+    )?;
     for (r, bad) in [(violation_row, m.hard_violations > 0), (windows_row, m.windows_exceeded > 0)] {
         if bad {
             sheet.write_number_with_format(
@@ -538,6 +580,9 @@ fn waves_sheet(sheet: &mut Worksheet, s: &Styles, view: &PlanView<'_>) -> Result
             ("Blackouts in the wave", true),
             ("Windows exceeded", false),
             ("Application names", true),
+            ("Cutover tracks", false),
+            ("Critical path (min)", false),
+            ("Replication starts", false),
         ],
     )?;
     for w in &view.plan.waves {
@@ -568,6 +613,9 @@ fn waves_sheet(sheet: &mut Worksheet, s: &Styles, view: &PlanView<'_>) -> Result
             text(blackouts.join("\n")),
             Cell::Int(apps.iter().filter(|a| a.fits_window == Some(false)).count() as i64),
             text(w.applications.join(", ")),
+            Cell::Int(w.schedule.tracks.len() as i64),
+            Cell::Int(w.schedule.critical_path_minutes as i64),
+            w.schedule.replication_start.map(Cell::Date).unwrap_or(Cell::Empty),
         ])?;
     }
     t.highlight(12, ">0", &s.bad)?;
@@ -602,6 +650,9 @@ fn applications_sheet(sheet: &mut Worksheet, s: &Styles, view: &PlanView<'_>) ->
             ("DR meets target before", false),
             ("DR meets target after", false),
             ("Why this wave", true),
+            ("Cutover track", false),
+            ("Replication starts", false),
+            ("Replicated ahead (GB)", false),
         ],
     )?;
     let mut apps: Vec<_> = view.plan.applications.iter().collect();
@@ -633,6 +684,9 @@ fn applications_sheet(sheet: &mut Worksheet, s: &Styles, view: &PlanView<'_>) ->
             Cell::Yes(a.dr_meets_before),
             Cell::Yes(a.dr_meets_after),
             text(a.reasons.join("\n")),
+            a.schedule.track.map(|t| Cell::Int(i64::from(t))).unwrap_or(Cell::Empty),
+            a.schedule.replication_start.map(Cell::Date).unwrap_or(Cell::Empty),
+            Cell::Num(a.schedule.replication_gb),
         ])?;
     }
     t.highlight(13, "=\"no\"", &s.bad)?;
@@ -880,6 +934,7 @@ fn runbook_sheet(sheet: &mut Worksheet, s: &Styles, view: &PlanView<'_>) -> Resu
             ("Minutes", false),
             ("Arithmetic", true),
             ("Owner", false),
+            ("Track", false),
             ("Done", false),
             ("Notes", false),
         ],
@@ -896,6 +951,7 @@ fn runbook_sheet(sheet: &mut Worksheet, s: &Styles, view: &PlanView<'_>) -> Resu
             Cell::Num(step.minutes),
             text(step.arithmetic),
             opt_text(owner),
+            step.app.schedule.track.map(|t| Cell::Int(i64::from(t))).unwrap_or(Cell::Empty),
             Cell::Empty,
             Cell::Empty,
         ])?;
