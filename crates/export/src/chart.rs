@@ -163,13 +163,8 @@ pub fn gantt(view: &PlanView<'_>) -> String {
             w.applications.len(),
             w.servers.len()
         );
-        let mut openings: BTreeMap<NaiveDateTime, Vec<&str>> = BTreeMap::new();
-        for a in view.placements_in_wave(w.index) {
-            if let Some(c) = a.cutover {
-                openings.entry(c).or_default().push(&a.name);
-            }
-        }
-        for (at, apps) in openings {
+        for (at, _, apps) in view.window_openings(w.index, &crate::format::Scope::Estate) {
+            let apps: Vec<&str> = apps.iter().map(|a| a.name.as_str()).collect();
             let x = axis.x_at(at);
             let cy = y + row_h / 2.0;
             let _ = write!(

@@ -299,14 +299,13 @@ fn timeline(h: &mut String, view: &PlanView<'_>) {
     h.push_str(r#"<section id="timeline" class="part"><h2>Wave timeline</h2>"#);
     h.push_str("<p>Each bar is a wave; each diamond a maintenance window in which applications cut over (hover for names). Hatched bands are blackout periods, in which no cutover happens.</p>");
     h.push_str(&chart::gantt(view));
-    h.push_str(r#"<table><thead><tr><th>Wave</th><th>Dates</th><th class="num">Apps</th><th class="num">Servers</th><th class="num">Storage</th><th class="num">Downtime</th><th class="num">Longest</th><th>Cutover windows</th></tr></thead><tbody>"#);
+    h.push_str(r#"<table><thead><tr><th>Wave</th><th>Dates</th><th class="num">Apps</th><th class="num">Servers</th><th class="num">Storage</th><th class="num">Downtime</th><th class="num">Longest</th><th>Cutover windows (applications)</th></tr></thead><tbody>"#);
     for w in &plan.waves {
-        let mut openings: Vec<String> = view
-            .placements_in_wave(w.index)
+        let openings: Vec<String> = view
+            .window_openings(w.index, &Scope::Estate)
             .iter()
-            .filter_map(|a| a.cutover.map(|c| c.format("%a %-d %b %H:%M").to_string()))
+            .map(|(at, _, apps)| format!("{} ({})", at.format("%a %-d %b %H:%M"), apps.len()))
             .collect();
-        openings.dedup();
         let _ = write!(
             h,
             r##"<tr><td><a href="#wave-{}">{}</a></td><td class="date">{} – {}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{:.0} GB</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>"##,

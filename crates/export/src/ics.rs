@@ -8,7 +8,6 @@
 //! whatever zone the calendar is in. Lines end in CRLF and are folded at 75
 //! octets without splitting a character; TEXT values are escaped.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -126,19 +125,9 @@ pub fn write_calendar(estate: &Estate, plan: &Plan, options: &Options, out: &mut
         cal.text_line("CATEGORIES", "Migration wave");
         cal.line("END", "VEVENT");
 
-        // One event per cutover window: the applications that share an opening.
         // One event per opening of a maintenance window: the applications the
         // schedule puts in it, each on its track and slot.
-        let mut windows: BTreeMap<NaiveDateTime, (u32, Vec<&waveplan_core::plan::Placement>)> = BTreeMap::new();
-        for app in &apps {
-            if let Some(at) = app.cutover {
-                let (start, minutes) = view.window_opening(app, at);
-                let entry = windows.entry(start).or_insert((0, Vec::new()));
-                entry.0 = entry.0.max(minutes);
-                entry.1.push(app);
-            }
-        }
-        for (start, (minutes, apps)) in windows {
+        for (start, minutes, apps) in view.window_openings(wave.index, &options.scope) {
             let names: Vec<&str> = apps.iter().map(|a| a.name.as_str()).collect();
             let shown = if names.len() > 3 {
                 format!("{} (+{})", names[..3].join(", "), names.len() - 3)

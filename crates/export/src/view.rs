@@ -298,6 +298,26 @@ impl<'a> PlanView<'a> {
         (at, window.minutes.max(1))
     }
 
+    /// The maintenance-window openings of a wave in which applications cut
+    /// over, in time order: (opening, window minutes, the applications of a
+    /// scope that the schedule puts in it).
+    pub fn window_openings(
+        &self,
+        wave: u32,
+        scope: &crate::format::Scope,
+    ) -> Vec<(NaiveDateTime, u32, Vec<&'a Placement>)> {
+        let mut windows: std::collections::BTreeMap<NaiveDateTime, (u32, Vec<&'a Placement>)> = Default::default();
+        for app in self.placements_in_wave(wave).into_iter().filter(|a| crate::format::placement_in_scope(scope, a)) {
+            if let Some(at) = app.cutover {
+                let (start, minutes) = self.window_opening(app, at);
+                let entry = windows.entry(start).or_insert((0, Vec::new()));
+                entry.0 = entry.0.max(minutes);
+                entry.1.push(app);
+            }
+        }
+        windows.into_iter().map(|(start, (minutes, apps))| (start, minutes, apps)).collect()
+    }
+
     /// Every cutover step of every migrating application, wave by wave, in
     /// cutover order, with planned clock times where the cutover has a time.
     ///

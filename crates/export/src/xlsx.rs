@@ -194,7 +194,7 @@ impl<'a> TableSheet<'a> {
         sheet.set_row_height(0, 40)?;
         sheet.set_freeze_panes(1, 0)?;
         sheet.set_landscape();
-        if columns.len() <= 14 {
+        if columns.len() <= 18 {
             sheet.set_print_fit_to_pages(1, 0);
         }
         sheet.set_repeat_rows(0, 0)?;
@@ -587,9 +587,11 @@ fn waves_sheet(sheet: &mut Worksheet, s: &Styles, view: &PlanView<'_>) -> Result
     )?;
     for w in &view.plan.waves {
         let apps = view.placements_in_wave(w.index);
-        let mut windows: Vec<String> =
-            apps.iter().filter_map(|a| a.cutover.map(|c| c.format("%a %d %b %H:%M").to_string())).collect();
-        windows.dedup();
+        let windows: Vec<String> = view
+            .window_openings(w.index, &crate::format::Scope::Estate)
+            .iter()
+            .map(|(at, _, apps)| format!("{} ({} apps)", at.format("%a %d %b %H:%M"), apps.len()))
+            .collect();
         let blackouts: Vec<String> = view
             .plan
             .config
