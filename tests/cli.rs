@@ -145,7 +145,20 @@ fn exports_every_format_atomically_and_narrows_by_scope() {
     }
     scratch.run(["export", "hospital.waveplan", "--format", "csv", "-o", "tables.zip"]).ok();
     assert!(std::fs::read(scratch.path("tables.zip")).unwrap().starts_with(b"PK"));
-    scratch.run(["export", "hospital.waveplan", "--format", "dot", "-o", "ehr.dot", "--app", "EHR", "--group-by", "move-group"]).ok();
+    scratch
+        .run([
+            "export",
+            "hospital.waveplan",
+            "--format",
+            "dot",
+            "-o",
+            "ehr.dot",
+            "--app",
+            "EHR",
+            "--group-by",
+            "move-group",
+        ])
+        .ok();
     assert!(std::fs::read_to_string(scratch.path("ehr.dot")).unwrap().contains("ehr-db01"));
     let leftovers: Vec<_> = std::fs::read_dir(scratch.dir.path())
         .unwrap()

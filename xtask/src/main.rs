@@ -19,9 +19,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+mod exports;
 #[allow(dead_code, reason = "used by the desktop and report tasks as they land")]
 mod setup;
-mod exports;
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -154,7 +154,9 @@ fn calendar_parses_with_one_event_per_cutover_window_and_blackouts_busy() {
         let at = app.cutover.unwrap();
         let holding: Vec<_> = cutovers
             .iter()
-            .filter(|e| value(e, "DESCRIPTION").is_some_and(|d| d.contains(&format!(": {}: ", app.name.replace(',', "\\,")))))
+            .filter(|e| {
+                value(e, "DESCRIPTION").is_some_and(|d| d.contains(&format!(": {}: ", app.name.replace(',', "\\,"))))
+            })
             .collect();
         assert_eq!(holding.len(), 1, "{} is in one cutover event", app.name);
         assert!(time(holding[0], "DTSTART") <= at && at < time(holding[0], "DTEND"), "{} inside its window", app.name);
