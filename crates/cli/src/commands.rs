@@ -344,7 +344,8 @@ pub(crate) fn plan_config(project: &Project, settings: &PlanSettings, scenario: 
         Some(config) => Some(config),
         None => project.setting(PLAN_CONFIG_SETTING)?,
     };
-    let mut config = saved.unwrap_or_else(|| PlanConfig { start: next_monday(Local::now().date_naive()), ..PlanConfig::default() });
+    let mut config =
+        saved.unwrap_or_else(|| PlanConfig { start: next_monday(Local::now().date_naive()), ..PlanConfig::default() });
     if let Some(start) = settings.start {
         config.start = start;
     }

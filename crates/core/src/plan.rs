@@ -441,15 +441,17 @@ fn prepare(estate: &Estate, config: &PlanConfig) -> Prepared {
     for constraint in &estate.constraints {
         if let Constraint::Before { first, then, .. } = constraint
             && let (Some(a), Some(b)) = (group_of_app(*first), group_of_app(*then))
-                && a != b {
-                    add(a, b, 1, EdgeWhy::Before);
-                }
+            && a != b
+        {
+            add(a, b, 1, EdgeWhy::Before);
+        }
     }
     for (copy, production) in copies_of_production(estate) {
         if let (Some(a), Some(b)) = (group_of_app(copy), group_of_app(production))
-            && a != b {
-                add(a, b, 1, EdgeWhy::NonProductionFirst);
-            }
+            && a != b
+        {
+            add(a, b, 1, EdgeWhy::NonProductionFirst);
+        }
     }
     let edges = by_pair.into_values().collect();
     Prepared { graph, groups, facts, edges, server_count_of_unit, storage_of_unit }
@@ -457,7 +459,8 @@ fn prepare(estate: &Estate, config: &PlanConfig) -> Prepared {
 
 /// Pairs (non-production copy, its production application), both migrating.
 fn copies_of_production(estate: &Estate) -> Vec<(AppId, AppId)> {
-    let by_name: HashMap<String, AppId> = estate.app_ids().map(|a| (estate.application(a).name.to_lowercase(), a)).collect();
+    let by_name: HashMap<String, AppId> =
+        estate.app_ids().map(|a| (estate.application(a).name.to_lowercase(), a)).collect();
     estate
         .app_ids()
         .filter_map(|copy| {
@@ -486,7 +489,10 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
         match constraint {
             Constraint::PinWave { app, wave, reason } => {
                 if let Some(g) = group_of_app(*app) {
-                    let why = format!("pinned to wave {wave}{}", reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default());
+                    let why = format!(
+                        "pinned to wave {wave}{}",
+                        reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default()
+                    );
                     pinned[g.index()] = Some((*wave, why));
                     latest[g.index()] = latest[g.index()].min(*wave);
                 }
@@ -495,7 +501,10 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
                 if let Some(g) = group_of_app(*app) {
                     let wave = config.first_wave_from(*date);
                     if earliest_date[g.index()].as_ref().is_none_or(|(w, _)| wave > *w) {
-                        let why = format!("not before {date}{}", reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default());
+                        let why = format!(
+                            "not before {date}{}",
+                            reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default()
+                        );
                         earliest_date[g.index()] = Some((wave, why));
                     }
                 }
@@ -508,10 +517,11 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
             }
             Constraint::KeepApart { a, b, .. } => {
                 if let (Some(a), Some(b)) = (group_of_app(*a), group_of_app(*b))
-                    && a != b {
-                        apart[a.index()].push(b);
-                        apart[b.index()].push(a);
-                    }
+                    && a != b
+                {
+                    apart[a.index()].push(b);
+                    apart[b.index()].push(a);
+                }
             }
             Constraint::Before { .. } | Constraint::MoveTogether { .. } => {}
         }
@@ -556,7 +566,10 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
             .collect();
         candidates.sort_by(|a, b| {
             let (fa, fb) = (&facts[a.index()], &facts[b.index()]);
-            (fa.servers, fa.criticality).cmp(&(fb.servers, fb.criticality)).then(fa.storage_gb.total_cmp(&fb.storage_gb)).then(a.cmp(b))
+            (fa.servers, fa.criticality)
+                .cmp(&(fb.servers, fb.criticality))
+                .then(fa.storage_gb.total_cmp(&fb.storage_gb))
+                .then(a.cmp(b))
         });
         let (mut apps, mut servers) = (0, 0);
         let mut added = true;
@@ -620,15 +633,18 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
                 why.push(match edge.why {
                     EdgeWhy::Dependency => format!("depends on '{pred}', which moves in wave {pred_wave}"),
                     EdgeWhy::Before => format!("must move after '{pred}' (wave {pred_wave}) by a 'before' constraint"),
-                    EdgeWhy::NonProductionFirst => format!("its non-production copy '{pred}' moves first, in wave {pred_wave}"),
+                    EdgeWhy::NonProductionFirst => {
+                        format!("its non-production copy '{pred}' moves first, in wave {pred_wave}")
+                    }
                 });
             }
         }
         if let Some((wave, text)) = &earliest_date[g.index()]
-            && *wave >= earliest {
-                earliest = *wave;
-                why.push(text.clone());
-            }
+            && *wave >= earliest
+        {
+            earliest = *wave;
+            why.push(text.clone());
+        }
         let wave = if let Some((wave, text)) = &pinned[g.index()] {
             why.push(text.clone());
             (*wave).max(1)
@@ -651,7 +667,9 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
                 } else if !pilot_wave_closed && (empty || (servers_fit && storage_fits && cutovers_fit())) {
                     break;
                 } else if !pilot_wave_closed && servers_fit && storage_fits {
-                    why.push(format!("wave {wave}'s maintenance windows were full: its cutover tracks had no room for these cutovers"));
+                    why.push(format!(
+                        "wave {wave}'s maintenance windows were full: its cutover tracks had no room for these cutovers"
+                    ));
                 } else if !pilot_wave_closed {
                     why.push(format!(
                         "wave {wave} was full ({} servers, {:.0} GB already planned)",
@@ -686,7 +704,15 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
     }
 
     let unit_wave = |unit: UnitId| wave_of[groups.group_of[unit.index()].index()];
-    assemble(estate, config, &prepared, AssemblyInput { wave_of: &wave_of, reasons, has_pilot, warnings }, unit_wave, server_count_of_unit, storage_of_unit)
+    assemble(
+        estate,
+        config,
+        &prepared,
+        AssemblyInput { wave_of: &wave_of, reasons, has_pilot, warnings },
+        unit_wave,
+        server_count_of_unit,
+        storage_of_unit,
+    )
 }
 
 /// Edges minus those that close a cycle through a strict (offset 1) edge,
@@ -720,7 +746,12 @@ fn acyclic_edges(n: usize, edges: &[GroupEdge]) -> Vec<GroupEdge> {
 
 /// Kahn's algorithm, ready groups taken by smallest priority then index.
 /// Groups left on a cycle (which [`acyclic_edges`] rules out) come last.
-fn topological_order(n: usize, preds: &[Vec<GroupEdge>], succs: &[Vec<GroupEdge>], priority: impl Fn(GroupId) -> u64) -> Vec<GroupId> {
+fn topological_order(
+    n: usize,
+    preds: &[Vec<GroupEdge>],
+    succs: &[Vec<GroupEdge>],
+    priority: impl Fn(GroupId) -> u64,
+) -> Vec<GroupId> {
     let mut waiting: Vec<usize> = preds.iter().map(Vec::len).collect();
     let mut ready: BinaryHeap<Reverse<(u64, GroupId)>> =
         (0..n as u32).map(GroupId).filter(|g| waiting[g.index()] == 0).map(|g| Reverse((priority(g), g))).collect();
@@ -749,7 +780,11 @@ struct AssemblyInput<'a> {
 }
 
 /// The last opening of a weekly window within `[start, end]`.
-fn last_window_opening(window: &crate::model::MaintenanceWindow, start: NaiveDate, end: NaiveDate) -> Option<NaiveDateTime> {
+fn last_window_opening(
+    window: &crate::model::MaintenanceWindow,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Option<NaiveDateTime> {
     let mut day = end;
     while day >= start {
         if window.days.contains(&day.weekday()) {
@@ -797,7 +832,8 @@ fn assemble(
     // Move group summaries, with their reasons added to every member's.
     let mut move_groups = Vec::with_capacity(groups.groups.len());
     for (i, group) in groups.groups.iter().enumerate() {
-        let members: Vec<String> = group.units.iter().map(|&u| unit_name(estate, graph.units[u.index()]).to_string()).collect();
+        let members: Vec<String> =
+            group.units.iter().map(|&u| unit_name(estate, graph.units[u.index()]).to_string()).collect();
         let glue: Vec<String> = group
             .reasons
             .iter()
@@ -874,7 +910,9 @@ fn assemble(
     for server_id in estate.server_ids() {
         let server = estate.server(server_id);
         let reason = match graph.server_place[server_id.index()] {
-            Place::StaysOnPremises if server.is_device() => "device: medical and IoT devices stay on premises".to_string(),
+            Place::StaysOnPremises if server.is_device() => {
+                "device: medical and IoT devices stay on premises".to_string()
+            }
             Place::StaysOnPremises => "belongs to a retained application".to_string(),
             Place::Retired => "belongs to a retired application".to_string(),
             _ => continue,
@@ -884,9 +922,14 @@ fn assemble(
     }
 
     // DR coverage at every wave boundary.
-    let app_wave: HashMap<AppId, u32> =
-        graph.units.iter().enumerate().filter_map(|(i, u)| if let Unit::Application(a) = u { Some((*a, unit_wave(UnitId(i as u32)))) } else { None }).collect();
-    let counted: Vec<AppId> = estate.app_ids().filter(|&a| estate.application(a).strategy() != Strategy::Retire).collect();
+    let app_wave: HashMap<AppId, u32> = graph
+        .units
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| if let Unit::Application(a) = u { Some((*a, unit_wave(UnitId(i as u32)))) } else { None })
+        .collect();
+    let counted: Vec<AppId> =
+        estate.app_ids().filter(|&a| estate.application(a).strategy() != Strategy::Retire).collect();
     let dr_coverage: Vec<Coverage> = (0..=wave_count)
         .map(|boundary| {
             dr::coverage(
@@ -972,7 +1015,8 @@ fn assemble(
 /// `hard_violations` counts.
 pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
     let mut violations = Vec::new();
-    let mut violation = |constraint: &str, message: String| violations.push(Violation { constraint: constraint.into(), message });
+    let mut violation =
+        |constraint: &str, message: String| violations.push(Violation { constraint: constraint.into(), message });
     let graph = UnitGraph::build(estate);
     let groups = form_move_groups(estate, &graph, plan.config.coupling_threshold);
 
@@ -1023,25 +1067,31 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
             continue;
         }
         if let (Some(from), Some(to)) = (unit_wave(edge.from), unit_wave(edge.to))
-            && to > from {
-                violation(
-                    "precedence",
-                    format!("'{}' (wave {from}) depends on '{}', which moves later (wave {to})", name(edge.from), name(edge.to)),
-                );
-            }
+            && to > from
+        {
+            violation(
+                "precedence",
+                format!(
+                    "'{}' (wave {from}) depends on '{}', which moves later (wave {to})",
+                    name(edge.from),
+                    name(edge.to)
+                ),
+            );
+        }
     }
     for (copy, production) in copies_of_production(estate) {
         if let (Some(a), Some(b)) = (wave_of_app(copy), wave_of_app(production))
-            && a >= b {
-                violation(
-                    "non-production-first",
-                    format!(
-                        "'{}' (wave {a}) is a non-production copy of '{}' (wave {b}) and should move first",
-                        estate.application(copy).name,
-                        estate.application(production).name
-                    ),
-                );
-            }
+            && a >= b
+        {
+            violation(
+                "non-production-first",
+                format!(
+                    "'{}' (wave {a}) is a non-production copy of '{}' (wave {b}) and should move first",
+                    estate.application(copy).name,
+                    estate.application(production).name
+                ),
+            );
+        }
     }
     let config = &plan.config;
     for constraint in &estate.constraints {
@@ -1050,33 +1100,65 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
             Constraint::MoveTogether { .. } => {} // checked through the groups above
             Constraint::KeepApart { a, b, .. } => {
                 if let (Some(wa), Some(wb)) = (wave_of_app(*a), wave_of_app(*b))
-                    && wa == wb {
-                        violation("keep-apart", format!("'{}' and '{}' must be kept apart but both move in wave {wa}", app_name(*a), app_name(*b)));
-                    }
+                    && wa == wb
+                {
+                    violation(
+                        "keep-apart",
+                        format!(
+                            "'{}' and '{}' must be kept apart but both move in wave {wa}",
+                            app_name(*a),
+                            app_name(*b)
+                        ),
+                    );
+                }
             }
             Constraint::Before { first, then, .. } => {
                 if let (Some(wa), Some(wb)) = (wave_of_app(*first), wave_of_app(*then))
-                    && wa >= wb {
-                        violation("before", format!("'{}' (wave {wa}) must move before '{}' (wave {wb})", app_name(*first), app_name(*then)));
-                    }
+                    && wa >= wb
+                {
+                    violation(
+                        "before",
+                        format!(
+                            "'{}' (wave {wa}) must move before '{}' (wave {wb})",
+                            app_name(*first),
+                            app_name(*then)
+                        ),
+                    );
+                }
             }
             Constraint::PinWave { app, wave, .. } => {
                 if let Some(w) = wave_of_app(*app)
-                    && w != *wave {
-                        violation("pin-wave", format!("'{}' is pinned to wave {wave} but moves in wave {w}", app_name(*app)));
-                    }
+                    && w != *wave
+                {
+                    violation(
+                        "pin-wave",
+                        format!("'{}' is pinned to wave {wave} but moves in wave {w}", app_name(*app)),
+                    );
+                }
             }
             Constraint::NotBefore { app, date, .. } => {
                 if let Some(w) = wave_of_app(*app)
-                    && config.wave_start(w) < *date {
-                        violation("not-before", format!("'{}' must not move before {date} but wave {w} starts {}", app_name(*app), config.wave_start(w)));
-                    }
+                    && config.wave_start(w) < *date
+                {
+                    violation(
+                        "not-before",
+                        format!(
+                            "'{}' must not move before {date} but wave {w} starts {}",
+                            app_name(*app),
+                            config.wave_start(w)
+                        ),
+                    );
+                }
             }
             Constraint::NotAfter { app, date, .. } => {
                 if let Some(w) = wave_of_app(*app)
-                    && config.wave_end(w) > *date {
-                        violation("not-after", format!("'{}' must move by {date} but wave {w} ends {}", app_name(*app), config.wave_end(w)));
-                    }
+                    && config.wave_end(w) > *date
+                {
+                    violation(
+                        "not-after",
+                        format!("'{}' must move by {date} but wave {w} ends {}", app_name(*app), config.wave_end(w)),
+                    );
+                }
             }
         }
     }
@@ -1090,13 +1172,26 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
     for wave in &plan.waves {
         let several = groups_in_wave.get(&wave.index).is_some_and(|g| g.len() > 1);
         if let Some(max) = config.max_servers_per_wave
-            && several && wave.servers.len() > max as usize {
-                violation("capacity", format!("{} has {} servers, more than the {max} a wave may take", wave.name, wave.servers.len()));
-            }
+            && several
+            && wave.servers.len() > max as usize
+        {
+            violation(
+                "capacity",
+                format!("{} has {} servers, more than the {max} a wave may take", wave.name, wave.servers.len()),
+            );
+        }
         if let Some(max) = config.max_storage_gb_per_wave
-            && several && wave.storage_gb > max {
-                violation("capacity", format!("{} replicates {:.0} GB, more than the {max:.0} GB a wave may take", wave.name, wave.storage_gb));
-            }
+            && several
+            && wave.storage_gb > max
+        {
+            violation(
+                "capacity",
+                format!(
+                    "{} replicates {:.0} GB, more than the {max:.0} GB a wave may take",
+                    wave.name, wave.storage_gb
+                ),
+            );
+        }
     }
     violations.extend(crate::downtime::cutover_violations(estate, plan));
     violations
@@ -1116,7 +1211,11 @@ mod tests {
             let mut app = Application { name: format!("app{a:02}"), ..Application::default() };
             for s in 0..servers_each {
                 app.servers.push(ServerId(estate.servers.len() as u32));
-                estate.servers.push(Server { name: format!("app{a:02}-srv{s}"), disk_used_gb: Some(100.0), ..Server::default() });
+                estate.servers.push(Server {
+                    name: format!("app{a:02}-srv{s}"),
+                    disk_used_gb: Some(100.0),
+                    ..Server::default()
+                });
             }
             estate.applications.push(app);
         }
@@ -1205,7 +1304,11 @@ mod tests {
     fn retained_and_device_links_are_hybrid() {
         let mut e = estate(2, 1, &[(0, 1)]);
         e.applications[1].strategy = Some(Strategy::Retain);
-        e.servers.push(Server { name: "pump-gw".into(), kind: Some(crate::model::ServerKind::Device), ..Server::default() });
+        e.servers.push(Server {
+            name: "pump-gw".into(),
+            kind: Some(crate::model::ServerKind::Device),
+            ..Server::default()
+        });
         let mut link = e.dependencies[0].clone();
         link.to = Endpoint::Server(ServerId(2));
         e.dependencies.push(link);
@@ -1219,7 +1322,8 @@ mod tests {
     fn arbitrary_estate() -> impl Generator<Value = (Estate, u32)> {
         (2usize..30, 1usize..4, proptest::collection::vec((0usize..30, 0usize..30), 0..60), 1u32..8).prop_map(
             |(apps, servers, deps, capacity)| {
-                let deps: Vec<(usize, usize)> = deps.into_iter().map(|(a, b)| (a % apps, b % apps)).filter(|(a, b)| a != b).collect();
+                let deps: Vec<(usize, usize)> =
+                    deps.into_iter().map(|(a, b)| (a % apps, b % apps)).filter(|(a, b)| a != b).collect();
                 let mut e = estate(apps, servers, &deps);
                 // A few shared servers and non-migrating applications.
                 if apps > 4 {
