@@ -19,6 +19,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+mod exports;
 #[allow(dead_code, reason = "used by the desktop and report tasks as they land")]
 mod setup;
 
@@ -63,7 +64,8 @@ fn run(extra: &[String]) -> Result<()> {
 }
 
 fn test() -> Result<()> {
-    status(cargo().args(["test", "--workspace", "--locked"]))
+    exports::install_test_tools()?;
+    status(cargo().args(["test", "--workspace", "--locked"]).envs(exports::test_env()))
 }
 
 /// Runs a child to completion and returns its wall time and peak resident memory.
