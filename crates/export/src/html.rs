@@ -445,7 +445,7 @@ fn waves(h: &mut String, view: &PlanView<'_>) {
                 a.strategy,
                 a.tier,
                 a.servers,
-                match (a.cutover, a.schedule.track) {
+                match (crate::view::cutover_start(a), a.schedule.track) {
                     (Some(c), Some(t)) =>
                         format!("{} <span class=\"tag\">track {t}</span>", c.format("%a %-d %b %H:%M")),
                     (Some(c), None) => c.format("%a %-d %b %H:%M").to_string(),

@@ -140,7 +140,7 @@ pub fn write_calendar(estate: &Estate, plan: &Plan, options: &Options, out: &mut
                     Some(false) => " (does NOT fit the window)",
                     _ => "",
                 };
-                let slot = match (app.cutover, app.schedule.track) {
+                let slot = match (crate::view::cutover_start(app), app.schedule.track) {
                     (Some(at), Some(track)) => format!("{} on track {track}", at.format("%H:%M")),
                     (Some(at), None) => at.format("%H:%M").to_string(),
                     _ => String::new(),

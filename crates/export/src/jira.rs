@@ -97,7 +97,7 @@ pub fn write_issues(estate: &Estate, plan: &Plan, options: &Options, out: &mut d
                 app.strategy, app.downtime.method, app.tier, app.environment
             ));
             d.push_str(&format!("Servers ({}): {}.\n", servers.len(), servers.join(", ")));
-            match (&app.maintenance_window, app.cutover) {
+            match (&app.maintenance_window, crate::view::cutover_start(app)) {
                 (Some(window), Some(at)) => {
                     d.push_str(&format!("Cutover: {} (window {window}).\n", at.format("%a %Y-%m-%d %H:%M")))
                 }
@@ -121,8 +121,7 @@ pub fn write_issues(estate: &Estate, plan: &Plan, options: &Options, out: &mut d
                 app.dr_after,
                 app.reasons.join("; ")
             ));
-            let due = app
-                .cutover
+            let due = crate::view::cutover_start(app)
                 .map(|c| c.format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_else(|| format!("{} 23:59", wave.end));
             row(

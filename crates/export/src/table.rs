@@ -118,7 +118,7 @@ pub fn plan_tables(estate: &Estate, plan: &Plan) -> Result<Vec<(&'static str, Ve
             a.servers.to_string(),
             format!("{:.1}", a.storage_gb),
             opt(a.maintenance_window.as_ref()),
-            opt(a.cutover.map(|c| c.format("%Y-%m-%d %H:%M"))),
+            opt(crate::view::cutover_start(a).map(|c| c.format("%Y-%m-%d %H:%M"))),
             a.downtime.minutes.to_string(),
             opt(a.fits_window),
             a.downtime.method.clone(),

@@ -266,7 +266,7 @@ impl<'a> PlanView<'a> {
     /// The placements of one wave, in cutover order (unscheduled last, then by name).
     pub fn placements_in_wave(&self, wave: u32) -> Vec<&'a Placement> {
         let mut apps: Vec<&Placement> = self.plan.applications.iter().filter(|a| a.wave == wave).collect();
-        apps.sort_by(|a, b| (a.cutover.is_none(), a.cutover, &a.name).cmp(&(b.cutover.is_none(), b.cutover, &b.name)));
+        apps.sort_by_key(|a| (cutover_start(a).is_none(), cutover_start(a), &a.name));
         apps
     }
 
@@ -319,11 +319,8 @@ impl<'a> PlanView<'a> {
     }
 
     /// Every cutover step of every migrating application, wave by wave, in
-    /// cutover order, with planned clock times where the cutover has a time.
-    ///
-    /// Extension point: the steps are chained from the window's opening. When
-    /// the plan carries per-wave downtime schedules (who cuts over when within
-    /// a wave, from the downtime work), take the clock times from there; the
+    /// cutover order, with planned clock times where the cutover has a time:
+    /// the steps are chained from the cutover's start on its track. The
     /// workbook's Runbook sheet, the CSV runbook and the Jira tasks all read
     /// this one function.
     pub fn runbook(&self) -> Vec<RunbookStep<'a>> {
@@ -332,7 +329,9 @@ impl<'a> PlanView<'a> {
             for app in self.placements_in_wave(wave.index) {
                 let mut offset = 0.0;
                 for (i, s) in app.downtime.steps.iter().enumerate() {
-                    let at = |minutes: f64| app.cutover.map(|c| c + Duration::seconds((minutes * 60.0).round() as i64));
+                    let at = |minutes: f64| {
+                        cutover_start(app).map(|c| c + Duration::seconds((minutes * 60.0).round() as i64))
+                    };
                     rows.push(RunbookStep {
                         app,
                         number: i + 1,
@@ -356,7 +355,7 @@ impl<'a> PlanView<'a> {
     pub fn blackout_clashes(&self) -> Vec<String> {
         let mut found = Vec::new();
         for app in &self.plan.applications {
-            let Some(at) = app.cutover else { continue };
+            let Some(at) = cutover_start(app) else { continue };
             for b in self.plan.config.blackouts.iter().filter(|b| b.covers(at.date())) {
                 found.push(format!(
                     "'{}' cuts over on {} inside the blackout '{}' ({} to {})",
@@ -391,4 +390,12 @@ mod tests {
         assert_eq!(duration_text(45), "45 min");
         assert_eq!(duration_text(125), "2 h 05 min");
     }
+}
+
+/// When an application's cutover starts: its planned start on its cutover
+/// track, else the opening of the window it is scheduled in
+/// ([`Placement::cutover`]), else `None` (no time agreed yet). Every export
+/// that shows a cutover's own time reads it here.
+pub fn cutover_start(app: &Placement) -> Option<NaiveDateTime> {
+    app.schedule.start.or(app.cutover)
 }

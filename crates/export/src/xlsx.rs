@@ -674,7 +674,7 @@ fn applications_sheet(sheet: &mut Worksheet, s: &Styles, view: &PlanView<'_>) ->
             Cell::Int(i64::from(a.servers)),
             Cell::Num(a.storage_gb),
             opt_text(a.maintenance_window.clone()),
-            a.cutover.map(Cell::DateTime).unwrap_or(Cell::Empty),
+            crate::view::cutover_start(a).map(Cell::DateTime).unwrap_or(Cell::Empty),
             view.window_minutes(&a.name).map(|m| Cell::Int(i64::from(m))).unwrap_or(Cell::Empty),
             Cell::Int(i64::from(a.downtime.minutes)),
             a.fits_window.map(Cell::Yes).unwrap_or(text("no window")),
