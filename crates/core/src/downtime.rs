@@ -147,7 +147,9 @@ pub fn estimate_downtime(estate: &Estate, app_id: AppId, config: &DowntimeConfig
                 delta_gb += store.change_gb_per_day.unwrap_or(0.0) * lag_days;
                 replicated_databases |= store.kind() == DataStoreKind::Database;
             }
-            MigrationMethod::OfflineCopy if store.kind() == DataStoreKind::Database => offline_databases.push((store, size)),
+            MigrationMethod::OfflineCopy if store.kind() == DataStoreKind::Database => {
+                offline_databases.push((store, size))
+            }
             MigrationMethod::OfflineCopy => offline_copies += size,
         }
     }
@@ -198,7 +200,11 @@ pub fn estimate_downtime(estate: &Estate, app_id: AppId, config: &DowntimeConfig
                 steps.push(transfer(config, delta_gb, "final replication catch-up"));
             }
             if replicated_databases && strategy != Strategy::Rehost {
-                steps.push(fixed("promote database replicas", config.replica_promotion_minutes, "change data capture cutover"));
+                steps.push(fixed(
+                    "promote database replicas",
+                    config.replica_promotion_minutes,
+                    "change data capture cutover",
+                ));
             }
             for (store, size) in offline_databases {
                 offline_gb += size;
@@ -206,14 +212,24 @@ pub fn estimate_downtime(estate: &Estate, app_id: AppId, config: &DowntimeConfig
                 steps.push(DowntimeStep {
                     step: format!("dump {}", store.name),
                     minutes: dump,
-                    arithmetic: format!("{} GB ÷ {} GB/h × 60 = {} min", round2(size), config.dump_gb_per_hour, round1(dump)),
+                    arithmetic: format!(
+                        "{} GB ÷ {} GB/h × 60 = {} min",
+                        round2(size),
+                        config.dump_gb_per_hour,
+                        round1(dump)
+                    ),
                 });
                 steps.push(transfer(config, size, &format!("copy {}", store.name)));
                 let restore = size / config.restore_gb_per_hour * 60.0;
                 steps.push(DowntimeStep {
                     step: format!("restore {}", store.name),
                     minutes: restore,
-                    arithmetic: format!("{} GB ÷ {} GB/h × 60 = {} min", round2(size), config.restore_gb_per_hour, round1(restore)),
+                    arithmetic: format!(
+                        "{} GB ÷ {} GB/h × 60 = {} min",
+                        round2(size),
+                        config.restore_gb_per_hour,
+                        round1(restore)
+                    ),
                 });
             }
             if offline_copies > 0.0 {
@@ -235,15 +251,21 @@ pub fn estimate_downtime(estate: &Estate, app_id: AppId, config: &DowntimeConfig
                         ),
                     });
                 }
-                Strategy::Replatform => {
-                    steps.push(fixed("platform switch", config.replatform_switch_minutes, "deploy and configure on the new platform"))
-                }
-                Strategy::Refactor => {
-                    steps.push(fixed("blue/green switch", config.blue_green_switch_minutes, "traffic moved to the new deployment"))
-                }
-                Strategy::Repurchase => {
-                    steps.push(fixed("switch on the new product", config.repurchase_switch_minutes, "go-live of the purchased product"))
-                }
+                Strategy::Replatform => steps.push(fixed(
+                    "platform switch",
+                    config.replatform_switch_minutes,
+                    "deploy and configure on the new platform",
+                )),
+                Strategy::Refactor => steps.push(fixed(
+                    "blue/green switch",
+                    config.blue_green_switch_minutes,
+                    "traffic moved to the new deployment",
+                )),
+                Strategy::Repurchase => steps.push(fixed(
+                    "switch on the new product",
+                    config.repurchase_switch_minutes,
+                    "go-live of the purchased product",
+                )),
                 _ => {}
             }
             steps.push(fixed("DNS/IP switch", config.network_switch_minutes, "DNS, IP and load balancer changes"));

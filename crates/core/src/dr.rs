@@ -115,11 +115,18 @@ pub fn coverage(after_wave: u32, apps: impl Iterator<Item = (Tier, bool)>) -> Co
         slot.0 += 1;
         slot.1 += usize::from(meets);
     }
-    let share = |applications: usize, meeting: usize| if applications == 0 { 1.0 } else { meeting as f64 / applications as f64 };
+    let share = |applications: usize, meeting: usize| {
+        if applications == 0 { 1.0 } else { meeting as f64 / applications as f64 }
+    };
     let by_tier = Tier::ALL
         .iter()
         .zip(counts)
-        .map(|(&tier, (applications, meeting))| TierCoverage { tier, applications, meeting, share: share(applications, meeting) })
+        .map(|(&tier, (applications, meeting))| TierCoverage {
+            tier,
+            applications,
+            meeting,
+            share: share(applications, meeting),
+        })
         .collect();
     let (total, meeting) = counts.iter().fold((0, 0), |(a, m), &(x, y)| (a + x, m + y));
     Coverage { after_wave, by_tier, share: share(total, meeting) }
@@ -135,14 +142,22 @@ mod tests {
         let critical = Application { tier: Some(Tier::MissionCritical), ..Application::default() };
         assert!(!config.meets(&critical, DrPosture::Backup));
         assert!(config.meets(&critical, DrPosture::WarmStandby));
-        let relaxed = Application { tier: Some(Tier::MissionCritical), rto_minutes: Some(48 * 60), rpo_minutes: Some(24 * 60), ..Application::default() };
+        let relaxed = Application {
+            tier: Some(Tier::MissionCritical),
+            rto_minutes: Some(48 * 60),
+            rpo_minutes: Some(24 * 60),
+            ..Application::default()
+        };
         assert!(config.meets(&relaxed, DrPosture::Backup));
         assert!(!config.meets(&relaxed, DrPosture::None));
     }
 
     #[test]
     fn coverage_shares() {
-        let c = coverage(2, [(Tier::MissionCritical, true), (Tier::MissionCritical, false), (Tier::Administrative, true)].into_iter());
+        let c = coverage(
+            2,
+            [(Tier::MissionCritical, true), (Tier::MissionCritical, false), (Tier::Administrative, true)].into_iter(),
+        );
         assert_eq!(c.by_tier[0].share, 0.5);
         assert_eq!(c.by_tier[1].share, 1.0);
         assert!((c.share - 2.0 / 3.0).abs() < 1e-12);
