@@ -80,7 +80,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let formats = waveplan_import::formats();
             let width = formats.iter().map(|f| f.id.len()).max().unwrap_or(0);
             for format in formats {
-                println!("{:<width$}  {}\n{:<width$}  recognised by: {}", format.id, format.name, "", format.recognised_by);
+                println!(
+                    "{:<width$}  {}\n{:<width$}  recognised by: {}",
+                    format.id, format.name, "", format.recognised_by
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -90,11 +93,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let mut project = open_project(&project)?;
             let plan = plan(&mut project, &settings, &scenario)?;
             print_plan(&plan, &scenario, project.path(), json)?;
+            if !plan.feasible {
+                crate::planner::report_infeasible(&plan, project.path());
+                return Ok(ExitCode::from(1));
+            }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { project, app, scenario, json } => crate::planner::explain(&project, &app, &scenario, json),
+        Command::Move { project, app, wave, scenario, json } => {
+            crate::planner::what_if(&project, &app, wave, &scenario, json)
         }
         Command::Export { project, format, output, scenario } => export(&project, format, &output, &scenario),
         Command::Generate { servers, apps, dependencies, seed, output } => {
-            let config = GenerateConfig { servers, applications: apps, dependencies: dependencies.unwrap_or(servers * 20), seed };
+            let config = GenerateConfig {
+                servers,
+                applications: apps,
+                dependencies: dependencies.unwrap_or(servers * 20),
+                seed,
+            };
             let estate = generate_estate(&config);
             write_native_tables(&estate, &output)?;
             let counts = estate.counts();
@@ -114,9 +130,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn open_project(path: &Path) -> Result<Project> {
+pub fn open_project(path: &Path) -> Result<Project> {
     if !path.exists() {
-        bail!("{}: no such project (create one with `waveplan import FILE... --project {}`)", path.display(), path.display());
+        bail!(
+            "{}: no such project (create one with `waveplan import FILE... --project {}`)",
+            path.display(),
+            path.display()
+        );
     }
     Ok(Project::open(path)?)
 }
@@ -204,13 +224,24 @@ fn propose(project_path: &Path, accept: bool, json: bool) -> Result<ExitCode> {
         })
         .collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "proposals": described, "accepted": accept }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "proposals": described, "accepted": accept }))?
+        );
     } else if proposals.is_empty() {
-        println!("no proposals: every server with dependencies belongs to an application, or the servers in none do not talk to each other");
+        println!(
+            "no proposals: every server with dependencies belongs to an application, or the servers in none do not talk to each other"
+        );
     } else {
         for (p, d) in proposals.iter().zip(&described) {
             let names: Vec<&str> = d["servers"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
-            println!("{} ({} servers, {:.0}% of their traffic inside): {}", p.name, p.servers.len(), p.cohesion() * 100.0, names.join(", "));
+            println!(
+                "{} ({} servers, {:.0}% of their traffic inside): {}",
+                p.name,
+                p.servers.len(),
+                p.cohesion() * 100.0,
+                names.join(", ")
+            );
         }
     }
     if accept && !proposals.is_empty() {
@@ -237,9 +268,10 @@ fn propose(project_path: &Path, accept: bool, json: bool) -> Result<ExitCode> {
 }
 
 fn mapped_table(name: &str) -> Result<MappedTable> {
-    MappedTable::ALL.into_iter().find(|t| t.as_str() == name).with_context(|| {
-        format!("--table must be one of {}", MappedTable::ALL.map(|t| t.as_str()).join(", "))
-    })
+    MappedTable::ALL
+        .into_iter()
+        .find(|t| t.as_str() == name)
+        .with_context(|| format!("--table must be one of {}", MappedTable::ALL.map(|t| t.as_str()).join(", ")))
 }
 
 /// The first table of a spreadsheet (the first sheet with a header, for a workbook).
@@ -248,7 +280,11 @@ fn first_table(file: &Path) -> Result<waveplan_import::table::Table> {
     let name = file.display().to_string();
     let table = if waveplan_import::xlsx::is_zip(&bytes) {
         let workbook = waveplan_import::xlsx::read_workbook(&name, &bytes).map_err(|d| anyhow::anyhow!("{d}"))?;
-        workbook.sheets.into_iter().max_by_key(|s| s.rows.len()).with_context(|| format!("{name}: no sheet has a header row"))?
+        workbook
+            .sheets
+            .into_iter()
+            .max_by_key(|s| s.rows.len())
+            .with_context(|| format!("{name}: no sheet has a header row"))?
     } else {
         waveplan_import::table::read_csv_table(&name, &bytes, 0).map_err(|d| anyhow::anyhow!("{d}"))?
     };
@@ -264,8 +300,10 @@ fn mapping(command: MappingCommand) -> Result<ExitCode> {
         }
         MappingCommand::Save { project, json, suggest_from, table, name } => {
             let mut mapping: ColumnMapping = match (json, suggest_from) {
-                (Some(json), _) => serde_json::from_slice(&std::fs::read(&json).with_context(|| format!("cannot read {}", json.display()))?)
-                    .with_context(|| format!("{}: not a column mapping", json.display()))?,
+                (Some(json), _) => serde_json::from_slice(
+                    &std::fs::read(&json).with_context(|| format!("cannot read {}", json.display()))?,
+                )
+                .with_context(|| format!("{}: not a column mapping", json.display()))?,
                 (None, Some(file)) => suggest_mapping(&first_table(&file)?, mapped_table(&table)?),
                 (None, None) => bail!("give the mapping with --json FILE or --suggest-from SPREADSHEET"),
             };
@@ -279,7 +317,8 @@ fn mapping(command: MappingCommand) -> Result<ExitCode> {
             for name in project.setting_keys("mapping:")? {
                 let mapping: Option<ColumnMapping> = project.setting(&name)?;
                 if let Some(mapping) = mapping {
-                    let columns: Vec<String> = mapping.columns.iter().map(|(field, header)| format!("{field}={header}")).collect();
+                    let columns: Vec<String> =
+                        mapping.columns.iter().map(|(field, header)| format!("{field}={header}")).collect();
                     println!("{} ({}): {}", mapping.name, mapping.table.as_str(), columns.join(", "));
                 }
             }
@@ -321,6 +360,7 @@ fn plan_config(project: &Project, settings: &PlanSettings) -> Result<PlanConfig>
         }
         config.downtime.bandwidth_mbps = bandwidth;
     }
+    crate::planner::apply(&mut config, &settings.planner)?;
     Ok(config)
 }
 
@@ -331,6 +371,9 @@ fn plan(project: &mut Project, settings: &PlanSettings, scenario: &str) -> Resul
     }
     let config = plan_config(project, settings)?;
     let plan = plan_waves(&estate, &config);
+    if !plan.feasible {
+        return Ok(plan);
+    }
     project.save_plan(scenario, &serde_json::to_string(&config)?, &serde_json::to_string(&plan)?)?;
     project.set_setting(PLAN_CONFIG_SETTING, &config)?;
     Ok(plan)
@@ -348,7 +391,7 @@ fn print_plan(plan: &Plan, scenario: &str, project: &Path, json: bool) -> Result
     Ok(())
 }
 
-fn load_plan(project: &Project, scenario: &str) -> Result<Plan> {
+pub fn load_plan(project: &Project, scenario: &str) -> Result<Plan> {
     let Some((_, plan_json)) = project.load_plan(scenario)? else {
         bail!(
             "{}: no plan named '{scenario}' (run `waveplan plan {} --scenario {scenario}` first)",
@@ -356,7 +399,8 @@ fn load_plan(project: &Project, scenario: &str) -> Result<Plan> {
             project.path().display()
         );
     };
-    serde_json::from_str(&plan_json).with_context(|| format!("{}: the saved plan '{scenario}' cannot be read", project.path().display()))
+    serde_json::from_str(&plan_json)
+        .with_context(|| format!("{}: the saved plan '{scenario}' cannot be read", project.path().display()))
 }
 
 fn export(project_path: &Path, format: ExportFormat, output: &Path, scenario: &str) -> Result<ExitCode> {
@@ -385,7 +429,8 @@ fn export(project_path: &Path, format: ExportFormat, output: &Path, scenario: &s
 /// so a failed write never leaves a half-written file under the target name.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    let mut file =
+        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
     file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
     file.as_file().sync_all()?;
     file.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
@@ -396,7 +441,8 @@ fn write_native_tables(estate: &Estate, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for table in NativeTable::ALL {
         let path = dir.join(table.file_name());
-        let staging = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+        let staging =
+            tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
         let mut writer = std::io::BufWriter::new(staging);
         write_native(estate, table, &mut writer).with_context(|| format!("cannot write {}", path.display()))?;
         let staging = writer.into_inner().map_err(|e| e.into_error())?;

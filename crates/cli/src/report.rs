@@ -109,8 +109,12 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
             while let Some(next) = waves.next_if(|w| w.applications.is_empty() && w.servers.is_empty()) {
                 last = next;
             }
-            let span = if last.index == wave.index { format!("Wave {}", wave.index) } else { format!("Waves {}-{}", wave.index, last.index) };
-            writeln!(out, "{span:<16} {} to {}  no cutovers (later waves wait for a date constraint)", wave.start, last.end)?;
+            let span = if last.index == wave.index {
+                format!("Wave {}", wave.index)
+            } else {
+                format!("Waves {}-{}", wave.index, last.index)
+            };
+            writeln!(out, "{span:<16} {} to {}  no cutovers (see the warnings)", wave.start, last.end)?;
             continue;
         }
         writeln!(
@@ -132,7 +136,9 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
         }
     }
     writeln!(out)?;
-    let count = |kind: &str, reason: &str| plan.not_migrating.iter().filter(|n| n.kind == kind && n.reason.starts_with(reason)).count();
+    let count = |kind: &str, reason: &str| {
+        plan.not_migrating.iter().filter(|n| n.kind == kind && n.reason.starts_with(reason)).count()
+    };
     writeln!(
         out,
         "Not migrating: {} retired and {} retained applications; {} devices stay on premises",
@@ -175,6 +181,22 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
         tiers.join(", "),
         m.dr_gaps_after
     )?;
+    writeln!(
+        out,
+        "Objective: {:.0} traffic-days ({:.0} between waves, {:.0} to what stays on premises; latency-sensitive ×{}), cut weight {:.0}, imbalance {:.2}",
+        m.objective_traffic_days,
+        m.objective_traffic_days_between_waves,
+        m.objective_traffic_days_on_premises,
+        plan.config.latency_weight,
+        m.cut_weight,
+        m.imbalance
+    )?;
+    if !plan.feasible {
+        writeln!(out, "NOT A VALID PLAN: these constraints cannot all be kept (the waves above are a best effort):")?;
+        for conflict in &plan.conflicts {
+            writeln!(out, "  {}: {}", conflict.constraint, conflict.message)?;
+        }
+    }
     writeln!(out, "Hard violations: {}", m.hard_violations)?;
     for violation in &plan.violations {
         writeln!(out, "  {}: {}", violation.constraint, violation.message)?;

@@ -646,20 +646,31 @@ fn assemble(
         }
     }
 
-    for wave in &waves {
-        if wave.applications.is_empty() && wave.servers.is_empty() {
-            let blackout: Vec<&str> = config
-                .blackouts
-                .iter()
-                .filter(|b| b.start <= wave.end && b.end >= wave.start)
-                .map(|b| b.name.as_str())
-                .collect();
-            warnings.push(if blackout.is_empty() {
-                format!("{} has no cutover: what follows is held back by its constraints", wave.name)
-            } else {
-                format!("{} has no cutover: it falls in {}", wave.name, blackout.join(", "))
-            });
+    // Runs of waves with no cutover, said once per run.
+    let mut i = 0;
+    while i < waves.len() {
+        let empty = |w: &Wave| w.applications.is_empty() && w.servers.is_empty();
+        if !empty(&waves[i]) {
+            i += 1;
+            continue;
         }
+        let first = i;
+        while i < waves.len() && empty(&waves[i]) {
+            i += 1;
+        }
+        let (a, b) = (&waves[first], &waves[i - 1]);
+        let (span, verb) = if first == i - 1 {
+            (format!("Wave {}", a.index), "has")
+        } else {
+            (format!("Waves {}-{}", a.index, b.index), "have")
+        };
+        let blackout: Vec<&str> =
+            config.blackouts.iter().filter(|x| x.start <= b.end && x.end >= a.start).map(|x| x.name.as_str()).collect();
+        warnings.push(if blackout.is_empty() {
+            format!("{span} ({} to {}) {} no cutover: what follows waits for a date constraint", a.start, b.end, verb)
+        } else {
+            format!("{span} ({} to {}) {} no cutover: blackout {}", a.start, b.end, verb, blackout.join(", "))
+        });
     }
 
     let value = objective::evaluate(problem, wave_of);

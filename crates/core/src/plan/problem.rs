@@ -81,6 +81,24 @@ pub struct BoundWhy {
     pub text: String,
     /// The groups in between, from the origin to this one, when it came through precedence.
     pub through: Vec<u32>,
+    /// The kind of constraint, as in [`super::Violation::constraint`].
+    pub constraint: &'static str,
+}
+
+impl BoundWhy {
+    fn new(origin: u32, constraint: &'static str, text: String) -> BoundWhy {
+        BoundWhy { origin, text, through: Vec::new(), constraint }
+    }
+
+    /// The bound in words, with the chain it came through.
+    pub fn describe(&self, problem: &Problem) -> String {
+        if self.through.is_empty() {
+            return self.text.clone();
+        }
+        let chain: Vec<String> =
+            self.through.iter().map(|&x| format!("'{}'", problem.groups[x as usize].label)).collect();
+        format!("it waits for {}, and {}", chain.join(" → "), self.text)
+    }
 }
 
 /// The contracted planning problem.
@@ -380,11 +398,11 @@ impl Problem {
                         pin_text[gi] = text.clone();
                         if wave > earliest[gi] {
                             earliest[gi] = wave;
-                            earliest_why[gi] = Some(BoundWhy { origin: g, text: text.clone(), through: Vec::new() });
+                            earliest_why[gi] = Some(BoundWhy::new(g, "pin-wave", text.clone()));
                         }
                         if wave < latest[gi] {
                             latest[gi] = wave;
-                            latest_why[gi] = Some(BoundWhy { origin: g, text, through: Vec::new() });
+                            latest_why[gi] = Some(BoundWhy::new(g, "pin-wave", text));
                         }
                     }
                 }
@@ -397,7 +415,7 @@ impl Problem {
                                 format!("'{}' must not move before {date}", estate.application(*app).name),
                                 reason,
                             );
-                            earliest_why[g as usize] = Some(BoundWhy { origin: g, text, through: Vec::new() });
+                            earliest_why[g as usize] = Some(BoundWhy::new(g, "not-before", text));
                         }
                     }
                 }
@@ -408,7 +426,7 @@ impl Problem {
                             latest[g as usize] = wave;
                             let text =
                                 with_reason(format!("'{}' must move by {date}", estate.application(*app).name), reason);
-                            latest_why[g as usize] = Some(BoundWhy { origin: g, text, through: Vec::new() });
+                            latest_why[g as usize] = Some(BoundWhy::new(g, "not-after", text));
                         }
                     }
                 }
@@ -589,15 +607,18 @@ impl Problem {
             if pilot_waves > 0 && !info.pilot_eligible && earliest[g] <= pilot_waves {
                 earliest[g] = pilot_waves + 1;
                 let text = if info.criticality >= 3 {
-                    "mission-critical applications stay out of the pilot waves".to_string()
+                    format!("'{}' is mission-critical, which stays out of the pilot waves", info.label)
                 } else {
-                    "the pilot waves take small non-production applications only".to_string()
+                    format!(
+                        "'{}' does not qualify for the pilot waves (small, non-production, not shared infrastructure)",
+                        info.label
+                    )
                 };
                 let pin = pinned[g].is_some_and(|w| w <= pilot_waves);
                 if pin {
                     conflicts.push(Conflict::new("pilot", format!("{}, but {text}", pin_text[g]), &[&info.label]));
                 }
-                earliest_why[g] = Some(BoundWhy { origin: g as u32, text, through: Vec::new() });
+                earliest_why[g] = Some(BoundWhy::new(g as u32, "pilot", text));
             }
         }
 
@@ -748,18 +769,11 @@ impl Problem {
                 w += 1;
             }
             if w > self.earliest[gi] {
-                self.earliest_why[gi] = Some(BoundWhy {
-                    origin: g,
-                    text: "no maintenance window opens outside the blackouts before then".into(),
-                    through: Vec::new(),
-                });
-                if self.pilot_waves >= self.earliest[gi] && !self.groups[gi].pilot_eligible {
-                    self.earliest_why[gi] = Some(BoundWhy {
-                        origin: g,
-                        text: "it does not qualify for the pilot waves".into(),
-                        through: Vec::new(),
-                    });
-                }
+                let text = format!(
+                    "no maintenance window of '{}' opens outside the blackouts before wave {w}",
+                    self.groups[gi].label
+                );
+                self.earliest_why[gi] = Some(BoundWhy::new(g, "calendar", text));
                 self.earliest[gi] = w;
             }
         }
@@ -784,14 +798,8 @@ impl Problem {
         }
         for g in 0..self.groups.len() {
             if self.earliest[g] > self.latest[g] {
-                let describe = |why: &Option<BoundWhy>, fallback: &str| match why {
-                    Some(why) if why.through.is_empty() => why.text.clone(),
-                    Some(why) => {
-                        let chain: Vec<&str> =
-                            why.through.iter().map(|&x| self.groups[x as usize].label.as_str()).collect();
-                        format!("{} (through {})", why.text, chain.join(" → "))
-                    }
-                    None => fallback.to_string(),
+                let describe = |why: &Option<BoundWhy>, fallback: &str| {
+                    why.as_ref().map_or_else(|| fallback.to_string(), |w| w.describe(self))
                 };
                 let early = describe(&self.earliest_why[g], "it can only move later");
                 let late = describe(&self.latest_why[g], "the calendar has no opening for it");
@@ -800,13 +808,7 @@ impl Problem {
                     names.push(self.groups[why.origin as usize].label.as_str());
                 }
                 names.dedup();
-                let kind = if self.pinned[g].is_some()
-                    || self.latest_why[g].as_ref().is_some_and(|w| w.text.contains("pinned"))
-                {
-                    "pin-wave"
-                } else {
-                    "not-after"
-                };
+                let kind = self.latest_why[g].as_ref().map_or("calendar", |w| w.constraint);
                 self.conflicts.push(Conflict::new(
                     kind,
                     format!(

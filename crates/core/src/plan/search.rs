@@ -428,6 +428,9 @@ pub fn describe_block(state: &State<'_>, g: u32, block: &Block) -> String {
     let p = state.problem;
     let label = |x: u32| p.groups[x as usize].label.as_str();
     match block {
+        Block::Bounds if state.wave[g as usize] > 0 && p.earliest_why[g as usize].is_some() => {
+            format!("too early: {}", p.earliest_why[g as usize].as_ref().map(|w| w.describe(p)).unwrap_or_default())
+        }
         Block::Bounds => "outside the waves its own constraints allow".into(),
         Block::Pilot => "a pilot wave, which takes small non-production applications only".into(),
         Block::Calendar => "no maintenance window opens outside the blackouts".into(),
@@ -532,7 +535,9 @@ fn improve_group(state: &mut State<'_>, g: u32, kind: ObjectiveKind, scale: f64)
     let from = state.wave[g as usize];
     let (lo, hi) = state.range(g);
     let (lo, hi) = (lo.max(1), hi.min(p.horizon));
-    if lo > hi {
+    // A pilot wave keeps at least one group: it is there to prove the process.
+    let last_of_pilot = from <= p.pilot_waves && state.members[from as usize].len() == 1;
+    if lo > hi || last_of_pilot {
         return false;
     }
     // Past the last wave every staying link costs more: the pull stays within it.

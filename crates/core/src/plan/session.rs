@@ -235,12 +235,7 @@ fn every_block(state: &State<'_>, g: u32, wave: u32) -> Vec<Block> {
 }
 
 fn bound_text(p: &Problem, why: &Option<super::problem::BoundWhy>) -> Option<String> {
-    let why = why.as_ref()?;
-    if why.through.is_empty() {
-        return Some(why.text.clone());
-    }
-    let chain: Vec<&str> = why.through.iter().rev().map(|&x| p.groups[x as usize].label.as_str()).collect();
-    Some(format!("{} (through {})", why.text, chain.join(", ")))
+    why.as_ref().map(|w| w.describe(p))
 }
 
 fn violation_of(state: &State<'_>, g: u32, wave: u32, block: &Block) -> Violation {
@@ -249,7 +244,7 @@ fn violation_of(state: &State<'_>, g: u32, wave: u32, block: &Block) -> Violatio
     let label = &p.groups[gi].label;
     let (constraint, message) = match block {
         Block::Bounds if wave < p.earliest[gi] => (
-            "not-before",
+            p.earliest_why[gi].as_ref().map_or("not-before", |w| w.constraint),
             format!(
                 "'{label}' cannot move before wave {}: {}",
                 p.earliest[gi],
@@ -257,7 +252,7 @@ fn violation_of(state: &State<'_>, g: u32, wave: u32, block: &Block) -> Violatio
             ),
         ),
         Block::Bounds => (
-            "not-after",
+            p.latest_why[gi].as_ref().map_or("not-after", |w| w.constraint),
             format!(
                 "'{label}' must move by wave {}: {}",
                 p.latest[gi],
@@ -308,9 +303,10 @@ fn remedy(state: &State<'_>, g: u32, wave: u32, block: &Block) -> String {
     let gi = g as usize;
     let label = |x: u32| p.groups[x as usize].label.as_str();
     match block {
-        Block::Bounds => match bound_text(p, &p.earliest_why[gi]) {
-            Some(text) => format!("lift the constraint: {text}"),
-            None => "lift its constraints".into(),
+        Block::Bounds => match &p.earliest_why[gi] {
+            Some(why) if !why.through.is_empty() => format!("'{}' would have to move earlier first", label(why.origin)),
+            Some(_) => "the constraint would have to be lifted".into(),
+            None => "its constraints would have to be lifted".into(),
         },
         Block::Pilot => "it would have to qualify for the pilot (non-production, not mission-critical)".into(),
         Block::Calendar => "widen its maintenance window or shorten the blackout".into(),
@@ -390,8 +386,14 @@ pub(crate) fn explain_group(state: &State<'_>, g: u32, application: String, earl
             to_move_earlier.push(line);
             continue;
         }
-        let said: Vec<String> =
-            blocks.iter().map(|b| format!("{} ({})", describe_block(state, g, b), remedy(state, g, w, b))).collect();
+        let mut said: Vec<String> = blocks
+            .iter()
+            .take(4)
+            .map(|b| format!("{} ({})", describe_block(state, g, b), remedy(state, g, w, b)))
+            .collect();
+        if blocks.len() > 4 {
+            said.push(format!("and {} more", blocks.len() - 4));
+        }
         if w + 1 == x {
             for b in &blocks {
                 if let Block::Capacity(r) = b {
