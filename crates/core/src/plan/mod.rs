@@ -14,6 +14,8 @@
 
 pub mod objective;
 pub mod problem;
+#[cfg(test)]
+mod proptests;
 pub mod search;
 pub mod session;
 mod verify;
