@@ -6,6 +6,8 @@
 //! - `bench`: the end-to-end pipeline benchmark on a generated estate
 //!   (50,000 servers, 10,000 applications, 1,000,000 dependencies), with
 //!   time and peak memory per stage, for BENCHMARKS.md.
+//! - `bench-planner`: the planner's quality benchmark (exact optimum on
+//!   small estates, baseline on large ones, what-if latency).
 //! - `bench-connections`: a 10,000,000-row Azure Migrate dependency export
 //!   imported by `waveplan import`, against a bare read of the same file with
 //!   the csv crate (the floor), with time and peak memory of each.
@@ -19,6 +21,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+mod bench_planner;
 #[allow(dead_code, reason = "used by the desktop and report tasks as they land")]
 mod setup;
 
@@ -31,8 +34,11 @@ fn main() -> Result<()> {
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
         Some("bench-connections") => bench_connections(&args[1..]),
+        Some("bench-planner") => bench_planner::bench_planner(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask run | test | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N]");
+            eprintln!(
+                "usage: cargo xtask run | test | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N] | bench-planner [--small N --skip-large]"
+            );
             std::process::exit(2);
         }
     }
@@ -88,9 +94,14 @@ fn measure(command: &mut Command) -> Result<(f64, u64)> {
 
 fn bench(args: &[String]) -> Result<()> {
     let flag = |name: &str, default: &str| -> String {
-        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| default.to_string())
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
     };
-    let (servers, apps, deps) = (flag("--servers", "50000"), flag("--apps", "10000"), flag("--dependencies", "1000000"));
+    let (servers, apps, deps) =
+        (flag("--servers", "50000"), flag("--apps", "10000"), flag("--dependencies", "1000000"));
     status(cargo().args(["build", "--release", "--locked", "-p", "waveplan-cli"]))?;
     let exe = project_root().join("target/release/waveplan");
     let out = project_root().join("bench-out");
@@ -98,10 +109,11 @@ fn bench(args: &[String]) -> Result<()> {
     std::fs::create_dir_all(&out)?;
     let estate = out.join("estate");
     let project = out.join("bench.waveplan");
-    let files: Vec<PathBuf> = ["servers", "devices", "applications", "datastores", "members", "dependencies", "constraints"]
-        .iter()
-        .map(|t| estate.join(format!("{t}.csv")))
-        .collect();
+    let files: Vec<PathBuf> =
+        ["servers", "devices", "applications", "datastores", "members", "dependencies", "constraints"]
+            .iter()
+            .map(|t| estate.join(format!("{t}.csv")))
+            .collect();
     let plan_json = std::fs::File::create(out.join("plan.json"))?;
 
     let mut rows = Vec::new();
@@ -112,22 +124,44 @@ fn bench(args: &[String]) -> Result<()> {
             .stdout(std::process::Stdio::null()),
     )?;
     rows.push(("generate", generate));
-    let import = measure(Command::new(&exe).arg("import").args(&files).arg("--project").arg(&project).stdout(std::process::Stdio::null()))?;
+    let import = measure(
+        Command::new(&exe)
+            .arg("import")
+            .args(&files)
+            .arg("--project")
+            .arg(&project)
+            .stdout(std::process::Stdio::null()),
+    )?;
     rows.push(("import (parse, merge, save)", import));
-    let plan = measure(Command::new(&exe).arg("plan").arg(&project).args(["--json", "--max-servers-per-wave", "500"]).stdout(plan_json))?;
+    let plan = measure(
+        Command::new(&exe)
+            .arg("plan")
+            .arg(&project)
+            .args(["--json", "--max-servers-per-wave", "500"])
+            .stdout(plan_json),
+    )?;
     rows.push(("plan (load, plan, save, print JSON)", plan));
 
     let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("plan.json"))?)?;
-    let metric = |key: &str| plan["metrics"][key].as_u64().with_context(|| format!("no metrics.{key} in the plan JSON"));
+    let metric =
+        |key: &str| plan["metrics"][key].as_u64().with_context(|| format!("no metrics.{key} in the plan JSON"));
     let (waves, hard_violations) = (metric("waves")?, metric("hard_violations")?);
-    println!("\nestate: {servers} servers, {apps} applications, {deps} dependencies; {} CPUs", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "\nestate: {servers} servers, {apps} applications, {deps} dependencies; {} CPUs",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     println!("| stage | wall time (s) | peak memory (MB) |");
     println!("| --- | ---: | ---: |");
     for (stage, (seconds, bytes)) in &rows {
         println!("| {stage} | {seconds:.2} | {:.0} |", *bytes as f64 / 1e6);
     }
     println!("| import + plan | {:.2} | |", rows[1].1.0 + rows[2].1.0);
-    println!("\nplan: {} waves, hard_violations {}; project file {:.0} MB", waves, hard_violations, std::fs::metadata(&project)?.len() as f64 / 1e6);
+    println!(
+        "\nplan: {} waves, hard_violations {}; project file {:.0} MB",
+        waves,
+        hard_violations,
+        std::fs::metadata(&project)?.len() as f64 / 1e6
+    );
     if hard_violations != 0 {
         bail!("the plan of the generated estate has {hard_violations} hard violations");
     }
@@ -213,7 +247,9 @@ fn bench_connections(args: &[String]) -> Result<()> {
     let project = out.join("connections.waveplan");
     let _ = std::fs::remove_file(&project);
 
-    let floor = measure(Command::new(root.join("target/release/examples/csv_floor")).arg(&file).stdout(std::process::Stdio::null()))?;
+    let floor = measure(
+        Command::new(root.join("target/release/examples/csv_floor")).arg(&file).stdout(std::process::Stdio::null()),
+    )?;
     let import = measure(
         Command::new(root.join("target/release/waveplan"))
             .arg("import")
@@ -224,11 +260,20 @@ fn bench_connections(args: &[String]) -> Result<()> {
             .stdout(std::process::Stdio::null()),
     )?;
     let mb_per_s = |seconds: f64| size as f64 / 1e6 / seconds;
-    println!("\n{rows} rows, {:.0} MB; {} CPUs", size as f64 / 1e6, std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "\n{rows} rows, {:.0} MB; {} CPUs",
+        size as f64 / 1e6,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     println!("| run | wall time (s) | MB/s | peak memory (MB) |");
     println!("| --- | ---: | ---: | ---: |");
     println!("| bare csv read (floor) | {:.2} | {:.0} | {:.0} |", floor.0, mb_per_s(floor.0), floor.1 as f64 / 1e6);
-    println!("| waveplan import (detect, stream, aggregate, merge, save) | {:.2} | {:.0} | {:.0} |", import.0, mb_per_s(import.0), import.1 as f64 / 1e6);
+    println!(
+        "| waveplan import (detect, stream, aggregate, merge, save) | {:.2} | {:.0} | {:.0} |",
+        import.0,
+        mb_per_s(import.0),
+        import.1 as f64 / 1e6
+    );
     println!("\nimport throughput / floor: {:.2}", floor.0 / import.0);
     Ok(())
 }

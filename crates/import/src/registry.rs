@@ -104,7 +104,9 @@ fn detect_table(table: &Table) -> Option<&'static str> {
 }
 
 fn detect_workbook(workbook: &Workbook) -> Option<&'static str> {
-    rvtools::detect_workbook(workbook).or_else(|| azure::detect_workbook(workbook)).or_else(|| aws::detect_workbook(workbook))
+    rvtools::detect_workbook(workbook)
+        .or_else(|| azure::detect_workbook(workbook))
+        .or_else(|| aws::detect_workbook(workbook))
 }
 
 /// What one file turned out to be.
@@ -140,7 +142,11 @@ fn load(source: &dyn Source, options: &Options<'_>, diagnostics: &mut Vec<Diagno
             Some(id) => Some(id),
             None => {
                 let ids: Vec<&str> = formats().iter().map(|f| f.id).collect();
-                diagnostics.push(Diagnostic::error_at(&at_start, None, format!("unknown format '{id}' (known: {})", ids.join(", "))));
+                diagnostics.push(Diagnostic::error_at(
+                    &at_start,
+                    None,
+                    format!("unknown format '{id}' (known: {})", ids.join(", ")),
+                ));
                 return None;
             }
         },
@@ -151,8 +157,7 @@ fn load(source: &dyn Source, options: &Options<'_>, diagnostics: &mut Vec<Diagno
         // of Azure dependencies needs reading whole (below).
         if connections::FORMATS.iter().any(|f| f.id == id) {
             let mut magic = [0u8; 4];
-            let is_workbook =
-                source.open().and_then(|mut r| r.read(&mut magic)).is_ok_and(|n| is_zip(&magic[..n]));
+            let is_workbook = source.open().and_then(|mut r| r.read(&mut magic)).is_ok_and(|n| is_zip(&magic[..n]));
             if !is_workbook {
                 return Some(Loaded::Connections(id));
             }
@@ -244,7 +249,8 @@ fn load(source: &dyn Source, options: &Options<'_>, diagnostics: &mut Vec<Diagno
     if let Some(id) = forced.or_else(|| detect_table(&head)) {
         return full(&bytes, diagnostics).map(|table| Loaded::Table(id, table));
     }
-    if let Some(native_table) = NativeTable::from_file_name(&name).or_else(|| native::table_from_headers(&head.headers)) {
+    if let Some(native_table) = NativeTable::from_file_name(&name).or_else(|| native::table_from_headers(&head.headers))
+    {
         return Some(Loaded::Native(bytes, Some(native_table)));
     }
     let table = head;
@@ -297,9 +303,14 @@ pub fn read_sources(sources: &[&dyn Source], options: &Options<'_>) -> Imported 
             Loaded::Connections(id) => {
                 formats.insert(name.clone(), id.to_string());
                 match source.open() {
-                    Ok(reader) => {
-                        connections::read_connection_text(id, &name, options.host, reader, &mut aggregator, &mut out.diagnostics)
-                    }
+                    Ok(reader) => connections::read_connection_text(
+                        id,
+                        &name,
+                        options.host,
+                        reader,
+                        &mut aggregator,
+                        &mut out.diagnostics,
+                    ),
                     Err(error) => out.diagnostics.push(Diagnostic::error_at(
                         &Origin::new(name.as_str(), 1),
                         None,
@@ -316,8 +327,10 @@ pub fn read_sources(sources: &[&dyn Source], options: &Options<'_>) -> Imported 
             id => aws::read_workbook(id, workbook, &mut out),
         }
     }
-    let servicenow_servers: Vec<&Table> = tables.get("servicenow-servers").map(|t| t.iter().collect()).unwrap_or_default();
-    let servicenow_relations: Vec<&Table> = tables.get("servicenow-relations").map(|t| t.iter().collect()).unwrap_or_default();
+    let servicenow_servers: Vec<&Table> =
+        tables.get("servicenow-servers").map(|t| t.iter().collect()).unwrap_or_default();
+    let servicenow_relations: Vec<&Table> =
+        tables.get("servicenow-relations").map(|t| t.iter().collect()).unwrap_or_default();
     if !servicenow_servers.is_empty() || !servicenow_relations.is_empty() {
         servicenow::read_servicenow(&servicenow_servers, &servicenow_relations, &mut out);
     }

@@ -371,8 +371,23 @@ impl Conflict {
 /// effort that `violations` shows broken, never a valid plan.
 pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
     let (problem, prepared) = Problem::build_prepared(estate, config);
+    let assignment = assign(&problem, config);
+    finish(estate, config, &problem, &prepared, &assignment)
+}
+
+/// Where the planner puts each group of a problem, and what it could not keep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assignment {
+    /// Wave of each group (1-based).
+    pub waves: Vec<u32>,
+    /// Constraints that cannot all be kept (empty: every one holds).
+    pub conflicts: Vec<Conflict>,
+}
+
+/// The planner proper: pack, then improve by local search, on a problem.
+pub fn assign(problem: &Problem, config: &PlanConfig) -> Assignment {
     let mut conflicts = problem.conflicts.clone();
-    let mut state = search::pack(&problem, &mut conflicts);
+    let mut state = search::pack(problem, &mut conflicts);
     if conflicts.is_empty() {
         compact(&mut state);
         if config.search_passes > 0 {
@@ -380,8 +395,36 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
             compact(&mut state);
         }
     }
+    Assignment { waves: state.wave, conflicts }
+}
+
+/// The baseline planner on a problem (priority-score ordering with capacity
+/// fill, see [`search::baseline`]), for the benchmark.
+pub fn assign_baseline(problem: &Problem) -> Assignment {
+    let mut conflicts = problem.conflicts.clone();
+    let state = search::baseline(problem, &mut conflicts);
+    Assignment { waves: state.wave, conflicts }
+}
+
+/// The plan of an estate with its groups in the given waves (as
+/// [`assign`], [`assign_baseline`] or an exact model chose them), assembled
+/// and verified like any plan.
+pub fn plan_from_assignment(estate: &Estate, config: &PlanConfig, assignment: &Assignment) -> Plan {
+    let (problem, prepared) = Problem::build_prepared(estate, config);
+    finish(estate, config, &problem, &prepared, assignment)
+}
+
+fn finish(
+    estate: &Estate,
+    config: &PlanConfig,
+    problem: &Problem,
+    prepared: &Prepared,
+    assignment: &Assignment,
+) -> Plan {
+    let state = search::State::from_waves(problem, &assignment.waves);
+    let conflicts = assignment.conflicts.clone();
     let reasons = (0..problem.groups.len() as u32).map(|g| session::reasons(&state, g)).collect();
-    let mut plan = assemble(estate, config, &problem, &prepared, &state.wave, reasons);
+    let mut plan = assemble(estate, config, problem, prepared, &state.wave, reasons);
     plan.feasible = conflicts.is_empty();
     plan.conflicts = conflicts;
     annotate(estate, &mut plan);
@@ -704,6 +747,7 @@ fn assemble(
 mod tests {
     use super::*;
     use crate::model::{Application, Constraint, Dependency, DependencyKind, Endpoint, Protocol, Server, ServerId};
+    use chrono::Datelike;
     use proptest::prelude::{ProptestConfig, Strategy as Generator, prop_assert_eq, proptest};
 
     /// An estate of `apps` applications with `servers_each` servers, and
@@ -838,6 +882,108 @@ mod tests {
         assert_eq!(plan.waves.len(), 1);
         let kinds: Vec<(&str, &str)> = plan.not_migrating.iter().map(|n| (n.name.as_str(), n.kind.as_str())).collect();
         assert_eq!(kinds, [("app01", "application"), ("app01-srv0", "server"), ("pump-gw", "device")]);
+    }
+
+    #[test]
+    fn cutovers_avoid_blackouts_and_open_windows() {
+        // Four one-week waves; the window opens on Sundays; wave 2's Sunday is in a blackout.
+        let mut e = estate(3, 1, &[]);
+        for app in &mut e.applications {
+            app.maintenance_window = Some(crate::model::MaintenanceWindow::parse("Sun 01:00-05:00").unwrap());
+        }
+        let config = PlanConfig {
+            wave_days: 7,
+            max_servers_per_wave: Some(1),
+            pilot_applications: 0,
+            blackouts: vec![Blackout {
+                name: "go-live".into(),
+                start: NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
+                end: NaiveDate::from_ymd_opt(2027, 1, 20).unwrap(),
+            }],
+            ..PlanConfig::default()
+        };
+        let plan = plan_waves(&e, &config);
+        assert_eq!(plan.metrics.hard_violations, 0, "{:?}", plan.violations);
+        let waves: Vec<u32> = plan.applications.iter().map(|a| a.wave).collect();
+        assert!(!waves.contains(&2), "{waves:?}");
+        for app in &plan.applications {
+            let cutover = app.cutover.unwrap();
+            assert!(!config.blackouts[0].covers(cutover.date()));
+            assert_eq!(cutover.date().weekday(), chrono::Weekday::Sun);
+        }
+        assert!(plan.warnings.iter().any(|w| w.contains("Wave 2") && w.contains("go-live")), "{:?}", plan.warnings);
+    }
+
+    #[test]
+    fn mission_critical_stays_out_of_the_pilot_and_a_pin_there_is_a_conflict() {
+        let mut e = estate(3, 1, &[]);
+        e.applications[0].environment = Some(Environment::Test);
+        e.applications[1].tier = Some(Tier::MissionCritical);
+        let plan = plan_waves(&e, &PlanConfig::default());
+        assert!(plan.waves[0].pilot);
+        assert!(!plan.waves[0].applications.contains(&"app01".to_string()));
+        e.constraints.push(Constraint::PinWave { app: AppId(1), wave: 1, reason: Some("vendor".into()) });
+        let plan = plan_waves(&e, &PlanConfig::default());
+        assert!(!plan.feasible);
+        assert!(
+            plan.conflicts.iter().any(|c| c.constraint == "pilot" && c.message.contains("mission-critical")),
+            "{:?}",
+            plan.conflicts
+        );
+    }
+
+    #[test]
+    fn databases_first_and_together_rules() {
+        // app00 calls app01's database server.
+        let mut e = estate(2, 1, &[(0, 1)]);
+        e.datastores.push(crate::model::DataStore {
+            name: "db".into(),
+            server: Some(ServerId(1)),
+            size_gb: Some(10.0),
+            ..Default::default()
+        });
+        e.applications[1].datastores.push(crate::model::DataStoreId(0));
+        let mut config = PlanConfig { pilot_applications: 0, ..PlanConfig::default() };
+        config.precedence.database = PrecedenceRule::Earlier;
+        let plan = plan_waves(&e, &config);
+        assert_eq!(plan.metrics.hard_violations, 0, "{:?}", plan.violations);
+        assert!(wave_of(&plan, "app01") < wave_of(&plan, "app00"));
+        config.precedence.database = PrecedenceRule::Together;
+        let plan = plan_waves(&e, &config);
+        assert_eq!(wave_of(&plan, "app01"), wave_of(&plan, "app00"));
+        assert_eq!(plan.metrics.move_groups, 1);
+    }
+
+    #[test]
+    fn every_capacity_holds_and_a_deadline_before_the_earliest_wave_is_a_conflict() {
+        let e = estate(6, 1, &[]);
+        let config = PlanConfig { max_applications_per_wave: Some(2), pilot_applications: 0, ..PlanConfig::default() };
+        let plan = plan_waves(&e, &config);
+        assert_eq!(plan.metrics.hard_violations, 0);
+        assert!(plan.waves.iter().all(|w| w.applications.len() <= 2));
+        assert_eq!(plan.waves.len(), 3);
+        let config =
+            PlanConfig { max_cutover_hours_per_wave: Some(1.0), pilot_applications: 0, ..PlanConfig::default() };
+        let plan = plan_waves(&e, &config);
+        assert!(plan.waves.iter().all(|w| w.downtime_minutes <= 60), "{:?}", plan.waves);
+        // app00 depends on app01, which may not move before March, but app00 must move in January.
+        let mut e = estate(2, 1, &[(0, 1)]);
+        e.constraints.push(Constraint::NotBefore {
+            app: AppId(1),
+            date: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+            reason: Some("contract".into()),
+        });
+        e.constraints.push(Constraint::NotAfter {
+            app: AppId(0),
+            date: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
+            reason: None,
+        });
+        let plan = plan_waves(&e, &PlanConfig { pilot_applications: 0, ..PlanConfig::default() });
+        assert!(!plan.feasible);
+        let conflict = &plan.conflicts[0];
+        assert_eq!(conflict.constraint, "not-after");
+        assert!(conflict.message.contains("'app01' must not move before 2027-03-01: contract"), "{}", conflict.message);
+        assert!(conflict.message.contains("'app00' must move by 2027-01-31"), "{}", conflict.message);
     }
 
     fn arbitrary_estate() -> impl Generator<Value = (Estate, u32)> {
