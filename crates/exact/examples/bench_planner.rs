@@ -102,8 +102,8 @@ fn main() -> Result<()> {
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let (mut within, mut solved, mut gaps) = (0, 0, Vec::new());
     for seed in 1..=small_count {
-        let servers = 40 + (seed as usize * 37) % 100;
-        let applications = 12 + (seed as usize * 13) % 28;
+        let servers = 30 + (seed as usize * 37) % 70;
+        let applications = 10 + (seed as usize * 13) % 20;
         let estate = generate_estate(&GenerateConfig { servers, applications, dependencies: servers * 6, seed });
         let total: usize = estate.servers.iter().filter(|s| !s.is_device()).count();
         // Capacity for about five waves, and no date constraints far out.
@@ -122,7 +122,7 @@ fn main() -> Result<()> {
             ..estate
         };
         let (row, problem) = run(&format!("small-{seed:02}"), &estate, &config, false)?;
-        if !problem.conflicts.is_empty() || row.value.waves > 6 || problem.groups.len() > 40 {
+        if !problem.conflicts.is_empty() || row.value.waves > 6 || problem.groups.len() > 26 {
             continue;
         }
         let started = Instant::now();

@@ -572,6 +572,13 @@ fn improve_group(state: &mut State<'_>, g: u32, kind: ObjectiveKind, scale: f64)
         state.shift(g, w);
         return true;
     }
+    // Held by what it waits for (or what waits for it): move them along.
+    if target != from
+        && matches!(state.block(g, target, None), Some(Block::Predecessor(_) | Block::Successor(_)))
+        && shift_cluster(state, g, target, kind, scale)
+    {
+        return true;
+    }
     // The pull's wave is full: try a swap with one of its groups.
     if target != from
         && matches!(state.room(g, target, None), Some(Block::Capacity(_)))
@@ -596,6 +603,108 @@ fn improve_group(state: &mut State<'_>, g: u32, kind: ObjectiveKind, scale: f64)
             state.place(h, a);
             return true;
         }
+    }
+    false
+}
+
+/// The part of the objective that involves the groups of `set` (marked in
+/// `inside`): their links (a link inside the set counted once) and their
+/// traffic to what stays on premises, before the last-wave term.
+fn local_cost(state: &State<'_>, set: &[u32], inside: &[bool]) -> f64 {
+    let p = state.problem;
+    let mut cost = 0.0;
+    for &g in set {
+        let x = state.wave[g as usize];
+        for &(h, w) in &p.adjacent[g as usize] {
+            let d = f64::from(x.abs_diff(state.wave[h as usize]));
+            cost += if inside[h as usize] { 0.5 * w * d } else { w * d };
+        }
+        cost -= p.staying[g as usize] * f64::from(x);
+    }
+    cost
+}
+
+/// Moves `g` to `target` together with every group that precedence would
+/// then break (its predecessors when moving earlier, its successors when
+/// moving later, transitively, up to a few dozen), if all of them fit and
+/// the objective improves; otherwise leaves the state as it was.
+fn shift_cluster(state: &mut State<'_>, g: u32, target: u32, kind: ObjectiveKind, scale: f64) -> bool {
+    let p = state.problem;
+    let earlier = target < state.wave[g as usize];
+    let mut new_wave: Vec<(u32, u32)> = vec![(g, target)];
+    let mut inside = vec![false; p.groups.len()];
+    inside[g as usize] = true;
+    let mut i = 0;
+    while i < new_wave.len() {
+        let (x, wx) = new_wave[i];
+        i += 1;
+        let edges = if earlier { &p.preds[x as usize] } else { &p.succs[x as usize] };
+        for &e in edges {
+            let edge = p.edges[e as usize];
+            let other = if earlier { edge.pred } else { edge.succ };
+            let current = state.wave[other as usize];
+            let needed = if earlier { wx.checked_sub(edge.offset) } else { Some(wx + edge.offset) };
+            let Some(needed) = needed else { return false };
+            let breaks = if earlier { current > needed } else { current < needed };
+            if !breaks {
+                continue;
+            }
+            if inside[other as usize] {
+                if let Some(slot) = new_wave.iter_mut().find(|(y, _)| *y == other) {
+                    slot.1 = if earlier { slot.1.min(needed) } else { slot.1.max(needed) };
+                }
+                continue;
+            }
+            if new_wave.len() >= 32 || needed == 0 || needed > p.horizon {
+                return false;
+            }
+            inside[other as usize] = true;
+            new_wave.push((other, needed));
+        }
+    }
+    let set: Vec<u32> = new_wave.iter().map(|&(x, _)| x).collect();
+    let old: Vec<(u32, u32)> = set.iter().map(|&x| (x, state.wave[x as usize])).collect();
+    let (cost_before, last_before) = (local_cost(state, &set, &inside), state.last);
+    let sum = state.load.iter().map(|l| l[0]).sum::<f64>();
+    let imbalance_before = imbalance(sum, state.squares, state.last);
+    for &x in &set {
+        state.remove(x);
+    }
+    // Place in precedence order of the move: what others wait for first.
+    let mut order = new_wave.clone();
+    order.sort_by_key(|&(x, w)| (w, x));
+    let mut placed = Vec::with_capacity(order.len());
+    let mut ok = true;
+    for &(x, w) in &order {
+        if state.block(x, w, None).is_some() {
+            ok = false;
+            break;
+        }
+        state.place(x, w);
+        placed.push(x);
+    }
+    // A pilot wave keeps at least one group.
+    ok &= old.iter().all(|&(_, w)| w > p.pilot_waves || !state.members[w as usize].is_empty());
+    if ok {
+        let days = f64::from(p.wave_days);
+        let delta = Delta {
+            traffic_days: (local_cost(state, &set, &inside) - cost_before
+                + state.staying_total * (f64::from(state.last) - f64::from(last_before)))
+                * days,
+            waves: state.last,
+            imbalance: imbalance(sum, state.squares, state.last),
+            waves_before: last_before,
+            imbalance_before,
+        };
+        if delta.improves(kind, scale) {
+            return true;
+        }
+    }
+    for x in placed {
+        state.remove(x);
+    }
+    for &(x, w) in &old {
+        state.place(x, w);
     }
     false
 }
