@@ -132,6 +132,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Named plans (scenarios) in a project: list, copy, rename, delete.
+    #[command(subcommand)]
+    Scenario(crate::scenario::ScenarioCommand),
+    /// Two scenarios side by side on every metric: waves, end date, traffic-days, downtime, DR.
+    Compare(crate::scenario::CompareArgs),
+    /// The cutovers of a scenario in time order, or one application's cutover with its arithmetic, replication and DR.
+    Cutover(crate::cutover::CutoverArgs),
+    /// Show or change a scenario's settings (waves, downtime and DR constants) and re-plan it.
+    Settings(crate::settings::SettingsArgs),
     /// Import the bundled sample hospital into a temporary project, plan it and print the plan.
     Demo {
         /// Print the plan as JSON.

@@ -28,7 +28,7 @@ const SAMPLE_HOSPITAL: &[(&str, &[u8])] = &[
     ("constraints.csv", include_bytes!("../../../samples/hospital/constraints.csv")),
 ];
 
-const PLAN_CONFIG_SETTING: &str = "plan_config";
+pub(crate) const PLAN_CONFIG_SETTING: &str = "plan_config";
 const MERGE_POLICY_SETTING: &str = "merge_policy";
 
 fn mapping_setting(name: &str) -> String {
@@ -127,10 +127,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { json } => demo(json),
+        Command::Scenario(command) => crate::scenario::run(command),
+        Command::Compare(args) => crate::scenario::compare(&args),
+        Command::Settings(args) => crate::settings::run(&args),
+        Command::Cutover(args) => crate::cutover::run(&args),
     }
 }
 
-pub fn open_project(path: &Path) -> Result<Project> {
+pub(crate) fn open_project(path: &Path) -> Result<Project> {
     if !path.exists() {
         bail!(
             "{}: no such project (create one with `waveplan import FILE... --project {}`)",
@@ -331,11 +335,15 @@ fn next_monday(today: NaiveDate) -> NaiveDate {
     today + Duration::days(7 - i64::from(today.weekday().num_days_from_monday()))
 }
 
-/// The planner settings: the project's, overridden by the command line.
-fn plan_config(project: &Project, settings: &PlanSettings) -> Result<PlanConfig> {
-    let mut config: PlanConfig = project
-        .setting(PLAN_CONFIG_SETTING)?
-        .unwrap_or_else(|| PlanConfig { start: next_monday(Local::now().date_naive()), ..PlanConfig::default() });
+/// The planner settings: the scenario's own (or, for a new scenario, the
+/// project's last used), overridden by the command line.
+pub(crate) fn plan_config(project: &Project, settings: &PlanSettings, scenario: &str) -> Result<PlanConfig> {
+    let saved = match crate::scenario::saved_config(project, scenario)? {
+        Some(config) => Some(config),
+        None => project.setting(PLAN_CONFIG_SETTING)?,
+    };
+    let mut config =
+        saved.unwrap_or_else(|| PlanConfig { start: next_monday(Local::now().date_naive()), ..PlanConfig::default() });
     if let Some(start) = settings.start {
         config.start = start;
     }
@@ -369,7 +377,7 @@ fn plan(project: &mut Project, settings: &PlanSettings, scenario: &str) -> Resul
     if estate.applications.is_empty() && estate.servers.is_empty() {
         bail!("{}: the project has no inventory yet (import some files first)", project.path().display());
     }
-    let config = plan_config(project, settings)?;
+    let config = plan_config(project, settings, scenario)?;
     let plan = plan_waves(&estate, &config);
     if !plan.feasible {
         return Ok(plan);
@@ -391,7 +399,7 @@ fn print_plan(plan: &Plan, scenario: &str, project: &Path, json: bool) -> Result
     Ok(())
 }
 
-pub fn load_plan(project: &Project, scenario: &str) -> Result<Plan> {
+pub(crate) fn load_plan(project: &Project, scenario: &str) -> Result<Plan> {
     let Some((_, plan_json)) = project.load_plan(scenario)? else {
         bail!(
             "{}: no plan named '{scenario}' (run `waveplan plan {} --scenario {scenario}` first)",

@@ -8,8 +8,12 @@
 
 mod args;
 mod commands;
+mod cutover;
 mod planner;
 mod report;
+mod scenario;
+mod schedule_report;
+mod settings;
 
 use std::process::ExitCode;
 

@@ -134,6 +134,7 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
         if !wave.applications.is_empty() {
             writeln!(out, "    {}", names(&wave.applications, 12))?;
         }
+        crate::schedule_report::print_wave(out, plan, wave)?;
     }
     writeln!(out)?;
     let count = |kind: &str, reason: &str| {
@@ -181,6 +182,7 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
         tiers.join(", "),
         m.dr_gaps_after
     )?;
+    crate::schedule_report::print_summary(out, plan)?;
     writeln!(
         out,
         "Objective: {:.0} traffic-days ({:.0} between waves, {:.0} to what stays on premises; latency-sensitive ×{}), cut weight {:.0}, imbalance {:.2}",

@@ -45,7 +45,8 @@ struct Row {
 fn run(name: &str, estate: &Estate, config: &PlanConfig, baseline: bool) -> Result<(Row, Problem)> {
     let started = Instant::now();
     let problem = Problem::build(estate, config);
-    let assignment = if baseline { assign_baseline(&problem) } else { assign(&problem, config) };
+    let assignment =
+        if baseline { assign_baseline(estate, &problem, config) } else { assign(estate, &problem, config) };
     let plan = plan_from_assignment(estate, config, &assignment);
     let seconds = started.elapsed().as_secs_f64();
     let value = evaluate(&problem, &assignment.waves);

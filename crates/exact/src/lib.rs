@@ -8,7 +8,9 @@
 //! allow), the wave of each group `y[g] = Σ w·x[g][w]`, the distance `d` of
 //! each pair of groups that talk, and the last wave `L`. Constraints: one
 //! wave per group, precedence (`y[s] ≥ y[p] + offset`), every capacity of
-//! every wave, keep-apart. (The planner's habit of keeping a pilot wave
+//! every wave, keep-apart. The cutover-track check of `downtime::cutovers_fit`
+//! (which needs a schedule of each wave) is left out: the model is then a
+//! relaxation, and its optimum a proven lower bound. (The planner's habit of keeping a pilot wave
 //! non-empty is a preference, not a constraint, and is left out.) Objective:
 //! traffic-days (`days × (Σ weight·d + Σ staying·(L − y))`), then a small
 //! weight on `L` so that fewer waves win ties.

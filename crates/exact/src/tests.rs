@@ -24,12 +24,16 @@ fn optimum_is_valid_and_never_beaten() {
         if !problem.conflicts.is_empty() {
             continue;
         }
-        let heuristic = assign(&problem, &config);
+        let heuristic = assign(&estate, &problem, &config);
         let heuristic_value = waveplan_core::plan::evaluate(&problem, &heuristic.waves);
         let optimum = solve(&problem, heuristic_value.waves.max(1)).expect("the heuristic's wave count is feasible");
         let plan =
             plan_from_assignment(&estate, &config, &Assignment { waves: optimum.waves.clone(), conflicts: Vec::new() });
-        assert!(verify_plan(&estate, &plan).is_empty(), "seed {seed}: {:?}", plan.violations);
+        // The model leaves out the cutover tracks (a relaxation: its optimum
+        // is still a lower bound); everything else must hold.
+        let broken: Vec<_> =
+            verify_plan(&estate, &plan).into_iter().filter(|v| v.constraint != "cutover-window").collect();
+        assert!(broken.is_empty(), "seed {seed}: {broken:?}");
         let tolerance = 1e-6 * optimum.value.traffic_days.max(1.0);
         assert!(
             heuristic_value.traffic_days + tolerance >= optimum.value.traffic_days,

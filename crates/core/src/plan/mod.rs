@@ -173,6 +173,9 @@ pub struct Wave {
     pub downtime_minutes: u64,
     /// The longest single downtime, minutes.
     pub downtime_longest_minutes: u32,
+    /// Cutover tracks, critical path and replication lead ([`crate::downtime::schedule_waves`]).
+    #[serde(default)]
+    pub schedule: crate::downtime::WaveSchedule,
 }
 
 /// Where an application goes and why.
@@ -212,6 +215,9 @@ pub struct Placement {
     pub dr_meets_after: bool,
     /// Why it is in this wave, one sentence each.
     pub reasons: Vec<String>,
+    /// Its cutover track and slot, and its replication dates ([`crate::downtime::schedule_waves`]).
+    #[serde(default)]
+    pub schedule: crate::downtime::AppSchedule,
 }
 
 /// Something that is in no wave.
@@ -310,6 +316,39 @@ pub struct Metrics {
     pub imbalance: f64,
     /// Last day of the last wave.
     pub programme_end: Option<NaiveDate>,
+    /// The longest wave critical path across its cutover tracks, minutes.
+    #[serde(default)]
+    pub cutover_critical_path_longest_minutes: u64,
+    /// Wave critical paths added up, minutes.
+    #[serde(default)]
+    pub cutover_critical_path_total_minutes: u64,
+    /// Waves whose cutovers do not fit their windows on the tracks available.
+    #[serde(default)]
+    pub waves_over_cutover_window: usize,
+    /// Applications whose replication would have to start before the programme.
+    #[serde(default)]
+    pub replication_before_programme: usize,
+    /// The first day any replication must start.
+    #[serde(default)]
+    pub replication_first_start: Option<NaiveDate>,
+    /// Days below RTO/RPO target, all applications added up.
+    #[serde(default)]
+    pub dr_gap_days: u64,
+    /// Of which mission-critical applications'.
+    #[serde(default)]
+    pub dr_gap_days_mission_critical: u64,
+    /// Gap-days the migration causes (applications that met their targets before).
+    #[serde(default)]
+    pub dr_gap_days_caused: u64,
+    /// Application-days unprotected (cut over before their cloud DR is in place).
+    #[serde(default)]
+    pub dr_unprotected_days: u64,
+    /// First day from which every application meets its DR targets; `None`: not within the programme.
+    #[serde(default)]
+    pub dr_full_coverage_from: Option<NaiveDate>,
+    /// First day from which every application that met its targets before meets them again.
+    #[serde(default)]
+    pub dr_coverage_restored_from: Option<NaiveDate>,
 }
 
 /// A wave plan with everything that explains it.
@@ -333,6 +372,9 @@ pub struct Plan {
     pub warnings: Vec<String>,
     /// The figures.
     pub metrics: Metrics,
+    /// DR day by day through the programme ([`crate::dr::annotate`]).
+    #[serde(default)]
+    pub dr: crate::dr::DrTimeline,
     /// Whether every hard constraint can be kept: `false` when the input
     /// contradicts itself, and then `conflicts` names why and the waves are
     /// only a best effort (never a valid plan: `violations` is not empty).
@@ -371,7 +413,7 @@ impl Conflict {
 /// effort that `violations` shows broken, never a valid plan.
 pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
     let (problem, prepared) = Problem::build_prepared(estate, config);
-    let assignment = assign(&problem, config);
+    let assignment = assign(estate, &problem, config);
     finish(estate, config, &problem, &prepared, &assignment)
 }
 
@@ -385,9 +427,10 @@ pub struct Assignment {
 }
 
 /// The planner proper: pack, then improve by local search, on a problem.
-pub fn assign(problem: &Problem, config: &PlanConfig) -> Assignment {
+pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assignment {
     let mut conflicts = problem.conflicts.clone();
-    let mut state = search::pack(problem, &mut conflicts);
+    let check = search::CutoverCheck::new(estate, config);
+    let mut state = search::pack(problem, Some(check), &mut conflicts);
     if conflicts.is_empty() {
         compact(&mut state);
         if config.search_passes > 0 {
@@ -414,9 +457,9 @@ pub fn assign(problem: &Problem, config: &PlanConfig) -> Assignment {
 
 /// The baseline planner on a problem (priority-score ordering with capacity
 /// fill, see [`search::baseline`]), for the benchmark.
-pub fn assign_baseline(problem: &Problem) -> Assignment {
+pub fn assign_baseline(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assignment {
     let mut conflicts = problem.conflicts.clone();
-    let state = search::baseline(problem, &mut conflicts);
+    let state = search::baseline(problem, Some(search::CutoverCheck::new(estate, config)), &mut conflicts);
     Assignment { waves: state.wave, conflicts }
 }
 
@@ -435,7 +478,8 @@ fn finish(
     prepared: &Prepared,
     assignment: &Assignment,
 ) -> Plan {
-    let state = search::State::from_waves(problem, &assignment.waves);
+    let mut state = search::State::from_waves(problem, &assignment.waves);
+    state.cutover = Some(search::CutoverCheck::new(estate, config));
     let conflicts = assignment.conflicts.clone();
     let reasons = (0..problem.groups.len() as u32).map(|g| session::reasons(&state, g)).collect();
     let mut plan = assemble(estate, config, problem, prepared, &state.wave, reasons);
@@ -459,7 +503,12 @@ fn finish(
 
 /// Annotations that read the assembled plan (downtime per wave, DR timeline):
 /// the one place where they are added, before the plan is verified.
-fn annotate(_estate: &Estate, _plan: &mut Plan) {}
+fn annotate(estate: &Estate, plan: &mut Plan) {
+    let config = plan.config.clone();
+    // Cutover tracks and replication dates, then DR through the programme (which reads them).
+    crate::downtime::schedule_waves(estate, &config, plan);
+    crate::dr::annotate(estate, &config, plan);
+}
 
 /// Removes empty waves before the last one where every later group can
 /// move one wave earlier without breaking anything.
@@ -488,7 +537,11 @@ fn compact(state: &mut search::State<'_>) {
             }
             trial.place(g, to);
         }
-        if ok && (0..p.groups.len() as u32).all(|g| trial.block(g, trial.wave[g as usize], None).is_none()) {
+        let shifted: Vec<u32> = (w..state.last).collect();
+        if ok
+            && (0..p.groups.len() as u32).all(|g| trial.block(g, trial.wave[g as usize], None).is_none())
+            && trial.waves_fit(&shifted)
+        {
             *state = trial;
         } else {
             w += 1;
@@ -521,6 +574,7 @@ fn assemble(
             storage_gb: 0.0,
             downtime_minutes: 0,
             downtime_longest_minutes: 0,
+            schedule: Default::default(),
         })
         .collect();
 
@@ -592,6 +646,7 @@ fn assemble(
             dr_meets_after: config.dr.meets(app, after),
             reasons: reasons[groups.group_of[unit_index].index()].clone(),
             downtime,
+            schedule: Default::default(),
         });
     }
 
@@ -687,23 +742,6 @@ fn assemble(
         })
         .count();
 
-    for app in &applications {
-        if app.fits_window == Some(false) {
-            let big_copy = app.downtime.offline_gb > 0.0;
-            warnings.push(format!(
-                "'{}': cutover downtime of {} min does not fit its maintenance window ({}){}",
-                app.name,
-                app.downtime.minutes,
-                app.maintenance_window.as_deref().unwrap_or(""),
-                if big_copy {
-                    "; consider online replication or an offline transfer device for the data copy"
-                } else {
-                    ""
-                }
-            ));
-        }
-    }
-
     // Runs of waves with no cutover, said once per run.
     let mut i = 0;
     while i < waves.len() {
@@ -748,6 +786,7 @@ fn assemble(
         violations: Vec::new(),
         warnings,
         metrics,
+        dr: Default::default(),
         feasible: true,
         conflicts: Vec::new(),
     }

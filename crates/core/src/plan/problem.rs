@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use crate::downtime::estimate_downtime;
 use crate::graph::{Place, Unit, UnitGraph};
@@ -246,22 +246,12 @@ pub(crate) fn copies_of_production(estate: &Estate) -> Vec<(AppId, AppId)> {
         .collect()
 }
 
-/// The opening of a weekly window on `day`, if the window opens that day and
-/// its whole span (start to end, past midnight too) misses every blackout.
+/// The opening of a weekly window on `day`, if the window opens that day
+/// and the day is outside every blackout (the calendar rule the cutover
+/// schedule in [`crate::downtime`] also follows).
 pub(crate) fn opening_on(config: &PlanConfig, window: &MaintenanceWindow, day: NaiveDate) -> Option<NaiveDateTime> {
-    if !window.days.contains(&day.weekday()) {
-        return None;
-    }
-    let start = day.and_time(window.start);
-    let end = start + Duration::minutes(i64::from(window.minutes.max(1)) - 1);
-    let mut d = start.date();
-    while d <= end.date() {
-        if config.blackouts.iter().any(|b| b.covers(d)) {
-            return None;
-        }
-        d = d.succ_opt()?;
-    }
-    Some(start)
+    (window.days.contains(&day.weekday()) && !config.blackouts.iter().any(|b| b.covers(day)))
+        .then(|| day.and_time(window.start))
 }
 
 /// When an application with this window (or none) cuts over in a wave: the
@@ -307,7 +297,9 @@ impl Problem {
         let n = groups.groups.len();
         let mut conflicts = Vec::new();
 
-        // Group facts.
+        // Group facts. An application without a window cuts over in the
+        // programme's default window, if one is set.
+        let default_window = config.downtime.default_window().ok().flatten();
         let mut window_index: Vec<Option<MaintenanceWindow>> = vec![None];
         let mut infos: Vec<GroupInfo> = Vec::with_capacity(n);
         for group in &groups.groups {
@@ -337,7 +329,7 @@ impl Problem {
                         info.infrastructure &= app.role() == AppRole::Infrastructure;
                         info.production |= app.environment().is_production();
                         info.criticality = info.criticality.max(criticality(app.tier()));
-                        let window = app.maintenance_window.clone();
+                        let window = app.maintenance_window.clone().or_else(|| default_window.clone());
                         let id = match window_index.iter().position(|w| *w == window) {
                             Some(id) => id,
                             None => {

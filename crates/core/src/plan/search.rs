@@ -32,6 +32,26 @@ pub enum Block {
     Capacity(usize),
     /// A group it is kept apart from is in the wave.
     Apart(u32),
+    /// The wave's cutovers would not all find a track in their windows.
+    CutoverWindow,
+}
+
+/// What the cutover-track check of [`crate::downtime::cutovers_fit`] needs.
+#[derive(Clone, Debug)]
+pub struct CutoverCheck<'p> {
+    /// The estate.
+    pub estate: &'p crate::model::Estate,
+    /// The settings.
+    pub config: &'p super::PlanConfig,
+    /// Cutover minutes per application ([`crate::downtime::cutover_minutes`]).
+    pub minutes: Vec<u32>,
+}
+
+impl<'p> CutoverCheck<'p> {
+    /// The check for an estate and its settings.
+    pub fn new(estate: &'p crate::model::Estate, config: &'p super::PlanConfig) -> CutoverCheck<'p> {
+        CutoverCheck { estate, config, minutes: crate::downtime::cutover_minutes(estate, &config.downtime) }
+    }
 }
 
 /// An assignment of groups to waves with the wave loads.
@@ -50,6 +70,8 @@ pub struct State<'p> {
     pub last: u32,
     squares: f64,
     staying_total: f64,
+    /// The cutover-track check, when the state knows its estate.
+    pub cutover: Option<CutoverCheck<'p>>,
 }
 
 /// A move's effect on the objective.
@@ -107,6 +129,7 @@ impl<'p> State<'p> {
             last: 0,
             squares: 0.0,
             staying_total: problem.staying.iter().sum(),
+            cutover: None,
         }
     }
 
@@ -263,6 +286,30 @@ impl<'p> State<'p> {
         None
     }
 
+    /// Whether the cutovers of wave `w` with `g` in it (and `without` out of
+    /// it) all find a track in their windows. Costs a schedule of the wave:
+    /// called once the cheap checks pass.
+    pub fn cutovers_fit(&self, g: u32, w: u32, without: Option<u32>) -> bool {
+        let Some(check) = &self.cutover else { return true };
+        let p = self.problem;
+        let apps = self.members[w as usize]
+            .iter()
+            .filter(|&&x| x != g && Some(x) != without)
+            .chain([&g])
+            .flat_map(|&x| p.groups[x as usize].apps.iter().copied());
+        crate::downtime::cutovers_fit(check.estate, check.config, w, apps, &check.minutes)
+    }
+
+    /// Whether every wave in `waves` fits its cutovers as it stands.
+    pub fn waves_fit(&self, waves: &[u32]) -> bool {
+        let Some(check) = &self.cutover else { return true };
+        let p = self.problem;
+        waves.iter().all(|&w| {
+            let apps = self.members[w as usize].iter().flat_map(|&x| p.groups[x as usize].apps.iter().copied());
+            crate::downtime::cutovers_fit(check.estate, check.config, w, apps, &check.minutes)
+        })
+    }
+
     /// The last wave after moving `g` from its wave to `to`.
     fn last_after(&self, g: u32, to: u32) -> u32 {
         let from = self.wave[g as usize];
@@ -364,8 +411,9 @@ fn pack_key(p: &Problem, g: u32) -> (u32, bool, bool, bool, u8, u64) {
 /// Places every group in precedence order at the earliest wave it fits.
 /// Groups that fit nowhere within their bounds are named as conflicts and
 /// placed where they break the least (the verifier then reports them).
-pub fn pack<'p>(problem: &'p Problem, conflicts: &mut Vec<Conflict>) -> State<'p> {
+pub fn pack<'p>(problem: &'p Problem, cutover: Option<CutoverCheck<'p>>, conflicts: &mut Vec<Conflict>) -> State<'p> {
     let mut state = State::new(problem);
+    state.cutover = cutover;
     let order = problem.topological_order(|g| pack_key(problem, g));
     let mut placed = vec![false; problem.groups.len()];
     for &g in &order {
@@ -385,7 +433,9 @@ fn place_first_fit(state: &mut State<'_>, g: u32, conflicts: &mut Vec<Conflict>)
     let p = state.problem;
     let (lo, hi) = state.range(g);
     let lo = lo.max(1);
-    if let Some(w) = (lo..=hi.min(p.horizon)).find(|&w| state.block(g, w, None).is_none()) {
+    if let Some(w) =
+        (lo..=hi.min(p.horizon)).find(|&w| state.block(g, w, None).is_none() && state.cutovers_fit(g, w, None))
+    {
         state.place(g, w);
         return;
     }
@@ -394,7 +444,9 @@ fn place_first_fit(state: &mut State<'_>, g: u32, conflicts: &mut Vec<Conflict>)
     if !p.oversized(g) && lo <= hi {
         let mut why: Vec<String> = Vec::new();
         for w in lo..=hi.min(p.horizon) {
-            if let Some(block) = state.block(g, w, None) {
+            let block =
+                state.block(g, w, None).or_else(|| (!state.cutovers_fit(g, w, None)).then_some(Block::CutoverWindow));
+            if let Some(block) = block {
                 why.push(format!("wave {w}: {}", describe_block(state, g, &block)));
             }
             if why.len() >= 6 {
@@ -458,6 +510,7 @@ pub fn describe_block(state: &State<'_>, g: u32, block: &Block) -> String {
             format!("no room for its {} {}", fmt_need(p.groups[g as usize].need[*r]), RESOURCE_NAMES[*r])
         }
         Block::Apart(h) => format!("kept apart from '{}'", label(*h)),
+        Block::CutoverWindow => "its cutover finds no track with room in its maintenance window".into(),
     }
 }
 
@@ -558,19 +611,25 @@ fn improve_group(state: &mut State<'_>, g: u32, kind: ObjectiveKind, scale: f64)
             candidates.push(w);
         }
     }
-    let mut best: Option<(u32, Delta)> = None;
+    let mut improving: Vec<(u32, Delta)> = Vec::new();
     for &w in &candidates {
-        if w == from {
+        if w == from || improving.iter().any(|x| x.0 == w) {
             continue;
         }
         let d = state.delta_move(g, w);
-        if d.improves(kind, scale) && best.as_ref().is_none_or(|(_, b)| better(kind, &d, b, scale)) {
-            best = Some((w, d));
+        if d.improves(kind, scale) {
+            improving.push((w, d));
         }
     }
-    if let Some((w, _)) = best {
-        state.shift(g, w);
-        return true;
+    // Best first; the cutover-track check is the costly one, made last.
+    while let Some(i) =
+        (0..improving.len()).reduce(|a, b| if better(kind, &improving[b].1, &improving[a].1, scale) { b } else { a })
+    {
+        let (w, _) = improving.swap_remove(i);
+        if state.cutovers_fit(g, w, None) {
+            state.shift(g, w);
+            return true;
+        }
     }
     // Held by what it waits for (or what waits for it): move them along.
     if target != from
@@ -595,7 +654,10 @@ fn improve_group(state: &mut State<'_>, g: u32, kind: ObjectiveKind, scale: f64)
                 best = Some((h, d));
             }
         }
-        if let Some((h, _)) = best {
+        if let Some((h, _)) = best
+            && state.cutovers_fit(g, state.wave[h as usize], Some(h))
+            && state.cutovers_fit(h, state.wave[g as usize], Some(g))
+        {
             let (a, b) = (state.wave[g as usize], state.wave[h as usize]);
             state.remove(g);
             state.remove(h);
@@ -686,6 +748,12 @@ fn shift_cluster(state: &mut State<'_>, g: u32, target: u32, kind: ObjectiveKind
     // A pilot wave keeps at least one group.
     ok &= old.iter().all(|&(_, w)| w > p.pilot_waves || !state.members[w as usize].is_empty());
     if ok {
+        let mut touched: Vec<u32> = new_wave.iter().map(|&(_, w)| w).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        ok = state.waves_fit(&touched);
+    }
+    if ok {
         let days = f64::from(p.wave_days);
         let delta = Delta {
             traffic_days: (local_cost(state, &set, &inside) - cost_before
@@ -726,8 +794,13 @@ fn better(kind: ObjectiveKind, a: &Delta, b: &Delta, scale: f64) -> bool {
 /// and smaller first), waves filled in turn up to capacity, a group taken
 /// once what it waits for has moved. It keeps every hard constraint the
 /// same way the planner does; it only ignores traffic.
-pub fn baseline<'p>(problem: &'p Problem, conflicts: &mut Vec<Conflict>) -> State<'p> {
+pub fn baseline<'p>(
+    problem: &'p Problem,
+    cutover: Option<CutoverCheck<'p>>,
+    conflicts: &mut Vec<Conflict>,
+) -> State<'p> {
     let mut state = State::new(problem);
+    state.cutover = cutover;
     let n = problem.groups.len();
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.sort_by_key(|&g| {
@@ -750,20 +823,11 @@ pub fn baseline<'p>(problem: &'p Problem, conflicts: &mut Vec<Conflict>) -> Stat
                 let w = state.wave[edge.pred as usize];
                 w > 0 && w + edge.offset <= wave
             });
-            let late = wave > problem.latest[g as usize];
-            if ready && (late || state.block(g, wave, None).is_none()) && !(late && state.room(g, wave, None).is_some())
-            {
-                if late {
-                    conflicts.push(Conflict::new(
-                        "capacity",
-                        format!(
-                            "the baseline found no room for '{}' by its deadline",
-                            problem.groups[g as usize].label
-                        ),
-                        &[],
-                    ));
-                }
+            if ready && state.block(g, wave, None).is_none() && state.cutovers_fit(g, wave, None) {
                 state.place(g, wave);
+            } else if ready && wave > problem.latest[g as usize] {
+                // Past its deadline: the baseline has failed this group.
+                place_first_fit(&mut state, g, conflicts);
             } else {
                 rest.push(g);
             }

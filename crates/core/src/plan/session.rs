@@ -58,6 +58,9 @@ pub struct WhatIf {
 #[derive(Clone, Debug)]
 pub struct PlanSession {
     problem: Problem,
+    estate: Estate,
+    config: super::PlanConfig,
+    cutover_minutes: Vec<u32>,
     waves: Vec<u32>,
     group_of_app: HashMap<String, u32>,
     value: ObjectiveValue,
@@ -100,7 +103,16 @@ impl PlanSession {
             }
         }
         let value = objective::evaluate(&problem, &waves);
-        PlanSession { problem, waves, group_of_app, value }
+        let cutover_minutes = crate::downtime::cutover_minutes(estate, &plan.config.downtime);
+        PlanSession {
+            problem,
+            estate: estate.clone(),
+            config: plan.config.clone(),
+            cutover_minutes,
+            waves,
+            group_of_app,
+            value,
+        }
     }
 
     /// The problem the session works on.
@@ -120,6 +132,18 @@ impl PlanSession {
             .ok_or_else(|| SessionError::UnknownApplication(app.to_string()))
     }
 
+    /// The planned state, with the cutover-track check.
+    fn state(&self) -> State<'_> {
+        let mut state = State::from_waves(&self.problem, &self.waves);
+        let check = super::search::CutoverCheck {
+            estate: &self.estate,
+            config: &self.config,
+            minutes: self.cutover_minutes.clone(),
+        };
+        state.cutover = Some(check);
+        state
+    }
+
     fn members(&self, g: u32) -> Vec<String> {
         self.problem.groups[g as usize].label.split(" + ").map(str::to_string).collect()
     }
@@ -131,7 +155,7 @@ impl PlanSession {
         if wave == 0 {
             return Err(SessionError::NoSuchWave(wave));
         }
-        let state = State::from_waves(&self.problem, &self.waves);
+        let state = self.state();
         let from = self.waves[g as usize];
         let name = self.problem.groups[g as usize].label.clone();
         let broken = if wave > self.problem.horizon {
@@ -186,7 +210,7 @@ impl PlanSession {
     /// Why `app` is in its wave and what would have to change to move it earlier.
     pub fn explain(&self, app: &str) -> Result<Explanation, SessionError> {
         let g = self.group(app)?;
-        let state = State::from_waves(&self.problem, &self.waves);
+        let state = self.state();
         Ok(explain_group(&state, g, app.trim().to_string(), 6))
     }
 }
@@ -230,6 +254,9 @@ fn every_block(state: &State<'_>, g: u32, wave: u32) -> Vec<Block> {
         if state.wave[h as usize] == wave {
             blocks.push(Block::Apart(h));
         }
+    }
+    if state.wave[gi] != wave && wave <= p.horizon && !state.cutovers_fit(g, wave, None) {
+        blocks.push(Block::CutoverWindow);
     }
     blocks
 }
@@ -284,6 +311,10 @@ fn violation_of(state: &State<'_>, g: u32, wave: u32, block: &Block) -> Violatio
                 ),
             )
         }
+        Block::CutoverWindow => (
+            "cutover-window",
+            format!("wave {wave}'s cutovers would not all find a track with room in their maintenance windows"),
+        ),
         Block::Apart(h) => {
             let text = p
                 .apart
@@ -326,6 +357,7 @@ fn remedy(state: &State<'_>, g: u32, wave: u32, block: &Block) -> String {
             fmt_need(state.load[wave as usize][*r])
         ),
         Block::Apart(h) => format!("move '{}' out of wave {wave} or drop the keep-apart constraint", label(*h)),
+        Block::CutoverWindow => format!("add a cutover track, widen the windows or move a cutover out of wave {wave}"),
     }
 }
 
@@ -377,11 +409,13 @@ pub(crate) fn explain_group(state: &State<'_>, g: u32, application: String, earl
             } else {
                 format!("wave {w}: nothing forbids it; it stays for the balance and the number of waves")
             };
-            if holds.is_empty() {
+            if holds.is_empty() && d.traffic_days > 0.0 {
                 holds.push(format!(
                     "kept with what it talks to most ({}): an earlier wave adds traffic across the WAN",
                     heaviest_neighbours(state, g)
                 ));
+            } else if holds.is_empty() {
+                holds.push("placed for the balance of the waves and their number: nothing holds it here".into());
             }
             to_move_earlier.push(line);
             continue;
@@ -406,6 +440,11 @@ pub(crate) fn explain_group(state: &State<'_>, g: u32, application: String, earl
                 }
                 if let Block::Apart(h) = b {
                     holds.push(format!("kept apart from '{}', which moves in wave {w}", p.groups[*h as usize].label));
+                }
+                if let Block::CutoverWindow = b {
+                    holds.push(format!(
+                        "wave {w}'s maintenance windows were full: its cutover tracks had no room for these cutovers"
+                    ));
                 }
                 if let Block::Calendar = b {
                     holds.push(format!("its maintenance window does not open in wave {w} outside the blackouts"));

@@ -235,40 +235,68 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
         }
     }
 
-    // Calendar: each cutover at an opening of its window inside its wave,
-    // and no cutover touching a blackout.
+    // Calendar: each cutover inside an opening of its window (or the
+    // programme's default window) in its wave, opened on a day outside every
+    // blackout; without a window, on a day of the wave outside every blackout.
+    let default_window = config.downtime.default_window().ok().flatten();
+    let blacked_out = |day: chrono::NaiveDate| config.blackouts.iter().find(|b| b.covers(day));
     let placement: HashMap<&str, &super::Placement> = plan.applications.iter().map(|p| (p.name.as_str(), p)).collect();
     for (i, unit) in graph.units.iter().enumerate() {
         let Some(w) = unit_wave(UnitId(i as u32)) else { continue };
         let (start, end) = (config.wave_start(w), config.wave_end(w));
         let window = match unit {
-            Unit::Application(a) => estate.application(*a).maintenance_window.as_ref(),
+            Unit::Application(a) => estate.application(*a).maintenance_window.as_ref().or(default_window.as_ref()),
             Unit::Server(_) => None,
         };
         let unit_label = name(UnitId(i as u32));
-        match window {
-            Some(window) => {
-                let cutover = placement.get(unit_label).and_then(|p| p.cutover);
-                let Some(at) = cutover else {
+        let cutover = placement.get(unit_label).and_then(|p| p.cutover);
+        match (window, cutover) {
+            (Some(window), cutover) => {
+                let mut day = start;
+                let mut opens = false;
+                while day <= end {
+                    opens |= window.days.contains(&day.weekday()) && blacked_out(day).is_none();
+                    day += Duration::days(1);
+                }
+                if !opens {
                     violation(
                         "calendar",
                         format!(
-                            "'{unit_label}' has no cutover time: its window {window} does not open in wave {w} outside the blackouts"
-                        ),
-                    );
-                    continue;
-                };
-                let day = at.date();
-                if day < start || day > end || !window.days.contains(&day.weekday()) || at.time() != window.start {
-                    violation(
-                        "calendar",
-                        format!(
-                            "'{unit_label}' cuts over at {at}, which is not an opening of its window {window} in wave {w}"
+                            "'{unit_label}' moves in wave {w}, but its window {window} does not open in it outside the blackouts"
                         ),
                     );
                 }
-                let until = at + Duration::minutes(i64::from(window.minutes.max(1)) - 1);
-                if let Some(b) = config.blackouts.iter().find(|b| b.start <= until.date() && b.end >= day) {
+                // The planned cutover time, when it lies in the wave.
+                let Some(at) = cutover.filter(|at| at.date() >= start && at.date() <= end + Duration::days(1)) else {
+                    continue;
+                };
+                let opened = [at.date(), at.date() - Duration::days(1)].into_iter().find(|&day| {
+                    let open = day.and_time(window.start);
+                    window.days.contains(&day.weekday())
+                        && open <= at
+                        && at < open + Duration::minutes(i64::from(window.minutes.max(1)))
+                });
+                match opened {
+                    Some(day) => {
+                        if let Some(b) = blacked_out(day) {
+                            violation(
+                                "calendar",
+                                format!(
+                                    "'{unit_label}' cuts over at {at}, during the blackout '{}' ({} to {})",
+                                    b.name, b.start, b.end
+                                ),
+                            );
+                        }
+                    }
+                    None => {
+                        violation("calendar", format!("'{unit_label}' cuts over at {at}, outside its window {window}"))
+                    }
+                }
+            }
+            (None, cutover) => {
+                if let Some(at) = cutover
+                    && let Some(b) = blacked_out(at.date())
+                {
                     violation(
                         "calendar",
                         format!(
@@ -277,12 +305,10 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                         ),
                     );
                 }
-            }
-            None => {
                 let mut day = start;
                 let mut free = false;
                 while day <= end {
-                    free |= !config.blackouts.iter().any(|b| b.covers(day));
+                    free |= blacked_out(day).is_none();
                     day += Duration::days(1);
                 }
                 if !free {
@@ -291,5 +317,6 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
             }
         }
     }
+    violations.extend(crate::downtime::cutover_violations(estate, plan));
     violations
 }
