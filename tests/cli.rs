@@ -424,3 +424,50 @@ fn plans_with_blackouts_and_capacities_then_explains_and_tries_a_move() {
     assert!(refused.stderr.contains("cannot all be kept"), "{}", refused.stderr);
     assert!(refused.stderr.contains("capacity: move group"), "{}", refused.stderr);
 }
+
+/// The roles the project's dependencies on `port` have.
+fn roles_on_port(project: &std::path::Path, port: u16) -> Vec<Option<String>> {
+    let estate = waveplan_store::Project::open(project).unwrap().load_estate().unwrap();
+    estate.dependencies.iter().filter(|d| d.port == Some(port)).map(|d| d.infrastructure.clone()).collect()
+}
+
+#[test]
+fn the_infrastructure_list_is_the_projects_and_a_change_reclassifies_what_was_imported() {
+    let scratch = Scratch::new();
+    let servers = scratch.write(
+        "servers.csv",
+        "name,ip_addresses\nWEB01,10.0.1.10\nSQL01,10.0.6.6\nDC01,10.0.0.2\nAPP02,10.0.1.20\nFS01,10.0.4.40\n",
+    );
+    let export = fixture("connections/azure-dependencies-full.csv");
+    let import = || scratch.run(["import", servers.to_str().unwrap(), &export, "--project", "p.waveplan"]).ok();
+    import();
+    let project = scratch.path("p.waveplan");
+    // The built-in list: SMB is infrastructure towards the domain controller only.
+    assert_eq!(roles_on_port(&project, 1433), [None]);
+    assert_eq!(roles_on_port(&project, 445), [Some("smb".to_string()), None]);
+    let shown = scratch.run(["infrastructure", "p.waveplan", "--json"]).ok().json();
+    assert_eq!(shown["ports"]["53"], "dns");
+    assert_eq!(shown["domain_controller_ports"]["445"], "smb");
+
+    let changed =
+        scratch.run(["infrastructure", "p.waveplan", "--add-port", "1433:sql-cluster", "--remove-port", "445"]).ok();
+    assert!(changed.stdout.contains("2 observed dependencies re-classified under the new list"), "{}", changed.stdout);
+    assert_eq!(roles_on_port(&project, 1433), [Some("sql-cluster".to_string())]);
+    assert_eq!(roles_on_port(&project, 445), [None, None]);
+    // A later import classifies under the project's list, not the built-in one.
+    import();
+    assert_eq!(roles_on_port(&project, 1433), [Some("sql-cluster".to_string())]);
+    assert_eq!(roles_on_port(&project, 445), [None, None]);
+    let shown = scratch.run(["infrastructure", "p.waveplan", "--json"]).ok().json();
+    assert_eq!(shown["ports"]["1433"], "sql-cluster");
+
+    // Bad changes are refused and change nothing.
+    for bad in [["--add-port", "70000:x"], ["--add-port", "1433"], ["--remove-port", "4"]] {
+        let refused = scratch.run(["infrastructure", "p.waveplan", bad[0], bad[1]]);
+        assert_eq!(refused.code, 1, "{}", refused.stderr);
+        assert!(refused.stderr.starts_with("waveplan: error: "), "{}", refused.stderr);
+    }
+    scratch.run(["infrastructure", "p.waveplan", "--reset"]).ok();
+    assert_eq!(roles_on_port(&project, 1433), [None]);
+    assert_eq!(roles_on_port(&project, 445), [Some("smb".to_string()), None]);
+}

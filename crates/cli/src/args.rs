@@ -141,6 +141,10 @@ pub enum Command {
     Cutover(crate::cutover::CutoverArgs),
     /// Show or change a scenario's settings (waves, downtime and DR constants) and re-plan it.
     Settings(crate::settings::SettingsArgs),
+    /// Show or change the project's shared-infrastructure ports (DNS, NTP,
+    /// directory, monitoring, backup, ...); dependencies already imported are
+    /// re-classified under the new list.
+    Infrastructure(crate::infrastructure::InfrastructureArgs),
     /// Import the bundled sample hospital into a temporary project, plan it and print the plan.
     Demo {
         /// Print the plan as JSON.

@@ -126,6 +126,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Infrastructure(args) => crate::infrastructure::run(args),
         Command::Demo { json } => demo(json),
         Command::Scenario(command) => crate::scenario::run(command),
         Command::Compare(args) => crate::scenario::compare(&args),
@@ -176,7 +177,16 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
     let sources: Vec<FileSource> =
         files.iter().map(|path| FileSource { path: path.clone(), name: path.display().to_string() }).collect();
     let sources: Vec<&dyn Source> = sources.iter().map(|s| s as &dyn Source).collect();
-    let options = Options { format: request.format, host: request.host, mapping: mapping.as_ref() };
+    let infrastructure = match &project {
+        Some(project) => crate::infrastructure::project_rules(project)?,
+        None => Default::default(),
+    };
+    let options = Options {
+        format: request.format,
+        host: request.host,
+        mapping: mapping.as_ref(),
+        infrastructure: Some(&infrastructure),
+    };
     let imported = read_sources(&sources, &options);
     let mut diagnostics = imported.diagnostics;
     diagnostics.extend(merge_with(&mut estate, imported.batch, &policy));

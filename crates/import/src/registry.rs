@@ -55,6 +55,8 @@ pub struct Options<'a> {
     pub host: Option<&'a str>,
     /// A column mapping for spreadsheets of no known format.
     pub mapping: Option<&'a ColumnMapping>,
+    /// The project's shared-infrastructure ports (the default list when `None`).
+    pub infrastructure: Option<&'a connections::InfrastructureRules>,
 }
 
 const NATIVE: FormatInfo = FormatInfo {
@@ -264,7 +266,11 @@ pub fn read_sources(sources: &[&dyn Source], options: &Options<'_>) -> Imported 
     let mut out = Imported::default();
     let mut tables: BTreeMap<&'static str, Vec<Table>> = BTreeMap::new();
     let mut workbooks: Vec<(&'static str, Workbook)> = Vec::new();
-    let mut aggregator = connections::ConnectionAggregator::new(connections::ConnectionRules::default());
+    let rules = connections::ConnectionRules {
+        infrastructure: options.infrastructure.cloned().unwrap_or_default(),
+        ..connections::ConnectionRules::default()
+    };
+    let mut aggregator = connections::ConnectionAggregator::new(rules);
     let mut formats: BTreeMap<String, String> = BTreeMap::new();
     for &source in sources {
         let name = source.name().to_string();

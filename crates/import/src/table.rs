@@ -51,6 +51,11 @@ impl Table {
         Table { file: file.to_string(), sheet: sheet.map(str::to_string), headers, header_line, rows, keys }
     }
 
+    /// The header for a message, as [`header_list`] shows one.
+    pub fn header_list(&self) -> String {
+        header_list(self.headers.iter().map(String::as_str))
+    }
+
     /// The position of the first header matching any of `names` (in the
     /// order given), compared with [`header_key`].
     pub fn column(&self, names: &[&str]) -> Option<usize> {
