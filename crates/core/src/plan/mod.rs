@@ -439,7 +439,22 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
             let runs = if problem.groups.len() <= 500 { 8 } else { 1 };
             let mut best: Option<(search::State<'_>, ObjectiveValue)> = None;
             for run in 0..runs {
-                let mut trial = state.clone();
+                // The first run improves the packing; the others start from
+                // packings whose ties are broken at random (seeded).
+                let mut trial = if run == 0 {
+                    state.clone()
+                } else {
+                    let mut scratch = Vec::new();
+                    let mut empty = search::State::new(problem);
+                    empty.cutover = state.cutover.clone();
+                    let mut packed =
+                        search::pack_shuffled(problem, empty, Some(config.seed.wrapping_add(run)), &mut scratch);
+                    if !scratch.is_empty() {
+                        continue;
+                    }
+                    compact(&mut packed);
+                    packed
+                };
                 search::improve(&mut trial, config.objective, config.seed.wrapping_add(run), config.search_passes);
                 compact(&mut trial);
                 let value = objective::evaluate(problem, &trial.wave);

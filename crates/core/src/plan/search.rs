@@ -414,7 +414,28 @@ fn pack_key(p: &Problem, g: u32) -> (u32, bool, bool, bool, u8, u64) {
 pub fn pack<'p>(problem: &'p Problem, cutover: Option<CutoverCheck<'p>>, conflicts: &mut Vec<Conflict>) -> State<'p> {
     let mut state = State::new(problem);
     state.cutover = cutover;
-    let order = problem.topological_order(|g| pack_key(problem, g));
+    pack_shuffled(problem, state, None, conflicts)
+}
+
+/// [`pack`] with ties in the packing order broken by a seeded shuffle
+/// instead of size and criticality (`Some(seed)`), for restarts.
+pub fn pack_shuffled<'p>(
+    problem: &'p Problem,
+    mut state: State<'p>,
+    shuffle: Option<u64>,
+    conflicts: &mut Vec<Conflict>,
+) -> State<'p> {
+    let noise: Vec<u64> = match shuffle {
+        Some(seed) => {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            (0..problem.groups.len()).map(|_| rand::Rng::random::<u64>(&mut rng)).collect()
+        }
+        None => vec![0; problem.groups.len()],
+    };
+    let order = problem.topological_order(|g| {
+        let key = pack_key(problem, g);
+        if shuffle.is_some() { (key.0, noise[g as usize], key) } else { (key.0, 0, key) }
+    });
     let mut placed = vec![false; problem.groups.len()];
     for &g in &order {
         place_first_fit(&mut state, g, conflicts);

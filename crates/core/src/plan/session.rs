@@ -255,7 +255,8 @@ fn every_block(state: &State<'_>, g: u32, wave: u32) -> Vec<Block> {
             blocks.push(Block::Apart(h));
         }
     }
-    if state.wave[gi] != wave && wave <= p.horizon && !state.cutovers_fit(g, wave, None) {
+    // The cutover schedule is the costly check: only when nothing else blocks.
+    if blocks.is_empty() && state.wave[gi] != wave && wave <= p.horizon && !state.cutovers_fit(g, wave, None) {
         blocks.push(Block::CutoverWindow);
     }
     blocks
