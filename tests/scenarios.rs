@@ -156,7 +156,8 @@ fn the_plan_carries_cutover_tracks_replication_dates_and_dr_day_by_day() {
     let ehr = plan["applications"].as_array().unwrap().iter().find(|a| a["name"] == "EHR").unwrap();
     let slot = &ehr["schedule"];
     assert!(slot["track"].as_u64().is_some() && slot["start"].as_str().is_some(), "{slot}");
-    assert_eq!(ehr["cutover"], slot["start"]);
+    assert_eq!(ehr["cutover"], slot["opening"]);
+    assert!(slot["start"].as_str().unwrap() >= slot["opening"].as_str().unwrap());
     assert!(slot["replication_start"].as_str().unwrap() <= slot["replication_seeded_by"].as_str().unwrap());
     assert!(slot["replication_arithmetic"].as_str().unwrap().contains("GB/day"));
     for wave in plan["waves"].as_array().unwrap().iter().filter(|w| !w["applications"].as_array().unwrap().is_empty()) {

@@ -178,8 +178,10 @@ pub fn compare(args: &CompareArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn value_text(row: &MetricRow, value: &MetricValue) -> String {
+/// A metric's value as a planner reads it.
+pub(crate) fn value_text(row: &MetricRow, value: &MetricValue, measured: bool) -> String {
     match value {
+        _ if !measured => "not in plan".into(),
         MetricValue::None if row.unit == "date" => "never".into(),
         MetricValue::None => "-".into(),
         MetricValue::Date(d) => d.to_string(),
@@ -215,8 +217,8 @@ pub fn print_comparison(out: &mut impl Write, c: &Comparison, project: &Path) ->
             out,
             "{:<width$}  {:>column$}  {:>column$}  {:>12}  {better}",
             row.label,
-            value_text(row, &row.a),
-            value_text(row, &row.b),
+            value_text(row, &row.a, row.measured.0),
+            value_text(row, &row.b, row.measured.1),
             difference_text(row)
         )?;
     }

@@ -17,6 +17,7 @@ use waveplan_import::native::parse_duration_minutes;
 
 use crate::args::PlanSettings;
 use crate::commands::{PLAN_CONFIG_SETTING, load_plan, open_project, plan_config};
+use crate::scenario::value_text;
 
 /// `waveplan settings`.
 #[derive(clap::Args, Debug)]
@@ -223,18 +224,12 @@ pub fn run(args: &SettingsArgs) -> Result<ExitCode> {
     for row in comparison.settings {
         println!("  {}: {} → {}", row.key, row.a, row.b);
     }
-    let changed: Vec<_> = comparison.metrics.iter().filter(|m| m.a != m.b).collect();
+    let changed: Vec<_> = comparison.metrics.iter().filter(|m| m.a != m.b && m.measured == (true, true)).collect();
     if changed.is_empty() {
         println!("the plan's figures are unchanged");
     }
     for m in changed {
-        let text = |v: &waveplan_core::compare::MetricValue| match v {
-            waveplan_core::compare::MetricValue::Number(x) if m.unit == "share" => format!("{:.0}%", x * 100.0),
-            waveplan_core::compare::MetricValue::Number(x) => format!("{x:.0}"),
-            waveplan_core::compare::MetricValue::Date(d) => d.to_string(),
-            waveplan_core::compare::MetricValue::None => "never".into(),
-        };
-        println!("  {}: {} → {}", m.label, text(&m.a), text(&m.b));
+        println!("  {}: {} → {}", m.label, value_text(m, &m.a, true), value_text(m, &m.b, true));
     }
     Ok(ExitCode::SUCCESS)
 }

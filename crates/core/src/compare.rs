@@ -50,6 +50,9 @@ pub struct MetricRow {
     pub difference: Option<f64>,
     /// Which plan does better on it; `None` when they are equal or neither direction is better.
     pub better: Option<Side>,
+    /// Whether each plan has the metric at all (a plan saved by an older
+    /// Waveplan has no cutover schedule or DR timeline): (a, b).
+    pub measured: (bool, bool),
 }
 
 /// A setting in both plans.
@@ -221,7 +224,16 @@ fn row(key: &str, label: &str, unit: &str, direction: Direction, a: MetricValue,
         (MetricValue::None, MetricValue::Date(_)) if direction == Direction::Earlier => (None, Some(Side::B)),
         _ => (None, None),
     };
-    MetricRow { key: key.into(), label: label.into(), unit: unit.into(), a, b, difference, better }
+    MetricRow {
+        key: key.into(),
+        label: label.into(),
+        unit: unit.into(),
+        a,
+        b,
+        difference,
+        better,
+        measured: (true, true),
+    }
 }
 
 fn settings(a: &Plan, b: &Plan) -> Vec<SettingRow> {
@@ -261,11 +273,40 @@ fn settings(a: &Plan, b: &Plan) -> Vec<SettingRow> {
         .collect()
 }
 
+/// Whether a plan has a metric: a plan saved before the cutover schedule and
+/// the DR timeline existed has neither, and its zeros are not figures.
+fn measured(plan: &Plan, key: &str) -> bool {
+    let scheduled = plan.waves.is_empty() || plan.waves.iter().any(|w| !w.schedule.tracks.is_empty());
+    let followed = plan.waves.is_empty() || plan.dr.to.is_some();
+    match key {
+        "cutover_critical_path_longest_minutes"
+        | "waves_over_cutover_window"
+        | "replication_first_start"
+        | "replication_before_programme" => scheduled,
+        "dr_gap_days"
+        | "dr_gap_days_mission_critical"
+        | "dr_gap_days_caused"
+        | "dr_unprotected_days"
+        | "dr_coverage_restored_from"
+        | "dr_full_coverage_from" => followed,
+        _ => true,
+    }
+}
+
 /// Compares plan `a` (named `name_a`) with plan `b`.
 pub fn compare_plans(name_a: &str, a: &Plan, name_b: &str, b: &Plan) -> Comparison {
     let metrics: Vec<MetricRow> = METRICS
         .iter()
-        .map(|&(key, label, unit, direction, value)| row(key, label, unit, direction, value(a), value(b)))
+        .map(|&(key, label, unit, direction, value)| {
+            let seen = (measured(a, key), measured(b, key));
+            let value = |p: &Plan, seen: bool| if seen { value(p) } else { MetricValue::None };
+            let mut row = row(key, label, unit, direction, value(a, seen.0), value(b, seen.1));
+            if seen != (true, true) {
+                (row.difference, row.better) = (None, None);
+            }
+            row.measured = seen;
+            row
+        })
         .collect();
     let wins = (
         metrics.iter().filter(|m| m.better == Some(Side::A)).count(),
@@ -329,6 +370,24 @@ mod tests {
             c.metrics.iter().filter(|m| m.better == Some(Side::A)).map(|m| m.key.as_str()).collect();
         assert_eq!(a_wins, ["cutover_critical_path_longest_minutes"]);
         assert_eq!(c.wins, (1, c.metrics.iter().filter(|m| m.better == Some(Side::B)).count()));
+
+        // A plan saved before schedules and DR timelines has no such figures, not zeros.
+        let mut old = slow.clone();
+        for wave in &mut old.waves {
+            wave.schedule = Default::default();
+        }
+        old.dr = Default::default();
+        let c = compare_plans("old", &old, "fast", &fast);
+        let get = |key: &str| c.metrics.iter().find(|m| m.key == key).unwrap();
+        for key in ["dr_gap_days", "cutover_critical_path_longest_minutes", "dr_full_coverage_from"] {
+            let m = get(key);
+            assert_eq!(
+                (&m.a, m.better, m.difference, m.measured),
+                (&MetricValue::None, None, None, (false, true)),
+                "{key}"
+            );
+        }
+        assert_eq!(get("waves").better, Some(Side::B));
 
         let same = compare_plans("slow", &slow, "again", &slow);
         assert!(same.metrics.iter().all(|m| m.better.is_none()) && same.moved.is_empty() && same.settings.is_empty());

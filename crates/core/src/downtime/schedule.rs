@@ -43,7 +43,11 @@ pub struct CutoverTrack {
 pub struct AppSchedule {
     /// The track that cuts it over; `None` when no track had room (a violation).
     pub track: Option<u32>,
-    /// Planned start of the cutover (local time of the site).
+    /// When the opening of the window it is scheduled in begins (what
+    /// [`crate::plan::Placement::cutover`] is set to).
+    pub opening: Option<NaiveDateTime>,
+    /// Planned start of the cutover on its track (local time of the site):
+    /// the opening, or later when the track is busy then.
     pub start: Option<NaiveDateTime>,
     /// Planned end.
     pub end: Option<NaiveDateTime>,
@@ -123,30 +127,34 @@ fn at_minutes(m: i64) -> NaiveDateTime {
     chrono::DateTime::from_timestamp(m.saturating_mul(60), 0).map(|d| d.naive_utc()).unwrap_or_default()
 }
 
-/// Openings of a window whose first day falls in `[start, end]` and outside
-/// every blackout, as (start, end) minutes, latest first.
+/// Openings of a window whose first day falls in `[start, end]`, as (start,
+/// end) minutes, latest first; an opening that touches a blackout day (one
+/// running past midnight included) is left out.
 fn openings(
     window: Option<&MaintenanceWindow>,
     start: NaiveDate,
     end: NaiveDate,
     config: &PlanConfig,
 ) -> Vec<(i64, i64)> {
-    let blacked_out = |day: NaiveDate| config.blackouts.iter().any(|b| b.covers(day));
+    let blacked_out = |from: NaiveDate, to: NaiveDate| config.blackouts.iter().any(|b| b.start <= to && b.end >= from);
     let mut out = Vec::new();
     let mut day = end;
     while day >= start {
-        if !blacked_out(day) {
-            match window {
-                Some(w) if w.days.contains(&day.weekday()) => {
-                    let s = minutes_of(day.and_time(w.start));
-                    out.push((s, s + i64::from(w.minutes)));
-                }
-                Some(_) => {}
-                None => {
-                    let s = minutes_of(day.and_time(chrono::NaiveTime::MIN));
-                    out.push((s, s + 1440));
-                }
+        let opening = match window {
+            Some(w) if w.days.contains(&day.weekday()) => {
+                let s = minutes_of(day.and_time(w.start));
+                Some((s, s + i64::from(w.minutes)))
             }
+            Some(_) => None,
+            None => {
+                let s = minutes_of(day.and_time(chrono::NaiveTime::MIN));
+                Some((s, s + 1440))
+            }
+        };
+        if let Some((s, e)) = opening
+            && !blacked_out(day, at_minutes(e - 1).date())
+        {
+            out.push((s, e));
         }
         let Some(previous) = day.pred_opt() else { break };
         day = previous;
@@ -210,16 +218,16 @@ pub fn schedule_wave(
         let own = app.maintenance_window.as_ref();
         let window = window_of(app_id);
         let d = i64::from(minutes);
-        let mut best: Option<(i64, usize)> = None;
+        let mut best: Option<(i64, usize, i64)> = None;
         let opening_list = &opening_lists[list];
         for &(s, e) in opening_list {
             // A cutover longer than its window starts at the opening and runs over.
             let hi = e.max(s + d);
             for (track, intervals) in busy.iter().enumerate() {
                 if let Some(t) = earliest_fit(intervals, s, hi, d)
-                    && best.is_none_or(|(bt, _)| t < bt)
+                    && best.is_none_or(|(bt, _, _)| t < bt)
                 {
-                    best = Some((t, track));
+                    best = Some((t, track, s));
                 }
             }
             if best.is_some() {
@@ -232,10 +240,11 @@ pub fn schedule_wave(
             ..AppSchedule::default()
         };
         match best {
-            Some((t, track)) => {
+            Some((t, track, opening)) => {
                 busy[track].push((t, t + d));
                 placed[track].push((t, app_id, minutes));
                 slot.track = Some(track as u32 + 1);
+                slot.opening = Some(at_minutes(opening));
                 slot.start = Some(at_minutes(t));
                 slot.end = Some(at_minutes(t + d));
             }
@@ -417,8 +426,8 @@ pub fn schedule_waves(estate: &Estate, config: &PlanConfig, plan: &mut Plan) {
     for (app, (_, slot)) in slots {
         if let Some(&i) = index_of.get(&estate.application(app).name) {
             let placement = &mut plan.applications[i];
-            if slot.start.is_some() {
-                placement.cutover = slot.start;
+            if slot.opening.is_some() {
+                placement.cutover = slot.opening;
             }
             placement.schedule = slot;
         }
@@ -535,6 +544,11 @@ mod tests {
         assert_eq!(slot(1), (Some(2), Some(at("2027-01-17 01:00"))));
         assert_eq!(slot(2), (Some(1), Some(at("2027-01-10 01:00"))));
         assert_eq!(slot(3), (Some(2), Some(at("2027-01-17 03:30"))));
+        // d starts after b, inside the opening of 01:00 that the plan names as its cutover.
+        assert_eq!(
+            s.applications.iter().find(|(a, _)| a.index() == 3).unwrap().1.opening,
+            Some(at("2027-01-17 01:00"))
+        );
         assert_eq!(s.tracks[0].applications, ["c", "a"]);
         assert_eq!((s.tracks[0].minutes, s.tracks[1].minutes, s.critical_path_minutes), (300, 240, 300));
         assert_eq!(s.tracks[1].applications, ["b", "d"]);
@@ -553,6 +567,11 @@ mod tests {
         config.blackouts.push(Blackout { name: "go-live".into(), start: date("2027-01-16"), end: date("2027-01-18") });
         let s = schedule_wave(&e, &config, date("2027-01-04"), date("2027-01-17"), &[(AppId(0), 300)]);
         assert_eq!(s.applications[0].1.start, Some(at("2027-01-10 01:00")));
+        // A window that runs past midnight into a blackout day is closed too.
+        let e = estate(1, "Sat 22:00-02:00");
+        config.blackouts[0] = Blackout { name: "freeze".into(), start: date("2027-01-17"), end: date("2027-01-17") };
+        let s = schedule_wave(&e, &config, date("2027-01-04"), date("2027-01-17"), &[(AppId(0), 60)]);
+        assert_eq!(s.applications[0].1.start, Some(at("2027-01-09 22:00")));
     }
 
     #[test]
@@ -602,7 +621,10 @@ mod tests {
         let plan = plan_waves(&e, &config);
         assert_eq!((plan.metrics.hard_violations, plan.waves.len()), (0, 1), "{:?}", plan.violations);
         assert_eq!(plan.waves[0].schedule.tracks.len(), 2);
-        assert!(plan.applications.iter().all(|a| a.schedule.track.is_some() && a.cutover == a.schedule.start));
+        assert!(plan.applications.iter().all(|a| a.schedule.track.is_some() && a.cutover == a.schedule.opening));
+        // Both tracks take the 17th; the third has no room after them and takes the 10th.
+        let c = plan.applications.iter().find(|a| a.name == "c").unwrap();
+        assert_eq!((c.cutover, c.schedule.start), (Some(at("2027-01-10 01:00")), Some(at("2027-01-10 01:00"))));
     }
 
     #[test]

@@ -248,7 +248,7 @@ pub fn annotate(estate: &Estate, config: &PlanConfig, plan: &mut Plan) {
         .applications
         .iter()
         .map(|p| {
-            let cutover = p.cutover.map_or(config.wave_end(p.wave), |c| c.date());
+            let cutover = p.schedule.start.or(p.cutover).map_or(config.wave_end(p.wave), |c| c.date());
             cutover + Duration::days(i64::from(config.dr.ready_days(p.dr_after)))
         })
         .fold(last_wave_end, NaiveDate::max);
@@ -256,7 +256,7 @@ pub fn annotate(estate: &Estate, config: &PlanConfig, plan: &mut Plan) {
         plan.applications.iter().map(|p| (p.name.as_str(), p)).collect();
     let dates_of = |app: &Application| -> Option<DrDates> {
         let p = placements.get(app.name.as_str())?;
-        let cutover = p.cutover.map(|c| c.date()).unwrap_or_else(|| config.wave_end(p.wave));
+        let cutover = p.schedule.start.or(p.cutover).map(|c| c.date()).unwrap_or_else(|| config.wave_end(p.wave));
         // Nothing replicated ahead: no time in flight, the data moves at the cutover.
         let replication_start = p.schedule.replication_start.unwrap_or(cutover).min(cutover);
         Some(DrDates { programme_start: config.start, programme_end: end, replication_start, cutover })

@@ -247,11 +247,15 @@ pub(crate) fn copies_of_production(estate: &Estate) -> Vec<(AppId, AppId)> {
 }
 
 /// The opening of a weekly window on `day`, if the window opens that day
-/// and the day is outside every blackout (the calendar rule the cutover
-/// schedule in [`crate::downtime`] also follows).
+/// and no day it spans (past midnight too) is in a blackout: the calendar
+/// rule the cutover schedule in [`crate::downtime`] also follows.
 pub(crate) fn opening_on(config: &PlanConfig, window: &MaintenanceWindow, day: NaiveDate) -> Option<NaiveDateTime> {
-    (window.days.contains(&day.weekday()) && !config.blackouts.iter().any(|b| b.covers(day)))
-        .then(|| day.and_time(window.start))
+    if !window.days.contains(&day.weekday()) {
+        return None;
+    }
+    let start = day.and_time(window.start);
+    let last = (start + chrono::Duration::minutes(i64::from(window.minutes.max(1)) - 1)).date();
+    (!config.blackouts.iter().any(|b| b.start <= last && b.end >= day)).then_some(start)
 }
 
 /// When an application with this window (or none) cuts over in a wave: the

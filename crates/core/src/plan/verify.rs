@@ -255,7 +255,10 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                 let mut day = start;
                 let mut opens = false;
                 while day <= end {
-                    opens |= window.days.contains(&day.weekday()) && blacked_out(day).is_none();
+                    let last =
+                        (day.and_time(window.start) + Duration::minutes(i64::from(window.minutes.max(1)) - 1)).date();
+                    opens |= window.days.contains(&day.weekday())
+                        && !config.blackouts.iter().any(|b| b.start <= last && b.end >= day);
                     day += Duration::days(1);
                 }
                 if !opens {
@@ -278,7 +281,10 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                 });
                 match opened {
                     Some(day) => {
-                        if let Some(b) = blacked_out(day) {
+                        let last = (day.and_time(window.start)
+                            + Duration::minutes(i64::from(window.minutes.max(1)) - 1))
+                        .date();
+                        if let Some(b) = config.blackouts.iter().find(|b| b.start <= last && b.end >= day) {
                             violation(
                                 "calendar",
                                 format!(
