@@ -769,12 +769,6 @@ fn shift_cluster(state: &mut State<'_>, g: u32, target: u32, kind: ObjectiveKind
     // A pilot wave keeps at least one group.
     ok &= old.iter().all(|&(_, w)| w > p.pilot_waves || !state.members[w as usize].is_empty());
     if ok {
-        let mut touched: Vec<u32> = new_wave.iter().map(|&(_, w)| w).collect();
-        touched.sort_unstable();
-        touched.dedup();
-        ok = state.waves_fit(&touched);
-    }
-    if ok {
         let days = f64::from(p.wave_days);
         let delta = Delta {
             traffic_days: (local_cost(state, &set, &inside) - cost_before
@@ -785,7 +779,11 @@ fn shift_cluster(state: &mut State<'_>, g: u32, target: u32, kind: ObjectiveKind
             waves_before: last_before,
             imbalance_before,
         };
-        if delta.improves(kind, scale) {
+        // The cutover schedule of the touched waves is the costly check: last.
+        let mut touched: Vec<u32> = new_wave.iter().map(|&(_, w)| w).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        if delta.improves(kind, scale) && state.waves_fit(&touched) {
             return true;
         }
     }
