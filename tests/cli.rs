@@ -133,6 +133,67 @@ fn exports_json_and_csv() {
 }
 
 #[test]
+fn exports_every_format_atomically_and_narrows_by_scope() {
+    let scratch = Scratch::new();
+    import_hospital(&scratch);
+    plan_json(&scratch, &[]);
+    let formats = ["xlsx", "html", "json", "cmf", "drawio", "mermaid", "dot", "graphml", "ics", "jira-csv"];
+    for format in formats {
+        let out = format!("plan.{format}");
+        scratch.run(["export", "hospital.waveplan", "--format", format, "-o", &out, "--title", "Aldhelm"]).ok();
+        assert!(std::fs::metadata(scratch.path(&out)).unwrap().len() > 1000, "{format}");
+    }
+    scratch.run(["export", "hospital.waveplan", "--format", "csv", "-o", "tables.zip"]).ok();
+    assert!(std::fs::read(scratch.path("tables.zip")).unwrap().starts_with(b"PK"));
+    scratch
+        .run([
+            "export",
+            "hospital.waveplan",
+            "--format",
+            "dot",
+            "-o",
+            "ehr.dot",
+            "--app",
+            "EHR",
+            "--group-by",
+            "move-group",
+        ])
+        .ok();
+    assert!(std::fs::read_to_string(scratch.path("ehr.dot")).unwrap().contains("ehr-db01"));
+    let leftovers: Vec<_> = std::fs::read_dir(scratch.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with(".waveplan-export-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+
+    // A failed export leaves what was there untouched.
+    std::fs::write(scratch.path("keep.dot"), "old").unwrap();
+    let bad = scratch.run(["export", "hospital.waveplan", "--format", "dot", "-o", "keep.dot", "--wave", "99"]);
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("no wave 99"), "{}", bad.stderr);
+    assert_eq!(std::fs::read_to_string(scratch.path("keep.dot")).unwrap(), "old");
+    let whole = scratch.run(["export", "hospital.waveplan", "--format", "xlsx", "-o", "w.xlsx", "--app", "EHR"]);
+    assert_eq!(whole.code, 1);
+    assert!(whole.stderr.contains("whole plan"), "{}", whole.stderr);
+    assert!(!scratch.path("w.xlsx").exists());
+    let unknown = scratch.run(["export", "hospital.waveplan", "--format", "docx", "-o", "x.docx"]);
+    assert_eq!(unknown.code, 2, "usage error");
+
+    // Without a browser on PATH, pdf says what to do instead, and writes nothing.
+    let no_browser = std::process::Command::new(env!("CARGO_BIN_EXE_waveplan"))
+        .args(["export", "hospital.waveplan", "--format", "pdf", "-o", "plan.pdf"])
+        .current_dir(scratch.dir.path())
+        .env("PATH", scratch.path("no-such-dir"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&no_browser.stderr);
+    assert_eq!(no_browser.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no Chromium or Chrome found on PATH") && stderr.contains("--format html"), "{stderr}");
+    assert!(!scratch.path("plan.pdf").exists());
+}
+
+#[test]
 fn a_bad_file_aborts_the_import_and_saves_nothing() {
     let scratch = Scratch::new();
     let good = scratch.write("servers.csv", "name,cores\nweb01,2\n");

@@ -22,6 +22,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 mod bench_planner;
+mod exports;
 #[allow(dead_code, reason = "used by the desktop and report tasks as they land")]
 mod setup;
 
@@ -67,7 +68,8 @@ fn run(extra: &[String]) -> Result<()> {
 }
 
 fn test() -> Result<()> {
-    status(cargo().args(["test", "--workspace", "--locked"]))
+    exports::install_test_tools()?;
+    status(cargo().args(["test", "--workspace", "--locked"]).envs(exports::test_env()))
 }
 
 /// Runs a child to completion and returns its wall time and peak resident memory.

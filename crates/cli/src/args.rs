@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 /// Plan cloud-migration waves from the inventories an estate already has.
 #[derive(Parser, Debug)]
@@ -71,20 +71,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write a saved plan to a file.
-    Export {
-        /// The project file.
-        project: PathBuf,
-        /// The format.
-        #[arg(long, short = 'f', value_enum)]
-        format: ExportFormat,
-        /// Output: a file for json, a directory for csv.
-        #[arg(long, short = 'o')]
-        output: PathBuf,
-        /// The scenario to export.
-        #[arg(long, default_value = "baseline")]
-        scenario: String,
-    },
+    /// Write a saved plan to a file: workbook, report, tables, diagrams, calendar, issues.
+    Export(crate::export::ExportArgs),
     /// Generate a deterministic synthetic estate in the native format.
     Generate {
         /// Servers (devices included).
@@ -214,14 +202,6 @@ pub struct PlanSettings {
     pub bandwidth_mbps: Option<f64>,
     #[command(flatten)]
     pub planner: crate::planner::PlannerFlags,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportFormat {
-    /// The whole plan as one JSON document.
-    Json,
-    /// One CSV file per table, in a directory.
-    Csv,
 }
 
 pub fn parse() -> Cli {

@@ -14,7 +14,7 @@ use waveplan_import::mapped::{ColumnMapping, MappedTable, suggest_mapping};
 use waveplan_import::{Input, Options, Source, read_sources};
 use waveplan_store::{ImportRecord, Project};
 
-use crate::args::{Cli, Command, ExportFormat, MappingCommand, PlanSettings};
+use crate::args::{Cli, Command, MappingCommand, PlanSettings};
 use crate::report;
 
 /// The sample hospital, compiled in so `waveplan demo` works from anywhere.
@@ -103,7 +103,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Move { project, app, wave, scenario, json } => {
             crate::planner::what_if(&project, &app, wave, &scenario, json)
         }
-        Command::Export { project, format, output, scenario } => export(&project, format, &output, &scenario),
+        Command::Export(args) => crate::export::run(&args),
         Command::Generate { servers, apps, dependencies, seed, output } => {
             let config = GenerateConfig {
                 servers,
@@ -419,40 +419,6 @@ pub(crate) fn load_plan(project: &Project, scenario: &str) -> Result<Plan> {
     };
     serde_json::from_str(&plan_json)
         .with_context(|| format!("{}: the saved plan '{scenario}' cannot be read", project.path().display()))
-}
-
-fn export(project_path: &Path, format: ExportFormat, output: &Path, scenario: &str) -> Result<ExitCode> {
-    let project = open_project(project_path)?;
-    let plan = load_plan(&project, scenario)?;
-    match format {
-        ExportFormat::Json => {
-            let mut bytes = Vec::new();
-            waveplan_export::json::write_plan_json(&plan, &mut bytes)?;
-            write_atomically(output, &bytes)?;
-            println!("wrote {}", output.display());
-        }
-        ExportFormat::Csv => {
-            let estate = project.load_estate()?;
-            std::fs::create_dir_all(output).with_context(|| format!("cannot create {}", output.display()))?;
-            for (name, bytes) in waveplan_export::table::plan_tables(&estate, &plan)? {
-                write_atomically(&output.join(name), &bytes)?;
-            }
-            println!("wrote the plan's CSV tables to {}", output.display());
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Writes through a temporary file in the same directory renamed into place,
-/// so a failed write never leaves a half-written file under the target name.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut file =
-        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
-    file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    file.as_file().sync_all()?;
-    file.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }
 
 fn write_native_tables(estate: &Estate, dir: &Path) -> Result<()> {

@@ -10,6 +10,7 @@ mod args;
 mod commands;
 mod cutover;
 mod planner;
+mod export;
 mod infrastructure;
 mod report;
 mod scenario;

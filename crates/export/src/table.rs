@@ -6,20 +6,22 @@
 //! `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, unless it is a
 //! real number.
 
-use std::collections::HashMap;
+use std::io::Write;
 
-use waveplan_core::{Endpoint, Estate, Plan};
+use waveplan_core::{Estate, Plan};
 
 use crate::ExportError;
+use crate::view::PlanView;
+
+/// Whether a spreadsheet would read this text as a formula: it begins with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return and is not a real number.
+pub fn is_formula_like(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err()
+}
 
 /// Makes a cell safe to open in a spreadsheet.
 pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && cell.parse::<f64>().is_err() {
-        std::borrow::Cow::Owned(format!("'{cell}"))
-    } else {
-        std::borrow::Cow::Borrowed(cell)
-    }
+    if is_formula_like(cell) { std::borrow::Cow::Owned(format!("'{cell}")) } else { std::borrow::Cow::Borrowed(cell) }
 }
 
 struct Table {
@@ -139,12 +141,23 @@ pub fn plan_tables(estate: &Estate, plan: &Plan) -> Result<Vec<(&'static str, Ve
     tables.push(("applications.csv", apps.finish()?));
     tables.push(("downtime_steps.csv", steps.finish()?));
 
-    let mut server_wave: HashMap<&str, u32> = HashMap::new();
-    let mut servers = Table::new(&["server", "wave"])?;
+    let view = PlanView::new(estate, plan);
+    let mut servers =
+        Table::new(&["server", "wave", "application", "environment", "os", "cores", "memory_gb", "storage_gb"])?;
     for w in &plan.waves {
         for s in &w.servers {
-            server_wave.insert(s, w.index);
-            servers.row([s.as_str(), &w.index.to_string()])?;
+            let found = view.server_id(s);
+            let server = found.map(|id| estate.server(id));
+            servers.row([
+                s.clone(),
+                w.index.to_string(),
+                opt(found.and_then(|id| view.app_of_server(id)).map(|a| estate.application(a).name.clone())),
+                opt(server.and_then(|x| x.environment)),
+                opt(server.and_then(|x| x.os_name.clone())),
+                opt(server.and_then(|x| x.cores)),
+                opt(server.and_then(|x| x.memory_gb)),
+                server.map(|x| format!("{:.1}", x.storage_gb())).unwrap_or_default(),
+            ])?;
         }
     }
     tables.push(("servers.csv", servers.finish()?));
@@ -155,40 +168,49 @@ pub fn plan_tables(estate: &Estate, plan: &Plan) -> Result<Vec<(&'static str, Ve
     }
     tables.push(("not_migrating.csv", staying.finish()?));
 
-    let app_wave: HashMap<&str, u32> = plan.applications.iter().map(|a| (a.name.as_str(), a.wave)).collect();
-    let staying_names: HashMap<&str, &str> =
-        plan.not_migrating.iter().map(|n| (n.name.as_str(), n.kind.as_str())).collect();
     let mut deps =
         Table::new(&["from", "to", "port", "protocol", "weight", "from_wave", "to_wave", "cross_wave", "hybrid"])?;
-    let wave_of = |endpoint: Endpoint| -> Option<u32> {
-        let name = estate.endpoint_name(endpoint);
-        match endpoint {
-            Endpoint::Server(_) => server_wave.get(name).copied(),
-            Endpoint::Application(_) => app_wave.get(name).copied(),
-            Endpoint::DataStore(id) => {
-                estate.datastore(id).server.and_then(|s| server_wave.get(estate.server(s).name.as_str()).copied())
-            }
-            Endpoint::External(_) => None,
-        }
-    };
-    for d in &estate.dependencies {
-        let (from, to) = (wave_of(d.from), wave_of(d.to));
-        let stays =
-            |e: Endpoint| matches!(e, Endpoint::External(_)) || staying_names.contains_key(estate.endpoint_name(e));
-        let hybrid = from.is_some() != to.is_some() && (stays(d.from) || stays(d.to));
+    for row in &view.dependencies {
+        let d = &estate.dependencies[row.index];
         deps.row([
-            estate.endpoint_name(d.from).to_string(),
-            estate.endpoint_name(d.to).to_string(),
+            row.from.clone(),
+            row.to.clone(),
             opt(d.port),
             d.protocol.to_string(),
             d.weight.to_string(),
-            opt(from),
-            opt(to),
-            matches!((from, to), (Some(a), Some(b)) if a != b).to_string(),
-            hybrid.to_string(),
+            opt(row.from_side.wave()),
+            opt(row.to_side.wave()),
+            row.cross_wave.to_string(),
+            row.hybrid.to_string(),
         ])?;
     }
     tables.push(("dependencies.csv", deps.finish()?));
+
+    let mut runbook = Table::new(&[
+        "wave",
+        "application",
+        "step_number",
+        "step",
+        "planned_start",
+        "planned_end",
+        "minutes",
+        "arithmetic",
+        "track",
+    ])?;
+    for step in view.runbook() {
+        runbook.row([
+            step.app.wave.to_string(),
+            step.app.name.clone(),
+            step.number.to_string(),
+            step.step.to_string(),
+            opt(step.start.map(|t| t.format("%Y-%m-%d %H:%M"))),
+            opt(step.end.map(|t| t.format("%Y-%m-%d %H:%M"))),
+            format!("{:.1}", step.minutes),
+            step.arithmetic.to_string(),
+            opt(step.app.schedule.track),
+        ])?;
+    }
+    tables.push(("runbook.csv", runbook.finish()?));
 
     let mut dr = Table::new(&["after_wave", "tier", "applications", "meeting", "share"])?;
     for c in &plan.dr_coverage {
@@ -210,6 +232,20 @@ pub fn plan_tables(estate: &Estate, plan: &Plan) -> Result<Vec<(&'static str, Ve
     }
     tables.push(("violations.csv", violations.finish()?));
     Ok(tables)
+}
+
+/// Writes tables (as [`plan_tables`] returns them) into one zip archive.
+pub fn write_zip(tables: &[(&'static str, Vec<u8>)], out: &mut dyn Write) -> Result<(), ExportError> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for (name, bytes) in tables {
+        zip.start_file(*name, options)?;
+        zip.write_all(bytes)?;
+    }
+    out.write_all(&zip.finish()?.into_inner())?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,0 +1,161 @@
+//! Fixtures shared by the export tests: the sample hospital planned as the
+//! README plans it, and a small estate whose every name is an attack.
+
+#![allow(dead_code, reason = "each test binary uses a different part")]
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use waveplan_core::{
+    Application, Blackout, Dependency, DependencyKind, Endpoint, Estate, ExternalEndpoint, ExternalId,
+    MaintenanceWindow, Plan, PlanConfig, Protocol, Server, ServerId, ServerKind, Strategy, Tier, plan_waves,
+};
+use waveplan_import::{Input, Options, Source, read_sources};
+
+/// A payload for every markup format: it must show as text, never run.
+pub const XSS: &str = "<img src=x onerror=alert(1)>";
+/// A payload for every spreadsheet: it must stay text, never a formula.
+pub const FORMULA: &str = "=HYPERLINK(\"http://evil.invalid\",\"x\")";
+/// An application name that is script.
+pub const SCRIPT_APP: &str = "<script>alert('app')</script>";
+/// An application name a spreadsheet would run.
+pub const CMD_APP: &str = "+cmd|' /C calc'!A0";
+/// A device name a spreadsheet would run.
+pub const AT_DEVICE: &str = "@SUM(1+1)";
+/// An external endpoint that tries to close a Mermaid or DOT label.
+pub const BREAKOUT: &str = "\"];alert(1);//\\N";
+/// A blackout name with calendar syntax in it.
+pub const BLACKOUT: &str = "<b>freeze</b>; year-end, \\ close";
+
+/// The time the tests pretend it is (exports take the clock from the caller).
+pub fn now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(9, 30, 0).unwrap()
+}
+
+/// The config every fixture is planned with: wave 1 on 4 Jan 2027, a blackout in March.
+pub fn config(blackout: &str) -> PlanConfig {
+    PlanConfig {
+        start: NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(),
+        blackouts: vec![Blackout {
+            name: blackout.into(),
+            start: NaiveDate::from_ymd_opt(2027, 3, 8).unwrap(),
+            end: NaiveDate::from_ymd_opt(2027, 3, 21).unwrap(),
+        }],
+        ..PlanConfig::default()
+    }
+}
+
+/// `samples/hospital`, imported and planned.
+pub fn hospital() -> (Estate, Plan) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/hospital");
+    let names = ["servers", "devices", "applications", "datastores", "members", "dependencies", "constraints"];
+    let files: Vec<(String, Vec<u8>)> = names
+        .iter()
+        .map(|n| {
+            (
+                format!("{n}.csv"),
+                std::fs::read(format!("{dir}/{n}.csv")).expect("the sample hospital is in the repository"),
+            )
+        })
+        .collect();
+    let inputs: Vec<Input<'_>> = files.iter().map(|(name, bytes)| Input { name, bytes }).collect();
+    let sources: Vec<&dyn Source> = inputs.iter().map(|i| i as &dyn Source).collect();
+    let imported = read_sources(&sources, &Options::default());
+    assert!(!imported.diagnostics.iter().any(|d| d.is_error()), "the sample imports cleanly");
+    let mut estate = Estate::default();
+    let diagnostics = waveplan_core::merge::merge(&mut estate, imported.batch);
+    assert!(!diagnostics.iter().any(|d| d.is_error()));
+    let plan = plan_waves(&estate, &config("Year-end close (finance freeze)"));
+    (estate, plan)
+}
+
+fn server(name: &str) -> Server {
+    Server {
+        name: name.into(),
+        os_name: Some("Windows Server 2019".into()),
+        cores: Some(4),
+        memory_gb: Some(16.0),
+        disk_used_gb: Some(120.0),
+        tags: [("owner".to_string(), "-1+1".to_string())].into(),
+        ..Server::default()
+    }
+}
+
+/// A small estate whose names, tags and blackout are attacks on every format.
+pub fn hostile() -> (Estate, Plan) {
+    let window = MaintenanceWindow::parse("Sun 01:00-05:00").unwrap();
+    let mut device = server(AT_DEVICE);
+    device.kind = Some(ServerKind::Device);
+    device.device_class = Some("infusion pump".into());
+    let estate = Estate {
+        servers: vec![server(XSS), server(FORMULA), server("web01"), device],
+        applications: vec![
+            Application {
+                name: SCRIPT_APP.into(),
+                owner: Some("=cmd()".into()),
+                tier: Some(Tier::BusinessCritical),
+                strategy: Some(Strategy::Rehost),
+                maintenance_window: Some(window.clone()),
+                servers: vec![ServerId(0), ServerId(2)],
+                ..Application::default()
+            },
+            Application {
+                name: CMD_APP.into(),
+                tier: Some(Tier::MissionCritical),
+                maintenance_window: Some(MaintenanceWindow {
+                    start: NaiveTime::from_hms_opt(22, 0, 0).unwrap(),
+                    ..window
+                }),
+                servers: vec![ServerId(1)],
+                ..Application::default()
+            },
+        ],
+        externals: vec![ExternalEndpoint { name: BREAKOUT.into() }],
+        dependencies: vec![
+            dependency(Endpoint::Server(ServerId(0)), Endpoint::Server(ServerId(1)), 1433),
+            dependency(Endpoint::Server(ServerId(1)), Endpoint::Server(ServerId(3)), 2575),
+            dependency(Endpoint::Server(ServerId(2)), Endpoint::External(ExternalId(0)), 443),
+        ],
+        ..Estate::default()
+    };
+    let plan = plan_waves(&estate, &PlanConfig { pilot_applications: 0, ..config(BLACKOUT) });
+    (estate, plan)
+}
+
+fn dependency(from: Endpoint, to: Endpoint, port: u16) -> Dependency {
+    Dependency {
+        from,
+        to,
+        port: Some(port),
+        protocol: Protocol::Tcp,
+        kind: DependencyKind::Observed,
+        weight: 250.0,
+        latency_sensitive: false,
+        infrastructure: None,
+        first_seen: None,
+        last_seen: None,
+        source: "@netflow".into(),
+    }
+}
+
+/// Options as the CLI passes them, with the fixed clock.
+pub fn options() -> waveplan_export::Options {
+    waveplan_export::Options {
+        title: Some("Aldhelm Community Hospital".into()),
+        scenario: Some("baseline".into()),
+        generated_at: Some(now()),
+        aws_region: Some("eu-west-2".into()),
+        aws_account_id: Some("111122223333".into()),
+        ..waveplan_export::Options::default()
+    }
+}
+
+/// One format written to bytes.
+pub fn export(
+    format: waveplan_export::Format,
+    estate: &Estate,
+    plan: &Plan,
+    options: &waveplan_export::Options,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    waveplan_export::write(format, estate, plan, options, &mut out).unwrap_or_else(|e| panic!("{format}: {e}"));
+    out
+}
