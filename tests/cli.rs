@@ -438,6 +438,54 @@ fn servers_in_no_application_get_proposed_applications_from_their_traffic() {
     assert_eq!(plan["metrics"]["hard_violations"], 0);
 }
 
+#[test]
+fn plans_with_blackouts_and_capacities_then_explains_and_tries_a_move() {
+    let scratch = Scratch::new();
+    import_hospital(&scratch);
+    let plan = plan_json(
+        &scratch,
+        &[
+            "--blackout",
+            "EHR upgrade go-live=2027-02-08..2027-02-21",
+            "--max-apps-per-wave",
+            "10",
+            "--max-cutover-hours-per-wave",
+            "60",
+        ],
+    );
+    assert_eq!(plan["feasible"], true);
+    assert_eq!(plan["metrics"]["hard_violations"], 0, "{}", plan["violations"]);
+    assert!(plan["metrics"]["objective_traffic_days"].as_f64().unwrap() > 0.0);
+    for app in plan["applications"].as_array().unwrap() {
+        if let Some(cutover) = app["cutover"].as_str() {
+            assert!(
+                !("2027-02-08".."2027-02-22").contains(&cutover),
+                "{} cuts over in the blackout: {cutover}",
+                app["name"]
+            );
+        }
+    }
+    for wave in plan["waves"].as_array().unwrap() {
+        assert!(wave["applications"].as_array().unwrap().len() <= 10);
+    }
+
+    let explained = scratch.run(["explain", "hospital.waveplan", "PACS"]).ok();
+    assert!(explained.stdout.contains("'PACS' moves in wave"), "{}", explained.stdout);
+    assert!(explained.stdout.contains("Vendor Neutral Archive"), "PACS waits for the archive: {}", explained.stdout);
+
+    let what_if = scratch.run(["move", "hospital.waveplan", "PACS", "--wave", "1", "--json"]).ok().json();
+    let broken: Vec<&str> =
+        what_if["broken"].as_array().unwrap().iter().map(|v| v["constraint"].as_str().unwrap()).collect();
+    assert!(broken.contains(&"before"), "moving PACS before its archive breaks the 'before' constraint: {what_if}");
+    assert!(what_if["after"]["traffic_days"].as_f64().is_some());
+
+    // Waves too small for a move group: refused, named, exit 1, nothing saved.
+    let refused = scratch.run(["plan", "hospital.waveplan", "--max-servers-per-wave", "5"]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(refused.stderr.contains("cannot all be kept"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("capacity: move group"), "{}", refused.stderr);
+}
+
 /// The roles the project's dependencies on `port` have.
 fn roles_on_port(project: &std::path::Path, port: u16) -> Vec<Option<String>> {
     let estate = waveplan_store::Project::open(project).unwrap().load_estate().unwrap();

@@ -6,6 +6,8 @@
 //! - `bench`: the end-to-end pipeline benchmark on a generated estate
 //!   (50,000 servers, 10,000 applications, 1,000,000 dependencies), with
 //!   time and peak memory per stage, for BENCHMARKS.md.
+//! - `bench-planner`: the planner's quality benchmark (exact optimum on
+//!   small estates, baseline on large ones, what-if latency).
 //! - `bench-connections`: a 10,000,000-row Azure Migrate dependency export
 //!   imported by `waveplan import`, against a bare read of the same file with
 //!   the csv crate (the floor), with time and peak memory of each.
@@ -19,6 +21,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+mod bench_planner;
 mod exports;
 #[allow(dead_code, reason = "used by the desktop and report tasks as they land")]
 mod setup;
@@ -32,9 +35,10 @@ fn main() -> Result<()> {
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
         Some("bench-connections") => bench_connections(&args[1..]),
+        Some("bench-planner") => bench_planner::bench_planner(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N]"
+                "usage: cargo xtask run | test | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N] | bench-planner [--small N --skip-large]"
             );
             std::process::exit(2);
         }

@@ -91,6 +91,35 @@ pub enum Command {
         #[arg(long, short = 'o')]
         output: PathBuf,
     },
+    /// Say why an application is in its wave and what would have to change to move it earlier.
+    Explain {
+        /// The project file.
+        project: PathBuf,
+        /// The application.
+        app: String,
+        /// The scenario.
+        #[arg(long, default_value = "baseline")]
+        scenario: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What-if: what breaks, and what the objective does, if an application moved to a wave (nothing is saved).
+    Move {
+        /// The project file.
+        project: PathBuf,
+        /// The application.
+        app: String,
+        /// The wave to move it to.
+        #[arg(long)]
+        wave: u32,
+        /// The scenario.
+        #[arg(long, default_value = "baseline")]
+        scenario: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Named plans (scenarios) in a project: list, copy, rename, delete.
     #[command(subcommand)]
     Scenario(crate::scenario::ScenarioCommand),
@@ -171,6 +200,8 @@ pub struct PlanSettings {
     /// Bandwidth to the cloud for migration, Mbit/s.
     #[arg(long)]
     pub bandwidth_mbps: Option<f64>,
+    #[command(flatten)]
+    pub planner: crate::planner::PlannerFlags,
 }
 
 pub fn parse() -> Cli {

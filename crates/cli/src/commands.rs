@@ -93,7 +93,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let mut project = open_project(&project)?;
             let plan = plan(&mut project, &settings, &scenario)?;
             print_plan(&plan, &scenario, project.path(), json)?;
+            if !plan.feasible {
+                crate::planner::report_infeasible(&plan, project.path());
+                return Ok(ExitCode::from(1));
+            }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { project, app, scenario, json } => crate::planner::explain(&project, &app, &scenario, json),
+        Command::Move { project, app, wave, scenario, json } => {
+            crate::planner::what_if(&project, &app, wave, &scenario, json)
         }
         Command::Export(args) => crate::export::run(&args),
         Command::Generate { servers, apps, dependencies, seed, output } => {
@@ -370,6 +378,7 @@ pub(crate) fn plan_config(project: &Project, settings: &PlanSettings, scenario: 
         }
         config.downtime.bandwidth_mbps = bandwidth;
     }
+    crate::planner::apply(&mut config, &settings.planner)?;
     Ok(config)
 }
 
@@ -380,6 +389,9 @@ fn plan(project: &mut Project, settings: &PlanSettings, scenario: &str) -> Resul
     }
     let config = plan_config(project, settings, scenario)?;
     let plan = plan_waves(&estate, &config);
+    if !plan.feasible {
+        return Ok(plan);
+    }
     project.save_plan(scenario, &serde_json::to_string(&config)?, &serde_json::to_string(&plan)?)?;
     project.set_setting(PLAN_CONFIG_SETTING, &config)?;
     Ok(plan)

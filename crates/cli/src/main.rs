@@ -9,6 +9,7 @@
 mod args;
 mod commands;
 mod cutover;
+mod planner;
 mod export;
 mod infrastructure;
 mod report;

@@ -114,11 +114,7 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
             } else {
                 format!("Waves {}-{}", wave.index, last.index)
             };
-            writeln!(
-                out,
-                "{span:<16} {} to {}  no cutovers (later waves wait for a date constraint)",
-                wave.start, last.end
-            )?;
+            writeln!(out, "{span:<16} {} to {}  no cutovers (see the warnings)", wave.start, last.end)?;
             continue;
         }
         writeln!(
@@ -187,6 +183,22 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
         m.dr_gaps_after
     )?;
     crate::schedule_report::print_summary(out, plan)?;
+    writeln!(
+        out,
+        "Objective: {:.0} traffic-days ({:.0} between waves, {:.0} to what stays on premises; latency-sensitive ×{}), cut weight {:.0}, imbalance {:.2}",
+        m.objective_traffic_days,
+        m.objective_traffic_days_between_waves,
+        m.objective_traffic_days_on_premises,
+        plan.config.latency_weight,
+        m.cut_weight,
+        m.imbalance
+    )?;
+    if !plan.feasible {
+        writeln!(out, "NOT A VALID PLAN: these constraints cannot all be kept (the waves above are a best effort):")?;
+        for conflict in &plan.conflicts {
+            writeln!(out, "  {}: {}", conflict.constraint, conflict.message)?;
+        }
+    }
     writeln!(out, "Hard violations: {}", m.hard_violations)?;
     for violation in &plan.violations {
         writeln!(out, "  {}: {}", violation.constraint, violation.message)?;

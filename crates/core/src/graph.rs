@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::model::{AppId, AppRole, Endpoint, Estate, ServerId, Strategy};
+use crate::model::{AppId, AppRole, DataStoreKind, Endpoint, Estate, ServerId, Strategy};
 
 /// A unit's position in [`UnitGraph::units`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -68,6 +68,19 @@ pub struct UnitEdge {
     /// infrastructure service): the link works across the WAN, so it does not
     /// hold the dependent back.
     pub to_infrastructure: bool,
+    /// What the ordinary (not infrastructure) dependencies of the edge reach:
+    /// a mask of [`UnitEdge::SERVICE`], [`UnitEdge::DATABASE`] and
+    /// [`UnitEdge::STORAGE`], for per-kind precedence rules.
+    pub target_kinds: u8,
+}
+
+impl UnitEdge {
+    /// A service: an application server, a web server, an application as a whole.
+    pub const SERVICE: u8 = 1;
+    /// A database, or a server that hosts one.
+    pub const DATABASE: u8 = 2;
+    /// A file share or an object store.
+    pub const STORAGE: u8 = 4;
 }
 
 /// A dependency between a unit and something that does not move with any unit.
@@ -207,6 +220,18 @@ impl UnitGraph {
             Unit::Server(_) => false,
         };
 
+        let mut hosts_database = vec![false; estate.servers.len()];
+        for store in &estate.datastores {
+            if let (Some(server), DataStoreKind::Database) = (store.server, store.kind()) {
+                hosts_database[server.index()] = true;
+            }
+        }
+        let kind_of = |endpoint: Endpoint| match endpoint {
+            Endpoint::DataStore(id) if estate.datastore(id).kind() == DataStoreKind::Database => UnitEdge::DATABASE,
+            Endpoint::DataStore(_) => UnitEdge::STORAGE,
+            Endpoint::Server(id) if hosts_database[id.index()] => UnitEdge::DATABASE,
+            _ => UnitEdge::SERVICE,
+        };
         let mut edge_index: HashMap<(UnitId, UnitId), usize> = HashMap::new();
         // Per edge, how many of its dependencies are not classified as infrastructure.
         let mut ordinary: Vec<u32> = Vec::new();
@@ -227,6 +252,7 @@ impl UnitGraph {
                             latency_sensitive: false,
                             count: 0,
                             to_infrastructure: is_infrastructure(to),
+                            target_kinds: 0,
                         });
                         edges.len() - 1
                     });
@@ -236,6 +262,7 @@ impl UnitGraph {
                     edge.count += 1;
                     if dependency.infrastructure.is_none() {
                         ordinary[slot] += 1;
+                        edge.target_kinds |= kind_of(dependency.to);
                     }
                 }
                 (Place::Moves(unit), other) | (other, Place::Moves(unit)) => {

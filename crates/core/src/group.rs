@@ -9,6 +9,8 @@
 
 use std::collections::BTreeSet;
 
+use serde::{Deserialize, Serialize};
+
 use crate::graph::{UnitEdge, UnitGraph, UnitId, strongly_connected};
 use crate::model::{Constraint, Estate};
 
@@ -35,6 +37,88 @@ pub enum GlueReason {
     Cycle,
     /// An explicit move-together constraint.
     Constraint,
+    /// A precedence rule says this kind of dependency moves together.
+    TogetherRule,
+}
+
+/// How a dependency holds its dependent back, for one kind of target.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrecedenceRule {
+    /// The target moves in the same wave as the dependent or earlier.
+    #[default]
+    SameOrEarlier,
+    /// The target moves in an earlier wave ("databases first").
+    Earlier,
+    /// Both ends move in the same wave.
+    Together,
+    /// No ordering: the link is left hybrid for as long as it takes.
+    Ignore,
+}
+
+impl PrecedenceRule {
+    /// The spellings the command line and the project accept.
+    pub const NAMES: &'static [(&'static str, PrecedenceRule)] = &[
+        ("same-or-earlier", PrecedenceRule::SameOrEarlier),
+        ("earlier", PrecedenceRule::Earlier),
+        ("together", PrecedenceRule::Together),
+        ("ignore", PrecedenceRule::Ignore),
+    ];
+
+    /// Parses one of [`PrecedenceRule::NAMES`].
+    pub fn parse(text: &str) -> Option<PrecedenceRule> {
+        PrecedenceRule::NAMES.iter().find(|(name, _)| name.eq_ignore_ascii_case(text.trim())).map(|&(_, rule)| rule)
+    }
+}
+
+/// The precedence rule for each kind of dependency target.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrecedenceRules {
+    /// Dependencies on application services (app and web servers, applications).
+    pub service: PrecedenceRule,
+    /// Dependencies on databases or the servers hosting them.
+    pub database: PrecedenceRule,
+    /// Dependencies on file shares and object stores.
+    pub storage: PrecedenceRule,
+}
+
+/// What a unit edge requires of `wave(from) - wave(to)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EdgeBounds {
+    /// The least difference: 0 (same wave or later) or 1 (strictly later).
+    pub lo: u32,
+    /// Both ends in one wave.
+    pub together: bool,
+}
+
+impl PrecedenceRules {
+    /// What an edge requires, or `None` when it holds nothing back (shared
+    /// infrastructure, or every kind it reaches is ignored).
+    pub fn bounds(&self, edge: &UnitEdge) -> Option<EdgeBounds> {
+        if edge.to_infrastructure {
+            return None;
+        }
+        let kinds = if edge.target_kinds == 0 { UnitEdge::SERVICE } else { edge.target_kinds };
+        let mut bounds: Option<EdgeBounds> = None;
+        for (bit, rule) in
+            [(UnitEdge::SERVICE, self.service), (UnitEdge::DATABASE, self.database), (UnitEdge::STORAGE, self.storage)]
+        {
+            if kinds & bit == 0 {
+                continue;
+            }
+            let (lo, together) = match rule {
+                PrecedenceRule::Ignore => continue,
+                PrecedenceRule::SameOrEarlier => (0, false),
+                PrecedenceRule::Earlier => (1, false),
+                PrecedenceRule::Together => (0, true),
+            };
+            let b = bounds.get_or_insert(EdgeBounds { lo, together });
+            b.lo = b.lo.max(lo);
+            b.together |= together;
+        }
+        bounds
+    }
 }
 
 /// Units that move in the same wave.
@@ -92,11 +176,29 @@ pub fn is_precedence(edge: &UnitEdge) -> bool {
     !edge.to_infrastructure
 }
 
-/// Forms the move groups of an estate.
+/// Forms the move groups of an estate under the default precedence rules.
 pub fn form_move_groups(estate: &Estate, graph: &UnitGraph, coupling_threshold: f64) -> MoveGroups {
+    form_move_groups_with(estate, graph, coupling_threshold, &PrecedenceRules::default())
+}
+
+/// Forms the move groups of an estate: edges whose rule is "together" glue
+/// their ends, and cycles are found among the edges the rules make binding.
+pub fn form_move_groups_with(
+    estate: &Estate,
+    graph: &UnitGraph,
+    coupling_threshold: f64,
+    rules: &PrecedenceRules,
+) -> MoveGroups {
     let n = graph.units.len();
     let mut sets = Disjoint::new(n);
     let mut glue: Vec<(u32, GlueReason)> = Vec::new();
+    let bounds: Vec<Option<EdgeBounds>> = graph.edges.iter().map(|e| rules.bounds(e)).collect();
+    for (edge, bound) in graph.edges.iter().zip(&bounds) {
+        if bound.is_some_and(|b| b.together) {
+            sets.union(edge.from.0, edge.to.0);
+            glue.push((edge.from.0, GlueReason::TogetherRule));
+        }
+    }
 
     for (a, b, member) in &graph.shared_members {
         if let (Some(ua), Some(ub)) = (graph.unit_of_app(*a), graph.unit_of_app(*b)) {
@@ -120,10 +222,16 @@ pub fn form_move_groups(estate: &Estate, graph: &UnitGraph, coupling_threshold: 
     // applications can close a cycle through a third): break each at its weak
     // links, then glue what is still cyclic.
     let root_of: Vec<u32> = (0..n as u32).map(|u| sets.find(u)).collect();
-    let precedence = |e: &&UnitEdge| is_precedence(e) && root_of[e.from.index()] != root_of[e.to.index()];
+    let binding = |i: usize| bounds[i].is_some();
+    let precedence = |i: usize, e: &UnitEdge| binding(i) && root_of[e.from.index()] != root_of[e.to.index()];
     let cycles = strongly_connected(
         n,
-        graph.edges.iter().filter(precedence).map(|e| (root_of[e.from.index()], root_of[e.to.index()])),
+        graph
+            .edges
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| precedence(*i, e))
+            .map(|(_, e)| (root_of[e.from.index()], root_of[e.to.index()])),
     );
     let cycles_found = cycles.len();
     let mut in_cycle = vec![u32::MAX; n];
@@ -137,8 +245,9 @@ pub fn form_move_groups(estate: &Estate, graph: &UnitGraph, coupling_threshold: 
         .edges
         .iter()
         .enumerate()
-        .filter(|(_, e)| {
-            precedence(e)
+        .filter(|(i, e)| {
+            precedence(*i, e)
+                && bounds[*i].is_some_and(|b| b.lo == 0)
                 && cycle_of(e.from) != u32::MAX
                 && cycle_of(e.from) == cycle_of(e.to)
                 && e.weight < coupling_threshold
@@ -150,7 +259,7 @@ pub fn form_move_groups(estate: &Estate, graph: &UnitGraph, coupling_threshold: 
         .edges
         .iter()
         .enumerate()
-        .filter(|(i, e)| precedence(e) && !relaxed.contains(i))
+        .filter(|(i, e)| precedence(*i, e) && !relaxed.contains(i))
         .map(|(_, e)| (root_of[e.from.index()], root_of[e.to.index()]));
     for cycle in strongly_connected(n, strong) {
         for pair in cycle.windows(2) {

@@ -1,0 +1,1088 @@
+//! The wave planner: correct first, then good, always explainable.
+//!
+//! Steps: the estate becomes a [`Problem`] of move groups (units glued by
+//! shared members, cycles and move-together constraints, with the order,
+//! calendar, capacities and traffic between them; [`problem`]); what can
+//! never hold is named as a conflict; the packer places groups in precedence
+//! order at the earliest wave they fit; local search then moves and swaps
+//! groups while every hard constraint holds, pricing each move with the
+//! objective ([`objective`]); the plan is assembled with the calendar,
+//! downtime and DR; [`verify_plan`] checks it against every hard constraint
+//! from scratch, so a broken constraint is reported, never hidden.
+//! [`session::PlanSession`] answers what-if questions and explains
+//! placements over a finished plan.
+
+pub mod objective;
+pub mod problem;
+#[cfg(test)]
+mod proptests;
+pub mod search;
+pub mod session;
+mod verify;
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::downtime::{DowntimeConfig, DowntimeEstimate, estimate_downtime};
+use crate::dr::{self, Coverage, DrConfig};
+use crate::graph::{Place, Unit, UnitId};
+use crate::group::GlueReason;
+pub use crate::group::{PrecedenceRule, PrecedenceRules};
+use crate::model::{AppId, DrPosture, Environment, Estate, Strategy, Tier};
+
+pub use objective::{ObjectiveKind, ObjectiveValue, evaluate};
+use problem::Prepared;
+pub use problem::Problem;
+pub use session::{Explanation, PlanSession, WhatIf};
+pub use verify::verify_plan;
+
+/// What the planner is asked to do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlanConfig {
+    /// First day of wave 1.
+    pub start: NaiveDate,
+    /// Length of each wave, days.
+    pub wave_days: u32,
+    /// Most servers that cut over in one wave; `None` for no limit.
+    pub max_servers_per_wave: Option<u32>,
+    /// Most storage replicated for one wave, GB; `None` for no limit.
+    pub max_storage_gb_per_wave: Option<f64>,
+    /// Applications in the pilot wave (wave 1); 0 for no pilot.
+    pub pilot_applications: u32,
+    /// A dependency in a cycle with less weight than this (connections or
+    /// bytes per day) is left hybrid instead of gluing the cycle together.
+    pub coupling_threshold: f64,
+    /// Downtime constants.
+    pub downtime: DowntimeConfig,
+    /// DR constants.
+    pub dr: DrConfig,
+    /// Periods in which no cutover may happen (change freezes, clinical
+    /// go-lives, fiscal year end).
+    pub blackouts: Vec<Blackout>,
+    /// Most applications that cut over in one wave; `None` for no limit.
+    pub max_applications_per_wave: Option<u32>,
+    /// Most servers replicating for one wave (rehost and relocate); `None` for no limit.
+    pub max_replicating_servers_per_wave: Option<u32>,
+    /// Most cutover team hours in one wave (the sum of the applications'
+    /// estimated downtimes); `None` for no limit.
+    pub max_cutover_hours_per_wave: Option<f64>,
+    /// Waves at the start that are pilot waves (with `pilot_applications` > 0).
+    pub pilot_waves: u32,
+    /// How each kind of dependency orders its two ends.
+    pub precedence: PrecedenceRules,
+    /// Factor on the weight of latency-sensitive dependencies in the objective.
+    pub latency_weight: f64,
+    /// What the planner minimises first.
+    pub objective: ObjectiveKind,
+    /// Seed of the local search's visiting order.
+    pub seed: u64,
+    /// Most passes of local search (0: the packer's plan as it is).
+    pub search_passes: u32,
+}
+
+/// A period in which no cutover may happen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Blackout {
+    /// What it is, in the user's words ("EHR upgrade go-live", "year-end freeze").
+    pub name: String,
+    /// First day of the blackout.
+    pub start: NaiveDate,
+    /// Last day of the blackout (inclusive).
+    pub end: NaiveDate,
+}
+
+impl Blackout {
+    /// Whether `day` falls in the blackout.
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.start <= day && day <= self.end
+    }
+}
+
+impl Default for PlanConfig {
+    fn default() -> Self {
+        PlanConfig {
+            start: NaiveDate::from_ymd_opt(2027, 1, 4).unwrap_or_default(),
+            wave_days: 14,
+            max_servers_per_wave: Some(40),
+            max_storage_gb_per_wave: None,
+            pilot_applications: 3,
+            coupling_threshold: 100.0,
+            downtime: DowntimeConfig::default(),
+            dr: DrConfig::default(),
+            blackouts: Vec::new(),
+            max_applications_per_wave: None,
+            max_replicating_servers_per_wave: None,
+            max_cutover_hours_per_wave: None,
+            pilot_waves: 1,
+            precedence: PrecedenceRules::default(),
+            latency_weight: 3.0,
+            objective: ObjectiveKind::TrafficDays,
+            seed: 0,
+            search_passes: 30,
+        }
+    }
+}
+
+impl PlanConfig {
+    /// First day of a wave (1-based).
+    pub fn wave_start(&self, wave: u32) -> NaiveDate {
+        self.start + Duration::days(i64::from(wave.saturating_sub(1)) * i64::from(self.wave_days.max(1)))
+    }
+
+    /// Last day of a wave (1-based).
+    pub fn wave_end(&self, wave: u32) -> NaiveDate {
+        self.wave_start(wave) + Duration::days(i64::from(self.wave_days.max(1)) - 1)
+    }
+
+    /// The first wave that starts on or after `date`.
+    pub(crate) fn first_wave_from(&self, date: NaiveDate) -> u32 {
+        let days = (date - self.start).num_days();
+        if days <= 0 { 1 } else { (days as u64).div_ceil(u64::from(self.wave_days.max(1))) as u32 + 1 }
+    }
+
+    /// The last wave that ends on or before `date` (0 when none does).
+    pub(crate) fn last_wave_until(&self, date: NaiveDate) -> u32 {
+        let days = (date - self.start).num_days() + 1;
+        if days <= 0 { 0 } else { (days / i64::from(self.wave_days.max(1))) as u32 }
+    }
+}
+
+/// A wave of the plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Wave {
+    /// 1 for the first wave.
+    pub index: u32,
+    /// "Wave 1 (pilot)", "Wave 2", ...
+    pub name: String,
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day.
+    pub end: NaiveDate,
+    /// Whether this is the pilot wave.
+    pub pilot: bool,
+    /// Applications that cut over, by name.
+    pub applications: Vec<String>,
+    /// Servers that cut over, by name (including servers of no application).
+    pub servers: Vec<String>,
+    /// Storage replicated, GB.
+    pub storage_gb: f64,
+    /// Sum of the applications' downtimes, minutes.
+    pub downtime_minutes: u64,
+    /// The longest single downtime, minutes.
+    pub downtime_longest_minutes: u32,
+    /// Cutover tracks, critical path and replication lead ([`crate::downtime::schedule_waves`]).
+    #[serde(default)]
+    pub schedule: crate::downtime::WaveSchedule,
+}
+
+/// Where an application goes and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Placement {
+    /// Application name.
+    pub name: String,
+    /// Its wave.
+    pub wave: u32,
+    /// Its move group (index into [`Plan::move_groups`]).
+    pub move_group: u32,
+    /// Strategy.
+    pub strategy: Strategy,
+    /// Tier.
+    pub tier: Tier,
+    /// Environment.
+    pub environment: Environment,
+    /// Servers that move with it.
+    pub servers: u32,
+    /// Storage it replicates, GB.
+    pub storage_gb: f64,
+    /// Its maintenance window, as written.
+    pub maintenance_window: Option<String>,
+    /// The last opening of its window in its wave: when the cutover is planned.
+    pub cutover: Option<NaiveDateTime>,
+    /// Cutover downtime.
+    pub downtime: DowntimeEstimate,
+    /// Whether the downtime fits the window; `None` without a window.
+    pub fits_window: Option<bool>,
+    /// DR posture before it moves.
+    pub dr_before: DrPosture,
+    /// DR posture after it moves.
+    pub dr_after: DrPosture,
+    /// Whether the posture before meets its RTO and RPO targets.
+    pub dr_meets_before: bool,
+    /// Whether the posture after meets them.
+    pub dr_meets_after: bool,
+    /// Why it is in this wave, one sentence each.
+    pub reasons: Vec<String>,
+    /// Its cutover track and slot, and its replication dates ([`crate::downtime::schedule_waves`]).
+    #[serde(default)]
+    pub schedule: crate::downtime::AppSchedule,
+}
+
+/// Something that is in no wave.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotMigrating {
+    /// Name.
+    pub name: String,
+    /// `application`, `server` or `device`.
+    pub kind: String,
+    /// Why it does not move.
+    pub reason: String,
+}
+
+/// A move group as the plan reports it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MoveGroupSummary {
+    /// Index.
+    pub index: u32,
+    /// Wave.
+    pub wave: u32,
+    /// Applications (and servers of no application), by name.
+    pub members: Vec<String>,
+    /// Servers.
+    pub servers: u32,
+    /// Why its members move together.
+    pub reasons: Vec<String>,
+}
+
+/// A hard constraint that the plan breaks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// `one-wave`, `move-together`, `precedence`, `before`, `pin-wave`,
+    /// `not-before`, `not-after`, `keep-apart`, `capacity`,
+    /// `non-production-first`, `pilot`, `calendar`.
+    pub constraint: String,
+    /// What is broken, naming the applications.
+    pub message: String,
+}
+
+/// The plan's figures.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Waves.
+    pub waves: u32,
+    /// Applications that move.
+    pub applications_migrating: usize,
+    /// Servers that move.
+    pub servers_migrating: usize,
+    /// Move groups.
+    pub move_groups: usize,
+    /// Members of the largest move group.
+    pub largest_move_group: usize,
+    /// Cycles of dependent units found.
+    pub cycles: usize,
+    /// Weak dependencies in cycles left hybrid instead of gluing the cycle.
+    pub relaxed_dependencies: usize,
+    /// Hard constraints broken: 0 for a valid plan.
+    pub hard_violations: usize,
+    /// Dependencies whose two ends move in different waves.
+    pub cross_wave_dependencies: usize,
+    /// Dependencies between something that moves and something that stays on
+    /// premises (devices, retained applications): links across the WAN for good.
+    pub hybrid_dependencies: usize,
+    /// Dependencies from something that moves to an external endpoint.
+    pub external_dependencies: usize,
+    /// Sum over dependencies of weight × days its ends spend on different
+    /// sides, until the end of the programme.
+    pub hybrid_traffic_days: f64,
+    /// Sum of all cutover downtimes, minutes.
+    pub downtime_total_minutes: u64,
+    /// Longest single cutover downtime, minutes.
+    pub downtime_longest_minutes: u32,
+    /// Applications whose downtime does not fit their maintenance window.
+    pub windows_exceeded: usize,
+    /// Share of applications meeting their DR targets before the first wave.
+    pub dr_coverage_before: f64,
+    /// Share after the last wave.
+    pub dr_coverage_after: f64,
+    /// Applications below their DR targets after the last wave.
+    pub dr_gaps_after: usize,
+    /// What the planner minimised: latency-weighted traffic-days (the
+    /// objective's first part), between waves plus to what stays on premises.
+    #[serde(default)]
+    pub objective_traffic_days: f64,
+    /// Of that, between groups in different waves.
+    #[serde(default)]
+    pub objective_traffic_days_between_waves: f64,
+    /// Of that, to what stays on premises, until the end of the programme.
+    #[serde(default)]
+    pub objective_traffic_days_on_premises: f64,
+    /// Latency-weighted traffic between groups in different waves.
+    #[serde(default)]
+    pub cut_weight: f64,
+    /// Coefficient of variation of servers per wave (0: even).
+    #[serde(default)]
+    pub imbalance: f64,
+    /// Last day of the last wave.
+    pub programme_end: Option<NaiveDate>,
+    /// The longest wave critical path across its cutover tracks, minutes.
+    #[serde(default)]
+    pub cutover_critical_path_longest_minutes: u64,
+    /// Wave critical paths added up, minutes.
+    #[serde(default)]
+    pub cutover_critical_path_total_minutes: u64,
+    /// Waves whose cutovers do not fit their windows on the tracks available.
+    #[serde(default)]
+    pub waves_over_cutover_window: usize,
+    /// Applications whose replication would have to start before the programme.
+    #[serde(default)]
+    pub replication_before_programme: usize,
+    /// The first day any replication must start.
+    #[serde(default)]
+    pub replication_first_start: Option<NaiveDate>,
+    /// Days below RTO/RPO target, all applications added up.
+    #[serde(default)]
+    pub dr_gap_days: u64,
+    /// Of which mission-critical applications'.
+    #[serde(default)]
+    pub dr_gap_days_mission_critical: u64,
+    /// Gap-days the migration causes (applications that met their targets before).
+    #[serde(default)]
+    pub dr_gap_days_caused: u64,
+    /// Application-days unprotected (cut over before their cloud DR is in place).
+    #[serde(default)]
+    pub dr_unprotected_days: u64,
+    /// First day from which every application meets its DR targets; `None`: not within the programme.
+    #[serde(default)]
+    pub dr_full_coverage_from: Option<NaiveDate>,
+    /// First day from which every application that met its targets before meets them again.
+    #[serde(default)]
+    pub dr_coverage_restored_from: Option<NaiveDate>,
+}
+
+/// A wave plan with everything that explains it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// What the planner was asked.
+    pub config: PlanConfig,
+    /// The waves, in order.
+    pub waves: Vec<Wave>,
+    /// Every migrating application, in estate order.
+    pub applications: Vec<Placement>,
+    /// Move groups.
+    pub move_groups: Vec<MoveGroupSummary>,
+    /// Applications, servers and devices in no wave, with the reason.
+    pub not_migrating: Vec<NotMigrating>,
+    /// DR coverage before the first wave and after each wave.
+    pub dr_coverage: Vec<Coverage>,
+    /// Hard constraints broken.
+    pub violations: Vec<Violation>,
+    /// Things worth knowing that break nothing.
+    pub warnings: Vec<String>,
+    /// The figures.
+    pub metrics: Metrics,
+    /// DR day by day through the programme ([`crate::dr::annotate`]).
+    #[serde(default)]
+    pub dr: crate::dr::DrTimeline,
+    /// Whether every hard constraint can be kept: `false` when the input
+    /// contradicts itself, and then `conflicts` names why and the waves are
+    /// only a best effort (never a valid plan: `violations` is not empty).
+    #[serde(default = "feasible_by_default")]
+    pub feasible: bool,
+    /// Constraints that cannot all be kept, each naming what it involves.
+    #[serde(default)]
+    pub conflicts: Vec<Conflict>,
+}
+
+fn feasible_by_default() -> bool {
+    true
+}
+
+/// Constraints that cannot be kept together.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// The kind of constraint at fault, as in [`Violation::constraint`].
+    pub constraint: String,
+    /// What contradicts what, in words.
+    pub message: String,
+    /// The applications and move groups involved.
+    pub involves: Vec<String>,
+}
+
+impl Conflict {
+    pub(crate) fn new(constraint: &str, message: String, involves: &[&str]) -> Conflict {
+        Conflict { constraint: constraint.into(), message, involves: involves.iter().map(|s| s.to_string()).collect() }
+    }
+}
+
+/// Plans the waves of an estate.
+///
+/// An input whose constraints cannot all be kept comes back with
+/// `feasible: false` and the conflicts named; its waves are then a best
+/// effort that `violations` shows broken, never a valid plan.
+pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
+    let (problem, prepared) = Problem::build_prepared(estate, config);
+    let assignment = assign(estate, &problem, config);
+    finish(estate, config, &problem, &prepared, &assignment)
+}
+
+/// Where the planner puts each group of a problem, and what it could not keep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assignment {
+    /// Wave of each group (1-based).
+    pub waves: Vec<u32>,
+    /// Constraints that cannot all be kept (empty: every one holds).
+    pub conflicts: Vec<Conflict>,
+}
+
+/// The planner proper: pack, then improve by local search, on a problem.
+pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assignment {
+    let mut conflicts = problem.conflicts.clone();
+    let check = search::CutoverCheck::new(estate, config);
+    let mut state = search::pack(problem, Some(check), &mut conflicts);
+    if conflicts.is_empty() {
+        compact(&mut state);
+        if config.search_passes > 0 {
+            // Small problems can afford several searches from the same
+            // packing, each visiting groups in another (seeded) order.
+            let runs = if problem.groups.len() <= 500 { 8 } else { 1 };
+            let mut best: Option<(search::State<'_>, ObjectiveValue)> = None;
+            for run in 0..runs {
+                // The first run improves the packing; the others start from
+                // packings whose ties are broken at random (seeded).
+                let mut trial = if run == 0 {
+                    state.clone()
+                } else {
+                    let mut scratch = Vec::new();
+                    let mut empty = search::State::new(problem);
+                    empty.cutover = state.cutover.clone();
+                    let mut packed =
+                        search::pack_shuffled(problem, empty, Some(config.seed.wrapping_add(run)), &mut scratch);
+                    if !scratch.is_empty() {
+                        continue;
+                    }
+                    compact(&mut packed);
+                    packed
+                };
+                search::improve(&mut trial, config.objective, config.seed.wrapping_add(run), config.search_passes);
+                compact(&mut trial);
+                let value = objective::evaluate(problem, &trial.wave);
+                if best.as_ref().is_none_or(|(_, b)| objective::compare(config.objective, &value, b).is_lt()) {
+                    best = Some((trial, value));
+                }
+            }
+            if let Some((trial, _)) = best {
+                state = trial;
+            }
+        }
+    }
+    Assignment { waves: state.wave, conflicts }
+}
+
+/// The baseline planner on a problem (priority-score ordering with capacity
+/// fill, see [`search::baseline`]), for the benchmark.
+pub fn assign_baseline(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assignment {
+    let mut conflicts = problem.conflicts.clone();
+    let state = search::baseline(problem, Some(search::CutoverCheck::new(estate, config)), &mut conflicts);
+    Assignment { waves: state.wave, conflicts }
+}
+
+/// The plan of an estate with its groups in the given waves (as
+/// [`assign`], [`assign_baseline`] or an exact model chose them), assembled
+/// and verified like any plan.
+pub fn plan_from_assignment(estate: &Estate, config: &PlanConfig, assignment: &Assignment) -> Plan {
+    let (problem, prepared) = Problem::build_prepared(estate, config);
+    finish(estate, config, &problem, &prepared, assignment)
+}
+
+fn finish(
+    estate: &Estate,
+    config: &PlanConfig,
+    problem: &Problem,
+    prepared: &Prepared,
+    assignment: &Assignment,
+) -> Plan {
+    let mut state = search::State::from_waves(problem, &assignment.waves);
+    state.cutover = Some(search::CutoverCheck::new(estate, config));
+    let conflicts = assignment.conflicts.clone();
+    let reasons = (0..problem.groups.len() as u32).map(|g| session::reasons(&state, g)).collect();
+    let mut plan = assemble(estate, config, problem, prepared, &state.wave, reasons);
+    plan.feasible = conflicts.is_empty();
+    plan.conflicts = conflicts;
+    annotate(estate, &mut plan);
+    plan.violations = verify_plan(estate, &plan);
+    plan.metrics.hard_violations = plan.violations.len();
+    if plan.feasible && !plan.violations.is_empty() {
+        // The planner believed the plan valid and the verifier disagrees: a
+        // bug, but the plan must not pass for valid.
+        plan.feasible = false;
+        plan.conflicts.push(Conflict::new(
+            "internal",
+            "the planner could not keep every constraint; the violations list what is broken".into(),
+            &[],
+        ));
+    }
+    plan
+}
+
+/// Annotations that read the assembled plan (downtime per wave, DR timeline):
+/// the one place where they are added, before the plan is verified.
+fn annotate(estate: &Estate, plan: &mut Plan) {
+    let config = plan.config.clone();
+    // Cutover tracks and replication dates, then DR through the programme (which reads them).
+    crate::downtime::schedule_waves(estate, &config, plan);
+    crate::dr::annotate(estate, &config, plan);
+}
+
+/// Removes empty waves before the last one where every later group can
+/// move one wave earlier without breaking anything.
+fn compact(state: &mut search::State<'_>) {
+    let p = state.problem;
+    let mut w = 1;
+    while w < state.last {
+        if !state.members[w as usize].is_empty() {
+            w += 1;
+            continue;
+        }
+        let later: Vec<u32> = (w + 1..=state.last).flat_map(|x| state.members[x as usize].clone()).collect();
+        let mut trial = state.clone();
+        for &g in &later {
+            trial.remove(g);
+        }
+        let mut ok = true;
+        // Re-place wave by wave so capacity and keep-apart are checked against the new neighbours.
+        let mut by_wave = later.clone();
+        by_wave.sort_by_key(|&g| (state.wave[g as usize], g));
+        for &g in &by_wave {
+            let to = state.wave[g as usize] - 1;
+            if !p.allowed(g, to) || trial.room(g, to, None).is_some() {
+                ok = false;
+                break;
+            }
+            trial.place(g, to);
+        }
+        let shifted: Vec<u32> = (w..state.last).collect();
+        if ok
+            && (0..p.groups.len() as u32).all(|g| trial.block(g, trial.wave[g as usize], None).is_none())
+            && trial.waves_fit(&shifted)
+        {
+            *state = trial;
+        } else {
+            w += 1;
+        }
+    }
+}
+
+fn assemble(
+    estate: &Estate,
+    config: &PlanConfig,
+    problem: &Problem,
+    prepared: &Prepared,
+    wave_of: &[u32],
+    mut reasons: Vec<Vec<String>>,
+) -> Plan {
+    let Prepared { graph, groups, server_count_of_unit, storage_of_unit } = prepared;
+    let unit_wave = |unit: UnitId| wave_of[groups.group_of[unit.index()].index()];
+    let mut warnings = Vec::new();
+    let pilot_waves = problem.pilot_waves;
+    let wave_count = wave_of.iter().copied().max().unwrap_or(0);
+    let mut waves: Vec<Wave> = (1..=wave_count)
+        .map(|index| Wave {
+            index,
+            name: if index <= pilot_waves { format!("Wave {index} (pilot)") } else { format!("Wave {index}") },
+            start: config.wave_start(index),
+            end: config.wave_end(index),
+            pilot: index <= pilot_waves,
+            applications: Vec::new(),
+            servers: Vec::new(),
+            storage_gb: 0.0,
+            downtime_minutes: 0,
+            downtime_longest_minutes: 0,
+            schedule: Default::default(),
+        })
+        .collect();
+
+    for server_id in estate.server_ids() {
+        if let Place::Moves(unit) = graph.server_place[server_id.index()] {
+            waves[unit_wave(unit) as usize - 1].servers.push(estate.server(server_id).name.clone());
+        }
+    }
+
+    // Move group summaries, with their reasons added to every member's.
+    let mut move_groups = Vec::with_capacity(groups.groups.len());
+    for (i, group) in groups.groups.iter().enumerate() {
+        let members: Vec<String> =
+            group.units.iter().map(|&u| problem::unit_name(estate, graph.units[u.index()]).to_string()).collect();
+        let glue: Vec<String> = group
+            .reasons
+            .iter()
+            .map(|reason| match reason {
+                GlueReason::SharedMember { member } => format!("they share '{member}'"),
+                GlueReason::Cycle => "they depend on each other in a cycle".into(),
+                GlueReason::Constraint => "a move-together constraint".into(),
+                GlueReason::TogetherRule => "the precedence rules move this kind of dependency together".into(),
+            })
+            .collect();
+        if members.len() > 1 {
+            reasons[i].push(format!("moves together with {} because {}", members.join(", "), glue.join(" and ")));
+        }
+        move_groups.push(MoveGroupSummary {
+            index: i as u32,
+            wave: wave_of[i],
+            servers: group.units.iter().map(|u| server_count_of_unit[u.index()]).sum(),
+            members,
+            reasons: glue,
+        });
+    }
+
+    // Applications: downtime, window, DR, reasons.
+    let mut applications = Vec::new();
+    for (unit_index, unit) in graph.units.iter().enumerate() {
+        let unit_id = UnitId(unit_index as u32);
+        let wave = unit_wave(unit_id);
+        let w = &mut waves[wave as usize - 1];
+        w.storage_gb += storage_of_unit[unit_index];
+        let Unit::Application(app_id) = *unit else { continue };
+        let app = estate.application(app_id);
+        let downtime = estimate_downtime(estate, app_id, &config.downtime);
+        let window = app.maintenance_window.as_ref();
+        let cutover = window.and_then(|win| problem::cutover_in_wave(config, Some(win), wave));
+        let fits_window = window.map(|win| downtime.minutes <= win.minutes);
+        w.applications.push(app.name.clone());
+        w.downtime_minutes += u64::from(downtime.minutes);
+        w.downtime_longest_minutes = w.downtime_longest_minutes.max(downtime.minutes);
+        let (before, after) = (dr::posture_before(app), dr::posture_after(app));
+        applications.push(Placement {
+            name: app.name.clone(),
+            wave,
+            move_group: groups.group_of[unit_index].0,
+            strategy: app.strategy(),
+            tier: app.tier(),
+            environment: app.environment(),
+            servers: server_count_of_unit[unit_index],
+            storage_gb: storage_of_unit[unit_index],
+            maintenance_window: window.map(ToString::to_string),
+            cutover,
+            fits_window,
+            dr_before: before,
+            dr_after: after,
+            dr_meets_before: config.dr.meets(app, before),
+            dr_meets_after: config.dr.meets(app, after),
+            reasons: reasons[groups.group_of[unit_index].index()].clone(),
+            downtime,
+            schedule: Default::default(),
+        });
+    }
+
+    let mut not_migrating = Vec::new();
+    for app_id in estate.app_ids() {
+        let app = estate.application(app_id);
+        let reason = match app.strategy() {
+            Strategy::Retire => "retire: decommissioned instead of migrated",
+            Strategy::Retain => "retain: stays on premises",
+            _ => continue,
+        };
+        not_migrating.push(NotMigrating { name: app.name.clone(), kind: "application".into(), reason: reason.into() });
+    }
+    for server_id in estate.server_ids() {
+        let server = estate.server(server_id);
+        let reason = match graph.server_place[server_id.index()] {
+            Place::StaysOnPremises if server.is_device() => {
+                "device: medical and IoT devices stay on premises".to_string()
+            }
+            Place::StaysOnPremises => "belongs to a retained application".to_string(),
+            Place::Retired => "belongs to a retired application".to_string(),
+            _ => continue,
+        };
+        let kind = if server.is_device() { "device" } else { "server" };
+        not_migrating.push(NotMigrating { name: server.name.clone(), kind: kind.into(), reason });
+    }
+
+    // DR coverage at every wave boundary.
+    let app_wave: HashMap<AppId, u32> = graph
+        .units
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| if let Unit::Application(a) = *u { Some((a, unit_wave(UnitId(i as u32)))) } else { None })
+        .collect();
+    let counted: Vec<AppId> =
+        estate.app_ids().filter(|&a| estate.application(a).strategy() != Strategy::Retire).collect();
+    let dr_coverage: Vec<Coverage> = (0..=wave_count)
+        .map(|boundary| {
+            dr::coverage(
+                boundary,
+                counted.iter().map(|&a| {
+                    let app = estate.application(a);
+                    let moved = app_wave.get(&a).is_some_and(|&w| w <= boundary);
+                    let posture = if moved { dr::posture_after(app) } else { dr::posture_before(app) };
+                    (app.tier(), config.dr.meets(app, posture))
+                }),
+            )
+        })
+        .collect();
+
+    // Figures.
+    let relaxed: std::collections::HashSet<usize> = groups.relaxed_edges.iter().copied().collect();
+    let programme_end = waves.last().map(|w| w.end);
+    let mut metrics = Metrics {
+        waves: wave_count,
+        applications_migrating: applications.len(),
+        servers_migrating: waves.iter().map(|w| w.servers.len()).sum(),
+        move_groups: groups.groups.len(),
+        largest_move_group: groups.groups.iter().map(|g| g.units.len()).max().unwrap_or(0),
+        cycles: groups.cycles_found,
+        relaxed_dependencies: relaxed.len(),
+        programme_end,
+        ..Metrics::default()
+    };
+    let days = f64::from(config.wave_days.max(1));
+    for edge in &graph.edges {
+        let (a, b) = (unit_wave(edge.from), unit_wave(edge.to));
+        if a != b {
+            metrics.cross_wave_dependencies += edge.count as usize;
+            metrics.hybrid_traffic_days += edge.weight * f64::from(a.abs_diff(b)) * days;
+        }
+    }
+    for link in &graph.staying_links {
+        let remaining = f64::from(wave_count - unit_wave(link.unit)) * days;
+        if link.other == Place::External {
+            metrics.external_dependencies += 1;
+        } else {
+            metrics.hybrid_dependencies += 1;
+            metrics.hybrid_traffic_days += link.weight * remaining;
+        }
+    }
+    metrics.downtime_total_minutes = waves.iter().map(|w| w.downtime_minutes).sum();
+    metrics.downtime_longest_minutes = waves.iter().map(|w| w.downtime_longest_minutes).max().unwrap_or(0);
+    metrics.windows_exceeded = applications.iter().filter(|a| a.fits_window == Some(false)).count();
+    metrics.dr_coverage_before = dr_coverage.first().map_or(1.0, |c| c.share);
+    metrics.dr_coverage_after = dr_coverage.last().map_or(1.0, |c| c.share);
+    metrics.dr_gaps_after = counted
+        .iter()
+        .filter(|&&a| {
+            let app = estate.application(a);
+            let posture = if app_wave.contains_key(&a) { dr::posture_after(app) } else { dr::posture_before(app) };
+            !config.dr.meets(app, posture)
+        })
+        .count();
+
+    // Runs of waves with no cutover, said once per run.
+    let mut i = 0;
+    while i < waves.len() {
+        let empty = |w: &Wave| w.applications.is_empty() && w.servers.is_empty();
+        if !empty(&waves[i]) {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        while i < waves.len() && empty(&waves[i]) {
+            i += 1;
+        }
+        let (a, b) = (&waves[first], &waves[i - 1]);
+        let (span, verb) = if first == i - 1 {
+            (format!("Wave {}", a.index), "has")
+        } else {
+            (format!("Waves {}-{}", a.index, b.index), "have")
+        };
+        let blackout: Vec<&str> =
+            config.blackouts.iter().filter(|x| x.start <= b.end && x.end >= a.start).map(|x| x.name.as_str()).collect();
+        warnings.push(if blackout.is_empty() {
+            format!("{span} ({} to {}) {} no cutover: what follows waits for a date constraint", a.start, b.end, verb)
+        } else {
+            format!("{span} ({} to {}) {} no cutover: blackout {}", a.start, b.end, verb, blackout.join(", "))
+        });
+    }
+
+    let value = objective::evaluate(problem, wave_of);
+    metrics.objective_traffic_days = value.traffic_days;
+    metrics.objective_traffic_days_between_waves = value.between_waves;
+    metrics.objective_traffic_days_on_premises = value.on_premises;
+    metrics.cut_weight = value.cut_weight;
+    metrics.imbalance = value.imbalance;
+
+    Plan {
+        config: config.clone(),
+        waves,
+        applications,
+        move_groups,
+        not_migrating,
+        dr_coverage,
+        violations: Vec::new(),
+        warnings,
+        metrics,
+        dr: Default::default(),
+        feasible: true,
+        conflicts: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Application, Constraint, Dependency, DependencyKind, Endpoint, Protocol, Server, ServerId};
+    use chrono::Datelike;
+    use proptest::prelude::{ProptestConfig, Strategy as Generator, prop_assert_eq, proptest};
+
+    /// An estate of `apps` applications with `servers_each` servers, and
+    /// dependencies between applications' first servers.
+    fn estate(apps: usize, servers_each: usize, deps: &[(usize, usize)]) -> Estate {
+        let mut estate = Estate::default();
+        for a in 0..apps {
+            let mut app = Application { name: format!("app{a:02}"), ..Application::default() };
+            for s in 0..servers_each {
+                app.servers.push(ServerId(estate.servers.len() as u32));
+                estate.servers.push(Server {
+                    name: format!("app{a:02}-srv{s}"),
+                    disk_used_gb: Some(100.0),
+                    ..Server::default()
+                });
+            }
+            estate.applications.push(app);
+        }
+        for &(from, to) in deps {
+            estate.dependencies.push(Dependency {
+                from: Endpoint::Server(ServerId((from * servers_each) as u32)),
+                to: Endpoint::Server(ServerId((to * servers_each) as u32)),
+                port: Some(443),
+                protocol: Protocol::Tcp,
+                kind: DependencyKind::Observed,
+                weight: 1000.0,
+                latency_sensitive: false,
+                infrastructure: None,
+                first_seen: None,
+                last_seen: None,
+                source: "test".into(),
+            });
+        }
+        estate
+    }
+
+    fn wave_of(plan: &Plan, app: &str) -> u32 {
+        plan.applications.iter().find(|p| p.name == app).map(|p| p.wave).unwrap()
+    }
+
+    #[test]
+    fn dependency_targets_move_first_and_capacity_splits_waves() {
+        // app00 depends on app01, which depends on app02; 3 servers each, 4 per wave.
+        let e = estate(3, 3, &[(0, 1), (1, 2)]);
+        let config = PlanConfig { max_servers_per_wave: Some(4), pilot_applications: 0, ..PlanConfig::default() };
+        let plan = plan_waves(&e, &config);
+        assert_eq!(plan.metrics.hard_violations, 0, "{:?}", plan.violations);
+        assert_eq!((wave_of(&plan, "app02"), wave_of(&plan, "app01"), wave_of(&plan, "app00")), (1, 2, 3));
+        let reasons = &plan.applications[0].reasons;
+        assert!(reasons.iter().any(|r| r.contains("wave 2 is full (3 of 4 servers taken)")), "{reasons:?}");
+        assert!(plan.applications[1].reasons.iter().any(|r| r.contains("wave 1 is full")));
+        assert_eq!(plan.waves[0].start, config.start);
+        assert_eq!(plan.waves[1].start, config.start + Duration::days(14));
+        assert_eq!(plan.metrics.cross_wave_dependencies, 2);
+    }
+
+    #[test]
+    fn pilot_takes_small_non_production_apps_only() {
+        let mut e = estate(4, 1, &[]);
+        e.applications[0].environment = Some(Environment::Test);
+        e.applications[1].environment = Some(Environment::Development);
+        e.applications[1].tier = Some(Tier::MissionCritical);
+        let plan = plan_waves(&e, &PlanConfig::default());
+        assert!(plan.waves[0].pilot);
+        assert_eq!(plan.waves[0].applications, ["app00"]);
+        assert!(plan.waves.iter().skip(1).all(|w| !w.applications.contains(&"app00".to_string())));
+        assert_eq!(plan.metrics.hard_violations, 0);
+    }
+
+    #[test]
+    fn constraints_hold_and_broken_ones_are_reported() {
+        let mut e = estate(4, 1, &[(0, 1)]);
+        e.constraints.push(Constraint::KeepApart { a: AppId(2), b: AppId(3), reason: None });
+        e.constraints.push(Constraint::Before { first: AppId(3), then: AppId(2), reason: None });
+        e.constraints.push(Constraint::PinWave { app: AppId(1), wave: 3, reason: Some("vendor on site".into()) });
+        let config = PlanConfig { pilot_applications: 0, ..PlanConfig::default() };
+        let plan = plan_waves(&e, &config);
+        assert_eq!(plan.metrics.hard_violations, 0, "{:?}", plan.violations);
+        assert!(wave_of(&plan, "app03") < wave_of(&plan, "app02"));
+        assert_eq!(wave_of(&plan, "app01"), 3);
+        assert!(wave_of(&plan, "app00") >= 3);
+
+        // app00 depends on app01, so "app00 before app01" cannot hold: the
+        // plan says infeasible and names both, never passes for valid.
+        e.constraints.push(Constraint::Before { first: AppId(0), then: AppId(1), reason: None });
+        let plan = plan_waves(&e, &config);
+        assert!(!plan.feasible);
+        assert!(plan.metrics.hard_violations > 0);
+        assert!(
+            plan.violations.iter().any(|v| v.constraint == "before" || v.constraint == "precedence"),
+            "{:?}",
+            plan.violations
+        );
+        let conflict = &plan.conflicts[0];
+        assert!(
+            conflict.message.contains("'app01' must move before")
+                || conflict.message.contains("'app00' must move before"),
+            "{conflict:?}"
+        );
+        assert!(
+            conflict.involves.contains(&"app00".to_string()) && conflict.involves.contains(&"app01".to_string()),
+            "{conflict:?}"
+        );
+    }
+
+    #[test]
+    fn dependencies_classified_as_infrastructure_do_not_hold_back() {
+        // app00 calls app01 only on DNS: app01 can move after app00.
+        let mut e = estate(2, 1, &[(0, 1)]);
+        e.dependencies[0].infrastructure = Some("dns".into());
+        e.constraints.push(Constraint::Before { first: AppId(0), then: AppId(1), reason: None });
+        let plan = plan_waves(&e, &PlanConfig { pilot_applications: 0, ..PlanConfig::default() });
+        assert_eq!(plan.metrics.hard_violations, 0, "{:?}", plan.violations);
+        assert!(wave_of(&plan, "app00") < wave_of(&plan, "app01"));
+        assert_eq!(plan.metrics.cross_wave_dependencies, 1);
+    }
+
+    #[test]
+    fn retained_and_device_links_are_hybrid() {
+        let mut e = estate(2, 1, &[(0, 1)]);
+        e.applications[1].strategy = Some(Strategy::Retain);
+        e.servers.push(Server {
+            name: "pump-gw".into(),
+            kind: Some(crate::model::ServerKind::Device),
+            ..Server::default()
+        });
+        let mut link = e.dependencies[0].clone();
+        link.to = Endpoint::Server(ServerId(2));
+        e.dependencies.push(link);
+        let plan = plan_waves(&e, &PlanConfig { pilot_applications: 0, ..PlanConfig::default() });
+        assert_eq!(plan.metrics.hybrid_dependencies, 2);
+        assert_eq!(plan.waves.len(), 1);
+        let kinds: Vec<(&str, &str)> = plan.not_migrating.iter().map(|n| (n.name.as_str(), n.kind.as_str())).collect();
+        assert_eq!(kinds, [("app01", "application"), ("app01-srv0", "server"), ("pump-gw", "device")]);
+    }
+
+    #[test]
+    fn cutovers_avoid_blackouts_and_open_windows() {
+        // Four one-week waves; the window opens on Sundays; wave 2's Sunday is in a blackout.
+        let mut e = estate(3, 1, &[]);
+        for app in &mut e.applications {
+            app.maintenance_window = Some(crate::model::MaintenanceWindow::parse("Sun 01:00-05:00").unwrap());
+        }
+        let config = PlanConfig {
+            wave_days: 7,
+            max_servers_per_wave: Some(1),
+            pilot_applications: 0,
+            blackouts: vec![Blackout {
+                name: "go-live".into(),
+                start: NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
+                end: NaiveDate::from_ymd_opt(2027, 1, 20).unwrap(),
+            }],
+            ..PlanConfig::default()
+        };
+        let plan = plan_waves(&e, &config);
+        assert_eq!(plan.metrics.hard_violations, 0, "{:?}", plan.violations);
+        let waves: Vec<u32> = plan.applications.iter().map(|a| a.wave).collect();
+        assert!(!waves.contains(&2), "{waves:?}");
+        for app in &plan.applications {
+            let cutover = app.cutover.unwrap();
+            assert!(!config.blackouts[0].covers(cutover.date()));
+            assert_eq!(cutover.date().weekday(), chrono::Weekday::Sun);
+        }
+        assert!(plan.warnings.iter().any(|w| w.contains("Wave 2") && w.contains("go-live")), "{:?}", plan.warnings);
+    }
+
+    #[test]
+    fn mission_critical_stays_out_of_the_pilot_and_a_pin_there_is_a_conflict() {
+        let mut e = estate(3, 1, &[]);
+        e.applications[0].environment = Some(Environment::Test);
+        e.applications[1].tier = Some(Tier::MissionCritical);
+        let plan = plan_waves(&e, &PlanConfig::default());
+        assert!(plan.waves[0].pilot);
+        assert!(!plan.waves[0].applications.contains(&"app01".to_string()));
+        e.constraints.push(Constraint::PinWave { app: AppId(1), wave: 1, reason: Some("vendor".into()) });
+        let plan = plan_waves(&e, &PlanConfig::default());
+        assert!(!plan.feasible);
+        assert!(
+            plan.conflicts.iter().any(|c| c.constraint == "pilot" && c.message.contains("mission-critical")),
+            "{:?}",
+            plan.conflicts
+        );
+    }
+
+    #[test]
+    fn databases_first_and_together_rules() {
+        // app00 calls app01's database server.
+        let mut e = estate(2, 1, &[(0, 1)]);
+        e.datastores.push(crate::model::DataStore {
+            name: "db".into(),
+            server: Some(ServerId(1)),
+            size_gb: Some(10.0),
+            ..Default::default()
+        });
+        e.applications[1].datastores.push(crate::model::DataStoreId(0));
+        let mut config = PlanConfig { pilot_applications: 0, ..PlanConfig::default() };
+        config.precedence.database = PrecedenceRule::Earlier;
+        let plan = plan_waves(&e, &config);
+        assert_eq!(plan.metrics.hard_violations, 0, "{:?}", plan.violations);
+        assert!(wave_of(&plan, "app01") < wave_of(&plan, "app00"));
+        config.precedence.database = PrecedenceRule::Together;
+        let plan = plan_waves(&e, &config);
+        assert_eq!(wave_of(&plan, "app01"), wave_of(&plan, "app00"));
+        assert_eq!(plan.metrics.move_groups, 1);
+    }
+
+    #[test]
+    fn every_capacity_holds_and_a_deadline_before_the_earliest_wave_is_a_conflict() {
+        let e = estate(6, 1, &[]);
+        let config = PlanConfig { max_applications_per_wave: Some(2), pilot_applications: 0, ..PlanConfig::default() };
+        let plan = plan_waves(&e, &config);
+        assert_eq!(plan.metrics.hard_violations, 0);
+        assert!(plan.waves.iter().all(|w| w.applications.len() <= 2));
+        assert_eq!(plan.waves.len(), 3);
+        let config =
+            PlanConfig { max_cutover_hours_per_wave: Some(1.0), pilot_applications: 0, ..PlanConfig::default() };
+        let plan = plan_waves(&e, &config);
+        assert!(plan.waves.iter().all(|w| w.downtime_minutes <= 60), "{:?}", plan.waves);
+        // app00 depends on app01, which may not move before March, but app00 must move in January.
+        let mut e = estate(2, 1, &[(0, 1)]);
+        e.constraints.push(Constraint::NotBefore {
+            app: AppId(1),
+            date: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+            reason: Some("contract".into()),
+        });
+        e.constraints.push(Constraint::NotAfter {
+            app: AppId(0),
+            date: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
+            reason: None,
+        });
+        let plan = plan_waves(&e, &PlanConfig { pilot_applications: 0, ..PlanConfig::default() });
+        assert!(!plan.feasible);
+        let conflict = &plan.conflicts[0];
+        assert_eq!(conflict.constraint, "not-after");
+        assert!(conflict.message.contains("'app01' must not move before 2027-03-01: contract"), "{}", conflict.message);
+        assert!(conflict.message.contains("'app00' must move by 2027-01-31"), "{}", conflict.message);
+    }
+
+    fn arbitrary_estate() -> impl Generator<Value = (Estate, u32)> {
+        (2usize..30, 1usize..4, proptest::collection::vec((0usize..30, 0usize..30), 0..60), 1u32..8).prop_map(
+            |(apps, servers, deps, capacity)| {
+                let deps: Vec<(usize, usize)> =
+                    deps.into_iter().map(|(a, b)| (a % apps, b % apps)).filter(|(a, b)| a != b).collect();
+                let mut e = estate(apps, servers, &deps);
+                // A few shared servers and non-migrating applications.
+                if apps > 4 {
+                    e.applications[1].servers.push(ServerId(0));
+                    e.applications[3].strategy = Some(Strategy::Retire);
+                    e.applications[4].environment = Some(Environment::Test);
+                }
+                (e, capacity * servers as u32)
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn every_plan_keeps_every_hard_constraint((e, capacity) in arbitrary_estate()) {
+            let config = PlanConfig { max_servers_per_wave: Some(capacity), coupling_threshold: 0.0, ..PlanConfig::default() };
+            let plan = plan_waves(&e, &config);
+            // Valid, or refused with the conflicts named: never broken and valid.
+            prop_assert_eq!(plan.feasible, plan.violations.is_empty(), "{:?} {:?}", plan.conflicts, plan.violations);
+            prop_assert_eq!(plan.feasible, plan.conflicts.is_empty());
+            // Every migrating application in exactly one wave, the others in none.
+            for app in &e.applications {
+                let waves = plan.waves.iter().filter(|w| w.applications.contains(&app.name)).count();
+                prop_assert_eq!(waves, usize::from(app.strategy().migrates()));
+            }
+            // Same input, same plan.
+            prop_assert_eq!(plan_waves(&e, &config), plan);
+        }
+    }
+}
