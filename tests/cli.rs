@@ -1,6 +1,7 @@
 //! End-to-end tests of the `waveplan` command against the bundled samples:
 //! what a planner and a script see.
 
+mod scenarios;
 mod util;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,7 +43,8 @@ fn imports_the_sample_hospital_with_counts_and_no_errors() {
 
     // Importing the same files again updates; it does not duplicate.
     let again = import_hospital(&scratch);
-    for key in ["servers", "applications", "datastores", "devices", "dependencies", "external_endpoints", "constraints"] {
+    for key in ["servers", "applications", "datastores", "devices", "dependencies", "external_endpoints", "constraints"]
+    {
         assert_eq!(again[key], summary[key], "re-import changed '{key}'");
     }
 }
@@ -124,7 +126,8 @@ fn exports_json_and_csv() {
     assert_eq!(apps.lines().count(), plan["applications"].as_array().unwrap().len() + 1);
     assert!(std::fs::read_to_string(scratch.path("plan-csv/downtime_steps.csv")).unwrap().contains("Mbit/s"));
 
-    let missing = scratch.run(["export", "hospital.waveplan", "--format", "json", "-o", "x.json", "--scenario", "nope"]);
+    let missing =
+        scratch.run(["export", "hospital.waveplan", "--format", "json", "-o", "x.json", "--scenario", "nope"]);
     assert_eq!(missing.code, 1);
     assert!(missing.stderr.contains("no plan named 'nope'"), "{}", missing.stderr);
 }
@@ -134,10 +137,16 @@ fn a_bad_file_aborts_the_import_and_saves_nothing() {
     let scratch = Scratch::new();
     let good = scratch.write("servers.csv", "name,cores\nweb01,2\n");
     let bad = scratch.write("applications.csv", "name,tier\nPortal,tier 7\n");
-    let output = scratch.run([good.to_str().unwrap(), bad.to_str().unwrap()].iter().fold(vec!["import"], |mut a, f| {
-        a.push(f);
-        a
-    }).into_iter().chain(["--project", "new.waveplan"]));
+    let output = scratch.run(
+        [good.to_str().unwrap(), bad.to_str().unwrap()]
+            .iter()
+            .fold(vec!["import"], |mut a, f| {
+                a.push(f);
+                a
+            })
+            .into_iter()
+            .chain(["--project", "new.waveplan"]),
+    );
     assert_eq!(output.code, 1);
     assert!(output.stderr.contains("applications.csv:2:2: error: tier: 'tier 7' is not one of"), "{}", output.stderr);
     assert!(output.stderr.contains("nothing was saved"));
@@ -198,10 +207,8 @@ fn errors_are_one_line_and_never_a_panic() {
 fn generated_estate_imports_and_plans_without_violations() {
     let scratch = Scratch::new();
     scratch.run(["generate", "--servers", "2000", "--apps", "400", "--seed", "7", "-o", "estate"]).ok();
-    let files: Vec<String> = std::fs::read_dir(scratch.path("estate"))
-        .unwrap()
-        .map(|e| e.unwrap().path().display().to_string())
-        .collect();
+    let files: Vec<String> =
+        std::fs::read_dir(scratch.path("estate")).unwrap().map(|e| e.unwrap().path().display().to_string()).collect();
     assert_eq!(files.len(), 7);
     let mut args = vec!["import".to_string()];
     args.extend(files);
@@ -216,7 +223,10 @@ fn generated_estate_imports_and_plans_without_violations() {
     // Same seed, same files.
     scratch.run(["generate", "--servers", "2000", "--apps", "400", "--seed", "7", "-o", "again"]).ok();
     for table in ["servers.csv", "dependencies.csv", "applications.csv"] {
-        assert_eq!(std::fs::read(scratch.path("estate").join(table)).unwrap(), std::fs::read(scratch.path("again").join(table)).unwrap());
+        assert_eq!(
+            std::fs::read(scratch.path("estate").join(table)).unwrap(),
+            std::fs::read(scratch.path("again").join(table)).unwrap()
+        );
     }
 }
 
@@ -250,7 +260,11 @@ fn real_exports_import_with_the_counts_they_hold() {
     let Some(rvtools) = reference("rvtools/rvtools-3x-sizing-workshop.xlsx") else { return };
     let summary = scratch.run(["import", &rvtools, "--project", "rv.waveplan", "--json"]).ok().json();
     let excluded = summary["excluded"].as_array().unwrap();
-    assert_eq!(summary["servers"].as_u64().unwrap() + excluded.len() as u64, 805, "every vInfo row is a server or excluded");
+    assert_eq!(
+        summary["servers"].as_u64().unwrap() + excluded.len() as u64,
+        805,
+        "every vInfo row is a server or excluded"
+    );
     assert!(excluded.iter().all(|e| e["reason"] == "template" || e["reason"] == "SRM placeholder"));
 
     let Some(azure) = reference("azure-migrate/azure-migrate-export-discovery-report.xlsx") else { return };
@@ -263,7 +277,8 @@ fn real_exports_import_with_the_counts_they_hold() {
     // The waves CMF already chose become pins, and the plan keeps them.
     let plan = scratch.run(["plan", "mixed.waveplan", "--json", "--start", "2027-01-04"]).ok().json();
     assert_eq!(plan["metrics"]["hard_violations"], 0, "{}", plan["violations"]);
-    let wave_of = |app: &str| plan["applications"].as_array().unwrap().iter().find(|a| a["name"] == app).unwrap()["wave"].clone();
+    let wave_of =
+        |app: &str| plan["applications"].as_array().unwrap().iter().find(|a| a["name"] == app).unwrap()["wave"].clone();
     assert_eq!((wave_of("app01-hr"), wave_of("app02-sales"), wave_of("app03-sales")), (1.into(), 2.into(), 3.into()));
 }
 
@@ -279,8 +294,12 @@ fn one_server_seen_by_rvtools_and_the_cmdb_is_one_server() {
     let merged = both["servers"].as_u64().unwrap();
     assert!(merged < separate, "web01 is in both sources and must be merged ({merged} vs {separate})");
     // Conflicts between the sources are reported, not silently resolved.
-    let conflicts: Vec<&Value> =
-        both["diagnostics"].as_array().unwrap().iter().filter(|d| d["message"].as_str().unwrap().contains("(source precedence)")).collect();
+    let conflicts: Vec<&Value> = both["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("(source precedence)"))
+        .collect();
     assert!(!conflicts.is_empty(), "{}", both["diagnostics"]);
 }
 
@@ -289,10 +308,8 @@ fn connection_captures_become_dependencies() {
     let scratch = Scratch::new();
     let servers = scratch.write("servers.csv", "name,ip_addresses\nweb01,10.0.1.10\napi01,10.0.2.20\n");
     let capture = fixture("connections/web01.netstat-anp.txt");
-    let summary = scratch
-        .run(["import", servers.to_str().unwrap(), &capture, "--project", "c.waveplan", "--json"])
-        .ok()
-        .json();
+    let summary =
+        scratch.run(["import", servers.to_str().unwrap(), &capture, "--project", "c.waveplan", "--json"]).ok().json();
     assert_eq!(summary["errors"], 0, "{}", summary["diagnostics"]);
     assert!(summary["dependencies"].as_u64().unwrap() > 0);
     let export = scratch.run(["plan", "c.waveplan", "--json"]).ok().json();
@@ -327,8 +344,10 @@ fn spreadsheets_of_unknown_shape_import_through_a_saved_mapping() {
     // The same shape, corrected, imports through the saved mapping.
     let fixed = std::fs::read_to_string(&messy).unwrap().replace(",four,", ",4,");
     let fixed = scratch.write("assets.csv", &fixed);
-    let summary =
-        scratch.run(["import", fixed.to_str().unwrap(), "--project", "m.waveplan", "--mapping", "assets", "--json"]).ok().json();
+    let summary = scratch
+        .run(["import", fixed.to_str().unwrap(), "--project", "m.waveplan", "--mapping", "assets", "--json"])
+        .ok()
+        .json();
     assert_eq!(summary["servers"], 1 + 5, "{summary}");
     assert_eq!(summary["applications"], 2, "the App column makes applications: {summary}");
 }
@@ -356,4 +375,51 @@ fn servers_in_no_application_get_proposed_applications_from_their_traffic() {
     let plan = scratch.run(["plan", "p.waveplan", "--json"]).ok().json();
     assert_eq!(plan["metrics"]["applications_migrating"], 2);
     assert_eq!(plan["metrics"]["hard_violations"], 0);
+}
+
+/// The roles the project's dependencies on `port` have.
+fn roles_on_port(project: &std::path::Path, port: u16) -> Vec<Option<String>> {
+    let estate = waveplan_store::Project::open(project).unwrap().load_estate().unwrap();
+    estate.dependencies.iter().filter(|d| d.port == Some(port)).map(|d| d.infrastructure.clone()).collect()
+}
+
+#[test]
+fn the_infrastructure_list_is_the_projects_and_a_change_reclassifies_what_was_imported() {
+    let scratch = Scratch::new();
+    let servers = scratch.write(
+        "servers.csv",
+        "name,ip_addresses\nWEB01,10.0.1.10\nSQL01,10.0.6.6\nDC01,10.0.0.2\nAPP02,10.0.1.20\nFS01,10.0.4.40\n",
+    );
+    let export = fixture("connections/azure-dependencies-full.csv");
+    let import = || scratch.run(["import", servers.to_str().unwrap(), &export, "--project", "p.waveplan"]).ok();
+    import();
+    let project = scratch.path("p.waveplan");
+    // The built-in list: SMB is infrastructure towards the domain controller only.
+    assert_eq!(roles_on_port(&project, 1433), [None]);
+    assert_eq!(roles_on_port(&project, 445), [Some("smb".to_string()), None]);
+    let shown = scratch.run(["infrastructure", "p.waveplan", "--json"]).ok().json();
+    assert_eq!(shown["ports"]["53"], "dns");
+    assert_eq!(shown["domain_controller_ports"]["445"], "smb");
+
+    let changed =
+        scratch.run(["infrastructure", "p.waveplan", "--add-port", "1433:sql-cluster", "--remove-port", "445"]).ok();
+    assert!(changed.stdout.contains("2 observed dependencies re-classified under the new list"), "{}", changed.stdout);
+    assert_eq!(roles_on_port(&project, 1433), [Some("sql-cluster".to_string())]);
+    assert_eq!(roles_on_port(&project, 445), [None, None]);
+    // A later import classifies under the project's list, not the built-in one.
+    import();
+    assert_eq!(roles_on_port(&project, 1433), [Some("sql-cluster".to_string())]);
+    assert_eq!(roles_on_port(&project, 445), [None, None]);
+    let shown = scratch.run(["infrastructure", "p.waveplan", "--json"]).ok().json();
+    assert_eq!(shown["ports"]["1433"], "sql-cluster");
+
+    // Bad changes are refused and change nothing.
+    for bad in [["--add-port", "70000:x"], ["--add-port", "1433"], ["--remove-port", "4"]] {
+        let refused = scratch.run(["infrastructure", "p.waveplan", bad[0], bad[1]]);
+        assert_eq!(refused.code, 1, "{}", refused.stderr);
+        assert!(refused.stderr.starts_with("waveplan: error: "), "{}", refused.stderr);
+    }
+    scratch.run(["infrastructure", "p.waveplan", "--reset"]).ok();
+    assert_eq!(roles_on_port(&project, 1433), [None]);
+    assert_eq!(roles_on_port(&project, 445), [Some("smb".to_string()), None]);
 }

@@ -41,7 +41,9 @@ fn main() -> Result<()> {
         Some("bench") => bench(&args[1..]),
         Some("bench-connections") => bench_connections(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask run | demo | test | screenshots | bundle | ipc-types | bench-desktop | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N]");
+            eprintln!(
+                "usage: cargo xtask run | demo | test | screenshots | bundle | ipc-types | bench-desktop | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N]"
+            );
             std::process::exit(2);
         }
     }
@@ -99,9 +101,14 @@ fn measure(command: &mut Command) -> Result<(f64, u64)> {
 
 fn bench(args: &[String]) -> Result<()> {
     let flag = |name: &str, default: &str| -> String {
-        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| default.to_string())
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
     };
-    let (servers, apps, deps) = (flag("--servers", "50000"), flag("--apps", "10000"), flag("--dependencies", "1000000"));
+    let (servers, apps, deps) =
+        (flag("--servers", "50000"), flag("--apps", "10000"), flag("--dependencies", "1000000"));
     status(cargo().args(["build", "--release", "--locked", "-p", "waveplan-cli"]))?;
     let exe = project_root().join("target/release/waveplan");
     let out = project_root().join("bench-out");
@@ -109,10 +116,11 @@ fn bench(args: &[String]) -> Result<()> {
     std::fs::create_dir_all(&out)?;
     let estate = out.join("estate");
     let project = out.join("bench.waveplan");
-    let files: Vec<PathBuf> = ["servers", "devices", "applications", "datastores", "members", "dependencies", "constraints"]
-        .iter()
-        .map(|t| estate.join(format!("{t}.csv")))
-        .collect();
+    let files: Vec<PathBuf> =
+        ["servers", "devices", "applications", "datastores", "members", "dependencies", "constraints"]
+            .iter()
+            .map(|t| estate.join(format!("{t}.csv")))
+            .collect();
     let plan_json = std::fs::File::create(out.join("plan.json"))?;
 
     let mut rows = Vec::new();
@@ -123,22 +131,44 @@ fn bench(args: &[String]) -> Result<()> {
             .stdout(std::process::Stdio::null()),
     )?;
     rows.push(("generate", generate));
-    let import = measure(Command::new(&exe).arg("import").args(&files).arg("--project").arg(&project).stdout(std::process::Stdio::null()))?;
+    let import = measure(
+        Command::new(&exe)
+            .arg("import")
+            .args(&files)
+            .arg("--project")
+            .arg(&project)
+            .stdout(std::process::Stdio::null()),
+    )?;
     rows.push(("import (parse, merge, save)", import));
-    let plan = measure(Command::new(&exe).arg("plan").arg(&project).args(["--json", "--max-servers-per-wave", "500"]).stdout(plan_json))?;
+    let plan = measure(
+        Command::new(&exe)
+            .arg("plan")
+            .arg(&project)
+            .args(["--json", "--max-servers-per-wave", "500"])
+            .stdout(plan_json),
+    )?;
     rows.push(("plan (load, plan, save, print JSON)", plan));
 
     let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("plan.json"))?)?;
-    let metric = |key: &str| plan["metrics"][key].as_u64().with_context(|| format!("no metrics.{key} in the plan JSON"));
+    let metric =
+        |key: &str| plan["metrics"][key].as_u64().with_context(|| format!("no metrics.{key} in the plan JSON"));
     let (waves, hard_violations) = (metric("waves")?, metric("hard_violations")?);
-    println!("\nestate: {servers} servers, {apps} applications, {deps} dependencies; {} CPUs", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "\nestate: {servers} servers, {apps} applications, {deps} dependencies; {} CPUs",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     println!("| stage | wall time (s) | peak memory (MB) |");
     println!("| --- | ---: | ---: |");
     for (stage, (seconds, bytes)) in &rows {
         println!("| {stage} | {seconds:.2} | {:.0} |", *bytes as f64 / 1e6);
     }
     println!("| import + plan | {:.2} | |", rows[1].1.0 + rows[2].1.0);
-    println!("\nplan: {} waves, hard_violations {}; project file {:.0} MB", waves, hard_violations, std::fs::metadata(&project)?.len() as f64 / 1e6);
+    println!(
+        "\nplan: {} waves, hard_violations {}; project file {:.0} MB",
+        waves,
+        hard_violations,
+        std::fs::metadata(&project)?.len() as f64 / 1e6
+    );
     if hard_violations != 0 {
         bail!("the plan of the generated estate has {hard_violations} hard violations");
     }
@@ -224,7 +254,9 @@ fn bench_connections(args: &[String]) -> Result<()> {
     let project = out.join("connections.waveplan");
     let _ = std::fs::remove_file(&project);
 
-    let floor = measure(Command::new(root.join("target/release/examples/csv_floor")).arg(&file).stdout(std::process::Stdio::null()))?;
+    let floor = measure(
+        Command::new(root.join("target/release/examples/csv_floor")).arg(&file).stdout(std::process::Stdio::null()),
+    )?;
     let import = measure(
         Command::new(root.join("target/release/waveplan"))
             .arg("import")
@@ -235,11 +267,20 @@ fn bench_connections(args: &[String]) -> Result<()> {
             .stdout(std::process::Stdio::null()),
     )?;
     let mb_per_s = |seconds: f64| size as f64 / 1e6 / seconds;
-    println!("\n{rows} rows, {:.0} MB; {} CPUs", size as f64 / 1e6, std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "\n{rows} rows, {:.0} MB; {} CPUs",
+        size as f64 / 1e6,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     println!("| run | wall time (s) | MB/s | peak memory (MB) |");
     println!("| --- | ---: | ---: | ---: |");
     println!("| bare csv read (floor) | {:.2} | {:.0} | {:.0} |", floor.0, mb_per_s(floor.0), floor.1 as f64 / 1e6);
-    println!("| waveplan import (detect, stream, aggregate, merge, save) | {:.2} | {:.0} | {:.0} |", import.0, mb_per_s(import.0), import.1 as f64 / 1e6);
+    println!(
+        "| waveplan import (detect, stream, aggregate, merge, save) | {:.2} | {:.0} | {:.0} |",
+        import.0,
+        mb_per_s(import.0),
+        import.1 as f64 / 1e6
+    );
     println!("\nimport throughput / floor: {:.2}", floor.0 / import.0);
     Ok(())
 }

@@ -21,7 +21,10 @@ pub fn debian_packages(reason: &str, packages: &[&str]) -> Result<()> {
         return Ok(());
     }
     if Command::new("apt-get").arg("--version").output().is_err() {
-        bail!("{reason} need the Debian packages {} and this machine has no apt-get: install them by hand", missing.join(" "));
+        bail!(
+            "{reason} need the Debian packages {} and this machine has no apt-get: install them by hand",
+            missing.join(" ")
+        );
     }
     eprintln!("xtask: installing {} for {reason}", missing.join(" "));
     let root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);

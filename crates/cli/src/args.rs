@@ -103,6 +103,19 @@ pub enum Command {
         #[arg(long, short = 'o')]
         output: PathBuf,
     },
+    /// Named plans (scenarios) in a project: list, copy, rename, delete.
+    #[command(subcommand)]
+    Scenario(crate::scenario::ScenarioCommand),
+    /// Two scenarios side by side on every metric: waves, end date, traffic-days, downtime, DR.
+    Compare(crate::scenario::CompareArgs),
+    /// The cutovers of a scenario in time order, or one application's cutover with its arithmetic, replication and DR.
+    Cutover(crate::cutover::CutoverArgs),
+    /// Show or change a scenario's settings (waves, downtime and DR constants) and re-plan it.
+    Settings(crate::settings::SettingsArgs),
+    /// Show or change the project's shared-infrastructure ports (DNS, NTP,
+    /// directory, monitoring, backup, ...); dependencies already imported are
+    /// re-classified under the new list.
+    Infrastructure(crate::infrastructure::InfrastructureArgs),
     /// Import the bundled sample hospital into a temporary project, plan it and print the plan.
     Demo {
         /// Print the plan as JSON.

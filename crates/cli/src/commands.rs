@@ -28,7 +28,7 @@ const SAMPLE_HOSPITAL: &[(&str, &[u8])] = &[
     ("constraints.csv", include_bytes!("../../../samples/hospital/constraints.csv")),
 ];
 
-const PLAN_CONFIG_SETTING: &str = "plan_config";
+pub(crate) const PLAN_CONFIG_SETTING: &str = "plan_config";
 const MERGE_POLICY_SETTING: &str = "merge_policy";
 
 fn mapping_setting(name: &str) -> String {
@@ -80,7 +80,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let formats = waveplan_import::formats();
             let width = formats.iter().map(|f| f.id.len()).max().unwrap_or(0);
             for format in formats {
-                println!("{:<width$}  {}\n{:<width$}  recognised by: {}", format.id, format.name, "", format.recognised_by);
+                println!(
+                    "{:<width$}  {}\n{:<width$}  recognised by: {}",
+                    format.id, format.name, "", format.recognised_by
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -94,7 +97,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export { project, format, output, scenario } => export(&project, format, &output, &scenario),
         Command::Generate { servers, apps, dependencies, seed, output } => {
-            let config = GenerateConfig { servers, applications: apps, dependencies: dependencies.unwrap_or(servers * 20), seed };
+            let config = GenerateConfig {
+                servers,
+                applications: apps,
+                dependencies: dependencies.unwrap_or(servers * 20),
+                seed,
+            };
             let estate = generate_estate(&config);
             write_native_tables(&estate, &output)?;
             let counts = estate.counts();
@@ -110,13 +118,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Infrastructure(args) => crate::infrastructure::run(args),
         Command::Demo { json } => demo(json),
+        Command::Scenario(command) => crate::scenario::run(command),
+        Command::Compare(args) => crate::scenario::compare(&args),
+        Command::Settings(args) => crate::settings::run(&args),
+        Command::Cutover(args) => crate::cutover::run(&args),
     }
 }
 
-fn open_project(path: &Path) -> Result<Project> {
+pub(crate) fn open_project(path: &Path) -> Result<Project> {
     if !path.exists() {
-        bail!("{}: no such project (create one with `waveplan import FILE... --project {}`)", path.display(), path.display());
+        bail!(
+            "{}: no such project (create one with `waveplan import FILE... --project {}`)",
+            path.display(),
+            path.display()
+        );
     }
     Ok(Project::open(path)?)
 }
@@ -152,7 +169,16 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
     let sources: Vec<FileSource> =
         files.iter().map(|path| FileSource { path: path.clone(), name: path.display().to_string() }).collect();
     let sources: Vec<&dyn Source> = sources.iter().map(|s| s as &dyn Source).collect();
-    let options = Options { format: request.format, host: request.host, mapping: mapping.as_ref() };
+    let infrastructure = match &project {
+        Some(project) => crate::infrastructure::project_rules(project)?,
+        None => Default::default(),
+    };
+    let options = Options {
+        format: request.format,
+        host: request.host,
+        mapping: mapping.as_ref(),
+        infrastructure: Some(&infrastructure),
+    };
     let imported = read_sources(&sources, &options);
     let mut diagnostics = imported.diagnostics;
     diagnostics.extend(merge_with(&mut estate, imported.batch, &policy));
@@ -204,13 +230,24 @@ fn propose(project_path: &Path, accept: bool, json: bool) -> Result<ExitCode> {
         })
         .collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "proposals": described, "accepted": accept }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "proposals": described, "accepted": accept }))?
+        );
     } else if proposals.is_empty() {
-        println!("no proposals: every server with dependencies belongs to an application, or the servers in none do not talk to each other");
+        println!(
+            "no proposals: every server with dependencies belongs to an application, or the servers in none do not talk to each other"
+        );
     } else {
         for (p, d) in proposals.iter().zip(&described) {
             let names: Vec<&str> = d["servers"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
-            println!("{} ({} servers, {:.0}% of their traffic inside): {}", p.name, p.servers.len(), p.cohesion() * 100.0, names.join(", "));
+            println!(
+                "{} ({} servers, {:.0}% of their traffic inside): {}",
+                p.name,
+                p.servers.len(),
+                p.cohesion() * 100.0,
+                names.join(", ")
+            );
         }
     }
     if accept && !proposals.is_empty() {
@@ -237,9 +274,10 @@ fn propose(project_path: &Path, accept: bool, json: bool) -> Result<ExitCode> {
 }
 
 fn mapped_table(name: &str) -> Result<MappedTable> {
-    MappedTable::ALL.into_iter().find(|t| t.as_str() == name).with_context(|| {
-        format!("--table must be one of {}", MappedTable::ALL.map(|t| t.as_str()).join(", "))
-    })
+    MappedTable::ALL
+        .into_iter()
+        .find(|t| t.as_str() == name)
+        .with_context(|| format!("--table must be one of {}", MappedTable::ALL.map(|t| t.as_str()).join(", ")))
 }
 
 /// The first table of a spreadsheet (the first sheet with a header, for a workbook).
@@ -248,7 +286,11 @@ fn first_table(file: &Path) -> Result<waveplan_import::table::Table> {
     let name = file.display().to_string();
     let table = if waveplan_import::xlsx::is_zip(&bytes) {
         let workbook = waveplan_import::xlsx::read_workbook(&name, &bytes).map_err(|d| anyhow::anyhow!("{d}"))?;
-        workbook.sheets.into_iter().max_by_key(|s| s.rows.len()).with_context(|| format!("{name}: no sheet has a header row"))?
+        workbook
+            .sheets
+            .into_iter()
+            .max_by_key(|s| s.rows.len())
+            .with_context(|| format!("{name}: no sheet has a header row"))?
     } else {
         waveplan_import::table::read_csv_table(&name, &bytes, 0).map_err(|d| anyhow::anyhow!("{d}"))?
     };
@@ -264,8 +306,10 @@ fn mapping(command: MappingCommand) -> Result<ExitCode> {
         }
         MappingCommand::Save { project, json, suggest_from, table, name } => {
             let mut mapping: ColumnMapping = match (json, suggest_from) {
-                (Some(json), _) => serde_json::from_slice(&std::fs::read(&json).with_context(|| format!("cannot read {}", json.display()))?)
-                    .with_context(|| format!("{}: not a column mapping", json.display()))?,
+                (Some(json), _) => serde_json::from_slice(
+                    &std::fs::read(&json).with_context(|| format!("cannot read {}", json.display()))?,
+                )
+                .with_context(|| format!("{}: not a column mapping", json.display()))?,
                 (None, Some(file)) => suggest_mapping(&first_table(&file)?, mapped_table(&table)?),
                 (None, None) => bail!("give the mapping with --json FILE or --suggest-from SPREADSHEET"),
             };
@@ -279,7 +323,8 @@ fn mapping(command: MappingCommand) -> Result<ExitCode> {
             for name in project.setting_keys("mapping:")? {
                 let mapping: Option<ColumnMapping> = project.setting(&name)?;
                 if let Some(mapping) = mapping {
-                    let columns: Vec<String> = mapping.columns.iter().map(|(field, header)| format!("{field}={header}")).collect();
+                    let columns: Vec<String> =
+                        mapping.columns.iter().map(|(field, header)| format!("{field}={header}")).collect();
                     println!("{} ({}): {}", mapping.name, mapping.table.as_str(), columns.join(", "));
                 }
             }
@@ -292,11 +337,14 @@ fn next_monday(today: NaiveDate) -> NaiveDate {
     today + Duration::days(7 - i64::from(today.weekday().num_days_from_monday()))
 }
 
-/// The planner settings: the project's, overridden by the command line.
-fn plan_config(project: &Project, settings: &PlanSettings) -> Result<PlanConfig> {
-    let mut config: PlanConfig = project
-        .setting(PLAN_CONFIG_SETTING)?
-        .unwrap_or_else(|| PlanConfig { start: next_monday(Local::now().date_naive()), ..PlanConfig::default() });
+/// The planner settings: the scenario's own (or, for a new scenario, the
+/// project's last used), overridden by the command line.
+pub(crate) fn plan_config(project: &Project, settings: &PlanSettings, scenario: &str) -> Result<PlanConfig> {
+    let saved = match crate::scenario::saved_config(project, scenario)? {
+        Some(config) => Some(config),
+        None => project.setting(PLAN_CONFIG_SETTING)?,
+    };
+    let mut config = saved.unwrap_or_else(|| PlanConfig { start: next_monday(Local::now().date_naive()), ..PlanConfig::default() });
     if let Some(start) = settings.start {
         config.start = start;
     }
@@ -329,7 +377,7 @@ fn plan(project: &mut Project, settings: &PlanSettings, scenario: &str) -> Resul
     if estate.applications.is_empty() && estate.servers.is_empty() {
         bail!("{}: the project has no inventory yet (import some files first)", project.path().display());
     }
-    let config = plan_config(project, settings)?;
+    let config = plan_config(project, settings, scenario)?;
     let plan = plan_waves(&estate, &config);
     project.save_plan(scenario, &serde_json::to_string(&config)?, &serde_json::to_string(&plan)?)?;
     project.set_setting(PLAN_CONFIG_SETTING, &config)?;
@@ -348,7 +396,7 @@ fn print_plan(plan: &Plan, scenario: &str, project: &Path, json: bool) -> Result
     Ok(())
 }
 
-fn load_plan(project: &Project, scenario: &str) -> Result<Plan> {
+pub(crate) fn load_plan(project: &Project, scenario: &str) -> Result<Plan> {
     let Some((_, plan_json)) = project.load_plan(scenario)? else {
         bail!(
             "{}: no plan named '{scenario}' (run `waveplan plan {} --scenario {scenario}` first)",
@@ -356,7 +404,8 @@ fn load_plan(project: &Project, scenario: &str) -> Result<Plan> {
             project.path().display()
         );
     };
-    serde_json::from_str(&plan_json).with_context(|| format!("{}: the saved plan '{scenario}' cannot be read", project.path().display()))
+    serde_json::from_str(&plan_json)
+        .with_context(|| format!("{}: the saved plan '{scenario}' cannot be read", project.path().display()))
 }
 
 fn export(project_path: &Path, format: ExportFormat, output: &Path, scenario: &str) -> Result<ExitCode> {
@@ -385,7 +434,8 @@ fn export(project_path: &Path, format: ExportFormat, output: &Path, scenario: &s
 /// so a failed write never leaves a half-written file under the target name.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    let mut file =
+        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
     file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
     file.as_file().sync_all()?;
     file.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
@@ -396,7 +446,8 @@ fn write_native_tables(estate: &Estate, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for table in NativeTable::ALL {
         let path = dir.join(table.file_name());
-        let staging = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+        let staging =
+            tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
         let mut writer = std::io::BufWriter::new(staging);
         write_native(estate, table, &mut writer).with_context(|| format!("cannot write {}", path.display()))?;
         let staging = writer.into_inner().map_err(|e| e.into_error())?;

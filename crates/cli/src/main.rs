@@ -8,7 +8,12 @@
 
 mod args;
 mod commands;
+mod cutover;
+mod infrastructure;
 mod report;
+mod scenario;
+mod schedule_report;
+mod settings;
 
 use std::process::ExitCode;
 
@@ -40,7 +45,7 @@ fn main() -> ExitCode {
 
 /// Whether the error is only that the reader of our output went away.
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    error
+        .chain()
+        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
 }

@@ -109,8 +109,16 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
             while let Some(next) = waves.next_if(|w| w.applications.is_empty() && w.servers.is_empty()) {
                 last = next;
             }
-            let span = if last.index == wave.index { format!("Wave {}", wave.index) } else { format!("Waves {}-{}", wave.index, last.index) };
-            writeln!(out, "{span:<16} {} to {}  no cutovers (later waves wait for a date constraint)", wave.start, last.end)?;
+            let span = if last.index == wave.index {
+                format!("Wave {}", wave.index)
+            } else {
+                format!("Waves {}-{}", wave.index, last.index)
+            };
+            writeln!(
+                out,
+                "{span:<16} {} to {}  no cutovers (later waves wait for a date constraint)",
+                wave.start, last.end
+            )?;
             continue;
         }
         writeln!(
@@ -130,9 +138,12 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
         if !wave.applications.is_empty() {
             writeln!(out, "    {}", names(&wave.applications, 12))?;
         }
+        crate::schedule_report::print_wave(out, plan, wave)?;
     }
     writeln!(out)?;
-    let count = |kind: &str, reason: &str| plan.not_migrating.iter().filter(|n| n.kind == kind && n.reason.starts_with(reason)).count();
+    let count = |kind: &str, reason: &str| {
+        plan.not_migrating.iter().filter(|n| n.kind == kind && n.reason.starts_with(reason)).count()
+    };
     writeln!(
         out,
         "Not migrating: {} retired and {} retained applications; {} devices stay on premises",
@@ -175,6 +186,7 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
         tiers.join(", "),
         m.dr_gaps_after
     )?;
+    crate::schedule_report::print_summary(out, plan)?;
     writeln!(out, "Hard violations: {}", m.hard_violations)?;
     for violation in &plan.violations {
         writeln!(out, "  {}: {}", violation.constraint, violation.message)?;

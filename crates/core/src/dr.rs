@@ -4,11 +4,19 @@
 //!
 //! An application that has not moved has its current DR posture; one that
 //! has moved has its target posture (the plan assumes the target DR is built
-//! at cutover). Retired applications are left out.
+//! at cutover). Retired applications are left out. `dr/timeline.rs` follows
+//! every application through every day of the programme: on premises, in
+//! flight, unprotected or in the cloud, with the days it spends below target.
+
+mod timeline;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Application, DrPosture, Tier};
+
+pub use timeline::{
+    AppDr, DrDates, DrDay, DrPeriod, DrState, DrTimeline, WaveDr, annotate, gap_days, gap_days_in_wave, periods,
+};
 
 /// What each DR posture achieves and what each tier needs, minutes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -28,6 +36,18 @@ pub struct DrConfig {
     pub business_operational_target: (u32, u32),
     /// Target (RTO, RPO) of an administrative application that states none.
     pub administrative_target: (u32, u32),
+    /// Days after cutover until backup and restore is in place in the cloud.
+    pub backup_ready_days: u32,
+    /// Days after cutover until a warm standby is in place in the cloud.
+    pub warm_standby_ready_days: u32,
+    /// Days after cutover until an active-active deployment is in place in the cloud.
+    pub active_active_ready_days: u32,
+    /// Posture an application has after cutover until its target DR is in
+    /// place (`none`: unprotected in that time).
+    pub interim_posture: DrPosture,
+    /// Whether the on-premises DR is suspended while the migration replicates
+    /// (one replication agent per server, or the DR link taken for migration).
+    pub suspend_dr_in_flight: bool,
 }
 
 impl Default for DrConfig {
@@ -40,6 +60,11 @@ impl Default for DrConfig {
             business_critical_target: (8 * 60, 60),
             business_operational_target: (24 * 60, 24 * 60),
             administrative_target: (72 * 60, 24 * 60),
+            backup_ready_days: 0,
+            warm_standby_ready_days: 7,
+            active_active_ready_days: 14,
+            interim_posture: DrPosture::None,
+            suspend_dr_in_flight: false,
         }
     }
 }
@@ -64,6 +89,34 @@ impl DrConfig {
             Tier::Administrative => self.administrative_target,
         };
         (app.rto_minutes.unwrap_or(tier.0), app.rpo_minutes.unwrap_or(tier.1))
+    }
+
+    /// Days after cutover until a posture is in place in the cloud.
+    pub fn ready_days(&self, posture: DrPosture) -> u32 {
+        match posture {
+            DrPosture::None => 0,
+            DrPosture::Backup => self.backup_ready_days,
+            DrPosture::WarmStandby => self.warm_standby_ready_days,
+            DrPosture::ActiveActive => self.active_active_ready_days,
+        }
+    }
+
+    /// Every setting that cannot be right (an achievable RTO or RPO that a
+    /// stronger posture does not improve on), one message each.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let ladder =
+            [("backup", self.backup), ("warm_standby", self.warm_standby), ("active_active", self.active_active)];
+        for pair in ladder.windows(2) {
+            let ((weak, a), (strong, b)) = (pair[0], pair[1]);
+            if b.0 > a.0 || b.1 > a.1 {
+                problems.push(format!(
+                    "dr.{strong} ({} min RTO, {} min RPO) must be at least as good as dr.{weak} ({} min, {} min)",
+                    b.0, b.1, a.0, a.1
+                ));
+            }
+        }
+        problems
     }
 
     /// Whether a posture meets an application's targets.
@@ -115,11 +168,18 @@ pub fn coverage(after_wave: u32, apps: impl Iterator<Item = (Tier, bool)>) -> Co
         slot.0 += 1;
         slot.1 += usize::from(meets);
     }
-    let share = |applications: usize, meeting: usize| if applications == 0 { 1.0 } else { meeting as f64 / applications as f64 };
+    let share = |applications: usize, meeting: usize| {
+        if applications == 0 { 1.0 } else { meeting as f64 / applications as f64 }
+    };
     let by_tier = Tier::ALL
         .iter()
         .zip(counts)
-        .map(|(&tier, (applications, meeting))| TierCoverage { tier, applications, meeting, share: share(applications, meeting) })
+        .map(|(&tier, (applications, meeting))| TierCoverage {
+            tier,
+            applications,
+            meeting,
+            share: share(applications, meeting),
+        })
         .collect();
     let (total, meeting) = counts.iter().fold((0, 0), |(a, m), &(x, y)| (a + x, m + y));
     Coverage { after_wave, by_tier, share: share(total, meeting) }
@@ -135,14 +195,22 @@ mod tests {
         let critical = Application { tier: Some(Tier::MissionCritical), ..Application::default() };
         assert!(!config.meets(&critical, DrPosture::Backup));
         assert!(config.meets(&critical, DrPosture::WarmStandby));
-        let relaxed = Application { tier: Some(Tier::MissionCritical), rto_minutes: Some(48 * 60), rpo_minutes: Some(24 * 60), ..Application::default() };
+        let relaxed = Application {
+            tier: Some(Tier::MissionCritical),
+            rto_minutes: Some(48 * 60),
+            rpo_minutes: Some(24 * 60),
+            ..Application::default()
+        };
         assert!(config.meets(&relaxed, DrPosture::Backup));
         assert!(!config.meets(&relaxed, DrPosture::None));
     }
 
     #[test]
     fn coverage_shares() {
-        let c = coverage(2, [(Tier::MissionCritical, true), (Tier::MissionCritical, false), (Tier::Administrative, true)].into_iter());
+        let c = coverage(
+            2,
+            [(Tier::MissionCritical, true), (Tier::MissionCritical, false), (Tier::Administrative, true)].into_iter(),
+        );
         assert_eq!(c.by_tier[0].share, 0.5);
         assert_eq!(c.by_tier[1].share, 1.0);
         assert!((c.share - 2.0 / 3.0).abs() < 1e-12);

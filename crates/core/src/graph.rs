@@ -192,9 +192,8 @@ impl UnitGraph {
                 continue;
             }
             let owner_place = any_datastore_owner[i].map(|a| app_place[a.index()]);
-            datastore_place[i] = owner_place
-                .or_else(|| store.server.map(|s| server_place[s.index()]))
-                .unwrap_or(Place::Nowhere);
+            datastore_place[i] =
+                owner_place.or_else(|| store.server.map(|s| server_place[s.index()])).unwrap_or(Place::Nowhere);
         }
 
         let place_of = |endpoint: Endpoint| match endpoint {
@@ -261,7 +260,6 @@ impl UnitGraph {
             _ => None,
         }
     }
-
 }
 
 /// Strongly connected components of two nodes or more of a graph given as

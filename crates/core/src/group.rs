@@ -121,7 +121,10 @@ pub fn form_move_groups(estate: &Estate, graph: &UnitGraph, coupling_threshold: 
     // links, then glue what is still cyclic.
     let root_of: Vec<u32> = (0..n as u32).map(|u| sets.find(u)).collect();
     let precedence = |e: &&UnitEdge| is_precedence(e) && root_of[e.from.index()] != root_of[e.to.index()];
-    let cycles = strongly_connected(n, graph.edges.iter().filter(precedence).map(|e| (root_of[e.from.index()], root_of[e.to.index()])));
+    let cycles = strongly_connected(
+        n,
+        graph.edges.iter().filter(precedence).map(|e| (root_of[e.from.index()], root_of[e.to.index()])),
+    );
     let cycles_found = cycles.len();
     let mut in_cycle = vec![u32::MAX; n];
     for (i, cycle) in cycles.iter().enumerate() {
@@ -134,7 +137,12 @@ pub fn form_move_groups(estate: &Estate, graph: &UnitGraph, coupling_threshold: 
         .edges
         .iter()
         .enumerate()
-        .filter(|(_, e)| precedence(e) && cycle_of(e.from) != u32::MAX && cycle_of(e.from) == cycle_of(e.to) && e.weight < coupling_threshold)
+        .filter(|(_, e)| {
+            precedence(e)
+                && cycle_of(e.from) != u32::MAX
+                && cycle_of(e.from) == cycle_of(e.to)
+                && e.weight < coupling_threshold
+        })
         .map(|(i, _)| i)
         .collect();
     let relaxed: BTreeSet<usize> = relaxed_edges.iter().copied().collect();

@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod compare;
 pub mod diagnostic;
 pub mod downtime;
 pub mod dr;

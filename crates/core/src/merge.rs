@@ -13,8 +13,8 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::{Diagnostic, Origin};
 use crate::model::{
-    AppId, Application, Constraint, DataStore, DataStoreId, Dependency, DependencyKind, Endpoint,
-    Estate, Excluded, ExternalEndpoint, ExternalId, Protocol, Server, ServerId,
+    AppId, Application, Constraint, DataStore, DataStoreId, Dependency, DependencyKind, Endpoint, Estate, Excluded,
+    ExternalEndpoint, ExternalId, Protocol, Server, ServerId,
 };
 
 /// A record with the place it was read.
@@ -264,7 +264,9 @@ impl Index {
             Some(RefKind::Application) => app(),
             Some(RefKind::DataStore) => store(),
             Some(RefKind::External) => external(),
-            Some(RefKind::Address) => self.addresses.get(&address_key(name)).copied().map(Endpoint::Server).or_else(external),
+            Some(RefKind::Address) => {
+                self.addresses.get(&address_key(name)).copied().map(Endpoint::Server).or_else(external)
+            }
             None => server()
                 .or_else(store)
                 .or_else(app)
@@ -390,20 +392,53 @@ fn merge_list(target: &mut Vec<String>, new: &[String]) {
 }
 
 fn merge_server(merge: &mut FieldMerge<'_>, target: &mut Server, new: &Server) {
-    merge_fields!(merge, target, new, [
-        fqdn, os_family, os_name, os_version, cores, memory_gb, disk_provisioned_gb, disk_used_gb,
-        environment, site, datacenter, cluster, power_state, kind, device_class,
-    ]);
+    merge_fields!(
+        merge,
+        target,
+        new,
+        [
+            fqdn,
+            os_family,
+            os_name,
+            os_version,
+            cores,
+            memory_gb,
+            disk_provisioned_gb,
+            disk_used_gb,
+            environment,
+            site,
+            datacenter,
+            cluster,
+            power_state,
+            kind,
+            device_class,
+        ]
+    );
     merge_list(&mut target.ip_addresses, &new.ip_addresses);
     merge_list(&mut target.mac_addresses, &new.mac_addresses);
     target.tags.extend(new.tags.clone());
 }
 
 fn merge_application(merge: &mut FieldMerge<'_>, target: &mut Application, new: &Application) {
-    merge_fields!(merge, target, new, [
-        owner, business_unit, tier, rto_minutes, rpo_minutes, strategy, maintenance_window,
-        dr_current, dr_target, environment, copy_of, role,
-    ]);
+    merge_fields!(
+        merge,
+        target,
+        new,
+        [
+            owner,
+            business_unit,
+            tier,
+            rto_minutes,
+            rpo_minutes,
+            strategy,
+            maintenance_window,
+            dr_current,
+            dr_target,
+            environment,
+            copy_of,
+            role,
+        ]
+    );
     merge_list(&mut target.compliance, &new.compliance);
     target.tags.extend(new.tags.clone());
 }
@@ -436,7 +471,11 @@ pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Ve
                 diagnostics.push(Diagnostic::error_at(
                     &origin,
                     None,
-                    format!("duplicate server name '{}' (first on line {})", server.name, first.get().line.unwrap_or(0)),
+                    format!(
+                        "duplicate server name '{}' (first on line {})",
+                        server.name,
+                        first.get().line.unwrap_or(0)
+                    ),
                 ));
                 continue;
             }
@@ -445,8 +484,13 @@ pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Ve
             }
         }
         let source = source_label(&batch.formats, &origin.file);
-        let mut fields =
-            FieldMerge { source: &source, policy, origin: &origin, record: &server.name, diagnostics: &mut diagnostics };
+        let mut fields = FieldMerge {
+            source: &source,
+            policy,
+            origin: &origin,
+            record: &server.name,
+            diagnostics: &mut diagnostics,
+        };
         match index.match_server(&server) {
             Some(id) => {
                 merge_server(&mut fields, &mut estate.servers[id.index()], &server);
@@ -553,17 +597,16 @@ pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Ve
             _ => diagnostics.push(Diagnostic::warning_at(
                 &origin,
                 member.member.column,
-                format!("membership of '{}' names unknown server or data store '{}'", application.name, member.member.name),
+                format!(
+                    "membership of '{}' names unknown server or data store '{}'",
+                    application.name, member.member.name
+                ),
             )),
         }
     }
 
-    let mut existing: HashMap<(Endpoint, Endpoint, Option<u16>, Protocol), usize> = estate
-        .dependencies
-        .iter()
-        .enumerate()
-        .map(|(i, d)| ((d.from, d.to, d.port, d.protocol), i))
-        .collect();
+    let mut existing: HashMap<(Endpoint, Endpoint, Option<u16>, Protocol), usize> =
+        estate.dependencies.iter().enumerate().map(|(i, d)| ((d.from, d.to, d.port, d.protocol), i)).collect();
     let mut warned_unknown: HashSet<String> = HashSet::new();
     let mut added: HashSet<usize> = HashSet::new();
     for Located { value: (record, source), origin } in batch.dependencies {
@@ -571,7 +614,9 @@ pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Ve
             if let Some(endpoint) = index.resolve(reference) {
                 return endpoint;
             }
-            if !matches!(reference.kind, Some(RefKind::External | RefKind::Address)) && warned_unknown.insert(key(&reference.name)) {
+            if !matches!(reference.kind, Some(RefKind::External | RefKind::Address))
+                && warned_unknown.insert(key(&reference.name))
+            {
                 diagnostics.push(Diagnostic::warning_at(
                     &origin,
                     reference.column,
@@ -661,9 +706,10 @@ pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Ve
             ConstraintRecord::NotAfter(a, date) => app(&a).map(|app| Constraint::NotAfter { app, date, reason }),
         };
         if let Some(constraint) = constraint
-            && !estate.constraints.contains(&constraint) {
-                estate.constraints.push(constraint);
-            }
+            && !estate.constraints.contains(&constraint)
+        {
+            estate.constraints.push(constraint);
+        }
     }
 
     for excluded in batch.excluded {
@@ -679,7 +725,10 @@ mod tests {
     use super::*;
 
     fn server(name: &str, cores: Option<u32>) -> Located<Server> {
-        Located { value: Server { name: name.into(), cores, ..Server::default() }, origin: Origin::new("servers.csv", 2) }
+        Located {
+            value: Server { name: name.into(), cores, ..Server::default() },
+            origin: Origin::new("servers.csv", 2),
+        }
     }
 
     fn name(text: &str) -> NameRef {
@@ -735,15 +784,20 @@ mod tests {
             ..Server::default()
         };
         // A discovery tool that only knows the MAC address and calls it by another name.
-        let discovery =
-            Server { name: "VM-00412".into(), mac_addresses: vec!["00-50-56-aa-bb-cc".into()], os_name: Some("RHEL 8".into()), ..Server::default() };
+        let discovery = Server {
+            name: "VM-00412".into(),
+            mac_addresses: vec!["00-50-56-aa-bb-cc".into()],
+            os_name: Some("RHEL 8".into()),
+            ..Server::default()
+        };
         let mut batch = Batch {
             servers: vec![located(rvtools, "rv.xlsx"), located(cmdb, "cmdb.csv"), located(discovery, "azure.csv")],
             ..Batch::default()
         };
-        batch.formats = [("rv.xlsx", "rvtools"), ("cmdb.csv", "servicenow-servers"), ("azure.csv", "azure-migrate-import")]
-            .map(|(f, id)| (f.to_string(), id.to_string()))
-            .into();
+        batch.formats =
+            [("rv.xlsx", "rvtools"), ("cmdb.csv", "servicenow-servers"), ("azure.csv", "azure-migrate-import")]
+                .map(|(f, id)| (f.to_string(), id.to_string()))
+                .into();
         let mut estate = Estate::default();
         let diagnostics = merge(&mut estate, batch);
         assert_eq!(estate.servers.len(), 1, "{:?}", estate.servers);
@@ -753,7 +807,13 @@ mod tests {
         assert_eq!(server.provenance["cores"], "servicenow-servers:cmdb.csv");
         assert_eq!(server.provenance["memory_gb"], "rvtools:rv.xlsx");
         assert_eq!(diagnostics.len(), 1);
-        assert!(diagnostics[0].message.contains("cores: rvtools:rv.xlsx says 4, servicenow-servers:cmdb.csv says 8; kept 8"), "{}", diagnostics[0]);
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("cores: rvtools:rv.xlsx says 4, servicenow-servers:cmdb.csv says 8; kept 8"),
+            "{}",
+            diagnostics[0]
+        );
 
         // The user can put RVTools first.
         let policy = MergePolicy { precedence: vec!["rvtools".into()] };
@@ -763,7 +823,9 @@ mod tests {
                 located(Server { name: "a".into(), cores: Some(4), ..Server::default() }, "rv.xlsx"),
                 located(Server { name: "a".into(), cores: Some(8), ..Server::default() }, "cmdb.csv"),
             ],
-            formats: [("rv.xlsx", "rvtools"), ("cmdb.csv", "servicenow-servers")].map(|(f, id)| (f.to_string(), id.to_string())).into(),
+            formats: [("rv.xlsx", "rvtools"), ("cmdb.csv", "servicenow-servers")]
+                .map(|(f, id)| (f.to_string(), id.to_string()))
+                .into(),
             ..Batch::default()
         };
         merge_with(&mut again, batch, &policy);
@@ -799,7 +861,10 @@ mod tests {
         };
         let batch = Batch {
             servers: vec![server("web01", None)],
-            applications: vec![Located { value: Application { name: "Portal".into(), ..Application::default() }, origin: Origin::new("apps.csv", 2) }],
+            applications: vec![Located {
+                value: Application { name: "Portal".into(), ..Application::default() },
+                origin: Origin::new("apps.csv", 2),
+            }],
             members: vec![member("Portal", "web01"), member("Portal", "web99"), member("Nope", "web01")],
             ..Batch::default()
         };

@@ -97,9 +97,13 @@ macro_rules! vocabulary {
 /// `-` (without allocating: parsing runs once per field of large imports).
 pub(crate) fn vocabulary_eq(a: &str, b: &str) -> bool {
     let letters = |s: &str| {
-        s.chars().filter(|c| !matches!(c, ' ' | '_' | '-')).flat_map(char::to_lowercase).collect::<std::vec::Vec<char>>()
+        s.chars()
+            .filter(|c| !matches!(c, ' ' | '_' | '-'))
+            .flat_map(char::to_lowercase)
+            .collect::<std::vec::Vec<char>>()
     };
-    let (mut x, mut y) = (a.chars().filter(|c| !matches!(c, ' ' | '_' | '-')), b.chars().filter(|c| !matches!(c, ' ' | '_' | '-')));
+    let (mut x, mut y) =
+        (a.chars().filter(|c| !matches!(c, ' ' | '_' | '-')), b.chars().filter(|c| !matches!(c, ' ' | '_' | '-')));
     loop {
         match (x.next(), y.next()) {
             (None, None) => return true,
@@ -719,7 +723,8 @@ impl MaintenanceWindow {
         days.dedup();
         let (start, end) = times_text.split_once('-').ok_or_else(|| expected.to_string())?;
         let parse_time = |t: &str| {
-            NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| format!("'{}' is not a time (HH:MM); {expected}", t.trim()))
+            NaiveTime::parse_from_str(t.trim(), "%H:%M")
+                .map_err(|_| format!("'{}' is not a time (HH:MM); {expected}", t.trim()))
         };
         let (start, end) = (parse_time(start)?, parse_time(end)?);
         let mut minutes = (end - start).num_minutes();

@@ -114,7 +114,9 @@ impl NativeTable {
     /// The columns a file of this table must have.
     pub fn required(self) -> &'static [&'static str] {
         match self {
-            NativeTable::Servers | NativeTable::Devices | NativeTable::Applications | NativeTable::DataStores => &["name"],
+            NativeTable::Servers | NativeTable::Devices | NativeTable::Applications | NativeTable::DataStores => {
+                &["name"]
+            }
             NativeTable::Members => &["application", "member"],
             NativeTable::Dependencies => &["from", "to"],
             NativeTable::Constraints => &["kind", "application"],
@@ -163,4 +165,3 @@ impl NativeTable {
         }
     }
 }
-

@@ -127,6 +127,9 @@ pub struct Wave {
     pub downtime_minutes: u64,
     /// The longest single downtime, minutes.
     pub downtime_longest_minutes: u32,
+    /// Cutover tracks, critical path and replication lead ([`crate::downtime::schedule_waves`]).
+    #[serde(default)]
+    pub schedule: crate::downtime::WaveSchedule,
 }
 
 /// Where an application goes and why.
@@ -166,6 +169,9 @@ pub struct Placement {
     pub dr_meets_after: bool,
     /// Why it is in this wave, one sentence each.
     pub reasons: Vec<String>,
+    /// Its cutover track and slot, and its replication dates ([`crate::downtime::schedule_waves`]).
+    #[serde(default)]
+    pub schedule: crate::downtime::AppSchedule,
 }
 
 /// Something that is in no wave.
@@ -247,6 +253,39 @@ pub struct Metrics {
     pub dr_gaps_after: usize,
     /// Last day of the last wave.
     pub programme_end: Option<NaiveDate>,
+    /// The longest wave critical path across its cutover tracks, minutes.
+    #[serde(default)]
+    pub cutover_critical_path_longest_minutes: u64,
+    /// Wave critical paths added up, minutes.
+    #[serde(default)]
+    pub cutover_critical_path_total_minutes: u64,
+    /// Waves whose cutovers do not fit their windows on the tracks available.
+    #[serde(default)]
+    pub waves_over_cutover_window: usize,
+    /// Applications whose replication would have to start before the programme.
+    #[serde(default)]
+    pub replication_before_programme: usize,
+    /// The first day any replication must start.
+    #[serde(default)]
+    pub replication_first_start: Option<NaiveDate>,
+    /// Days below RTO/RPO target, all applications added up.
+    #[serde(default)]
+    pub dr_gap_days: u64,
+    /// Of which mission-critical applications'.
+    #[serde(default)]
+    pub dr_gap_days_mission_critical: u64,
+    /// Gap-days the migration causes (applications that met their targets before).
+    #[serde(default)]
+    pub dr_gap_days_caused: u64,
+    /// Application-days unprotected (cut over before their cloud DR is in place).
+    #[serde(default)]
+    pub dr_unprotected_days: u64,
+    /// First day from which every application meets its DR targets; `None`: not within the programme.
+    #[serde(default)]
+    pub dr_full_coverage_from: Option<NaiveDate>,
+    /// First day from which every application that met its targets before meets them again.
+    #[serde(default)]
+    pub dr_coverage_restored_from: Option<NaiveDate>,
 }
 
 /// A wave plan with everything that explains it.
@@ -270,6 +309,9 @@ pub struct Plan {
     pub warnings: Vec<String>,
     /// The figures.
     pub metrics: Metrics,
+    /// DR day by day through the programme ([`crate::dr::annotate`]).
+    #[serde(default)]
+    pub dr: crate::dr::DrTimeline,
 }
 
 /// What the planner knows about a move group.
@@ -559,6 +601,7 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
     let mut wave_servers: Vec<u32> = vec![0; 1];
     let mut wave_storage: Vec<f64> = vec![0.0; 1];
     let mut wave_groups: Vec<Vec<GroupId>> = vec![Vec::new(); 1];
+    let cutover_minutes = crate::downtime::cutover_minutes(estate, &config.downtime);
     for g in order {
         let f = &facts[g.index()];
         let why = &mut reasons[g.index()];
@@ -601,10 +644,14 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
                 let storage_fits = config.max_storage_gb_per_wave.is_none_or(|m| wave_storage[w] + f.storage_gb <= m);
                 let apart_from = apart[g.index()].iter().find(|other| wave_groups[w].contains(other));
                 let pilot_wave_closed = has_pilot && w == 1 && !in_pilot[g.index()];
+                let members = wave_groups[w].iter().chain([&g]).flat_map(|x| facts[x.index()].apps.iter().copied());
+                let cutovers_fit = || crate::downtime::cutovers_fit(estate, config, wave, members, &cutover_minutes);
                 if let Some(other) = apart_from {
                     why.push(format!("kept apart from '{}', which moves in wave {wave}", facts[other.index()].label));
-                } else if !pilot_wave_closed && (empty || (servers_fit && storage_fits)) {
+                } else if !pilot_wave_closed && (empty || (servers_fit && storage_fits && cutovers_fit())) {
                     break;
+                } else if !pilot_wave_closed && servers_fit && storage_fits {
+                    why.push(format!("wave {wave}'s maintenance windows were full: its cutover tracks had no room for these cutovers"));
                 } else if !pilot_wave_closed {
                     why.push(format!(
                         "wave {wave} was full ({} servers, {:.0} GB already planned)",
@@ -737,6 +784,7 @@ fn assemble(
             storage_gb: 0.0,
             downtime_minutes: 0,
             downtime_longest_minutes: 0,
+            schedule: Default::default(),
         })
         .collect();
 
@@ -809,6 +857,7 @@ fn assemble(
             dr_meets_after: config.dr.meets(app, after),
             reasons: reasons[groups.group_of[unit_index].index()].clone(),
             downtime,
+            schedule: Default::default(),
         });
     }
 
@@ -897,20 +946,21 @@ fn assemble(
         })
         .count();
 
-    for app in &applications {
-        if app.fits_window == Some(false) {
-            let big_copy = app.downtime.offline_gb > 0.0;
-            warnings.push(format!(
-                "'{}': cutover downtime of {} min does not fit its maintenance window ({}){}",
-                app.name,
-                app.downtime.minutes,
-                app.maintenance_window.as_deref().unwrap_or(""),
-                if big_copy { "; consider online replication or an offline transfer device for the data copy" } else { "" }
-            ));
-        }
-    }
-
-    let mut plan = Plan { config: config.clone(), waves, applications, move_groups, not_migrating, dr_coverage, violations: Vec::new(), warnings, metrics };
+    let mut plan = Plan {
+        config: config.clone(),
+        waves,
+        applications,
+        move_groups,
+        not_migrating,
+        dr_coverage,
+        violations: Vec::new(),
+        warnings,
+        metrics,
+        dr: Default::default(),
+    };
+    // Cutover tracks and replication dates, then DR through the programme (which reads them).
+    crate::downtime::schedule_waves(estate, config, &mut plan);
+    crate::dr::annotate(estate, config, &mut plan);
     plan.violations = verify_plan(estate, &plan);
     plan.metrics.hard_violations = plan.violations.len();
     plan
@@ -1048,6 +1098,7 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                 violation("capacity", format!("{} replicates {:.0} GB, more than the {max:.0} GB a wave may take", wave.name, wave.storage_gb));
             }
     }
+    violations.extend(crate::downtime::cutover_violations(estate, plan));
     violations
 }
 

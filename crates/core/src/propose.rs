@@ -195,7 +195,8 @@ pub fn propose_applications(estate: &Estate) -> Vec<ApplicationProposal> {
                     }
                 }
             }
-            let hub = (0..nodes.len()).max_by(|&a, &b| strength[a].total_cmp(&strength[b]).then(b.cmp(&a))).unwrap_or(0);
+            let hub =
+                (0..nodes.len()).max_by(|&a, &b| strength[a].total_cmp(&strength[b]).then(b.cmp(&a))).unwrap_or(0);
             let servers: Vec<ServerId> = nodes.iter().map(|&node| candidates[node]).collect();
             let hub_name = estate.server(servers[hub]).name.clone();
             ApplicationProposal { name: hub_name, servers, internal_weight: internal, external_weight: external }
@@ -241,7 +242,8 @@ mod tests {
     fn finds_two_cliques_joined_by_a_weak_link_and_ignores_infrastructure() {
         // 0-1-2 talk a lot, 3-4-5 talk a lot, 2-3 talk a little; 6 is a DNS
         // server everyone reaches, 7 is already in an application.
-        let mut links = vec![(0, 1, 500.0), (1, 2, 400.0), (0, 2, 300.0), (3, 4, 600.0), (4, 5, 200.0), (3, 5, 250.0), (2, 3, 2.0)];
+        let mut links =
+            vec![(0, 1, 500.0), (1, 2, 400.0), (0, 2, 300.0), (3, 4, 600.0), (4, 5, 200.0), (3, 5, 250.0), (2, 3, 2.0)];
         for s in 0..6 {
             links.push((s, 6, 1000.0));
         }
@@ -250,7 +252,11 @@ mod tests {
         for d in e.dependencies.iter_mut().filter(|d| d.to == Endpoint::Server(ServerId(6))) {
             d.infrastructure = Some("dns".into());
         }
-        e.applications.push(Application { name: "Billing".into(), servers: vec![ServerId(7)], ..Application::default() });
+        e.applications.push(Application {
+            name: "Billing".into(),
+            servers: vec![ServerId(7)],
+            ..Application::default()
+        });
         let proposals = propose_applications(&e);
         let groups: Vec<Vec<u32>> = proposals.iter().map(|p| p.servers.iter().map(|s| s.0).collect()).collect();
         assert_eq!(groups, [vec![0, 1, 2], vec![3, 4, 5]]);

@@ -15,7 +15,11 @@ use crate::ExportError;
 /// Makes a cell safe to open in a spreadsheet.
 pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && cell.parse::<f64>().is_err() { std::borrow::Cow::Owned(format!("'{cell}")) } else { std::borrow::Cow::Borrowed(cell) }
+    if risky && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 struct Table {
@@ -123,7 +127,13 @@ pub fn plan_tables(estate: &Estate, plan: &Plan) -> Result<Vec<(&'static str, Ve
             a.reasons.join("; "),
         ])?;
         for s in &a.downtime.steps {
-            steps.row([a.name.clone(), a.wave.to_string(), s.step.clone(), format!("{:.1}", s.minutes), s.arithmetic.clone()])?;
+            steps.row([
+                a.name.clone(),
+                a.wave.to_string(),
+                s.step.clone(),
+                format!("{:.1}", s.minutes),
+                s.arithmetic.clone(),
+            ])?;
         }
     }
     tables.push(("applications.csv", apps.finish()?));
@@ -146,20 +156,25 @@ pub fn plan_tables(estate: &Estate, plan: &Plan) -> Result<Vec<(&'static str, Ve
     tables.push(("not_migrating.csv", staying.finish()?));
 
     let app_wave: HashMap<&str, u32> = plan.applications.iter().map(|a| (a.name.as_str(), a.wave)).collect();
-    let staying_names: HashMap<&str, &str> = plan.not_migrating.iter().map(|n| (n.name.as_str(), n.kind.as_str())).collect();
-    let mut deps = Table::new(&["from", "to", "port", "protocol", "weight", "from_wave", "to_wave", "cross_wave", "hybrid"])?;
+    let staying_names: HashMap<&str, &str> =
+        plan.not_migrating.iter().map(|n| (n.name.as_str(), n.kind.as_str())).collect();
+    let mut deps =
+        Table::new(&["from", "to", "port", "protocol", "weight", "from_wave", "to_wave", "cross_wave", "hybrid"])?;
     let wave_of = |endpoint: Endpoint| -> Option<u32> {
         let name = estate.endpoint_name(endpoint);
         match endpoint {
             Endpoint::Server(_) => server_wave.get(name).copied(),
             Endpoint::Application(_) => app_wave.get(name).copied(),
-            Endpoint::DataStore(id) => estate.datastore(id).server.and_then(|s| server_wave.get(estate.server(s).name.as_str()).copied()),
+            Endpoint::DataStore(id) => {
+                estate.datastore(id).server.and_then(|s| server_wave.get(estate.server(s).name.as_str()).copied())
+            }
             Endpoint::External(_) => None,
         }
     };
     for d in &estate.dependencies {
         let (from, to) = (wave_of(d.from), wave_of(d.to));
-        let stays = |e: Endpoint| matches!(e, Endpoint::External(_)) || staying_names.contains_key(estate.endpoint_name(e));
+        let stays =
+            |e: Endpoint| matches!(e, Endpoint::External(_)) || staying_names.contains_key(estate.endpoint_name(e));
         let hybrid = from.is_some() != to.is_some() && (stays(d.from) || stays(d.to));
         deps.row([
             estate.endpoint_name(d.from).to_string(),
@@ -178,7 +193,13 @@ pub fn plan_tables(estate: &Estate, plan: &Plan) -> Result<Vec<(&'static str, Ve
     let mut dr = Table::new(&["after_wave", "tier", "applications", "meeting", "share"])?;
     for c in &plan.dr_coverage {
         for t in &c.by_tier {
-            dr.row([c.after_wave.to_string(), t.tier.to_string(), t.applications.to_string(), t.meeting.to_string(), format!("{:.3}", t.share)])?;
+            dr.row([
+                c.after_wave.to_string(),
+                t.tier.to_string(),
+                t.applications.to_string(),
+                t.meeting.to_string(),
+                format!("{:.3}", t.share),
+            ])?;
         }
     }
     tables.push(("dr_coverage.csv", dr.finish()?));

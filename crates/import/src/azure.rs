@@ -169,7 +169,7 @@ pub(crate) fn require_columns(
             "missing required column{} '{}' for the {format_name} (the header has: {})",
             if missing.len() > 1 { "s" } else { "" },
             missing.join("', '"),
-            table.headers.join(", ")
+            table.header_list()
         ),
     ));
     false
@@ -583,6 +583,22 @@ mod tests {
         let format = detect_table(table).expect("format recognised");
         read_tables(format, &[table], &mut out);
         out
+    }
+
+    #[test]
+    fn a_wide_header_is_listed_short_in_messages() {
+        let extra = (1..=30).map(|i| format!("Extra {i}")).collect::<Vec<_>>().join(",");
+        let text = format!("*Server Name,*Cores,OS architecture,{extra}\nweb01,2,x64{}\n", ",x".repeat(30));
+        let table = read_csv_table("t.csv", text.as_bytes(), 0).unwrap();
+        let mut out = Imported::default();
+        read_tables(IMPORT_TEMPLATE_FORMAT, &[&table], &mut out);
+        assert_eq!(
+            messages(&out),
+            [format!(
+                "t.csv:1: error: missing required columns '*Memory (In MB)', '*OS name' for the Azure Migrate import template (the header has: *Server Name, *Cores, OS architecture, {} and 13 more)",
+                (1..=17).map(|i| format!("Extra {i}")).collect::<Vec<_>>().join(", ")
+            )]
+        );
     }
 
     fn messages(imported: &Imported) -> Vec<String> {

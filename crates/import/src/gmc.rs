@@ -97,7 +97,7 @@ pub fn read_tables(format_id: &str, tables: &[&Table], out: &mut Imported) {
                 None,
                 format!(
                     "cannot tell which Migration Center file this is: vmInfo needs MachineId and MachineName, diskInfo MachineId and DiskLabel, tagInfo MachineId, Key and Value, perfInfo MachineId and TimeStamp (the header has: {})",
-                    table.headers.join(", ")
+                    table.header_list()
                 ),
             )),
         }
@@ -278,7 +278,7 @@ fn read_vm_table(table: &Table, machines: &mut Machines, out: &mut Imported) {
         out.diagnostics.push(Diagnostic::error_at(
             &table.header_origin(),
             None,
-            format!("a vmInfo file needs a MachineName column (the header has: {})", table.headers.join(", ")),
+            format!("a vmInfo file needs a MachineName column (the header has: {})", table.header_list()),
         ));
         return;
     }
@@ -529,6 +529,22 @@ mod tests {
         let path = format!("{}/fixtures/gmc/{file}", env!("CARGO_MANIFEST_DIR"));
         let bytes = std::fs::read(&path).expect("the fixture exists");
         read_csv_table(file, &bytes, 0).expect("the fixture reads")
+    }
+
+    #[test]
+    fn a_wide_header_is_listed_short_in_messages() {
+        let extra = (1..=30).map(|i| format!("Extra{i}")).collect::<Vec<_>>().join(",");
+        let text = format!("MachineId,{extra}\nm-1{}\n", ",x".repeat(30));
+        let table = read_csv_table("vm.csv", text.as_bytes(), 0).unwrap();
+        let mut out = Imported::default();
+        read_tables(VMINFO_FORMAT, &[&table], &mut out);
+        let listed = (1..=19).map(|i| format!("Extra{i}")).collect::<Vec<_>>().join(", ");
+        assert_eq!(
+            messages(&out),
+            [format!(
+                "vm.csv:1: error: a vmInfo file needs a MachineName column (the header has: MachineId, {listed} and 11 more)"
+            )]
+        );
     }
 
     fn messages(out: &Imported) -> Vec<String> {

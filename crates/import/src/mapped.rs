@@ -308,7 +308,7 @@ fn resolve_columns(table: &Table, mapping: &ColumnMapping, out: &mut Imported) -
                     format!(
                         "column '{header}' (mapped to {field} by mapping '{}') is not in the file; the header has: {}",
                         mapping.name,
-                        table.headers.join(", ")
+                        table.header_list()
                     ),
                 ));
                 if mapping.table.required().contains(&field) {
@@ -958,6 +958,25 @@ mod tests {
 
     fn messy_table() -> Table {
         read_csv_table("messy-inventory.csv", MESSY.as_bytes(), 1).expect("the fixture reads")
+    }
+
+    #[test]
+    fn a_wide_header_is_listed_short_in_messages() {
+        let extra = (1..=30).map(|i| format!("Extra {i}")).collect::<Vec<_>>().join(",");
+        let text = format!("hostname,{extra}\nweb01{}\n", ",x".repeat(30));
+        let table = read_csv_table("wide.csv", text.as_bytes(), 0).unwrap();
+        let mut mapping = ColumnMapping::new("wide", MappedTable::Servers);
+        mapping.columns.insert("name".into(), "hostname".into());
+        mapping.columns.insert("datacenter".into(), "Data Centre".into());
+        let mut out = Imported::default();
+        read_mapped(&table, &mapping, &mut out);
+        let listed = (1..=19).map(|i| format!("Extra {i}")).collect::<Vec<_>>().join(", ");
+        assert_eq!(
+            out.diagnostics[0].message,
+            format!(
+                "column 'Data Centre' (mapped to datacenter by mapping 'wide') is not in the file; the header has: hostname, {listed} and 11 more"
+            )
+        );
     }
 
     fn messages(out: &Imported) -> Vec<String> {

@@ -13,8 +13,8 @@ use waveplan_core::merge::{
 };
 use waveplan_core::{
     AppRole, Application, DataStore, DataStoreKind, DependencyKind, Diagnostic, DrPosture, Environment,
-    MaintenanceWindow, MigrationMethod, Origin, OsFamily, PowerState, Protocol, Server, ServerKind, Strategy,
-    Tags, Tier,
+    MaintenanceWindow, MigrationMethod, Origin, OsFamily, PowerState, Protocol, Server, ServerKind, Strategy, Tags,
+    Tier,
 };
 
 pub use crate::table::header_key;
@@ -88,7 +88,11 @@ fn read_file(input: &Input<'_>, table: Option<Table>, imported: &mut Imported) {
     let header_record = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(error) => {
-            imported.diagnostics.push(Diagnostic::error_at(&file_origin, Some(1), format!("cannot read the header row: {error}")));
+            imported.diagnostics.push(Diagnostic::error_at(
+                &file_origin,
+                Some(1),
+                format!("cannot read the header row: {error}"),
+            ));
             return;
         }
     };
@@ -106,7 +110,10 @@ fn read_file(input: &Input<'_>, table: Option<Table>, imported: &mut Imported) {
             ));
         }
     }
-    let Some(table) = table.or_else(|| Table::from_file_name(input.name)).or_else(|| Table::from_headers(|column| headers.contains_key(&header_key(column)))) else {
+    let Some(table) = table
+        .or_else(|| Table::from_file_name(input.name))
+        .or_else(|| Table::from_headers(|column| headers.contains_key(&header_key(column))))
+    else {
         imported.diagnostics.push(Diagnostic::error_at(
             &file_origin,
             Some(1),
@@ -114,7 +121,8 @@ fn read_file(input: &Input<'_>, table: Option<Table>, imported: &mut Imported) {
         ));
         return;
     };
-    let missing: Vec<&str> = table.required().iter().copied().filter(|c| !headers.contains_key(&header_key(c))).collect();
+    let missing: Vec<&str> =
+        table.required().iter().copied().filter(|c| !headers.contains_key(&header_key(c))).collect();
     if !missing.is_empty() {
         let found = header_list(header_record.iter().map(str::trim));
         imported.diagnostics.push(Diagnostic::error_at(
@@ -170,13 +178,21 @@ fn read_file(input: &Input<'_>, table: Option<Table>, imported: &mut Imported) {
             row.diagnostics.push(Diagnostic::warning_at(
                 &origin,
                 Some(columns.width as u64 + 1),
-                format!("row has {} fields but the header has {}: the extra fields are ignored", record.len(), columns.width),
+                format!(
+                    "row has {} fields but the header has {}: the extra fields are ignored",
+                    record.len(),
+                    columns.width
+                ),
             ));
         }
         read_row(table, &mut row, &mut imported.batch);
     }
     if rows == 0 {
-        imported.diagnostics.push(Diagnostic::warning_at(&file_origin, Some(1), format!("{} has a header but no rows", table.file_name())));
+        imported.diagnostics.push(Diagnostic::warning_at(
+            &file_origin,
+            Some(1),
+            format!("{} has a header but no rows", table.file_name()),
+        ));
     }
 }
 
@@ -332,7 +348,8 @@ pub fn parse_duration_minutes(text: &str) -> Option<u32> {
         (text.as_str(), 1.0)
     };
     let value: f64 = number.trim().parse().ok()?;
-    (value.is_finite() && value >= 0.0 && value * factor <= f64::from(u32::MAX)).then(|| (value * factor).round() as u32)
+    (value.is_finite() && value >= 0.0 && value * factor <= f64::from(u32::MAX))
+        .then(|| (value * factor).round() as u32)
 }
 
 fn read_server(row: &mut Row<'_>, device: bool) -> Option<Server> {
@@ -418,7 +435,8 @@ fn read_row(table: Table, row: &mut Row<'_>, batch: &mut Batch) {
                 tags: row.tags(),
                 provenance: Default::default(),
             };
-            let server = row.text("server").map(|name| NameRef { name, kind: Some(RefKind::Server), column: server_column });
+            let server =
+                row.text("server").map(|name| NameRef { name, kind: Some(RefKind::Server), column: server_column });
             if name.is_some() {
                 batch.datastores.push(Located { value: DataStoreRecord { datastore, server }, origin });
             }
@@ -483,13 +501,17 @@ fn read_constraint(row: &mut Row<'_>) -> Option<ConstraintRecord> {
         "movetogether" | "together" => {
             let column = application.column;
             let names = application.name.split(';').map(str::trim).filter(|n| !n.is_empty());
-            let mut apps: Vec<NameRef> =
-                names.map(|name| NameRef { name: name.to_string(), kind: Some(RefKind::Application), column }).collect();
+            let mut apps: Vec<NameRef> = names
+                .map(|name| NameRef { name: name.to_string(), kind: Some(RefKind::Application), column })
+                .collect();
             if let Some(other) = row.text("other") {
                 apps.push(NameRef { name: other, kind: Some(RefKind::Application), column: row.column("other") });
             }
             if apps.len() < 2 {
-                row.error("application", "application: a 'move-together' constraint needs two or more applications, separated by ';'".into());
+                row.error(
+                    "application",
+                    "application: a 'move-together' constraint needs two or more applications, separated by ';'".into(),
+                );
                 return None;
             }
             Some(ConstraintRecord::MoveTogether(apps))
@@ -513,7 +535,9 @@ fn read_constraint(row: &mut Row<'_>) -> Option<ConstraintRecord> {
         _ => {
             row.error(
                 "kind",
-                format!("kind: '{kind}' is not one of move-together, keep-apart, before, pin-wave, not-before, not-after"),
+                format!(
+                    "kind: '{kind}' is not one of move-together, keep-apart, before, pin-wave, not-before, not-after"
+                ),
             );
             None
         }
@@ -567,7 +591,9 @@ mod tests {
         let imported = read("dependencies.csv", "source,port\na,1\n");
         assert_eq!(
             messages(&imported),
-            ["dependencies.csv:1:1: error: missing required columns 'from', 'to' for dependencies.csv (the header has: source, port)"]
+            [
+                "dependencies.csv:1:1: error: missing required columns 'from', 'to' for dependencies.csv (the header has: source, port)"
+            ]
         );
         assert_eq!(messages(&read("servers.csv", "")), ["servers.csv:1:1: error: the file is empty"]);
         let binary = read_native(&[Input { name: "servers.csv", bytes: b"PK\x03\x04\x14\x00" }]);
@@ -591,9 +617,14 @@ mod tests {
             "constraints.csv",
             "kind,application,other,value,reason\nkeep-apart,EHR,PACS,,risk\npin-wave,Intranet,,2,\nnot-before,Billing,,2027-07-01,fiscal year end\nmove-together,RIS;Dictation,,,\nbefore,EHR,,,\n",
         );
-        assert_eq!(messages(&constraints), ["constraints.csv:6:3: error: other: a 'before' constraint needs the second application here"]);
+        assert_eq!(
+            messages(&constraints),
+            ["constraints.csv:6:3: error: other: a 'before' constraint needs the second application here"]
+        );
         assert_eq!(constraints.batch.constraints.len(), 4);
-        assert!(matches!(&constraints.batch.constraints[3].value.0, ConstraintRecord::MoveTogether(apps) if apps.len() == 2));
+        assert!(
+            matches!(&constraints.batch.constraints[3].value.0, ConstraintRecord::MoveTogether(apps) if apps.len() == 2)
+        );
     }
 
     #[test]

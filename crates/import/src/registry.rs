@@ -55,6 +55,8 @@ pub struct Options<'a> {
     pub host: Option<&'a str>,
     /// A column mapping for spreadsheets of no known format.
     pub mapping: Option<&'a ColumnMapping>,
+    /// The project's shared-infrastructure ports (the default list when `None`).
+    pub infrastructure: Option<&'a connections::InfrastructureRules>,
 }
 
 const NATIVE: FormatInfo = FormatInfo {
@@ -104,7 +106,9 @@ fn detect_table(table: &Table) -> Option<&'static str> {
 }
 
 fn detect_workbook(workbook: &Workbook) -> Option<&'static str> {
-    rvtools::detect_workbook(workbook).or_else(|| azure::detect_workbook(workbook)).or_else(|| aws::detect_workbook(workbook))
+    rvtools::detect_workbook(workbook)
+        .or_else(|| azure::detect_workbook(workbook))
+        .or_else(|| aws::detect_workbook(workbook))
 }
 
 /// What one file turned out to be.
@@ -140,7 +144,11 @@ fn load(source: &dyn Source, options: &Options<'_>, diagnostics: &mut Vec<Diagno
             Some(id) => Some(id),
             None => {
                 let ids: Vec<&str> = formats().iter().map(|f| f.id).collect();
-                diagnostics.push(Diagnostic::error_at(&at_start, None, format!("unknown format '{id}' (known: {})", ids.join(", "))));
+                diagnostics.push(Diagnostic::error_at(
+                    &at_start,
+                    None,
+                    format!("unknown format '{id}' (known: {})", ids.join(", ")),
+                ));
                 return None;
             }
         },
@@ -151,8 +159,7 @@ fn load(source: &dyn Source, options: &Options<'_>, diagnostics: &mut Vec<Diagno
         // of Azure dependencies needs reading whole (below).
         if connections::FORMATS.iter().any(|f| f.id == id) {
             let mut magic = [0u8; 4];
-            let is_workbook =
-                source.open().and_then(|mut r| r.read(&mut magic)).is_ok_and(|n| is_zip(&magic[..n]));
+            let is_workbook = source.open().and_then(|mut r| r.read(&mut magic)).is_ok_and(|n| is_zip(&magic[..n]));
             if !is_workbook {
                 return Some(Loaded::Connections(id));
             }
@@ -244,7 +251,8 @@ fn load(source: &dyn Source, options: &Options<'_>, diagnostics: &mut Vec<Diagno
     if let Some(id) = forced.or_else(|| detect_table(&head)) {
         return full(&bytes, diagnostics).map(|table| Loaded::Table(id, table));
     }
-    if let Some(native_table) = NativeTable::from_file_name(&name).or_else(|| native::table_from_headers(&head.headers)) {
+    if let Some(native_table) = NativeTable::from_file_name(&name).or_else(|| native::table_from_headers(&head.headers))
+    {
         return Some(Loaded::Native(bytes, Some(native_table)));
     }
     let table = head;
@@ -258,7 +266,11 @@ pub fn read_sources(sources: &[&dyn Source], options: &Options<'_>) -> Imported 
     let mut out = Imported::default();
     let mut tables: BTreeMap<&'static str, Vec<Table>> = BTreeMap::new();
     let mut workbooks: Vec<(&'static str, Workbook)> = Vec::new();
-    let mut aggregator = connections::ConnectionAggregator::new(connections::ConnectionRules::default());
+    let rules = connections::ConnectionRules {
+        infrastructure: options.infrastructure.cloned().unwrap_or_default(),
+        ..connections::ConnectionRules::default()
+    };
+    let mut aggregator = connections::ConnectionAggregator::new(rules);
     let mut formats: BTreeMap<String, String> = BTreeMap::new();
     for &source in sources {
         let name = source.name().to_string();
@@ -297,9 +309,14 @@ pub fn read_sources(sources: &[&dyn Source], options: &Options<'_>) -> Imported 
             Loaded::Connections(id) => {
                 formats.insert(name.clone(), id.to_string());
                 match source.open() {
-                    Ok(reader) => {
-                        connections::read_connection_text(id, &name, options.host, reader, &mut aggregator, &mut out.diagnostics)
-                    }
+                    Ok(reader) => connections::read_connection_text(
+                        id,
+                        &name,
+                        options.host,
+                        reader,
+                        &mut aggregator,
+                        &mut out.diagnostics,
+                    ),
                     Err(error) => out.diagnostics.push(Diagnostic::error_at(
                         &Origin::new(name.as_str(), 1),
                         None,
@@ -316,8 +333,10 @@ pub fn read_sources(sources: &[&dyn Source], options: &Options<'_>) -> Imported 
             id => aws::read_workbook(id, workbook, &mut out),
         }
     }
-    let servicenow_servers: Vec<&Table> = tables.get("servicenow-servers").map(|t| t.iter().collect()).unwrap_or_default();
-    let servicenow_relations: Vec<&Table> = tables.get("servicenow-relations").map(|t| t.iter().collect()).unwrap_or_default();
+    let servicenow_servers: Vec<&Table> =
+        tables.get("servicenow-servers").map(|t| t.iter().collect()).unwrap_or_default();
+    let servicenow_relations: Vec<&Table> =
+        tables.get("servicenow-relations").map(|t| t.iter().collect()).unwrap_or_default();
     if !servicenow_servers.is_empty() || !servicenow_relations.is_empty() {
         servicenow::read_servicenow(&servicenow_servers, &servicenow_relations, &mut out);
     }

@@ -634,7 +634,7 @@ fn read_info(table: &Table, vms: &mut Vms, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.push(Diagnostic::error_at(
             &table.header_origin(),
             None,
-            format!("vInfo has no VM column (the header has: {})", table.headers.join(", ")),
+            format!("vInfo has no VM column (the header has: {})", table.header_list()),
         ));
         return;
     }
@@ -1048,6 +1048,18 @@ mod tests {
 
     fn csv(file: &str, text: &str) -> Table {
         read_csv_table(file, text.as_bytes(), 0).unwrap()
+    }
+
+    #[test]
+    fn a_wide_header_is_listed_short_in_messages() {
+        let extra = (1..=30).map(|i| format!("Extra {i}")).collect::<Vec<_>>().join(",");
+        let out = import_tables(&[csv(
+            "RVTools_tabvInfo.csv",
+            &format!("Powerstate,{extra}\npoweredOn{}\n", ",x".repeat(30)),
+        )]);
+        let listed = (1..=19).map(|i| format!("Extra {i}")).collect::<Vec<_>>().join(", ");
+        let errors: Vec<String> = out.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect();
+        assert_eq!(errors, [format!("vInfo has no VM column (the header has: Powerstate, {listed} and 11 more)")]);
     }
 
     fn import_tables(tables: &[Table]) -> Imported {

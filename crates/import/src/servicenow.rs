@@ -123,7 +123,7 @@ pub fn read_tables(format_id: &str, tables: &[&Table], out: &mut Imported) {
                 None,
                 format!(
                     "cannot tell which ServiceNow export this is: servers need sys_id and name, relations need parent, child and type (the header has: {})",
-                    table.headers.join(", ")
+                    table.header_list()
                 ),
             )),
         }
@@ -207,7 +207,7 @@ fn read_server_table(table: &Table, known: &mut KnownServers, out: &mut Imported
         out.diagnostics.push(Diagnostic::error_at(
             &table.header_origin(),
             None,
-            format!("a ServiceNow servers export needs a 'name' column (the header has: {})", table.headers.join(", ")),
+            format!("a ServiceNow servers export needs a 'name' column (the header has: {})", table.header_list()),
         ));
         return;
     }
@@ -667,7 +667,7 @@ fn read_relation_table(table: &Table, known: &KnownServers, made: &mut MadeRecor
                 "a ServiceNow relations export needs the column{} '{}' (the header has: {})",
                 if missing.len() > 1 { "s" } else { "" },
                 missing.join("', '"),
-                table.headers.join(", ")
+                table.header_list()
             ),
         ));
         return;
@@ -904,6 +904,21 @@ mod tests {
 
     fn table(file: &str, text: &str) -> Table {
         read_csv_table(file, text.as_bytes(), 0).expect("the fixture reads")
+    }
+
+    #[test]
+    fn a_wide_header_is_listed_short_in_messages() {
+        let extra = (1..=30).map(|i| format!("u_extra_{i}")).collect::<Vec<_>>().join(",");
+        let wide = table("srv.csv", &format!("sys_id,ip_address,{extra}\n1,10.0.0.1{}\n", ",x".repeat(30)));
+        let mut out = Imported::default();
+        read_tables(SERVERS_FORMAT, &[&wide], &mut out);
+        assert_eq!(
+            messages(&out),
+            [format!(
+                "srv.csv:1: error: a ServiceNow servers export needs a 'name' column (the header has: sys_id, ip_address, {} and 12 more)",
+                (1..=18).map(|i| format!("u_extra_{i}")).collect::<Vec<_>>().join(", ")
+            )]
+        );
     }
 
     fn messages(out: &Imported) -> Vec<String> {

@@ -51,6 +51,11 @@ impl Table {
         Table { file: file.to_string(), sheet: sheet.map(str::to_string), headers, header_line, rows, keys }
     }
 
+    /// The header for a message, as [`header_list`] shows one.
+    pub fn header_list(&self) -> String {
+        header_list(self.headers.iter().map(String::as_str))
+    }
+
     /// The position of the first header matching any of `names` (in the
     /// order given), compared with [`header_key`].
     pub fn column(&self, names: &[&str]) -> Option<usize> {
@@ -184,8 +189,11 @@ pub fn read_csv_table(file: &str, bytes: &[u8], skip_lines: usize) -> Result<Tab
         rest
     };
     let skipped_lines = skip_lines as u64;
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(sniff_delimiter(body)).flexible(true).has_headers(false).from_reader(body.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(body))
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(body.as_bytes());
     let mut lines = LineCounter::new(body.as_bytes());
     let mut records: Vec<TableRow> = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -291,7 +299,12 @@ impl Cells<'_> {
     }
 
     /// A vocabulary value, with the accepted spellings in the error.
-    pub fn vocabulary<T>(&mut self, column: Option<usize>, parse: fn(&str) -> Option<T>, expected: String) -> Option<T> {
+    pub fn vocabulary<T>(
+        &mut self,
+        column: Option<usize>,
+        parse: fn(&str) -> Option<T>,
+        expected: String,
+    ) -> Option<T> {
         let text = self.text(column)?;
         let value = parse(&text);
         if value.is_none() {
@@ -310,10 +323,7 @@ impl Cells<'_> {
 
     /// The non-empty cells of `columns` as tags named by their headers.
     pub fn tags_from(&self, columns: &[usize]) -> Tags {
-        columns
-            .iter()
-            .filter_map(|&c| Some((self.table.headers.get(c)?.clone(), self.text(Some(c))?)))
-            .collect()
+        columns.iter().filter_map(|&c| Some((self.table.headers.get(c)?.clone(), self.text(Some(c))?))).collect()
     }
 }
 
@@ -331,7 +341,12 @@ mod tests {
 
     #[test]
     fn reads_semicolon_files_with_preamble_and_finds_columns_by_any_spelling() {
-        let table = read_csv_table("x.csv", b"report of 2026\n*Server Name;Memory (In MB);Cores\r\nweb01;4,096;2\r\n\r\ndb01;8192;4", 1).unwrap();
+        let table = read_csv_table(
+            "x.csv",
+            b"report of 2026\n*Server Name;Memory (In MB);Cores\r\nweb01;4,096;2\r\n\r\ndb01;8192;4",
+            1,
+        )
+        .unwrap();
         assert_eq!(table.header_line, 2);
         assert_eq!(table.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 5]);
         let name = table.column(&["server name"]);

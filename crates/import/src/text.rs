@@ -106,9 +106,15 @@ mod tests {
     #[test]
     fn names_what_is_not_text() {
         assert_eq!(decode(b""), Err(TextError::Empty));
-        assert_eq!(decode(b"PK\x03\x04rest"), Err(TextError::Binary { looks_like: Some("a zip archive or an Excel workbook (.xlsx)") }));
+        assert_eq!(
+            decode(b"PK\x03\x04rest"),
+            Err(TextError::Binary { looks_like: Some("a zip archive or an Excel workbook (.xlsx)") })
+        );
         assert_eq!(decode(b"a,b\n\x00\x01"), Err(TextError::Binary { looks_like: None }));
-        assert_eq!(decode_with_encoding(b"name\nserv\xE9r \x80\n").unwrap(), (Cow::Owned("name\nservér €\n".into()), Encoding::Windows1252));
+        assert_eq!(
+            decode_with_encoding(b"name\nserv\xE9r \x80\n").unwrap(),
+            (Cow::Owned("name\nservér €\n".into()), Encoding::Windows1252)
+        );
         assert_eq!(decode_with_encoding("servér".as_bytes()).unwrap().1, Encoding::Utf8);
     }
 }

@@ -91,6 +91,18 @@ pub enum StoreError {
         /// What is wrong with it.
         detail: String,
     },
+    /// A scenario that was asked for is not in the project.
+    #[error("no scenario named '{name}'")]
+    NoScenario {
+        /// The name asked for.
+        name: String,
+    },
+    /// A scenario would be created under a name that is taken.
+    #[error("a scenario named '{name}' already exists")]
+    ScenarioExists {
+        /// The name.
+        name: String,
+    },
 }
 
 impl StoreError {

@@ -50,12 +50,36 @@ impl Project {
 
     /// Replaces the inventory with `estate` (after an edit, not an import), in one transaction.
     pub fn save_estate(&mut self, estate: &Estate) -> Result<(), StoreError> {
+        self.save_estate_and_settings::<()>(estate, &[])
+    }
+
+    /// Replaces the inventory with `estate` and stores a setting beside it,
+    /// in one transaction: for a setting the inventory was just brought in
+    /// line with (a new shared-infrastructure list and the dependencies
+    /// re-classified under it), so that neither lands without the other.
+    pub fn save_estate_and_setting<T: serde::Serialize>(
+        &mut self,
+        estate: &Estate,
+        key: &str,
+        value: &T,
+    ) -> Result<(), StoreError> {
+        self.save_estate_and_settings(estate, &[(key, value)])
+    }
+
+    fn save_estate_and_settings<T: serde::Serialize>(
+        &mut self,
+        estate: &Estate,
+        settings: &[(&str, &T)],
+    ) -> Result<(), StoreError> {
         check_storable(estate)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql("starting to save the inventory"))?;
         write_inventory(&tx, estate)?;
+        for (key, value) in settings {
+            crate::setting::write_setting(&tx, key, value)?;
+        }
         tx.commit().map_err(sql("committing the inventory"))
     }
 

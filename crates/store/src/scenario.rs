@@ -2,7 +2,8 @@
 //! produced, stored as JSON text.
 //!
 //! The store does not depend on the plan types: callers serialise them. Saving
-//! a scenario under an existing name replaces it in one statement.
+//! a scenario under an existing name replaces it in one statement; copying
+//! and renaming never overwrite one (the caller deletes first if it means to).
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -69,6 +70,47 @@ impl Project {
         Ok(scenarios)
     }
 
+    /// Copies scenario `from`, settings and plan, to a new scenario `to`.
+    ///
+    /// Fails with [`StoreError::NoScenario`] when there is no `from` and
+    /// [`StoreError::ScenarioExists`] when `to` is taken; nothing changes then.
+    pub fn copy_scenario(&mut self, from: &str, to: &str) -> Result<(), StoreError> {
+        check_name(to)?;
+        let now = timestamp_text(Utc::now());
+        let copied = self
+            .conn
+            .execute(
+                "INSERT INTO scenarios (name, config, plan, created_at, updated_at)
+                 SELECT ?2, config, plan, ?3, ?3 FROM scenarios WHERE name = ?1",
+                params![from, to, now],
+            )
+            .map_err(|e| {
+                taken(e, to).unwrap_or_else(|e| StoreError::sql(format!("copying scenario '{from}' to '{to}'"), e))
+            })?;
+        if copied == 0 {
+            return Err(StoreError::NoScenario { name: from.to_owned() });
+        }
+        Ok(())
+    }
+
+    /// Renames scenario `from` to `to`, keeping when it was created.
+    ///
+    /// Fails as [`Project::copy_scenario`] does; renaming a scenario to its own name does nothing.
+    pub fn rename_scenario(&mut self, from: &str, to: &str) -> Result<(), StoreError> {
+        check_name(to)?;
+        let now = timestamp_text(Utc::now());
+        let renamed = self
+            .conn
+            .execute("UPDATE scenarios SET name = ?2, updated_at = ?3 WHERE name = ?1", params![from, to, now])
+            .map_err(|e| {
+                taken(e, to).unwrap_or_else(|e| StoreError::sql(format!("renaming scenario '{from}' to '{to}'"), e))
+            })?;
+        if renamed == 0 {
+            return Err(StoreError::NoScenario { name: from.to_owned() });
+        }
+        Ok(())
+    }
+
     /// Deletes a scenario; returns whether it existed.
     pub fn delete_scenario(&mut self, scenario: &str) -> Result<bool, StoreError> {
         let deleted = self
@@ -76,6 +118,21 @@ impl Project {
             .execute("DELETE FROM scenarios WHERE name = ?1", [scenario])
             .map_err(|e| StoreError::sql(format!("deleting scenario '{scenario}'"), e))?;
         Ok(deleted > 0)
+    }
+}
+
+fn check_name(name: &str) -> Result<(), StoreError> {
+    if name.trim().is_empty() {
+        return Err(StoreError::unstorable("scenario", "the name is empty"));
+    }
+    Ok(())
+}
+
+/// A unique-constraint failure is the name being taken; anything else is handed back.
+fn taken(error: rusqlite::Error, name: &str) -> Result<StoreError, rusqlite::Error> {
+    match error.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => Ok(StoreError::ScenarioExists { name: name.to_owned() }),
+        _ => Err(error),
     }
 }
 
@@ -115,5 +172,33 @@ mod tests {
         assert!(error.to_string().contains("scenario 'q3'"), "{error}");
         assert_eq!(project.load_plan("q3").expect("load"), Some(("{}".to_owned(), "[1]".to_owned())));
         assert!(project.save_plan(" ", "{}", "[]").is_err());
+    }
+
+    #[test]
+    fn copying_and_renaming_keep_the_plan_and_never_overwrite() {
+        let mut project = Project::open_in_memory().expect("open");
+        project.save_plan("baseline", r#"{"wave_days":14}"#, r#"{"waves":[1,2]}"#).expect("save");
+        project.save_plan("fast", r#"{"wave_days":7}"#, r#"{"waves":[1]}"#).expect("save");
+
+        project.copy_scenario("baseline", "conservative").expect("copy");
+        assert_eq!(project.load_plan("conservative").expect("load"), project.load_plan("baseline").expect("load"));
+        let error = project.copy_scenario("baseline", "fast").expect_err("fast is taken");
+        assert!(matches!(&error, StoreError::ScenarioExists { name } if name == "fast"), "{error:?}");
+        assert_eq!(project.load_plan("fast").expect("load").expect("kept").0, r#"{"wave_days":7}"#);
+        let error = project.copy_scenario("nothing", "x").expect_err("no source");
+        assert_eq!(error.to_string(), "no scenario named 'nothing'");
+
+        let created =
+            project.scenarios().expect("list").into_iter().find(|s| s.name == "fast").expect("fast").created_at;
+        project.rename_scenario("fast", "aggressive").expect("rename");
+        let listed = project.scenarios().expect("list");
+        let names: Vec<&str> = listed.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["aggressive", "baseline", "conservative"]);
+        assert_eq!(listed[0].created_at, created);
+        assert_eq!(project.load_plan("aggressive").expect("load").expect("renamed").1, r#"{"waves":[1]}"#);
+        assert!(matches!(project.rename_scenario("aggressive", "baseline"), Err(StoreError::ScenarioExists { .. })));
+        assert!(matches!(project.rename_scenario("fast", "x"), Err(StoreError::NoScenario { .. })));
+        project.rename_scenario("baseline", "baseline").expect("renaming to itself is nothing");
+        assert!(project.copy_scenario("baseline", " ").is_err());
     }
 }

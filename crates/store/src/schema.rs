@@ -11,12 +11,11 @@ use rusqlite_migration::{M, Migrations};
 pub const APPLICATION_ID: i32 = 0x5741_5645;
 
 /// The migrations, oldest first. Append only.
-const MIGRATION_LIST: &[M<'static>] =
-    &[
-        M::up(include_str!("../migrations/0001-inventory/up.sql")).comment("inventory, imports, settings, scenarios"),
-        M::up(include_str!("../migrations/0002-infrastructure-dependencies/up.sql"))
-            .comment("shared-infrastructure role of dependencies"),
-    ];
+const MIGRATION_LIST: &[M<'static>] = &[
+    M::up(include_str!("../migrations/0001-inventory/up.sql")).comment("inventory, imports, settings, scenarios"),
+    M::up(include_str!("../migrations/0002-infrastructure-dependencies/up.sql"))
+        .comment("shared-infrastructure role of dependencies"),
+];
 
 /// The migrations that bring a project file to [`SCHEMA_VERSION`].
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);

@@ -4,7 +4,7 @@
 //! and the types. A value that no longer deserialises as the caller's type is
 //! reported as [`StoreError::Corrupt`], naming the key.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -15,14 +15,7 @@ use crate::project::Project;
 impl Project {
     /// Stores `value` as JSON under `key`, replacing what was there.
     pub fn set_setting<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
-        let json = to_json(value, || format!("setting '{key}'"))?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
-            )
-            .and_then(|mut stmt| stmt.execute(params![key, json]))
-            .map_err(|e| StoreError::sql(format!("saving setting '{key}'"), e))?;
-        Ok(())
+        write_setting(&self.conn, key, value)
     }
 
     /// The value stored under `key`, or `None` if there is none.
@@ -60,6 +53,15 @@ impl Project {
             .map_err(|e| StoreError::sql(format!("removing setting '{key}'"), e))?;
         Ok(removed > 0)
     }
+}
+
+/// Stores `value` as JSON under `key` through `conn` (a connection or a transaction).
+pub(crate) fn write_setting<T: Serialize + ?Sized>(conn: &Connection, key: &str, value: &T) -> Result<(), StoreError> {
+    let json = to_json(value, || format!("setting '{key}'"))?;
+    conn.prepare_cached("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2")
+        .and_then(|mut stmt| stmt.execute(params![key, json]))
+        .map_err(|e| StoreError::sql(format!("saving setting '{key}'"), e))?;
+    Ok(())
 }
 
 #[cfg(test)]

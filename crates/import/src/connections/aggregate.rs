@@ -9,7 +9,7 @@
 //! (bounded by the span of the data, not its size). Must not hold records.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::net::IpAddr;
 
 use chrono::{DateTime, NaiveDateTime};
@@ -37,15 +37,18 @@ pub enum WeightBasis {
 ///
 /// Infrastructure dependencies are kept (they are real) but classified, so
 /// that the planner neither glues the whole estate into one move group
-/// through the DNS servers nor loses sight of them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// through the DNS servers nor loses sight of them. A project keeps its own
+/// list (as JSON, `{"ports": {"53": "dns"}, "domain_controller_ports": {...}}`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InfrastructureRules {
     /// Destination port → role (`dns`, `ntp`, `kerberos`, `directory`, ...).
+    #[serde(default)]
     pub ports: BTreeMap<u16, String>,
     /// Ports that are infrastructure only towards a domain controller (a
     /// destination also seen serving a `kerberos` or `directory` port, or a
     /// captured host listening on one): SMB to a domain controller is SYSVOL
     /// and NETLOGON, SMB to a file server is an application dependency.
+    #[serde(default)]
     pub domain_controller_ports: BTreeMap<u16, String>,
 }
 
@@ -270,20 +273,63 @@ impl FastHasher {
     }
 }
 
+/// The first 16 bytes of `bytes` (which has as many), little-endian.
+fn word128(bytes: &[u8]) -> u128 {
+    let mut word = [0u8; 16];
+    word.copy_from_slice(&bytes[..16]);
+    u128::from_le_bytes(word)
+}
+
+/// The first 8 bytes of `bytes` (which has as many), little-endian.
+fn word64(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[..8]);
+    u64::from_le_bytes(word)
+}
+
+/// The first 4 bytes of `bytes` (which has as many), little-endian.
+fn word32(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 4];
+    word.copy_from_slice(&bytes[..4]);
+    u64::from(u32::from_le_bytes(word))
+}
+
+/// Whether two byte strings are equal, by whole-word compares of their
+/// first and last words up to 32 bytes: the cells compared on every row
+/// (server names, addresses, time slots) are that short, and a call to
+/// `memcmp` for each costs more than the compare.
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1..4 => (a[0], a[n / 2], a[n - 1]) == (b[0], b[n / 2], b[n - 1]),
+        4..8 => word32(a) == word32(b) && word32(&a[n - 4..]) == word32(&b[n - 4..]),
+        8..16 => word64(a) == word64(b) && word64(&a[n - 8..]) == word64(&b[n - 8..]),
+        16..=32 => word128(a) == word128(b) && word128(&a[n - 16..]) == word128(&b[n - 16..]),
+        _ => a == b,
+    }
+}
+
 impl Hasher for FastHasher {
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
+            self.add(word64(chunk));
         }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
-        }
+        // The last 1 to 7 bytes, read as whole words (overlapping ones
+        // already read when there are): copying them into a zeroed word
+        // first stalls the load that follows the copy.
+        let rest = chunks.remainder().len();
+        let tail = match bytes.len() {
+            _ if rest == 0 => return,
+            8.. => word64(&bytes[bytes.len() - 8..]),
+            4.. => word32(bytes) | word32(&bytes[bytes.len() - 4..]) << 32,
+            _ => u64::from(bytes[0]) | u64::from(bytes[rest / 2]) << 8 | u64::from(bytes[rest - 1]) << 16,
+        };
+        self.add(tail ^ ((rest as u64) << 56));
     }
 
     fn write_u8(&mut self, value: u8) {
@@ -307,14 +353,17 @@ impl Hasher for FastHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.hash
+        // The high bits of a product mix all of its input, the low bits
+        // only the input's low bits; hash tables pick buckets by the low
+        // bits, so the high ones are turned down to them (as rustc-hash 2 does).
+        self.hash.rotate_left(26)
     }
 }
 
 /// A hash map with the fast hasher.
 pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct AggregateKey {
     from: EndId,
     to: EndId,
@@ -322,20 +371,162 @@ struct AggregateKey {
     protocol: Protocol,
 }
 
+impl Hash for AggregateKey {
+    /// Two words, not five fields: this key is hashed once per record.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(u64::from(self.from) << 32 | u64::from(self.to));
+        state.write_u32(self.port.map_or(1 << 16, u32::from) | (self.protocol as u32) << 17);
+    }
+}
+
+impl AggregateKey {
+    fn fast_hash(&self) -> u64 {
+        let mut hasher = FastHasher::default();
+        self.hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// What every record adds to its aggregate. It lives in the aggregate
+/// index itself ([`IndexEntry`]), so that the one lookup a record makes
+/// brings in its tally too: the records of a large export hit thousands of
+/// aggregates in no order, and each should cost one line of memory.
+#[derive(Clone, Debug)]
+struct Tally {
+    /// The aggregate's position in [`ConnectionAggregator::aggregates`].
+    id: AggregateId,
+    observations: u64,
+    /// Bytes, meaningful when `bytes_known`.
+    bytes: u64,
+    bytes_known: bool,
+    /// First and last second seen; none seen while `first_seen > last_seen`.
+    first_seen: i64,
+    last_seen: i64,
+    /// The run of consecutive time slots the latest slot belongs to, when a
+    /// time was seen: the highest run (lower ones are in
+    /// [`Aggregate::earlier_slots`]).
+    latest_slots: SlotRun,
+    has_client_process: bool,
+    has_server_process: bool,
+}
+
+impl Tally {
+    fn new(id: AggregateId) -> Tally {
+        Tally {
+            id,
+            observations: 0,
+            bytes: 0,
+            bytes_known: false,
+            first_seen: i64::MAX,
+            last_seen: i64::MIN,
+            latest_slots: SlotRun { first: 0, last: 0 },
+            has_client_process: false,
+            has_server_process: false,
+        }
+    }
+
+    /// First and last second seen.
+    fn seen(&self) -> Option<(i64, i64)> {
+        (self.first_seen <= self.last_seen).then_some((self.first_seen, self.last_seen))
+    }
+
+    fn bytes(&self) -> Option<u64> {
+        self.bytes_known.then_some(self.bytes)
+    }
+}
+
+/// An entry of the aggregate index: the key and its tally, aligned to a
+/// cache line (they fill one).
+#[derive(Clone, Debug)]
+#[repr(align(64))]
+struct IndexEntry {
+    key: AggregateKey,
+    tally: Tally,
+}
+
+const _: () = assert!(std::mem::size_of::<IndexEntry>() == 64, "an index entry fills one cache line");
+
+/// Consecutive time slots, first to last (slot numbers are seconds /
+/// [`TIME_SLOT_SECONDS`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct SlotRun {
+    first: u32,
+    last: u32,
+}
+
+impl SlotRun {
+    fn len(self) -> usize {
+        (self.last - self.first) as usize + 1
+    }
+}
+
+/// Adds a time slot to the set held as `earlier` (sorted, disjoint,
+/// non-adjacent runs) and `latest` (the highest run, above all of
+/// `earlier` by more than one slot). The usual case, a slot already in the
+/// latest run or just after it, touches `latest` only: an export lists its
+/// time slots in order, so a connection seen in every slot keeps one run.
+fn add_slot(run: &mut SlotRun, earlier: &mut Vec<SlotRun>, slot: u32) {
+    if (run.first..=run.last).contains(&slot) {
+        return;
+    }
+    if slot > run.last {
+        if slot == run.last + 1 {
+            run.last = slot;
+        } else {
+            earlier.push(*run);
+            *run = SlotRun { first: slot, last: slot };
+        }
+        return;
+    }
+    // Below the latest run: seen out of order.
+    if slot + 1 == run.first {
+        run.first = slot;
+        if let Some(below) = earlier.last()
+            && below.last + 1 == slot
+        {
+            run.first = below.first;
+            earlier.pop();
+        }
+        return;
+    }
+    // The first run that contains the slot or ends just before it.
+    let at = earlier.partition_point(|r| r.last.saturating_add(1) < slot);
+    match earlier.get(at).copied() {
+        Some(r) if r.first <= slot && slot <= r.last => {}
+        Some(r) if r.last + 1 == slot => {
+            earlier[at].last = slot;
+            if let Some(next) = earlier.get(at + 1).copied()
+                && next.first == slot + 1
+            {
+                earlier[at].last = next.last;
+                earlier.remove(at + 1);
+            }
+        }
+        Some(r) if slot + 1 == r.first => earlier[at].first = slot,
+        _ => earlier.insert(at, SlotRun { first: slot, last: slot }),
+    }
+}
+
+/// What the first record of an aggregate sets, and the rarely touched rest.
 #[derive(Clone, Debug)]
 struct Aggregate {
-    observations: u64,
-    bytes: Option<u64>,
-    first_seen: Option<i64>,
-    last_seen: Option<i64>,
-    /// Sorted slot numbers (seconds / [`TIME_SLOT_SECONDS`]).
-    time_slots: Vec<u32>,
+    key: AggregateKey,
+    /// Runs of time slots below [`Tally::latest_slots`], lowest first.
+    earlier_slots: Vec<SlotRun>,
     client_process: Option<u32>,
     server_process: Option<u32>,
     file: u32,
     line: u64,
     from_column: Option<u64>,
     to_column: Option<u64>,
+}
+
+impl Aggregate {
+    /// Distinct time slots seen in.
+    fn time_slots(&self, tally: &Tally) -> usize {
+        let latest = tally.seen().map_or(0, |_| tally.latest_slots.len());
+        self.earlier_slots.iter().map(|run| run.len()).sum::<usize>() + latest
+    }
 }
 
 /// A connection aggregate, as [`ConnectionAggregator::aggregates`] lists it.
@@ -451,8 +642,9 @@ pub struct ConnectionAggregator {
     strings: Vec<String>,
     string_ids: HashMap<Vec<u8>, u32>,
     files: Vec<String>,
-    aggregates: Vec<(AggregateKey, Aggregate)>,
-    aggregate_index: HashMap<AggregateKey, AggregateId>,
+    /// Per aggregate, the rest of what it holds (its tally is in the index).
+    aggregates: Vec<Aggregate>,
+    aggregate_index: hashbrown::HashTable<IndexEntry>,
     listening: HashMap<EndId, BTreeSet<(Protocol, u16)>>,
     host_addresses: HashMap<EndId, BTreeSet<IpAddr>>,
     summaries: Vec<FileSummary>,
@@ -537,75 +729,62 @@ impl ConnectionAggregator {
         }
     }
 
-    /// Adds one record; returns the aggregate it joined, for
-    /// [`ConnectionAggregator::add_again`].
-    pub(crate) fn add(&mut self, observation: Observation<'_>) -> AggregateId {
+    /// Adds one record to the aggregate of its ends, port and protocol.
+    pub(crate) fn add(&mut self, observation: Observation<'_>) {
         let from = self.end_id(observation.from);
         let to = self.end_id(observation.to);
         let key = AggregateKey { from, to, port: observation.port, protocol: observation.protocol };
-        let index = match self.aggregate_index.get(&key) {
-            Some(&index) => index,
+        let hash = key.fast_hash();
+        let entry = match self.aggregate_index.find_mut(hash, |entry| entry.key == key) {
+            Some(entry) => entry,
             None => {
-                let index = self.aggregates.len() as AggregateId;
-                self.aggregates.push((
+                let id = self.aggregates.len() as AggregateId;
+                self.aggregates.push(Aggregate {
                     key,
-                    Aggregate {
-                        observations: 0,
-                        bytes: None,
-                        first_seen: None,
-                        last_seen: None,
-                        time_slots: Vec::new(),
-                        client_process: None,
-                        server_process: None,
-                        file: observation.file,
-                        line: observation.line,
-                        from_column: observation.from_column,
-                        to_column: observation.to_column,
-                    },
-                ));
-                self.aggregate_index.insert(key, index);
-                index
+                    earlier_slots: Vec::new(),
+                    client_process: None,
+                    server_process: None,
+                    file: observation.file,
+                    line: observation.line,
+                    from_column: observation.from_column,
+                    to_column: observation.to_column,
+                });
+                let hasher = |entry: &IndexEntry| entry.key.fast_hash();
+                self.aggregate_index.insert_unique(hash, IndexEntry { key, tally: Tally::new(id) }, hasher).into_mut()
             }
         };
-        self.add_again(index, &observation);
-        index
-    }
-
-    /// Adds one more record to an aggregate [`ConnectionAggregator::add`]
-    /// returned: only its bytes, times and processes are read (its ends, port
-    /// and protocol are the aggregate's).
-    pub(crate) fn add_again(&mut self, index: AggregateId, observation: &Observation<'_>) {
-        let Some((_, aggregate)) = self.aggregates.get_mut(index as usize) else { return };
-        aggregate.observations += 1;
+        let tally = &mut entry.tally;
+        tally.observations += 1;
         if let Some(bytes) = observation.bytes {
-            aggregate.bytes = Some(aggregate.bytes.unwrap_or(0).saturating_add(bytes));
+            tally.bytes = tally.bytes.saturating_add(bytes);
+            tally.bytes_known = true;
         }
         if let Some((first, last)) = observation.seen {
-            aggregate.first_seen = Some(aggregate.first_seen.map_or(first, |seen| seen.min(first)));
-            aggregate.last_seen = Some(aggregate.last_seen.map_or(last, |seen| seen.max(last)));
             let slot = u32::try_from(first.div_euclid(TIME_SLOT_SECONDS)).unwrap_or(0);
-            match aggregate.time_slots.last() {
-                Some(&latest) if latest == slot => {}
-                Some(&latest) if latest < slot => aggregate.time_slots.push(slot),
-                None => aggregate.time_slots.push(slot),
-                Some(_) => {
-                    if let Err(at) = aggregate.time_slots.binary_search(&slot) {
-                        aggregate.time_slots.insert(at, slot);
-                    }
-                }
+            if tally.seen().is_none() {
+                tally.latest_slots = SlotRun { first: slot, last: slot };
+            } else {
+                add_slot(&mut tally.latest_slots, &mut self.aggregates[tally.id as usize].earlier_slots, slot);
             }
+            // A record that ends before it starts (damaged data) still
+            // counts as seen over the span it names.
+            tally.first_seen = tally.first_seen.min(first.min(last));
+            tally.last_seen = tally.last_seen.max(first.max(last));
         }
         // Processes are interned only while the aggregate has none yet.
-        let needs_client = aggregate.client_process.is_none() && observation.client_process.is_some();
-        let needs_server = aggregate.server_process.is_none() && observation.server_process.is_some();
-        if needs_client || needs_server {
-            let client = observation.client_process.filter(|_| needs_client).map(|p| self.string_id(p));
-            let server = observation.server_process.filter(|_| needs_server).map(|p| self.string_id(p));
-            if let Some((_, aggregate)) = self.aggregates.get_mut(index as usize) {
-                aggregate.client_process = aggregate.client_process.or(client);
-                aggregate.server_process = aggregate.server_process.or(server);
-            }
+        let needs_client = !tally.has_client_process && observation.client_process.is_some();
+        let needs_server = !tally.has_server_process && observation.server_process.is_some();
+        if !needs_client && !needs_server {
+            return;
         }
+        tally.has_client_process |= needs_client;
+        tally.has_server_process |= needs_server;
+        let id = tally.id as usize;
+        let client = observation.client_process.filter(|_| needs_client).map(|p| self.string_id(p));
+        let server = observation.server_process.filter(|_| needs_server).map(|p| self.string_id(p));
+        let aggregate = &mut self.aggregates[id];
+        aggregate.client_process = aggregate.client_process.or(client);
+        aggregate.server_process = aggregate.server_process.or(server);
     }
 
     /// Records that a captured host listens on (or has bound) a port.
@@ -656,7 +835,7 @@ impl ConnectionAggregator {
         let served = self
             .aggregates
             .iter()
-            .map(|(key, _)| key)
+            .map(|aggregate| &aggregate.key)
             .filter(|key| key.port.is_some_and(|port| infrastructure.marks_domain_controller(port)))
             .map(|key| key.to);
         let listening = self
@@ -671,10 +850,18 @@ impl ConnectionAggregator {
         served.chain(listening).collect()
     }
 
-    fn sorted(&self) -> Vec<(&AggregateKey, &Aggregate)> {
-        let mut sorted: Vec<_> = self.aggregates.iter().map(|(key, aggregate)| (key, aggregate)).collect();
-        sorted
-            .sort_by_key(|(key, aggregate)| (aggregate.file, aggregate.line, key.from, key.to, key.port, key.protocol));
+    /// The aggregates with their tallies, in the order first seen.
+    fn sorted(&self) -> Vec<(&Aggregate, &Tally)> {
+        let mut tallies: Vec<Option<&Tally>> = vec![None; self.aggregates.len()];
+        for entry in &self.aggregate_index {
+            tallies[entry.tally.id as usize] = Some(&entry.tally);
+        }
+        let mut sorted: Vec<_> =
+            self.aggregates.iter().zip(tallies).filter_map(|(aggregate, tally)| Some((aggregate, tally?))).collect();
+        sorted.sort_by_key(|(aggregate, _)| {
+            let key = &aggregate.key;
+            (aggregate.file, aggregate.line, key.from, key.to, key.port, key.protocol)
+        });
         sorted
     }
 
@@ -689,32 +876,35 @@ impl ConnectionAggregator {
         let text = |id: Option<u32>| id.map(|id| self.strings[id as usize].clone());
         self.sorted()
             .into_iter()
-            .map(|(key, aggregate)| ConnectionAggregate {
-                from: self.ends[key.from as usize].clone(),
-                to: self.ends[key.to as usize].clone(),
-                port: key.port,
-                protocol: key.protocol,
-                observations: aggregate.observations,
-                bytes: aggregate.bytes,
-                first_seen: aggregate.first_seen.and_then(to_datetime),
-                last_seen: aggregate.last_seen.and_then(to_datetime),
-                time_slots: aggregate.time_slots.len(),
-                client_process: text(aggregate.client_process),
-                server_process: text(aggregate.server_process),
-                file: self.files[aggregate.file as usize].clone(),
-                line: aggregate.line,
-                infrastructure: self.role(key, &domain_controllers),
+            .map(|(aggregate, tally)| {
+                let key = &aggregate.key;
+                ConnectionAggregate {
+                    from: self.ends[key.from as usize].clone(),
+                    to: self.ends[key.to as usize].clone(),
+                    port: key.port,
+                    protocol: key.protocol,
+                    observations: tally.observations,
+                    bytes: tally.bytes(),
+                    first_seen: tally.seen().and_then(|(first, _)| to_datetime(first)),
+                    last_seen: tally.seen().and_then(|(_, last)| to_datetime(last)),
+                    time_slots: aggregate.time_slots(tally),
+                    client_process: text(aggregate.client_process),
+                    server_process: text(aggregate.server_process),
+                    file: self.files[aggregate.file as usize].clone(),
+                    line: aggregate.line,
+                    infrastructure: self.role(key, &domain_controllers),
+                }
             })
             .collect()
     }
 
-    fn weight(&self, aggregate: &Aggregate) -> f64 {
-        match (self.rules.weight, aggregate.bytes, aggregate.first_seen, aggregate.last_seen) {
-            (WeightBasis::BytesPerDay, Some(bytes), Some(first), Some(last)) => {
+    fn weight(&self, tally: &Tally) -> f64 {
+        match (self.rules.weight, tally.bytes(), tally.seen()) {
+            (WeightBasis::BytesPerDay, Some(bytes), Some((first, last))) => {
                 let days = last.div_euclid(86_400) - first.div_euclid(86_400) + 1;
                 bytes as f64 / days.max(1) as f64
             }
-            _ => aggregate.observations as f64,
+            _ => tally.observations as f64,
         }
     }
 
@@ -725,7 +915,8 @@ impl ConnectionAggregator {
     pub fn finish(self, out: &mut crate::Imported) -> ConnectionReport {
         let domain_controllers = self.domain_controllers();
         let mut report = ConnectionReport::default();
-        for (key, aggregate) in self.sorted() {
+        for (aggregate, tally) in self.sorted() {
+            let key = &aggregate.key;
             let file = &self.files[aggregate.file as usize];
             let record = DependencyRecord {
                 from: self.ends[key.from as usize].name_ref(aggregate.from_column),
@@ -733,10 +924,10 @@ impl ConnectionAggregator {
                 port: key.port,
                 protocol: key.protocol,
                 kind: DependencyKind::Observed,
-                weight: self.weight(aggregate),
+                weight: self.weight(tally),
                 latency_sensitive: key.port.is_some_and(|port| self.rules.latency_sensitive_ports.contains(&port)),
-                first_seen: aggregate.first_seen.and_then(to_datetime).map(|t| t.date()),
-                last_seen: aggregate.last_seen.and_then(to_datetime).map(|t| t.date()),
+                first_seen: tally.seen().and_then(|(first, _)| to_datetime(first)).map(|t| t.date()),
+                last_seen: tally.seen().and_then(|(_, last)| to_datetime(last)).map(|t| t.date()),
                 infrastructure: self.role(key, &domain_controllers),
             };
             out.batch
@@ -821,6 +1012,47 @@ mod tests {
         assert!(roles.contains(&("10.0.0.2".into(), Some(445), Some("smb".into()))));
         assert!(roles.contains(&("10.0.0.3".into(), Some(445), None)));
         assert!(roles.contains(&("10.0.0.2".into(), Some(88), Some("kerberos".into()))));
+    }
+
+    #[test]
+    fn slot_runs_hold_exactly_the_slots_added_in_any_order() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        for round in 0..300 {
+            // Dense runs, sparse slots, stragglers, and the top of the range.
+            let base = if round % 10 == 0 { u32::MAX - 50 } else { 1000 };
+            let spread = [5, 20, 51, 200][round % 4];
+            let slots: Vec<u32> = (0..next(80) + 1).map(|_| base + next(spread) as u32).collect();
+            let mut latest = SlotRun { first: slots[0], last: slots[0] };
+            let mut earlier = Vec::new();
+            for &slot in &slots[1..] {
+                add_slot(&mut latest, &mut earlier, slot);
+            }
+            let runs: Vec<SlotRun> = earlier.iter().copied().chain([latest]).collect();
+            let held: BTreeSet<u32> = runs.iter().flat_map(|run| run.first..=run.last).collect();
+            assert_eq!(held, slots.iter().copied().collect::<BTreeSet<u32>>(), "{slots:?}");
+            assert_eq!(runs.iter().map(|run| run.len()).sum::<usize>(), held.len(), "runs overlap: {runs:?}");
+            assert!(runs.windows(2).all(|pair| pair[0].last + 1 < pair[1].first), "runs not apart: {runs:?}");
+        }
+    }
+
+    #[test]
+    fn same_bytes_is_byte_equality_at_every_length() {
+        for n in 0..70 {
+            let a: Vec<u8> = (0..n as u8).map(|i| i.wrapping_mul(37)).collect();
+            assert!(same_bytes(&a, &a.clone()));
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!same_bytes(&a, &b), "length {n}, differing at {at}");
+            }
+            assert!(!same_bytes(&a, &a[..n.saturating_sub(1)]) || n == 0);
+        }
     }
 
     #[test]

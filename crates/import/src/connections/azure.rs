@@ -12,6 +12,7 @@
 //! analysis collects TCP connections, so the protocol is TCP. Streams with
 //! the csv crate; must not hold rows.
 
+use std::hash::Hasher;
 use std::io::{BufRead, Read};
 use std::net::IpAddr;
 
@@ -19,7 +20,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use waveplan_core::{Diagnostic, Protocol};
 
 use super::address::{is_ignored_ip, parse_ip};
-use super::aggregate::{AggregateId, ConnectionAggregator, EndId, EndRef, FileSummary, HashMap, Observation};
+use super::aggregate::{
+    ConnectionAggregator, EndId, EndRef, FastHasher, FileSummary, HashMap, Observation, same_bytes,
+};
 use super::lines::{FileReporter, LineLengthGuard, decode_field, utf8_reader};
 use crate::table::{Table, header_key, sniff_delimiter};
 
@@ -134,16 +137,37 @@ struct ResolvedEnd {
 
 /// Row ends by the bytes of their name and address cells, so that the
 /// millions of rows of an export naming the same few thousand servers are not
-/// decoded and parsed again and again. Cleared when it grows past
-/// [`END_CACHE`] entries, to keep memory bounded.
+/// decoded and parsed again and again. The cells are hashed where the CSV
+/// reader left them (copying them into one key first costs more than the
+/// lookup). Cleared when it grows past [`END_CACHE`] entries, to keep memory
+/// bounded.
 #[derive(Default)]
 struct EndCache {
-    ends: HashMap<Vec<u8>, ResolvedEnd>,
-    key: Vec<u8>,
+    ends: hashbrown::HashTable<CachedEnd>,
+    /// The name and address bytes of every entry, one after the other.
+    bytes: Vec<u8>,
 }
 
-/// How many row ends, and rows, are remembered.
-const END_CACHE: usize = 1 << 18;
+/// An entry of the [`EndCache`].
+struct CachedEnd {
+    /// Where its name starts in [`EndCache::bytes`]; its address follows.
+    start: u32,
+    name_len: u32,
+    ip_len: u32,
+    end: ResolvedEnd,
+}
+
+/// How many row ends are remembered, and up to how many bytes of their cells.
+const END_CACHE: usize = 1 << 16;
+const END_CACHE_BYTES: usize = 16 << 20;
+
+fn end_hash(name: &[u8], ip: &[u8]) -> u64 {
+    let mut hasher = FastHasher::default();
+    hasher.write_usize(name.len());
+    hasher.write(name);
+    hasher.write(ip);
+    hasher.finish()
+}
 
 /// Why a row end cannot be taken.
 enum EndProblem {
@@ -163,17 +187,24 @@ impl EndCache {
         aggregator: &mut ConnectionAggregator,
         warn: &mut dyn FnMut(String),
     ) -> Result<ResolvedEnd, EndProblem> {
-        self.key.clear();
-        self.key.extend_from_slice(&(name.len() as u32).to_le_bytes());
-        self.key.extend_from_slice(name);
-        self.key.extend_from_slice(ip);
-        if let Some(&end) = self.ends.get(self.key.as_slice()) {
-            return Ok(end);
+        let hash = end_hash(name, ip);
+        let bytes = &self.bytes;
+        let same = |entry: &CachedEnd| {
+            let start = entry.start as usize;
+            let (name_end, ip_end) =
+                (start + entry.name_len as usize, start + (entry.name_len + entry.ip_len) as usize);
+            entry.name_len as usize == name.len()
+                && entry.ip_len as usize == ip.len()
+                && same_bytes(&bytes[start..name_end], name)
+                && same_bytes(&bytes[name_end..ip_end], ip)
+        };
+        if let Some(entry) = self.ends.find(hash, same) {
+            return Ok(entry.end);
         }
-        let name = (!name.is_empty()).then(|| decode_field(name));
+        let name_text = (!name.is_empty()).then(|| decode_field(name));
         let ip_text = (!ip.is_empty()).then(|| decode_field(ip));
         let parsed = ip_text.as_deref().and_then(parse_ip);
-        let end = match (&name, parsed, &ip_text) {
+        let end = match (&name_text, parsed, &ip_text) {
             (None, None, None) => return Err(EndProblem::Missing),
             (None, None, Some(text)) => return Err(EndProblem::NotAnAddress(text.to_string())),
             (Some(name), _, _) => {
@@ -186,10 +217,21 @@ impl EndCache {
                 ResolvedEnd { id: aggregator.end_id(EndRef::Address(ip)), ip: Some(ip), named: false }
             }
         };
-        if self.ends.len() >= END_CACHE {
+        if self.ends.len() >= END_CACHE || self.bytes.len() >= END_CACHE_BYTES {
             self.ends.clear();
+            self.bytes.clear();
         }
-        self.ends.insert(self.key.clone(), end);
+        let entry =
+            CachedEnd { start: self.bytes.len() as u32, name_len: name.len() as u32, ip_len: ip.len() as u32, end };
+        self.bytes.extend_from_slice(name);
+        self.bytes.extend_from_slice(ip);
+        let bytes = &self.bytes;
+        let rehash = |entry: &CachedEnd| {
+            let start = entry.start as usize;
+            let name_end = start + entry.name_len as usize;
+            end_hash(&bytes[start..name_end], &bytes[name_end..name_end + entry.ip_len as usize])
+        };
+        self.ends.insert_unique(hash, entry, rehash);
         Ok(end)
     }
 }
@@ -207,7 +249,7 @@ impl SlotCache {
         if cell.is_empty() {
             return None;
         }
-        if cell == self.last.0.as_slice() {
+        if same_bytes(cell, &self.last.0) {
             return self.last.1;
         }
         let parsed = match self.parsed.get(cell) {
@@ -235,6 +277,16 @@ impl SlotCache {
     }
 }
 
+/// A port number cell: digits read directly (the usual case), anything else
+/// as Rust reads a number.
+fn parse_port(cell: &[u8]) -> Option<u16> {
+    if (1..=5).contains(&cell.len()) && cell.iter().all(u8::is_ascii_digit) {
+        let value = cell.iter().fold(0u32, |value, digit| value * 10 + u32::from(digit - b'0'));
+        return u16::try_from(value).ok();
+    }
+    std::str::from_utf8(cell).ok()?.parse().ok()
+}
+
 /// A process name, or `None` for an empty cell or `Unknown process`.
 fn process(cell: &[u8]) -> Option<&[u8]> {
     (!cell.is_empty() && !cell.eq_ignore_ascii_case(b"Unknown process")).then_some(cell)
@@ -249,11 +301,6 @@ struct ExportReader<'d> {
     columns: Option<Columns>,
     ends: EndCache,
     slots: SlotCache,
-    /// Rows by the bytes of their end and port cells, once taken: the
-    /// aggregate they joined. Most rows of an export repeat a connection
-    /// already seen in another time slot; they need no parsing at all.
-    rows: HashMap<Vec<u8>, AggregateId>,
-    row_key: Vec<u8>,
 }
 
 fn column(index: Option<usize>) -> Option<u64> {
@@ -274,8 +321,6 @@ impl<'d> ExportReader<'d> {
             columns: None,
             ends: EndCache::default(),
             slots: SlotCache::default(),
-            rows: HashMap::default(),
-            row_key: Vec::new(),
         }
     }
 
@@ -319,39 +364,6 @@ impl<'d> ExportReader<'d> {
         let reporter = &mut self.reporter;
         summary.lines += 1;
         let cell = |index: Option<usize>| index.and_then(&cells).map_or(&b""[..], <[u8]>::trim_ascii);
-        let key_cells = [
-            columns.source_server,
-            columns.source_ip,
-            columns.destination_server,
-            columns.destination_ip,
-            columns.destination_port,
-        ];
-        self.row_key.clear();
-        for index in key_cells {
-            let value = cell(index);
-            self.row_key.extend_from_slice(&(value.len() as u32).to_le_bytes());
-            self.row_key.extend_from_slice(value);
-        }
-        let sighting = |seen: Option<i64>| Observation {
-            from: EndRef::Id(0),
-            to: EndRef::Id(0),
-            port: None,
-            protocol: Protocol::Tcp,
-            bytes: None,
-            seen: seen.map(|at| (at, at)),
-            client_process: process(cell(columns.source_process)),
-            server_process: process(cell(columns.destination_process)),
-            file: self.file_id,
-            line: number,
-            from_column: None,
-            to_column: None,
-        };
-        if let Some(&aggregate) = self.rows.get(self.row_key.as_slice()) {
-            let seen = self.slots.seen(cell(columns.time_slot), number, column(columns.time_slot), reporter);
-            aggregator.add_again(aggregate, &sighting(seen));
-            summary.connections += 1;
-            return;
-        }
         let ends = &mut self.ends;
         let mut resolve = |side: &str, name: Option<usize>, ip: Option<usize>, reporter: &mut FileReporter<'_>| {
             let mut warn = |message: String| reporter.warning(number, column(ip), format!("{side} {message}"));
@@ -389,7 +401,7 @@ impl<'d> ExportReader<'d> {
         let port = if port_cell.is_empty() {
             None
         } else {
-            match std::str::from_utf8(port_cell).ok().and_then(|text| text.parse::<u16>().ok()) {
+            match parse_port(port_cell) {
                 Some(port) => Some(port),
                 None => {
                     summary.unreadable += 1;
@@ -406,18 +418,20 @@ impl<'d> ExportReader<'d> {
         let seen = self.slots.seen(cell(columns.time_slot), number, column(columns.time_slot), reporter);
         let from_column = if source.named { columns.source_server } else { columns.source_ip };
         let to_column = if destination.named { columns.destination_server } else { columns.destination_ip };
-        let aggregate = aggregator.add(Observation {
+        aggregator.add(Observation {
             from: EndRef::Id(source.id),
             to: EndRef::Id(destination.id),
             port,
+            protocol: Protocol::Tcp,
+            bytes: None,
+            seen: seen.map(|at| (at, at)),
+            client_process: process(cell(columns.source_process)),
+            server_process: process(cell(columns.destination_process)),
+            file: self.file_id,
+            line: number,
             from_column: column(from_column),
             to_column: column(to_column),
-            ..sighting(seen)
         });
-        if self.rows.len() >= END_CACHE {
-            self.rows.clear();
-        }
-        self.rows.insert(self.row_key.clone(), aggregate);
         summary.connections += 1;
     }
 
@@ -461,8 +475,14 @@ pub(crate) fn read_azure_dependencies(
             Ok(true) => {}
             Ok(false) => break,
             Err(error) => {
-                let line = error.position().map_or(export.summary.lines + 1, |p| p.line());
-                export.reporter.error(line, None, format!("malformed CSV: {error}"));
+                // An I/O error (a line past the cap) has no position of its
+                // own: the reader's is the line it was reading.
+                let line = error.position().unwrap_or_else(|| csv.position()).line();
+                let message = match error.kind() {
+                    csv::ErrorKind::Io(io) => format!("{io} (a row of this export is a few hundred): not read"),
+                    _ => format!("malformed CSV: {error}"),
+                };
+                export.reporter.error(line, None, message);
                 break;
             }
         }
@@ -500,6 +520,32 @@ pub(crate) fn read_azure_table(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_past_the_cap_is_reported_at_its_own_line() {
+        let header = "Time slot,Source server name,Destination server name,Destination port\n";
+        let row = "2/27/2020 6:00 PM,WEB01,SQL01,1433\n";
+        for (before, ending) in [(3, "\n"), (70_000, "\n"), (2, "\r\n")] {
+            let mut text = header.replace('\n', ending);
+            for _ in 0..before {
+                text.push_str(&row.replace('\n', ending));
+            }
+            text.push_str(&"x".repeat(MAX_CSV_LINE_BYTES + 10));
+            text.push_str(ending);
+            text.push_str(row);
+            let mut aggregator = ConnectionAggregator::default();
+            let mut diagnostics = Vec::new();
+            read_azure_dependencies("deps.csv", text.as_bytes(), &mut aggregator, &mut diagnostics);
+            let errors: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+            assert_eq!(
+                errors,
+                [format!(
+                    "deps.csv:{}: error: the line is longer than 1048576 bytes (a row of this export is a few hundred): not read",
+                    before + 2
+                )]
+            );
+        }
+    }
 
     #[test]
     fn reads_time_slots_in_the_forms_exports_use() {

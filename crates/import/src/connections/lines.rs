@@ -174,14 +174,31 @@ impl<R: Read> Read for LineLengthGuard<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(out)?;
         let chunk = &out[..n];
-        match chunk.iter().rposition(|&b| b == b'\n') {
-            Some(last) => self.since_newline = n - last - 1,
-            None => self.since_newline += n,
-        }
-        if self.since_newline > self.limit {
+        // The longest line this chunk ends or continues: the one it
+        // continues up to its first newline, any between (only a chunk
+        // longer than the limit can hold a whole line past it), and the one
+        // it leaves open.
+        let longest = match chunk.iter().position(|&b| b == b'\n') {
+            None => {
+                self.since_newline += n;
+                self.since_newline
+            }
+            Some(first) => {
+                let last = chunk.iter().rposition(|&b| b == b'\n').unwrap_or(first);
+                let between = if n > self.limit {
+                    chunk[first + 1..last].split(|&b| b == b'\n').map(<[u8]>::len).max().unwrap_or(0)
+                } else {
+                    0
+                };
+                let continued = self.since_newline + first;
+                self.since_newline = n - last - 1;
+                continued.max(between).max(self.since_newline)
+            }
+        };
+        if longest > self.limit {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!("a line is longer than {} bytes", self.limit),
+                format!("the line is longer than {} bytes", self.limit),
             ));
         }
         Ok(n)
@@ -315,5 +332,25 @@ mod tests {
         let mut guarded = LineLengthGuard::new(&input[..], 1000);
         let mut sink = Vec::new();
         assert!(guarded.read_to_end(&mut sink).is_err());
+        // A long line that ends inside a chunk, one inside a chunk longer
+        // than the limit, and lines just at the limit.
+        let read_in_chunks = |input: &[u8], chunk: usize| {
+            let mut guarded = LineLengthGuard::new(input, 1000);
+            let mut buffer = vec![0; chunk];
+            loop {
+                match guarded.read(&mut buffer) {
+                    Ok(0) => return Ok(()),
+                    Ok(_) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+        };
+        let long_then_short = [vec![b'x'; 1001], b"\nshort\n".to_vec()].concat();
+        assert!(read_in_chunks(&long_then_short, 300).is_err());
+        let inside = [b"a\n".to_vec(), vec![b'x'; 1001], b"\nb\n".to_vec(), vec![b'y'; 5000]].concat();
+        assert!(read_in_chunks(&inside[..1010], 4096).is_err());
+        let at_limit = [vec![b'x'; 1000], b"\n".to_vec(), vec![b'y'; 1000], b"\n".to_vec()].concat();
+        assert!(read_in_chunks(&at_limit, 300).is_ok());
+        assert!(read_in_chunks(&at_limit, 4096).is_ok());
     }
 }

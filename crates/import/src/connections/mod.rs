@@ -35,6 +35,7 @@ mod address;
 mod aggregate;
 mod azure;
 mod capture;
+mod classify;
 mod flowlog;
 mod lines;
 mod netstat;
@@ -49,6 +50,7 @@ pub use aggregate::{
     ConnectionAggregate, ConnectionAggregator, ConnectionEnd, ConnectionReport, ConnectionRules, FileSummary,
     InfrastructureRules, TIME_SLOT_SECONDS, WeightBasis,
 };
+pub use classify::reclassify_dependencies;
 
 use crate::FormatInfo;
 use crate::table::Table;

@@ -474,6 +474,112 @@ fn azure_export_read_as_a_table_matches_the_stream() {
     assert_eq!(errors(&diagnostics), ["export.xlsx[Dependencies]:5:3: error: no destination server name or IP"]);
 }
 
+/// A deterministic stream of numbers for generated inputs (xorshift64*).
+struct Numbers(u64);
+
+impl Numbers {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
+
+/// The Azure reader keeps caches (row ends by their cells, time slots by
+/// their text, the latest run of slots per connection); every count must be
+/// what counting the rows one by one gives, whatever the order and however
+/// often a row repeats.
+#[test]
+fn azure_export_counts_repeated_rows_and_slots_as_counting_them_one_by_one_does() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let six_pm = 1_582_826_400; // 2020-02-27 18:00 UTC
+    // One instant written as the portal writes it and in ISO 8601, with and
+    // without surrounding spaces: all one slot.
+    let slot_text = |slot: i64, spelling: u64| {
+        let at = chrono::DateTime::from_timestamp(six_pm + slot * 6 * 3600, 0).unwrap().naive_utc();
+        match spelling {
+            0 => at.format("%-m/%-d/%Y %-I:%M:%S %p").to_string(),
+            1 => at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            _ => format!(" {} ", at.format("%m/%d/%Y %H:%M")),
+        }
+    };
+    let mut numbers = Numbers(0x9E37_79B9_7F4A_7C15);
+    let mut csv = String::from(
+        "Time slot,Source server name,Source IP,Source process,Destination server name,Destination IP,Destination process,Destination port\n",
+    );
+    // (from, to, port) → (rows, slots, first, last), counted row by row.
+    type Counted = (u64, BTreeSet<i64>, i64, i64);
+    let mut expected: BTreeMap<(String, String, u16), Counted> = BTreeMap::new();
+    for _ in 0..20_000 {
+        // Slots mostly in order with stragglers, gaps and repeats.
+        let slot = match numbers.below(10) {
+            0 => numbers.below(40) as i64,
+            _ => (numbers.below(30) * 2) as i64,
+        };
+        let source = numbers.below(12);
+        let destination = numbers.below(12);
+        // A server named in either case is one server; a destination
+        // without a name is its address.
+        let source_name = if numbers.below(2) == 0 { format!("web{source:02}") } else { format!("WEB{source:02}") };
+        let (destination_name, destination_key) = if destination < 3 {
+            (String::new(), format!("10.9.0.{destination}"))
+        } else {
+            (format!("db{destination:02}"), format!("db{destination:02}"))
+        };
+        let port = [1433, 443, 8080][numbers.below(3) as usize];
+        csv.push_str(&format!(
+            "{},{source_name},10.1.0.{source},proc{}.exe,{destination_name},10.9.0.{destination},svc.exe,{port}\n",
+            slot_text(slot, numbers.below(3)),
+            numbers.below(3),
+        ));
+        let at = six_pm + slot * 6 * 3600;
+        let entry = expected.entry((format!("web{source:02}"), destination_key, port)).or_insert((
+            0,
+            BTreeSet::new(),
+            i64::MAX,
+            i64::MIN,
+        ));
+        entry.0 += 1;
+        entry.1.insert(at);
+        entry.2 = entry.2.min(at);
+        entry.3 = entry.3.max(at);
+    }
+    let (aggregator, diagnostics) = read_azure(&[("deps.csv", csv.as_bytes())]);
+    assert_eq!(errors(&diagnostics), Vec::<String>::new());
+    let mut found = BTreeMap::new();
+    for aggregate in aggregator.aggregates() {
+        let time = |t: Option<chrono::NaiveDateTime>| t.unwrap().and_utc().timestamp();
+        let key = (aggregate.from.to_string().to_lowercase(), aggregate.to.to_string(), aggregate.port.unwrap());
+        let counted =
+            (aggregate.observations, aggregate.time_slots, time(aggregate.first_seen), time(aggregate.last_seen));
+        assert!(found.insert(key, counted).is_none(), "one aggregate per connection");
+    }
+    let expected: BTreeMap<_, _> =
+        expected.into_iter().map(|(key, (rows, slots, first, last))| (key, (rows, slots.len(), first, last))).collect();
+    assert_eq!(found, expected);
+    assert_eq!(summary_of(&aggregator, "deps.csv").connections, 20_000);
+}
+
+/// Past the cache's size the ends it remembered are forgotten and read
+/// again: a connection seen before and after that is still one aggregate.
+#[test]
+fn azure_export_of_more_ends_than_the_cache_holds_counts_each_connection_once() {
+    let sources = 70_000u32;
+    let mut csv = String::from("Time slot,Source IP,Destination server name,Destination port\n");
+    for pass in 0..2 {
+        for source in 0..sources {
+            let [_, a, b, c] = source.to_be_bytes();
+            csv.push_str(&format!("2/27/2020 {}:00,10.{a}.{b}.{c},SQL01,1433\n", 6 + 6 * pass));
+        }
+    }
+    let (aggregator, diagnostics) = read_azure(&[("many.csv", csv.as_bytes())]);
+    assert_eq!(errors(&diagnostics), Vec::<String>::new());
+    let aggregates = aggregator.aggregates();
+    assert_eq!(aggregates.len(), sources as usize);
+    assert!(aggregates.iter().all(|a| a.observations == 2 && a.time_slots == 2 && a.to == server("SQL01")));
+}
+
 #[test]
 fn detects_every_format_from_its_head() {
     let text = |name: &str| String::from_utf8(fixture(name)).unwrap();
