@@ -1,6 +1,6 @@
 // Vite builds the front end into ui/dist, which the Tauri shell embeds;
 // vitest runs the component and store tests in jsdom.
-import { defineConfig } from "vite";
+import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
 
 export default defineConfig({

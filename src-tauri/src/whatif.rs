@@ -53,6 +53,7 @@ fn add_wave(plan: &mut Plan) {
         storage_gb: 0.0,
         downtime_minutes: 0,
         downtime_longest_minutes: 0,
+        schedule: Default::default(),
     });
 }
 

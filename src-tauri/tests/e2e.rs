@@ -121,6 +121,7 @@ async fn js(client: &Client, script: &str, args: Vec<Value>) -> Result<Value> {
 }
 
 /// Runs an async script body (it may `await`) and returns its value.
+#[cfg(feature = "bench")]
 async fn js_async(client: &Client, body: &str) -> Result<Value> {
     js(client, &format!("return (async () => {{ {body} }})()"), vec![]).await
 }
@@ -207,7 +208,7 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
     until(&client, "the import preview", "return document.querySelector('[data-import-counts]') !== null", vec![]).await?;
     assert_eq!(text(&client, "[data-count=servers] td:nth-of-type(1)").await?, "149");
     assert_eq!(text(&client, "[data-count=servers] td:nth-of-type(2)").await?, "151");
-    assert_eq!(text(&client, "[data-import-file] [data-format]").await?, "native-servers");
+    assert_eq!(text(&client, "[data-import-file] [data-format]").await?, "native");
     click(&client, "[data-commit-import]").await?;
     let message = until(&client, "the import's message", "return document.querySelector('[data-message]')?.textContent ?? null", vec![]).await?;
     assert!(message.as_str().unwrap_or("").starts_with("Imported: 151 servers"), "{message}");
@@ -280,6 +281,7 @@ async fn tour() -> Result<()> {
     click(&client, "[data-open-sample]").await?;
     until(&client, "the inventory", "return document.querySelectorAll('[data-row]').length > 10", vec![]).await?;
     screenshot(&client, &dir, "inventory").await?;
+    click(&client, "[data-screen=board]").await?;
     click(&client, "[data-plan]").await?;
     until(&client, "the board", "return document.querySelectorAll('[data-card]').length > 30", vec![]).await?;
     let vna = wave_of(&client, "Vendor Neutral Archive").await?;

@@ -39,8 +39,8 @@ export function board(cards: Card[]): Board {
   const waves = [1, 2, 3].map((index) => ({
     index,
     name: `Wave ${index}`,
-    start: `2027-01-${String(4 + (index - 1) * 14).padStart(2, "0")}`,
-    end: `2027-01-${String(17 + (index - 1) * 14).padStart(2, "0")}`,
+    start: ["2027-01-04", "2027-01-18", "2027-02-01"][index - 1],
+    end: ["2027-01-17", "2027-01-31", "2027-02-14"][index - 1],
     pilot: index === 1,
     servers: 2,
     capacity: 40,

@@ -51,7 +51,7 @@ export function Inventory() {
   }, [table, kind, search, sort]);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
+  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12, initialRect: { width: 1200, height: 800 } });
   const template = columns.map(({ c }) => (c.numeric ? "minmax(80px, 0.6fr)" : "minmax(120px, 1fr)")).join(" ");
 
   return (
