@@ -1,6 +1,6 @@
 // Front-end tests: the IPC module, the store, and that inventory strings
 // are shown as text on every screen that shows them.
-import { describe, expect, it, beforeEach } from "vitest";
+import { describe, expect, it, beforeEach, vi } from "vitest";
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { api, CommandError } from "./ipc/api";
@@ -9,6 +9,15 @@ import { WaveBoard } from "./screens/WaveBoard";
 import { Inventory } from "./screens/Inventory";
 import { ImportWizard } from "./screens/ImportWizard";
 import { board, card, HOSTILE, project, servers } from "./fixtures.test-data";
+
+// jsdom has no layout, so the virtualiser would see an empty viewport: in
+// these tests it renders every row (the app's own code path is unchanged).
+vi.mock("@tanstack/react-virtual", () => ({
+  useVirtualizer: ({ count, estimateSize }: { count: number; estimateSize: () => number }) => ({
+    getTotalSize: () => count * estimateSize(),
+    getVirtualItems: () => Array.from({ length: count }, (_, index) => ({ key: index, index, start: index * estimateSize() })),
+  }),
+}));
 
 beforeEach(() => resetState());
 
@@ -116,6 +125,7 @@ describe("inventory", () => {
     await act(async () => {
       fireEvent.click(screen.getByRole("tab", { name: /Servers/ }));
     });
+    await waitFor(() => expect(container.querySelector("[data-row-count]")?.textContent).toBe("2 rows"));
     await waitFor(() => expect(container.querySelectorAll("[data-row]").length).toBe(2));
     expect(container.querySelector("img")).toBeNull();
     expect(screen.getByText(HOSTILE)).toBeTruthy();
