@@ -168,6 +168,7 @@ async fn screenshot(client: &Client, dir: &Path, name: &str) -> Result<()> {
 
 /// Drags the card of `app` onto the column of `wave` with the pointer.
 async fn drag(client: &Client, app: &str, wave: u64) -> Result<()> {
+    js(client, "document.querySelector(`[data-card=\"${arguments[0]}\"]`).scrollIntoView({ block: 'nearest', inline: 'nearest' })", vec![json!(app)]).await?;
     let card = client.find(Locator::Css(&format!("[data-card=\"{app}\"]"))).await?;
     let column = client.find(Locator::Css(&format!("[data-wave=\"{wave}\"] .column-head"))).await?;
     let mouse = MouseActions::new("mouse".into())
@@ -245,8 +246,10 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
 
     // Mid-edit: move a card, then kill the app without a chance to save.
     click(&client, "[data-screen=board]").await?;
-    drag(&client, "Citrix Virtual Apps", 2).await?;
-    until(&client, "Citrix in wave 2", "const c = document.querySelector('[data-card=\"Citrix Virtual Apps\"]'); return c && c.closest('[data-wave]').dataset.wave === '2'", vec![]).await?;
+    let citrix = wave_of(&client, "Citrix Virtual Apps").await?;
+    // The keyboard way: Alt+Left on a focused card moves it a wave earlier.
+    client.find(Locator::Css("[data-card=\"Citrix Virtual Apps\"]")).await?.send_keys("\u{E00A}\u{E012}\u{E000}").await?;
+    until(&client, "Citrix a wave earlier", &format!("const c = document.querySelector('[data-card=\"Citrix Virtual Apps\"]'); return c && c.closest('[data-wave]').dataset.wave === '{}'", citrix - 1), vec![]).await?;
     let pids = driver.app_pids();
     assert!(!pids.is_empty(), "the app's process is not found");
     for pid in &pids {
@@ -258,7 +261,7 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
     let client = driver.session(&[]).await?;
     until(&client, "the recent list", "return [...document.querySelectorAll('.recent button')].some(b => b.textContent === 'Sample hospital')", vec![]).await?;
     js(&client, "[...document.querySelectorAll('.recent button')].find(b => b.textContent === 'Sample hospital').click()", vec![]).await?;
-    assert_eq!(wave_of(&client, "Citrix Virtual Apps").await?, 2);
+    assert_eq!(wave_of(&client, "Citrix Virtual Apps").await?, citrix - 1);
     click(&client, "[data-screen=inventory]").await?;
     click(&client, "[data-kind=servers]").await?;
     until(&client, "every server", "return document.querySelector('[data-row-count]')?.textContent === '151 rows'", vec![]).await?;
@@ -287,7 +290,7 @@ async fn tour() -> Result<()> {
     let vna = wave_of(&client, "Vendor Neutral Archive").await?;
     drag(&client, "PACS", vna - 1).await?;
     until(&client, "the feedback", "return document.querySelector('[data-broken]') !== null", vec![]).await?;
-    click(&client, "[data-card=\"PACS\"] .card-name").await?;
+    client.find(Locator::Css("[data-card=\"PACS\"]")).await?.send_keys("\u{E007}").await?;
     until(&client, "the explanation", "return document.querySelector('[data-explain] .earlier') !== null", vec![]).await?;
     screenshot(&client, &dir, "wave-plan").await?;
     click(&client, "[data-feedback-undo]").await?;
