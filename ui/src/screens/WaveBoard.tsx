@@ -164,7 +164,7 @@ function Column({
         </div>
         {wave.blackouts.map((b) => (
           <div key={b} className="badge warn" title="A blackout overlaps this wave">
-            ⛔ {b}
+            Blackout: {b}
           </div>
         ))}
       </div>
@@ -216,7 +216,7 @@ function CardView({ card, onGrab, selected, lastWave }: { card: Card; onGrab: (c
           title={card.pinned ? "Pinned to this wave: click to unpin" : "Pin to this wave"}
           data-pin
         >
-          {card.pinned ? "📌" : "📍"}
+          {card.pinned ? "Pinned" : "Pin"}
         </button>
       </div>
       <div className="card-meta">
