@@ -1,8 +1,12 @@
 //! Project automation, run as `cargo xtask <task>`:
 //!
-//! - `run`: builds what is missing and runs the main job on the bundled
-//!   sample (`waveplan demo`).
-//! - `test`: every test of the project.
+//! - `run`: builds what is missing and opens the desktop app on the sample
+//!   hospital, imported into a project in the user's data folder.
+//! - `demo`: the headless job on the bundled sample (`waveplan demo`).
+//! - `test`: every test of the project: the libraries and the desktop
+//!   commands, vitest, and the desktop end to end under Xvfb.
+//! - `screenshots`, `bundle`, `ipc-types`: the desktop app's pictures for the
+//!   README, its .deb and .rpm, and its generated TypeScript types.
 //! - `bench`: the end-to-end pipeline benchmark on a generated estate
 //!   (50,000 servers, 10,000 applications, 1,000,000 dependencies), with
 //!   time and peak memory per stage, for BENCHMARKS.md.
@@ -22,8 +26,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 mod bench_planner;
+mod desktop;
 mod exports;
-#[allow(dead_code, reason = "used by the desktop and report tasks as they land")]
 mod setup;
 
 fn main() -> Result<()> {
@@ -31,14 +35,19 @@ fn main() -> Result<()> {
     let root = project_root();
     std::env::set_current_dir(&root)?;
     match args.first().map(String::as_str) {
-        Some("run") => run(&args[1..]),
+        Some("run") => desktop::run(&args[1..]),
+        Some("demo") => run(&args[1..]),
         Some("test") => test(),
+        Some("screenshots") => desktop::screenshots(),
+        Some("bundle") => desktop::bundle(),
+        Some("ipc-types") => desktop::ipc_types(),
+        Some("bench-desktop") => desktop::bench(),
         Some("bench") => bench(&args[1..]),
         Some("bench-connections") => bench_connections(&args[1..]),
         Some("bench-planner") => bench_planner::bench_planner(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N] | bench-planner [--small N --skip-large]"
+                "usage: cargo xtask run | demo | test | screenshots | bundle | ipc-types | bench-desktop | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N] | bench-planner [--small N --skip-large]"
             );
             std::process::exit(2);
         }
@@ -69,7 +78,9 @@ fn run(extra: &[String]) -> Result<()> {
 
 fn test() -> Result<()> {
     exports::install_test_tools()?;
-    status(cargo().args(["test", "--workspace", "--locked"]).envs(exports::test_env()))
+    // The workspace includes the desktop shell; its tests run in the same
+    // cargo invocation as the libraries', so everything is built once.
+    desktop::test(&exports::test_env())
 }
 
 /// Runs a child to completion and returns its wall time and peak resident memory.

@@ -1,0 +1,36 @@
+//! Tauri's build step: reads `tauri.conf.json` and the capabilities, and
+//! generates the permission schema for the commands of this crate.
+
+/// The app's commands: each gets an `allow-*` permission, and only the
+/// capabilities' grants reach them.
+const COMMANDS: &[&str] = &[
+    "startup",
+    "project_info",
+    "recent_projects",
+    "new_project",
+    "open_project",
+    "open_recent",
+    "open_sample",
+    "pick_import_files",
+    "stage_dropped_files",
+    "commit_import",
+    "cancel_task",
+    "plan_project",
+    "plan_settings",
+    "board",
+    "move_application",
+    "set_pinned",
+    "undo",
+    "redo",
+    "inventory",
+    "edit_application",
+    "graph",
+    "explain",
+    "export_formats",
+    "export_plan",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("tauri build step");
+}

@@ -1,0 +1,367 @@
+//! The `#[tauri::command]` adapters: take the state and the arguments, call
+//! the libraries (through `session`, `import`, `whatif`, `view`, `export`),
+//! return a wire type. No SQL, no graph code, no planning rules here.
+//!
+//! Commands that touch the project run on a blocking thread, never on the
+//! main thread, so the window stays live during a long import or plan.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, Runtime};
+use waveplan_core::{Blackout, Constraint, plan_waves};
+
+use crate::error::{AppError, AppResult};
+use crate::session::{PLAN_CONFIG_SETTING, Session, Touches};
+use crate::state::{AppState, lock};
+use crate::wire::*;
+use crate::{dialog, export, import, recent, sample, view, whatif, window};
+
+/// Runs `f` with the state on a blocking thread.
+async fn blocking<R: Runtime, T: Send + 'static>(
+    app: AppHandle<R>,
+    f: impl FnOnce(&AppHandle<R>, &AppState) -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let result = f(&app, &state);
+        window::update_title(&app, &state);
+        result
+    })
+    .await
+    .map_err(|e| AppError::Internal { message: format!("task failed: {e}") })?
+}
+
+fn open_into<R: Runtime>(_app: &AppHandle<R>, state: &AppState, session: Session) -> AppResult<ProjectView> {
+    recent::remember(&state.dirs.config, &session.path(), &session.name())?;
+    let view = session.view()?;
+    state.replace_session(session);
+    Ok(view)
+}
+
+/// The project opened from the command line, if any.
+#[tauri::command]
+pub async fn startup<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<ProjectView>> {
+    blocking(app, |app, state| {
+        let Some(path) = lock(&state.startup).take() else {
+            return state.with_session(|s| s.view()).map(Some).or(Ok(None));
+        };
+        open_into(app, state, Session::open(&path)?).map(Some)
+    })
+    .await
+}
+
+/// The open project, or none.
+#[tauri::command]
+pub async fn project_info<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<ProjectView>> {
+    blocking(app, |_, state| Ok(state.session().as_ref().map(Session::view).transpose()?)).await
+}
+
+/// The recent projects, newest first.
+#[tauri::command]
+pub async fn recent_projects<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<RecentProject>> {
+    blocking(app, |_, state| Ok(recent::list(&state.dirs.config))).await
+}
+
+/// A new, empty project where the user chooses.
+#[tauri::command]
+pub async fn new_project<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView> {
+    blocking(app, |app, state| {
+        let path = dialog::save_as(app, "New project", "migration.waveplan", "waveplan").ok_or(AppError::Cancelled)?;
+        open_into(app, state, Session::create(&path.with_extension("waveplan"))?)
+    })
+    .await
+}
+
+/// A project the user picks.
+#[tauri::command]
+pub async fn open_project<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView> {
+    blocking(app, |app, state| {
+        let path = dialog::pick_project(app).ok_or(AppError::Cancelled)?;
+        open_into(app, state, Session::open(&path)?)
+    })
+    .await
+}
+
+/// A project from the recent list (only those: the front end names no other path).
+#[tauri::command]
+pub async fn open_recent<R: Runtime>(app: AppHandle<R>, path: String) -> AppResult<ProjectView> {
+    blocking(app, move |app, state| {
+        if !recent::list(&state.dirs.config).iter().any(|r| r.path == path) {
+            return Err(AppError::NotFound { what: "recent project".into(), name: path });
+        }
+        open_into(app, state, Session::open(&PathBuf::from(path))?)
+    })
+    .await
+}
+
+/// The sample hospital, imported into a project in the user's data folder.
+#[tauri::command]
+pub async fn open_sample<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView> {
+    blocking(app, |app, state| {
+        let path = state.dirs.data.join("Sample hospital.waveplan");
+        sample::ensure(&path)?;
+        open_into(app, state, Session::open(&path)?)
+    })
+    .await
+}
+
+/// Files picked in a dialog, read and merged into a preview (not saved).
+#[tauri::command]
+pub async fn pick_import_files<R: Runtime>(app: AppHandle<R>, on_progress: Channel<Progress>) -> AppResult<ImportPreview> {
+    blocking(app, move |app, state| {
+        let paths = dialog::pick_files(app).ok_or(AppError::Cancelled)?;
+        stage(state, paths, &on_progress)
+    })
+    .await
+}
+
+/// The files dropped on the window, read and merged into a preview.
+#[tauri::command]
+pub async fn stage_dropped_files<R: Runtime>(app: AppHandle<R>, on_progress: Channel<Progress>) -> AppResult<ImportPreview> {
+    blocking(app, move |_, state| {
+        let paths = std::mem::take(&mut *lock(&state.dropped));
+        if paths.is_empty() {
+            return Err(AppError::NotFound { what: "dropped file".into(), name: String::new() });
+        }
+        stage(state, paths, &on_progress)
+    })
+    .await
+}
+
+fn stage(state: &AppState, paths: Vec<PathBuf>, on_progress: &Channel<Progress>) -> AppResult<ImportPreview> {
+    let task = state.start_task();
+    let send = |stage: &str, done, total| {
+        let _ = on_progress.send(Progress { task: task.id, stage: stage.into(), done, total });
+    };
+    let staged = state.with_session(|session| import::stage(session, paths, &task, &send));
+    state.finish_task(&task);
+    let staged = staged?;
+    let preview = staged.preview.clone();
+    *lock(&state.staged) = Some(staged);
+    Ok(preview)
+}
+
+/// Saves the previewed import (all or nothing).
+#[tauri::command]
+pub async fn commit_import<R: Runtime>(app: AppHandle<R>, on_progress: Channel<Progress>) -> AppResult<ImportOutcome> {
+    blocking(app, move |_, state| {
+        let staged = lock(&state.staged).take().ok_or(AppError::NotFound { what: "staged import".into(), name: String::new() })?;
+        let staged = match state.with_session(|s| Ok(s.generation))? == staged.generation {
+            true => staged,
+            // The inventory changed since the preview: read the files again.
+            false => state.with_session(|s| import::stage(s, staged.paths, &state.start_task(), &|_, _, _| {}))?,
+        };
+        let _ = on_progress.send(Progress { task: 0, stage: "saving".into(), done: 0, total: 1 });
+        state.with_session(|session| {
+            import::commit(session, staged)?;
+            Ok(ImportOutcome { project: session.view()?, counts: view::counts(session.estate.counts()) })
+        })
+    })
+    .await
+}
+
+/// Asks a running task to stop.
+#[tauri::command]
+pub fn cancel_task(state: tauri::State<'_, AppState>, task: u32) -> bool {
+    state.cancel_task(task)
+}
+
+/// Plans the project with these settings and saves the plan (undoable).
+#[tauri::command]
+pub async fn plan_project<R: Runtime>(app: AppHandle<R>, settings: PlanSettings, on_progress: Channel<Progress>) -> AppResult<Board> {
+    blocking(app, move |_, state| {
+        let task = state.start_task();
+        let _ = on_progress.send(Progress { task: task.id, stage: "planning".into(), done: 0, total: 1 });
+        let result = state.with_session(|session| {
+            let mut config = session.plan_config()?;
+            apply_settings(&mut config, &settings)?;
+            let plan = plan_waves(&session.estate, &config);
+            task.check()?;
+            session.edit("re-plan", Touches::Plan, |_, current| {
+                *current = Some(plan);
+                Ok(())
+            })?;
+            session.project.set_setting(PLAN_CONFIG_SETTING, &config)?;
+            Ok(view::board(&session.estate, session.plan()?, &session.scenario))
+        });
+        state.finish_task(&task);
+        result
+    })
+    .await
+}
+
+fn apply_settings(config: &mut waveplan_core::PlanConfig, settings: &PlanSettings) -> AppResult<()> {
+    let date = |field: &str, text: &str| {
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| AppError::invalid(field, format!("'{text}' is not a date (YYYY-MM-DD)")))
+    };
+    config.start = date("start", &settings.start)?;
+    if settings.wave_days == 0 {
+        return Err(AppError::invalid("waveDays", "a wave lasts at least 1 day"));
+    }
+    if !(settings.bandwidth_mbps > 0.0) {
+        return Err(AppError::invalid("bandwidthMbps", "bandwidth must be more than 0"));
+    }
+    config.wave_days = settings.wave_days;
+    config.max_servers_per_wave = settings.max_servers_per_wave.filter(|&m| m > 0);
+    config.max_storage_gb_per_wave = settings.max_storage_gb_per_wave.filter(|&m| m > 0.0);
+    config.pilot_applications = settings.pilot_applications;
+    config.downtime.bandwidth_mbps = settings.bandwidth_mbps;
+    config.blackouts = settings
+        .blackouts
+        .iter()
+        .map(|b| {
+            let (start, end) = (date("blackout start", &b.start)?, date("blackout end", &b.end)?);
+            if end < start {
+                return Err(AppError::invalid("blackout", format!("'{}' ends before it starts", b.name)));
+            }
+            Ok(Blackout { name: b.name.clone(), start, end })
+        })
+        .collect::<AppResult<_>>()?;
+    Ok(())
+}
+
+/// The planner settings the panel starts from.
+#[tauri::command]
+pub async fn plan_settings<R: Runtime>(app: AppHandle<R>) -> AppResult<PlanSettings> {
+    blocking(app, |_, state| state.with_session(|s| Ok(view::settings(&s.plan_config()?)))).await
+}
+
+/// The board of the current scenario, or none before the first plan.
+#[tauri::command]
+pub async fn board<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<Board>> {
+    blocking(app, |_, state| state.with_session(|s| Ok(s.plan.as_ref().map(|p| view::board(&s.estate, p, &s.scenario))))).await
+}
+
+/// Drops a card on a wave: moves its move group there, says what broke.
+#[tauri::command]
+pub async fn move_application<R: Runtime>(app: AppHandle<R>, application: String, wave: u32) -> AppResult<MoveOutcome> {
+    blocking(app, move |_, state| {
+        state.with_session(|session| {
+            let started = Instant::now();
+            let before = session.plan()?.clone();
+            let label = format!("move {application} to wave {wave}");
+            let moved = session.edit(&label, Touches::Plan, |estate, plan| {
+                whatif::move_application(estate, plan.as_mut().ok_or(AppError::NoPlan)?, &application, wave)
+            })?;
+            let after = session.plan()?;
+            let (was, now): (Vec<_>, Vec<_>) = (before.violations.iter().map(view::violation).collect(), after.violations.iter().map(view::violation).collect());
+            Ok(MoveOutcome {
+                broken: now.iter().filter(|v| !was.contains(v)).cloned().collect(),
+                mended: was.iter().filter(|v| !now.contains(v)).cloned().collect(),
+                before: view::objective(&before),
+                board: view::board(&session.estate, after, &session.scenario),
+                moved,
+                millis: started.elapsed().as_secs_f64() * 1000.0,
+            })
+        })
+    })
+    .await
+}
+
+/// Pins an application to its current wave, or unpins it (a constraint the
+/// next re-plan keeps).
+#[tauri::command]
+pub async fn set_pinned<R: Runtime>(app: AppHandle<R>, application: String, pinned: bool) -> AppResult<Board> {
+    blocking(app, move |_, state| {
+        state.with_session(|session| {
+            let wave = session.plan()?.applications.iter().find(|p| p.name == application).map(|p| p.wave);
+            let id = session.estate.app_ids().find(|&a| session.estate.application(a).name == application);
+            let (Some(wave), Some(id)) = (wave, id) else {
+                return Err(AppError::NotFound { what: "application in the plan".into(), name: application.clone() });
+            };
+            let label = if pinned { format!("pin {application}") } else { format!("unpin {application}") };
+            session.edit(&label, Touches::Both, |estate, plan| {
+                estate.constraints.retain(|c| !matches!(c, Constraint::PinWave { app, .. } if *app == id));
+                if pinned {
+                    estate.constraints.push(Constraint::PinWave { app: id, wave, reason: Some("pinned on the board".into()) });
+                }
+                if let Some(plan) = plan {
+                    plan.violations = waveplan_core::verify_plan(estate, plan);
+                    plan.metrics.hard_violations = plan.violations.len();
+                }
+                Ok(())
+            })?;
+            Ok(view::board(&session.estate, session.plan()?, &session.scenario))
+        })
+    })
+    .await
+}
+
+/// Undoes the last edit.
+#[tauri::command]
+pub async fn undo<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView> {
+    blocking(app, |_, state| state.with_session(|s| s.undo().and_then(|_| s.view()))).await
+}
+
+/// Redoes the last undone edit.
+#[tauri::command]
+pub async fn redo<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView> {
+    blocking(app, |_, state| state.with_session(|s| s.redo().and_then(|_| s.view()))).await
+}
+
+/// One inventory table.
+#[tauri::command]
+pub async fn inventory<R: Runtime>(app: AppHandle<R>, kind: InventoryKind) -> AppResult<InventoryTable> {
+    blocking(app, move |_, state| state.with_session(|s| Ok(view::inventory(&s.estate, s.plan.as_ref(), kind)))).await
+}
+
+/// Sets a planning field of an application (validated), as an undoable edit.
+#[tauri::command]
+pub async fn edit_application<R: Runtime>(app: AppHandle<R>, application: String, field: String, value: String) -> AppResult<ProjectView> {
+    blocking(app, move |_, state| {
+        state.with_session(|session| {
+            let label = format!("edit {field} of {application}");
+            session.edit(&label, Touches::Both, |estate, plan| {
+                let app = estate
+                    .applications
+                    .iter_mut()
+                    .find(|a| a.name == application)
+                    .ok_or_else(|| AppError::NotFound { what: "application".into(), name: application.clone() })?;
+                crate::edit::set_application_field(app, &field, &value)?;
+                if let Some(plan) = plan {
+                    plan.violations = waveplan_core::verify_plan(estate, plan);
+                    plan.metrics.hard_violations = plan.violations.len();
+                }
+                Ok(())
+            })?;
+            session.view()
+        })
+    })
+    .await
+}
+
+/// The dependency graph.
+#[tauri::command]
+pub async fn graph<R: Runtime>(app: AppHandle<R>) -> AppResult<GraphView> {
+    blocking(app, |_, state| state.with_session(|s| Ok(view::graph(&s.estate, s.plan.as_ref())))).await
+}
+
+/// Why an application is in its wave and what an earlier wave would break.
+#[tauri::command]
+pub async fn explain<R: Runtime>(app: AppHandle<R>, application: String) -> AppResult<Explanation> {
+    blocking(app, move |_, state| state.with_session(|s| whatif::explain(&s.estate, s.plan()?, &application))).await
+}
+
+/// The export formats offered.
+#[tauri::command]
+pub fn export_formats() -> Vec<ExportFormatView> {
+    export::formats()
+}
+
+/// Exports the plan in `format` where the user chooses.
+#[tauri::command]
+pub async fn export_plan<R: Runtime>(app: AppHandle<R>, format: String) -> AppResult<ExportOutcome> {
+    blocking(app, move |app, state| {
+        let (name, extension) = {
+            let guard = state.session();
+            let session = guard.as_ref().ok_or(AppError::NoProject)?;
+            let extension = export::formats().into_iter().find(|f| f.id == format).map(|f| f.extension);
+            (session.name(), extension.ok_or_else(|| AppError::NotFound { what: "export format".into(), name: format.clone() })?)
+        };
+        let target = dialog::save_as(app, "Export the plan", &export::suggested_name(&name, &format), &extension).ok_or(AppError::Cancelled)?;
+        state.with_session(|s| export::write(&s.estate, s.plan()?, &s.scenario, &format, &target))
+    })
+    .await
+}

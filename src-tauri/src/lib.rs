@@ -1,0 +1,137 @@
+//! The Waveplan desktop shell (Tauri 2): a window whose front end (`ui/`)
+//! calls the commands of [`commands`], thin adapters over the libraries.
+//!
+//! Architecture invariant: the only crate that knows Tauri; no SQL, no graph
+//! code, no planning rules. [`app`] is generic over the runtime so
+//! `tauri::test::mock_builder()` tests the commands without a display.
+
+mod commands;
+mod dialog;
+mod edit;
+mod error;
+mod export;
+mod import;
+mod recent;
+mod sample;
+mod session;
+mod state;
+mod view;
+mod whatif;
+mod window;
+pub mod wire;
+
+use std::path::PathBuf;
+
+use tauri::{Builder, Manager, Runtime};
+
+pub use error::AppError;
+pub use state::{AppState, Dirs};
+
+/// What the command line asked for.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// What to open.
+    pub startup: Startup,
+    /// Answers for the file dialogs (`--dialog-answers FILE`), for the
+    /// end-to-end tests, which cannot click a native dialog.
+    pub dialog_answers: Option<PathBuf>,
+}
+
+impl Options {
+    /// `waveplan-desktop [--sample | PROJECT] [--dialog-answers FILE]`.
+    pub fn from_args(args: impl Iterator<Item = String>) -> Options {
+        let mut options = Options::default();
+        let mut args = args.peekable();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--sample" => options.startup = Startup::Sample,
+                "--dialog-answers" => options.dialog_answers = args.next().map(PathBuf::from),
+                other if !other.starts_with('-') => options.startup = Startup::Project(PathBuf::from(other)),
+                _ => {}
+            }
+        }
+        options
+    }
+}
+
+/// What to open at start.
+#[derive(Clone, Debug, Default)]
+pub enum Startup {
+    /// The start screen.
+    #[default]
+    Nothing,
+    /// The sample hospital, imported into the user's data folder.
+    Sample,
+    /// A project file.
+    Project(PathBuf),
+}
+
+/// The app on any runtime: plugins, state, menu, commands. `dirs` overrides
+/// the platform's data and config folders (tests give temporary ones).
+pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options) -> Builder<R> {
+    builder
+        .plugin(tauri_plugin_dialog::init())
+        .setup(move |app| {
+            let dirs = match dirs {
+                Some(dirs) => dirs,
+                None => Dirs { data: app.path().app_data_dir()?, config: app.path().app_config_dir()? },
+            };
+            let state = AppState::new(dirs);
+            if let Some(file) = &options.dialog_answers {
+                dialog::load_answers(&state, file);
+            }
+            let path = match options.startup {
+                Startup::Nothing => None,
+                Startup::Sample => {
+                    let path = state.dirs.data.join("Sample hospital.waveplan");
+                    sample::ensure(&path)?;
+                    Some(path)
+                }
+                Startup::Project(path) => Some(path),
+            };
+            *state::lock(&state.startup) = path;
+            app.manage(state);
+            let menu = window::menu(app.handle())?;
+            app.set_menu(menu)?;
+            Ok(())
+        })
+        .on_menu_event(window::on_menu)
+        .on_window_event(window::on_window_event)
+        .invoke_handler(tauri::generate_handler![
+            commands::startup,
+            commands::project_info,
+            commands::recent_projects,
+            commands::new_project,
+            commands::open_project,
+            commands::open_recent,
+            commands::open_sample,
+            commands::pick_import_files,
+            commands::stage_dropped_files,
+            commands::commit_import,
+            commands::cancel_task,
+            commands::plan_project,
+            commands::plan_settings,
+            commands::board,
+            commands::move_application,
+            commands::set_pinned,
+            commands::undo,
+            commands::redo,
+            commands::inventory,
+            commands::edit_application,
+            commands::graph,
+            commands::explain,
+            commands::export_formats,
+            commands::export_plan,
+        ])
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    let options = Options::from_args(std::env::args().skip(1));
+    app(tauri::Builder::default(), None, options)
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|error| {
+            eprintln!("waveplan-desktop: {error}");
+            std::process::exit(1);
+        });
+}

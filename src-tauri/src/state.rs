@@ -1,0 +1,122 @@
+//! What the shell keeps between commands: the open project, the files staged
+//! for an import, the running tasks (for cancelling), and where the user's
+//! data and settings live.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::error::{AppError, AppResult};
+use crate::import::Staged;
+use crate::session::Session;
+
+/// Where the app keeps its own files.
+#[derive(Clone, Debug)]
+pub struct Dirs {
+    /// Projects the app makes itself (the sample hospital).
+    pub data: PathBuf,
+    /// Settings of the app (recent projects).
+    pub config: PathBuf,
+}
+
+/// The shell's state, managed by Tauri.
+pub struct AppState {
+    /// Where files go.
+    pub dirs: Dirs,
+    session: Mutex<Option<Session>>,
+    /// The import being previewed.
+    pub staged: Mutex<Option<Staged>>,
+    /// Files dropped on the window and not yet looked at.
+    pub dropped: Mutex<Vec<PathBuf>>,
+    tasks: Mutex<HashMap<u32, Arc<AtomicBool>>>,
+    next_task: AtomicU32,
+    /// Answers for the file dialogs, last first, for the end-to-end tests.
+    pub dialog_answers: Mutex<Vec<String>>,
+    /// The project to open at start (from the command line).
+    pub startup: Mutex<Option<PathBuf>>,
+}
+
+impl AppState {
+    /// A state with no project open.
+    pub fn new(dirs: Dirs) -> AppState {
+        AppState {
+            dirs,
+            session: Mutex::new(None),
+            staged: Mutex::new(None),
+            dropped: Mutex::new(Vec::new()),
+            tasks: Mutex::new(HashMap::new()),
+            next_task: AtomicU32::new(1),
+            dialog_answers: Mutex::new(Vec::new()),
+            startup: Mutex::new(None),
+        }
+    }
+
+    /// The open project, locked.
+    pub fn session(&self) -> MutexGuard<'_, Option<Session>> {
+        self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` on the open project.
+    pub fn with_session<T>(&self, f: impl FnOnce(&mut Session) -> AppResult<T>) -> AppResult<T> {
+        let mut guard = self.session();
+        let session = guard.as_mut().ok_or(AppError::NoProject)?;
+        f(session)
+    }
+
+    /// Makes `session` the open project.
+    pub fn replace_session(&self, session: Session) {
+        *self.session() = Some(session);
+        *lock(&self.staged) = None;
+    }
+
+    /// Answers the next file dialogs with these, in order, instead of
+    /// showing them (tests: one answer a line, paths separated by `|`).
+    pub fn answer_dialogs(&self, answers: Vec<String>) {
+        *lock(&self.dialog_answers) = answers.into_iter().rev().collect();
+    }
+
+    /// Starts a cancellable task.
+    pub fn start_task(&self) -> Task {
+        let id = self.next_task.fetch_add(1, Ordering::Relaxed);
+        let flag = Arc::new(AtomicBool::new(false));
+        lock(&self.tasks).insert(id, flag.clone());
+        Task { id, cancelled: flag }
+    }
+
+    /// Asks a task to stop; false when no such task runs.
+    pub fn cancel_task(&self, id: u32) -> bool {
+        match lock(&self.tasks).get(&id) {
+            Some(flag) => {
+                flag.store(true, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Forgets a finished task.
+    pub fn finish_task(&self, task: &Task) {
+        lock(&self.tasks).remove(&task.id);
+    }
+}
+
+/// A running task.
+pub struct Task {
+    /// Its id, as the progress messages carry it.
+    pub id: u32,
+    cancelled: Arc<AtomicBool>,
+}
+
+impl Task {
+    /// Fails with [`AppError::Cancelled`] once the user cancelled.
+    pub fn check(&self) -> AppResult<()> {
+        if self.cancelled.load(Ordering::Relaxed) { Err(AppError::Cancelled) } else { Ok(()) }
+    }
+}
+
+/// Locks a mutex, taking over a poisoned one (a panicked command leaves
+/// plain data, never a half-made invariant, behind these locks).
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,0 +1,531 @@
+//! The types that cross the IPC boundary, in the shape the screens need.
+//!
+//! Every type here derives `ts_rs::TS`; `ui/src/ipc/types.ts` is generated
+//! from them (see [`typescript`]) and a test fails when it is stale. Views
+//! are built from the library types in `view.rs`; this file holds no logic.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Record counts of an estate.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    /// Servers, devices excluded.
+    pub servers: u32,
+    /// Applications.
+    pub applications: u32,
+    /// Data stores.
+    pub datastores: u32,
+    /// Devices (medical, IoT) that stay on premises.
+    pub devices: u32,
+    /// Dependencies.
+    pub dependencies: u32,
+    /// Endpoints outside the inventory.
+    pub external_endpoints: u32,
+    /// Planning constraints.
+    pub constraints: u32,
+}
+
+/// The open project, as the title bar and the start screen show it.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectView {
+    /// The file.
+    pub path: String,
+    /// The name shown: the file name without `.waveplan`.
+    pub name: String,
+    /// What the inventory holds.
+    pub counts: Counts,
+    /// The scenario on the board.
+    pub scenario: String,
+    /// Every scenario of the project.
+    pub scenarios: Vec<String>,
+    /// Whether the scenario has a plan.
+    pub has_plan: bool,
+    /// Imports so far.
+    pub imports: u32,
+    /// Whether an undo is possible, and what it would undo.
+    pub undo: Option<String>,
+    /// Whether a redo is possible, and what it would redo.
+    pub redo: Option<String>,
+    /// Whether work is not yet in the file (a save failed).
+    pub unsaved: bool,
+}
+
+/// A project the user opened before.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecentProject {
+    /// The file.
+    pub path: String,
+    /// The name shown.
+    pub name: String,
+    /// When it was last opened (RFC 3339).
+    pub opened_at: String,
+    /// Whether the file is still there.
+    #[serde(default)]
+    pub exists: bool,
+}
+
+/// How a task is getting on, streamed through a channel.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    /// The task's id, for cancelling it.
+    pub task: u32,
+    /// What it is doing, in words.
+    pub stage: String,
+    /// Steps done.
+    pub done: u32,
+    /// Steps in all.
+    pub total: u32,
+}
+
+/// A diagnostic with where it points.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DiagnosticView {
+    /// `error`, `warning` or `info`.
+    pub severity: String,
+    /// The file.
+    pub file: Option<String>,
+    /// The sheet of a workbook.
+    pub sheet: Option<String>,
+    /// 1-based line.
+    pub line: Option<u32>,
+    /// 1-based column.
+    pub column: Option<u32>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// One file of an import, with what it was recognised as.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportFileView {
+    /// The file's full path.
+    pub path: String,
+    /// The file name.
+    pub name: String,
+    /// Size in bytes.
+    pub bytes: u32,
+    /// The detected format's id, when recognised.
+    pub format: Option<String>,
+    /// The header row of a table (empty for a workbook or a capture).
+    pub headers: Vec<String>,
+    /// The first rows.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The files staged for an import and what importing them would do.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportPreview {
+    /// The files.
+    pub files: Vec<ImportFileView>,
+    /// Every diagnostic of reading and merging.
+    pub diagnostics: Vec<DiagnosticView>,
+    /// Errors among them: an import with errors cannot be saved.
+    pub errors: u32,
+    /// Warnings among them.
+    pub warnings: u32,
+    /// The inventory as it would be after the import.
+    pub after: Counts,
+    /// The inventory as it is.
+    pub before: Counts,
+    /// Seconds the read and merge took.
+    pub seconds: f64,
+}
+
+/// The result of a saved import.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportOutcome {
+    /// The project after the import.
+    pub project: ProjectView,
+    /// The inventory's counts after.
+    pub counts: Counts,
+}
+
+/// An application on the board.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Card {
+    /// The application.
+    pub name: String,
+    /// Its wave.
+    pub wave: u32,
+    /// Its move group (apps of one group move together).
+    pub move_group: u32,
+    /// The other applications of its move group.
+    pub moves_with: Vec<String>,
+    /// Criticality tier.
+    pub tier: String,
+    /// Environment.
+    pub environment: String,
+    /// Migration strategy.
+    pub strategy: String,
+    /// Servers that move with it.
+    pub servers: u32,
+    /// Cutover downtime, minutes.
+    pub downtime_minutes: u32,
+    /// Whether the downtime fits its maintenance window (none when it has none).
+    pub fits_window: Option<bool>,
+    /// Whether it is pinned to its wave.
+    pub pinned: bool,
+    /// Whether a broken constraint names it.
+    pub violated: bool,
+    /// Why it is in its wave.
+    pub reasons: Vec<String>,
+}
+
+/// A column of the board.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WaveColumn {
+    /// 1 for the first wave.
+    pub index: u32,
+    /// The name shown.
+    pub name: String,
+    /// First day (ISO).
+    pub start: String,
+    /// Last day (ISO).
+    pub end: String,
+    /// Whether it is the pilot.
+    pub pilot: bool,
+    /// Servers cutting over.
+    pub servers: u32,
+    /// The wave's server capacity, if any.
+    pub capacity: Option<u32>,
+    /// Storage replicated, GB.
+    pub storage_gb: f64,
+    /// Downtime summed over its cutovers, minutes.
+    pub downtime_minutes: u32,
+    /// The longest single cutover, minutes.
+    pub downtime_longest_minutes: u32,
+    /// Blackouts that overlap the wave.
+    pub blackouts: Vec<String>,
+    /// The cards, in plan order.
+    pub cards: Vec<Card>,
+}
+
+/// A broken hard constraint.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ViolationView {
+    /// The constraint's kind (`precedence`, `pin-wave`, ...).
+    pub constraint: String,
+    /// What is broken, naming the applications and waves.
+    pub message: String,
+}
+
+/// The figures a plan is judged by; the board shows how a move changes them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Objective {
+    /// Broken hard constraints.
+    pub hard_violations: u32,
+    /// Waves with at least one cutover.
+    pub waves: u32,
+    /// Last day of the last wave with a cutover (ISO).
+    pub programme_end: Option<String>,
+    /// Servers in the fullest wave.
+    pub fullest_wave_servers: u32,
+    /// Downtime over all cutovers, minutes.
+    pub downtime_total_minutes: u32,
+    /// Waves over their server capacity.
+    pub waves_over_capacity: u32,
+}
+
+/// The board: waves, cards, what is broken.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Board {
+    /// The scenario.
+    pub scenario: String,
+    /// One column per wave.
+    pub waves: Vec<WaveColumn>,
+    /// Every broken constraint.
+    pub violations: Vec<ViolationView>,
+    /// The plan's figures.
+    pub objective: Objective,
+    /// Applications that do not migrate, with why.
+    pub not_migrating: Vec<String>,
+    /// Planner warnings.
+    pub warnings: Vec<String>,
+    /// The settings the plan was made with.
+    pub settings: PlanSettings,
+    /// DR coverage after each wave.
+    pub dr_coverage: Vec<CoveragePoint>,
+}
+
+/// DR coverage after a wave.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CoveragePoint {
+    /// 0 for before any wave.
+    pub after_wave: u32,
+    /// The day that wave ends (ISO); the programme start for 0.
+    pub date: String,
+    /// Share of applications meeting their DR target, 0 to 1.
+    pub share: f64,
+    /// Per tier.
+    pub tiers: Vec<TierShare>,
+}
+
+/// DR coverage of one tier.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TierShare {
+    /// The tier.
+    pub tier: String,
+    /// Applications of the tier.
+    pub applications: u32,
+    /// Those meeting their target.
+    pub meeting: u32,
+}
+
+/// What dropping a card on a wave did.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveOutcome {
+    /// The board after the move.
+    pub board: Board,
+    /// The applications that moved (the card's whole move group).
+    pub moved: Vec<String>,
+    /// The figures before the move.
+    pub before: Objective,
+    /// Constraints the move broke (not broken before).
+    pub broken: Vec<ViolationView>,
+    /// Constraints the move mended.
+    pub mended: Vec<ViolationView>,
+    /// Milliseconds the check took in the shell.
+    pub millis: f64,
+}
+
+/// A blackout period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BlackoutView {
+    /// What it is.
+    pub name: String,
+    /// First day (ISO).
+    pub start: String,
+    /// Last day, inclusive (ISO).
+    pub end: String,
+}
+
+/// The planner's settings as the settings panel edits them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanSettings {
+    /// First day of wave 1 (ISO).
+    pub start: String,
+    /// Days per wave.
+    pub wave_days: u32,
+    /// Most servers per wave; none for no limit.
+    pub max_servers_per_wave: Option<u32>,
+    /// Most storage per wave, GB; none for no limit.
+    pub max_storage_gb_per_wave: Option<f64>,
+    /// Applications in the pilot wave.
+    pub pilot_applications: u32,
+    /// Bandwidth for data copies, Mbit/s.
+    pub bandwidth_mbps: f64,
+    /// No cutover in these.
+    pub blackouts: Vec<BlackoutView>,
+}
+
+/// Which inventory table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum InventoryKind {
+    /// Servers.
+    Servers,
+    /// Applications.
+    Applications,
+    /// Data stores.
+    Datastores,
+    /// Devices.
+    Devices,
+    /// Dependencies.
+    Dependencies,
+}
+
+/// A column of an inventory table.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryColumn {
+    /// The field's key, as `edit_application` takes it.
+    pub key: String,
+    /// The header shown.
+    pub label: String,
+    /// Whether it can be edited in place.
+    pub editable: bool,
+    /// Whether presentation mode hides it (addresses, host names).
+    pub sensitive: bool,
+    /// Whether it sorts as a number.
+    pub numeric: bool,
+    /// The values it accepts, when they are a closed list.
+    pub choices: Vec<String>,
+}
+
+/// An inventory table, every row as text.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryTable {
+    /// Which table.
+    pub kind: InventoryKind,
+    /// The columns.
+    pub columns: Vec<InventoryColumn>,
+    /// The rows; cell `i` is column `i`.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A node of the dependency graph.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphNode {
+    /// Unique key.
+    pub id: String,
+    /// The name shown.
+    pub label: String,
+    /// `application`, `server`, `device` or `external`.
+    pub kind: String,
+    /// Its application (for grouping), if any.
+    pub application: Option<String>,
+    /// Its move group, if it migrates.
+    pub move_group: Option<u32>,
+    /// Its wave, if it migrates.
+    pub wave: Option<u32>,
+    /// Environment.
+    pub environment: String,
+}
+
+/// An edge of the dependency graph.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphEdge {
+    /// The dependent node.
+    pub from: String,
+    /// The node depended on.
+    pub to: String,
+    /// Port, if known.
+    pub port: Option<u32>,
+    /// Dependency kind.
+    pub kind: String,
+    /// The two ends move in different waves.
+    pub cross_wave: bool,
+    /// One end stays on premises (a device or a retained system).
+    pub hybrid: bool,
+    /// The edge is on a dependency cycle between nodes.
+    pub cycle: bool,
+}
+
+/// The dependency graph, nodes and edges.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphView {
+    /// Nodes.
+    pub nodes: Vec<GraphNode>,
+    /// Edges.
+    pub edges: Vec<GraphEdge>,
+}
+
+/// Why an application is where it is, and what would let it move earlier.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Explanation {
+    /// The application.
+    pub application: String,
+    /// Its wave.
+    pub wave: u32,
+    /// The planner's reasons.
+    pub reasons: Vec<String>,
+    /// The move group's reasons (why its members are glued).
+    pub group_reasons: Vec<String>,
+    /// The rest of its move group.
+    pub moves_with: Vec<String>,
+    /// Downtime steps with their arithmetic.
+    pub downtime_steps: Vec<String>,
+    /// What an earlier wave would break, wave by wave.
+    pub earlier: Vec<EarlierWave>,
+}
+
+/// What moving to an earlier wave would break.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EarlierWave {
+    /// The wave.
+    pub wave: u32,
+    /// What breaks there (empty: it could move there).
+    pub broken: Vec<ViolationView>,
+}
+
+/// An export format the app offers.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportFormatView {
+    /// Its id, as `export_plan` takes it.
+    pub id: String,
+    /// The name shown.
+    pub label: String,
+    /// The file extension written.
+    pub extension: String,
+    /// Whether it writes a folder of files.
+    pub folder: bool,
+}
+
+/// Files an export wrote.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportOutcome {
+    /// Paths written.
+    pub written: Vec<String>,
+    /// Bytes in all.
+    pub bytes: u32,
+}
+
+/// The TypeScript of every wire type, as committed in `ui/src/ipc/types.ts`.
+pub fn typescript() -> String {
+    let mut out = String::from(
+        "// Generated from src-tauri/src/wire.rs and error.rs by ts-rs: do not edit.\n\
+         // Regenerate with `cargo xtask ipc-types`; a test fails when this file is stale.\n\n",
+    );
+    for decl in [
+        Counts::decl(),
+        ProjectView::decl(),
+        RecentProject::decl(),
+        Progress::decl(),
+        DiagnosticView::decl(),
+        ImportFileView::decl(),
+        ImportPreview::decl(),
+        ImportOutcome::decl(),
+        Card::decl(),
+        WaveColumn::decl(),
+        ViolationView::decl(),
+        Objective::decl(),
+        Board::decl(),
+        CoveragePoint::decl(),
+        TierShare::decl(),
+        MoveOutcome::decl(),
+        BlackoutView::decl(),
+        PlanSettings::decl(),
+        InventoryKind::decl(),
+        InventoryColumn::decl(),
+        InventoryTable::decl(),
+        GraphNode::decl(),
+        GraphEdge::decl(),
+        GraphView::decl(),
+        Explanation::decl(),
+        EarlierWave::decl(),
+        ExportFormatView::decl(),
+        ExportOutcome::decl(),
+        crate::error::AppError::decl(),
+    ] {
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push('\n');
+    }
+    out
+}

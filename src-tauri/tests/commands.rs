@@ -1,0 +1,213 @@
+//! The desktop commands driven through Tauri's mock runtime, as the front
+//! end calls them: JSON in, JSON out, errors as tagged unions.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+use waveplan_desktop::{AppState, Dirs, Options, app};
+
+struct Harness {
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    _dirs: tempfile::TempDir,
+}
+
+fn start_in(dirs: &Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let dirs = Dirs { data: dirs.join("data"), config: dirs.join("config") };
+    let app = app(mock_builder(), Some(dirs), Options::default()).build(mock_context(noop_assets())).expect("app");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+    (app, window)
+}
+
+fn start() -> Harness {
+    let dirs = tempfile::tempdir().expect("temp dir");
+    let (app, window) = start_in(dirs.path());
+    Harness { _app: app, window, _dirs: dirs }
+}
+
+fn call(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: tauri::ipc::CallbackFn(0),
+        error: tauri::ipc::CallbackFn(1),
+        url: "tauri://localhost".parse().expect("url"),
+        body: tauri::ipc::InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().expect("json"))
+}
+
+fn ok(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Value {
+    call(window, cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+}
+
+const CHANNEL: &str = "__CHANNEL__:9";
+
+fn settings(window: &WebviewWindow<MockRuntime>) -> Value {
+    let mut settings = ok(window, "plan_settings", json!({}));
+    settings["start"] = json!("2027-01-04");
+    settings
+}
+
+fn wave_of(board: &Value, app: &str) -> u64 {
+    board["waves"]
+        .as_array()
+        .expect("waves")
+        .iter()
+        .find(|w| w["cards"].as_array().expect("cards").iter().any(|c| c["name"] == app))
+        .map(|w| w["index"].as_u64().expect("index"))
+        .unwrap_or_else(|| panic!("{app} is on no wave"))
+}
+
+#[test]
+fn without_a_project_commands_say_so_as_a_tagged_error() {
+    let h = start();
+    assert_eq!(call(&h.window, "board", json!({})), Err(json!({ "kind": "noProject" })));
+    assert_eq!(ok(&h.window, "project_info", json!({})), Value::Null);
+    assert_eq!(ok(&h.window, "startup", json!({})), Value::Null);
+}
+
+#[test]
+fn the_sample_opens_plans_and_a_drag_before_a_dependency_is_reported_and_undone() {
+    let h = start();
+    let project = ok(&h.window, "open_sample", json!({}));
+    assert_eq!(project["name"], "Sample hospital");
+    assert_eq!(project["counts"]["applications"], 45);
+    assert_eq!(project["counts"]["devices"], 22);
+    assert_eq!(project["hasPlan"], false);
+
+    let board = ok(&h.window, "plan_project", json!({ "settings": settings(&h.window), "onProgress": CHANNEL }));
+    assert_eq!(board["objective"]["hardViolations"], 0);
+    let (pacs, vna) = (wave_of(&board, "PACS"), wave_of(&board, "Vendor Neutral Archive"));
+    assert!(vna < pacs, "PACS moves after its archive");
+
+    let outcome = ok(&h.window, "move_application", json!({ "application": "PACS", "wave": vna - 1 }));
+    let broken: Vec<&str> = outcome["broken"].as_array().expect("broken").iter().map(|v| v["message"].as_str().expect("message")).collect();
+    assert!(
+        broken.iter().any(|m| m.contains("'PACS'") && m.contains("depends on 'Vendor Neutral Archive', which moves later")),
+        "{broken:?}"
+    );
+    assert_eq!(outcome["before"]["hardViolations"], 0);
+    assert!(outcome["board"]["objective"]["hardViolations"].as_u64().expect("count") >= 1);
+    assert_eq!(wave_of(&outcome["board"], "PACS"), vna - 1);
+    let card = outcome["board"]["waves"][(vna - 2) as usize]["cards"].as_array().expect("cards").iter().find(|c| c["name"] == "PACS").cloned();
+    assert_eq!(card.expect("PACS card")["violated"], true);
+
+    let project = ok(&h.window, "undo", json!({}));
+    assert_eq!(project["redo"], format!("move PACS to wave {}", vna - 1));
+    let board = ok(&h.window, "board", json!({}));
+    assert_eq!(wave_of(&board, "PACS"), pacs);
+    assert_eq!(board["objective"]["hardViolations"], 0);
+    ok(&h.window, "redo", json!({}));
+    assert_eq!(wave_of(&ok(&h.window, "board", json!({})), "PACS"), vna - 1);
+}
+
+#[test]
+fn work_is_in_the_file_when_the_app_is_reopened() {
+    let dirs = tempfile::tempdir().expect("temp dir");
+    {
+        let (_app, window) = start_in(dirs.path());
+        ok(&window, "open_sample", json!({}));
+        ok(&window, "plan_project", json!({ "settings": settings(&window), "onProgress": CHANNEL }));
+        ok(&window, "move_application", json!({ "application": "Citrix Virtual Apps", "wave": 1 }));
+        ok(&window, "set_pinned", json!({ "application": "Citrix Virtual Apps", "pinned": true }));
+        // Dropped without closing anything, as a killed process would be.
+    }
+    let (_app, window) = start_in(dirs.path());
+    let recent = ok(&window, "recent_projects", json!({}));
+    let path = recent[0]["path"].as_str().expect("recent path").to_string();
+    assert!(path.ends_with("Sample hospital.waveplan"), "{path}");
+    ok(&window, "open_recent", json!({ "path": path }));
+    let board = ok(&window, "board", json!({}));
+    assert_eq!(wave_of(&board, "Citrix Virtual Apps"), 1);
+    let card = board["waves"][0]["cards"].as_array().expect("cards").iter().find(|c| c["name"] == "Citrix Virtual Apps").cloned();
+    assert_eq!(card.expect("card")["pinned"], true);
+}
+
+#[test]
+fn a_recent_path_the_app_never_opened_is_refused() {
+    let h = start();
+    let error = call(&h.window, "open_recent", json!({ "path": "/etc/passwd" })).expect_err("refused");
+    assert_eq!(error["kind"], "notFound");
+}
+
+#[test]
+fn an_import_with_an_error_names_file_line_and_column_and_saves_nothing() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("servers.csv");
+    std::fs::write(&bad, "name,cores,memory_gb\nnew-01,four,16\n").expect("write");
+    h.window.state::<AppState>().answer_dialogs(vec![bad.display().to_string()]);
+    let preview = ok(&h.window, "pick_import_files", json!({ "onProgress": CHANNEL }));
+    assert!(preview["errors"].as_u64().expect("errors") >= 1, "{preview}");
+    let error = preview["diagnostics"].as_array().expect("diagnostics").iter().find(|d| d["severity"] == "error").cloned().expect("an error");
+    assert_eq!((error["file"].as_str(), error["line"].as_u64(), error["column"].as_u64()), (Some("servers.csv"), Some(2), Some(2)), "{error}");
+    assert_eq!(preview["files"][0]["headers"], json!(["name", "cores", "memory_gb"]));
+    let refused = call(&h.window, "commit_import", json!({ "onProgress": CHANNEL })).expect_err("refused");
+    assert_eq!(refused["kind"], "importRefused");
+    assert_eq!(ok(&h.window, "project_info", json!({}))["counts"]["servers"], 149);
+
+    std::fs::write(&bad, "name,cores,memory_gb\nnew-01,4,16\nnew-02,8,32\n").expect("write");
+    h.window.state::<AppState>().answer_dialogs(vec![bad.display().to_string()]);
+    let preview = ok(&h.window, "pick_import_files", json!({ "onProgress": CHANNEL }));
+    assert_eq!(preview["errors"], 0, "{preview}");
+    assert_eq!(preview["after"]["servers"], 151);
+    let outcome = ok(&h.window, "commit_import", json!({ "onProgress": CHANNEL }));
+    assert_eq!(outcome["counts"]["servers"], 151);
+    assert_eq!(outcome["project"]["undo"], "import");
+}
+
+#[test]
+fn inline_edits_are_validated_and_undoable() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    let error = call(&h.window, "edit_application", json!({ "application": "PACS", "field": "tier", "value": "gold" })).expect_err("invalid");
+    assert_eq!(error["kind"], "invalid");
+    assert_eq!(error["detail"]["field"], "tier");
+    ok(&h.window, "edit_application", json!({ "application": "PACS", "field": "rto_minutes", "value": "30" }));
+    let table = ok(&h.window, "inventory", json!({ "kind": "applications" }));
+    let column = table["columns"].as_array().expect("columns").iter().position(|c| c["key"] == "rto_minutes").expect("rto column");
+    let row = table["rows"].as_array().expect("rows").iter().find(|r| r[0] == "PACS").cloned().expect("PACS row");
+    assert_eq!(row[column], "30");
+    ok(&h.window, "undo", json!({}));
+    let table = ok(&h.window, "inventory", json!({ "kind": "applications" }));
+    let row = table["rows"].as_array().expect("rows").iter().find(|r| r[0] == "PACS").cloned().expect("PACS row");
+    assert_ne!(row[column], "30");
+}
+
+#[test]
+fn the_plan_exports_to_the_chosen_place() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    ok(&h.window, "plan_project", json!({ "settings": settings(&h.window), "onProgress": CHANNEL }));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = dir.path().join("plan.json");
+    h.window.state::<AppState>().answer_dialogs(vec![target.display().to_string()]);
+    let outcome = ok(&h.window, "export_plan", json!({ "format": "json" }));
+    assert_eq!(outcome["written"], json!([target.display().to_string()]));
+    let plan: Value = serde_json::from_slice(&std::fs::read(&target).expect("written")).expect("json");
+    assert_eq!(plan["metrics"]["hard_violations"], 0);
+    h.window.state::<AppState>().answer_dialogs(vec![String::new()]);
+    assert_eq!(call(&h.window, "export_plan", json!({ "format": "json" })), Err(json!({ "kind": "cancelled" })));
+}
+
+#[test]
+fn blackouts_are_validated_and_kept_in_the_plan() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    let mut s = settings(&h.window);
+    s["blackouts"] = json!([{ "name": "Year-end freeze", "start": "2027-02-01", "end": "2027-01-01" }]);
+    let error = call(&h.window, "plan_project", json!({ "settings": s.clone(), "onProgress": CHANNEL })).expect_err("ends before start");
+    assert_eq!(error["kind"], "invalid");
+    s["blackouts"] = json!([{ "name": "EHR upgrade go-live", "start": "2027-01-18", "end": "2027-01-31" }]);
+    let board = ok(&h.window, "plan_project", json!({ "settings": s, "onProgress": CHANNEL }));
+    assert_eq!(board["settings"]["blackouts"][0]["name"], "EHR upgrade go-live");
+    let blocked: Vec<&Value> = board["waves"].as_array().expect("waves").iter().filter(|w| !w["blackouts"].as_array().expect("b").is_empty()).collect();
+    assert!(!blocked.is_empty());
+    assert!(blocked.iter().all(|w| w["cards"].as_array().expect("cards").is_empty()), "no cutover in a blackout");
+}

@@ -1,0 +1,393 @@
+//! End to end: the built app (with its front end embedded) under Xvfb,
+//! driven through tauri-driver and WebKitWebDriver with fantoccini, as a
+//! user would: open the sample hospital, import a file, plan, drag an
+//! application before its dependency, undo, export, kill the app mid-edit
+//! and reopen it.
+//!
+//! `cargo xtask test` runs this (feature `e2e`) under `xvfb-run` once it has
+//! installed webkit2gtk-driver and tauri-driver. The `tour` test visits
+//! every screen; with `WAVEPLAN_SCREENSHOTS=DIR` it writes their PNGs there
+//! (`cargo xtask screenshots`).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+const APP: &str = env!("CARGO_BIN_EXE_waveplan-desktop");
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// tauri-driver on a free port, stopped with SIGTERM (SIGKILL would leave
+/// its WebKitWebDriver behind).
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(home: &Path) -> Result<Driver> {
+        let port = free_port()?;
+        let native = free_port()?;
+        let child = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot start tauri-driver (cargo xtask test installs it)")?;
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if started.elapsed() > PATIENCE {
+                bail!("tauri-driver did not listen on port {port}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(Driver { child, port })
+    }
+
+    async fn session(&self, args: &[String]) -> Result<Client> {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert("tauri:options".into(), json!({ "application": APP, "args": args }));
+        let client = ClientBuilder::native().capabilities(caps).connect(&format!("http://127.0.0.1:{}", self.port)).await?;
+        client.wait().at_most(PATIENCE).for_element(Locator::Css("[data-current-screen]")).await.context("the window never showed")?;
+        Ok(client)
+    }
+
+    /// The app processes this driver started (children of its tree).
+    fn app_pids(&self) -> Vec<u32> {
+        let app = std::fs::canonicalize(APP).unwrap_or_else(|_| PathBuf::from(APP));
+        let mut pids = Vec::new();
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+            if std::fs::read_link(format!("/proc/{pid}/exe")).ok().as_deref() == Some(app.as_path()) && descends_from(pid, self.child.id()) {
+                pids.push(pid);
+            }
+        }
+        pids
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
+}
+
+fn descends_from(mut pid: u32, ancestor: u32) -> bool {
+    for _ in 0..16 {
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
+        // The parent is the second field after the parenthesised name.
+        let Some(parent) = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)).and_then(|p| p.parse().ok()) else {
+            return false;
+        };
+        if parent == ancestor {
+            return true;
+        }
+        if parent <= 1 {
+            return false;
+        }
+        pid = parent;
+    }
+    false
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return path.into();
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    match cargo_home.map(|h| h.join("bin/tauri-driver")) {
+        Some(path) if path.is_file() => path,
+        _ => PathBuf::from("tauri-driver"),
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Runs a script in the page and returns its value.
+async fn js(client: &Client, script: &str, args: Vec<Value>) -> Result<Value> {
+    Ok(client.execute(script, args).await?)
+}
+
+/// Runs an async script body (it may `await`) and returns its value.
+#[cfg(feature = "bench")]
+async fn js_async(client: &Client, body: &str) -> Result<Value> {
+    js(client, &format!("return (async () => {{ {body} }})()"), vec![]).await
+}
+
+/// Waits until `script` returns something truthy; returns it.
+async fn until(client: &Client, what: &str, script: &str, args: Vec<Value>) -> Result<Value> {
+    let started = Instant::now();
+    loop {
+        let value = js(client, script, args.clone()).await?;
+        if !(value.is_null() || value == json!(false) || value == json!("")) {
+            return Ok(value);
+        }
+        if started.elapsed() > PATIENCE {
+            let message = js(client, "return document.querySelector('[data-message]')?.textContent ?? ''", vec![]).await?;
+            bail!("timed out waiting for {what} (message bar: {message})");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn click(client: &Client, css: &str) -> Result<()> {
+    client.wait().at_most(PATIENCE).for_element(Locator::Css(css)).await.with_context(|| format!("no {css}"))?.click().await?;
+    Ok(())
+}
+
+async fn text(client: &Client, css: &str) -> Result<String> {
+    let value = js(client, "return document.querySelector(arguments[0])?.textContent ?? null", vec![json!(css)]).await?;
+    value.as_str().map(str::to_string).with_context(|| format!("no {css}"))
+}
+
+const WAVE_OF: &str = "const c = document.querySelector(`[data-card=\"${CSS.escape(arguments[0])}\"]`); return c ? Number(c.closest('[data-wave]').dataset.wave) : null";
+
+async fn wave_of(client: &Client, app: &str) -> Result<u64> {
+    until(client, &format!("the card of {app}"), WAVE_OF, vec![json!(app)]).await?.as_u64().context("wave")
+}
+
+async fn screenshot(client: &Client, dir: &Path, name: &str) -> Result<()> {
+    // Let the screen settle (fonts, WebGL frames) before the picture.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let png = client.screenshot().await?;
+    std::fs::write(dir.join(format!("{name}.png")), png)?;
+    Ok(())
+}
+
+/// Drags the card of `app` onto the column of `wave` with the pointer.
+async fn drag(client: &Client, app: &str, wave: u64) -> Result<()> {
+    js(client, "document.querySelector(`[data-card=\"${arguments[0]}\"]`).scrollIntoView({ block: 'nearest', inline: 'nearest' })", vec![json!(app)]).await?;
+    let card = client.find(Locator::Css(&format!("[data-card=\"{app}\"]"))).await?;
+    let column = client.find(Locator::Css(&format!("[data-wave=\"{wave}\"] .column-head"))).await?;
+    let mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement { element: card, duration: None, x: 0.0, y: 0.0 })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::MoveBy { duration: Some(Duration::from_millis(100)), x: 20.0, y: 10.0 })
+        .then(PointerAction::MoveToElement { element: column, duration: Some(Duration::from_millis(300)), x: 0.0, y: 0.0 })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    client.perform_actions(mouse).await?;
+    Ok(())
+}
+
+fn answers(dir: &Path, lines: &[String]) -> Result<Vec<String>> {
+    let file = dir.join("dialog-answers.txt");
+    std::fs::write(&file, lines.join("\n") + "\n")?;
+    Ok(vec!["--dialog-answers".into(), file.display().to_string()])
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives_a_kill() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let work = tempfile::tempdir()?;
+    let driver = Driver::start(home.path())?;
+
+    let servers = work.path().join("new-servers.csv");
+    std::fs::write(&servers, "name,ip_addresses,os_family,cores,memory_gb,disk_used_gb,environment\ne2e-web-01,10.99.0.1,linux,4,16,80,production\ne2e-web-02,10.99.0.2,linux,4,16,80,production\n")?;
+    let workbook = work.path().join("exported.xlsx");
+    let args = answers(work.path(), &[servers.display().to_string(), workbook.display().to_string()])?;
+    let client = driver.session(&args).await?;
+
+    // Open the sample hospital.
+    click(&client, "[data-open-sample]").await?;
+    until(&client, "the project's name", "return document.querySelector('.toolbar h1')?.textContent === 'Sample hospital'", vec![]).await?;
+
+    // Import a file and see its counts.
+    click(&client, "[data-screen=import]").await?;
+    click(&client, "[data-pick-files]").await?;
+    until(&client, "the import preview", "return document.querySelector('[data-import-counts]') !== null", vec![]).await?;
+    assert_eq!(text(&client, "[data-count=servers] td:nth-of-type(1)").await?, "149");
+    assert_eq!(text(&client, "[data-count=servers] td:nth-of-type(2)").await?, "151");
+    assert_eq!(text(&client, "[data-import-file] [data-format]").await?, "native");
+    click(&client, "[data-commit-import]").await?;
+    let message = until(&client, "the import's message", "return document.querySelector('[data-message]')?.textContent ?? null", vec![]).await?;
+    assert!(message.as_str().unwrap_or("").starts_with("Imported: 151 servers"), "{message}");
+
+    // Plan.
+    click(&client, "[data-replan]").await?;
+    until(&client, "the board", "return document.querySelectorAll('[data-card]').length > 30", vec![]).await?;
+    assert_eq!(text(&client, "[data-figure=violations] .figure-value").await?, "0");
+    let (pacs, vna) = (wave_of(&client, "PACS").await?, wave_of(&client, "Vendor Neutral Archive").await?);
+    assert!(vna < pacs, "PACS is planned after its archive");
+
+    // Drag PACS before the archive it depends on: the violation shows at once.
+    drag(&client, "PACS", vna - 1).await?;
+    let broken = until(&client, "the move's feedback", "return document.querySelector('[data-broken]')?.textContent ?? null", vec![]).await?;
+    assert!(broken.as_str().unwrap_or("").contains("depends on 'Vendor Neutral Archive', which moves later"), "{broken}");
+    assert_eq!(wave_of(&client, "PACS").await?, vna - 1);
+    assert_ne!(text(&client, "[data-figure=violations] .figure-value").await?, "0");
+    assert_eq!(js(&client, "return document.querySelector('[data-card=\"PACS\"]').classList.contains('violated')", vec![]).await?, json!(true));
+
+    // Undo it with Ctrl+Z.
+    client.find(Locator::Css("[data-card=\"PACS\"]")).await?.send_keys("\u{E009}z\u{E000}").await?;
+    until(&client, "the undo", "const c = document.querySelector('[data-card=\"PACS\"]'); return c && Number(c.closest('[data-wave]').dataset.wave) === arguments[0]", vec![json!(pacs)]).await?;
+    assert_eq!(text(&client, "[data-figure=violations] .figure-value").await?, "0");
+
+    // Export a workbook and find it on disk, with the plan in it.
+    click(&client, "[data-screen=export]").await?;
+    click(&client, "[data-format=xlsx]").await?;
+    click(&client, "[data-export]").await?;
+    until(&client, "the export", "return document.querySelector('[data-export-done]') !== null", vec![]).await?;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&workbook)?;
+    let applications = book.worksheet_range("Applications")?;
+    let names: Vec<String> = applications.rows().filter_map(|r| r.iter().map(|c| c.to_string()).find(|c| c == "PACS" || c == "Vendor Neutral Archive")).collect();
+    assert!(names.iter().any(|n| n == "PACS") && names.iter().any(|n| n == "Vendor Neutral Archive"), "the workbook's Applications sheet has the plan: {names:?}");
+
+    // Mid-edit: move a card, then kill the app without a chance to save.
+    click(&client, "[data-screen=board]").await?;
+    let citrix = wave_of(&client, "Citrix Virtual Apps").await?;
+    // The keyboard way: Alt+Left on a focused card moves it a wave earlier.
+    client.find(Locator::Css("[data-card=\"Citrix Virtual Apps\"]")).await?.send_keys("\u{E00A}\u{E012}\u{E000}").await?;
+    until(&client, "Citrix a wave earlier", &format!("const c = document.querySelector('[data-card=\"Citrix Virtual Apps\"]'); return c && c.closest('[data-wave]').dataset.wave === '{}'", citrix - 1), vec![]).await?;
+    let pids = driver.app_pids();
+    assert!(!pids.is_empty(), "the app's process is not found");
+    for pid in &pids {
+        Command::new("kill").args(["-KILL", &pid.to_string()]).status()?;
+    }
+    drop(client);
+
+    // Reopen: the work is there.
+    let client = driver.session(&[]).await?;
+    until(&client, "the recent list", "return [...document.querySelectorAll('.recent button')].some(b => b.textContent === 'Sample hospital')", vec![]).await?;
+    js(&client, "[...document.querySelectorAll('.recent button')].find(b => b.textContent === 'Sample hospital').click()", vec![]).await?;
+    assert_eq!(wave_of(&client, "Citrix Virtual Apps").await?, citrix - 1);
+    click(&client, "[data-screen=inventory]").await?;
+    click(&client, "[data-kind=servers]").await?;
+    until(&client, "every server", "return document.querySelector('[data-row-count]')?.textContent === '151 rows'", vec![]).await?;
+    client.find(Locator::Css("[data-search]")).await?.send_keys("e2e-web").await?;
+    until(&client, "the imported servers", "return document.querySelector('[data-row=\"e2e-web-01\"]') !== null", vec![]).await?;
+    assert_eq!(text(&client, "[data-row-count]").await?, "2 rows");
+    client.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tour() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let scratch = tempfile::tempdir()?;
+    let dir = std::env::var_os("WAVEPLAN_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|| scratch.path().to_path_buf());
+    std::fs::create_dir_all(&dir)?;
+    let driver = Driver::start(home.path())?;
+    let client = driver.session(&[]).await?;
+    screenshot(&client, &dir, "start").await?;
+    click(&client, "[data-open-sample]").await?;
+    until(&client, "the inventory", "return document.querySelectorAll('[data-row]').length > 10", vec![]).await?;
+    screenshot(&client, &dir, "inventory").await?;
+    click(&client, "[data-screen=board]").await?;
+    click(&client, "[data-plan]").await?;
+    until(&client, "the board", "return document.querySelectorAll('[data-card]').length > 30", vec![]).await?;
+    let vna = wave_of(&client, "Vendor Neutral Archive").await?;
+    drag(&client, "PACS", vna - 1).await?;
+    until(&client, "the feedback", "return document.querySelector('[data-broken]') !== null", vec![]).await?;
+    client.find(Locator::Css("[data-card=\"PACS\"]")).await?.send_keys("\u{E007}").await?;
+    until(&client, "the explanation", "return document.querySelector('[data-explain] .earlier') !== null", vec![]).await?;
+    screenshot(&client, &dir, "wave-plan").await?;
+    click(&client, "[data-feedback-undo]").await?;
+    click(&client, "[data-screen=graph]").await?;
+    until(&client, "the graph", "return /\\d+ nodes/.test(document.querySelector('[data-graph-size]')?.textContent ?? '')", vec![]).await?;
+    screenshot(&client, &dir, "dependency-graph").await?;
+    click(&client, "[data-screen=dr]").await?;
+    until(&client, "the DR chart", "return document.querySelector('[data-dr-summary]') !== null", vec![]).await?;
+    screenshot(&client, &dir, "dr-coverage").await?;
+    click(&client, "[data-screen=import]").await?;
+    screenshot(&client, &dir, "import").await?;
+    click(&client, "[data-screen=export]").await?;
+    until(&client, "the formats", "return document.querySelector('[data-format]') !== null", vec![]).await?;
+    screenshot(&client, &dir, "export").await?;
+    click(&client, "[data-screen=board]").await?;
+    click(&client, ".toolbar .toggle").await?;
+    until(&client, "presentation mode", "return document.querySelector('.app.presentation') !== null", vec![]).await?;
+    screenshot(&client, &dir, "presentation").await?;
+    client.close().await?;
+    Ok(())
+}
+
+/// The speed figures of BENCHMARKS.md, measured in the real app
+/// (`cargo xtask bench-desktop`, which makes the project and sets
+/// `WAVEPLAN_BENCH_PROJECT`): cold start to an interactive window, a large
+/// project opened and its inventory shown, a card dropped on another wave,
+/// and the graph drawn and panned.
+#[cfg(feature = "bench")]
+#[tokio::test(flavor = "multi_thread")]
+async fn bench_desktop() -> Result<()> {
+    let project = std::env::var("WAVEPLAN_BENCH_PROJECT").context("set WAVEPLAN_BENCH_PROJECT (cargo xtask bench-desktop)")?;
+    let home = tempfile::tempdir()?;
+    let driver = Driver::start(home.path())?;
+
+    let started = Instant::now();
+    let client = driver.session(&[]).await?;
+    until(&client, "the start screen", "return document.querySelector('[data-open-sample]') !== null", vec![]).await?;
+    let cold = started.elapsed().as_secs_f64();
+    client.close().await?;
+
+    let started = Instant::now();
+    let client = driver.session(&[project.clone()]).await?;
+    until(&client, "the board", "return document.querySelectorAll('[data-card]').length > 0", vec![]).await?;
+    let open_board = started.elapsed().as_secs_f64();
+    let inventory = js_async(
+        &client,
+        "const t = performance.now(); document.querySelector('[data-screen=inventory]').click();
+         await new Promise(r => { const tick = () => document.querySelector('[data-kind=servers]') ? r() : requestAnimationFrame(tick); tick(); });
+         document.querySelector('[data-kind=servers]').click();
+         await new Promise(r => { const tick = () => (document.querySelector('[data-row-count]')?.textContent ?? '').startsWith('50,000') || (document.querySelectorAll('[data-row]').length > 10 && !(document.querySelector('[data-row-count]')?.textContent ?? '').startsWith('0')) ? r() : requestAnimationFrame(tick); tick(); });
+         return [performance.now() - t, document.querySelector('[data-row-count]').textContent];",
+    )
+    .await?;
+    let scroll = js_async(
+        &client,
+        "const body = document.querySelector('[data-grid-body]'); const frames = []; let last = performance.now();
+         for (let i = 0; i < 120; i++) { body.scrollTop += 400; await new Promise(r => requestAnimationFrame(r)); const now = performance.now(); frames.push(now - last); last = now; }
+         frames.sort((a, b) => a - b); return [frames[Math.floor(frames.length / 2)], frames[Math.floor(frames.length * 0.95)]];",
+    )
+    .await?;
+    click(&client, "[data-screen=board]").await?;
+    let drop = js_async(
+        &client,
+        "const cards = [...document.querySelectorAll('[data-card]')]; const card = cards[cards.length - 1];
+         const wave = Number(card.closest('[data-wave]').dataset.wave); const name = card.dataset.card;
+         const t = performance.now();
+         card.focus(); card.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', altKey: true, bubbles: true }));
+         await new Promise(r => { const tick = () => document.querySelector('[data-feedback]') ? r() : requestAnimationFrame(tick); tick(); });
+         return [performance.now() - t, Number(document.querySelector('[data-feedback] .muted').textContent.match(/(\\d+) ms/)[1]), name, wave];",
+    )
+    .await?;
+    click(&client, "[data-screen=graph]").await?;
+    let graph = js_async(
+        &client,
+        "const t = performance.now();
+         await new Promise(r => { const tick = () => /[\\d,]+ nodes/.test(document.querySelector('[data-graph-size]')?.textContent ?? '') && document.querySelector('[data-graph-canvas] canvas') ? r() : requestAnimationFrame(tick); tick(); });
+         await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+         const drawn = performance.now() - t;
+         const canvas = document.querySelector('[data-graph-canvas] canvas:last-child'); const box = canvas.getBoundingClientRect();
+         const frames = []; let last = performance.now();
+         for (let i = 0; i < 60; i++) {
+           canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: i % 20 < 10 ? -120 : 120, clientX: box.left + box.width / 2, clientY: box.top + box.height / 2, bubbles: true }));
+           await new Promise(r => requestAnimationFrame(r)); const now = performance.now(); frames.push(now - last); last = now;
+         }
+         frames.sort((a, b) => a - b);
+         return [drawn, frames[Math.floor(frames.length / 2)], frames[Math.floor(frames.length * 0.95)], document.querySelector('[data-graph-size]').textContent];",
+    )
+    .await?;
+    println!("| measure | figure |");
+    println!("| --- | ---: |");
+    println!("| cold start to an interactive start screen (WebDriver session included) | {cold:.2} s |");
+    println!("| open the project, board shown (session included) | {open_board:.2} s |");
+    println!("| inventory: servers table shown ({}) | {:.0} ms |", inventory[1].as_str().unwrap_or(""), inventory[0].as_f64().unwrap_or(0.0));
+    println!("| inventory scroll, frame time median / p95 | {:.1} / {:.1} ms |", scroll[0].as_f64().unwrap_or(0.0), scroll[1].as_f64().unwrap_or(0.0));
+    println!("| card moved ({} from wave {}), feedback shown / shell's check | {:.0} / {:.0} ms |", drop[2], drop[3], drop[0].as_f64().unwrap_or(0.0), drop[1].as_f64().unwrap_or(0.0));
+    println!("| graph drawn ({}) | {:.0} ms |", graph[3].as_str().unwrap_or(""), graph[0].as_f64().unwrap_or(0.0));
+    println!("| graph zoom, frame time median / p95 | {:.1} / {:.1} ms |", graph[1].as_f64().unwrap_or(0.0), graph[2].as_f64().unwrap_or(0.0));
+    client.close().await?;
+    Ok(())
+}

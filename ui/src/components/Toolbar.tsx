@@ -1,0 +1,55 @@
+// The bar over every screen of an open project: undo and redo, the plan's
+// figures, re-plan, settings, presentation mode.
+import { actions, setState, useStore } from "../store";
+import { day, minutes } from "../format";
+
+export function Toolbar() {
+  const project = useStore((s) => s.project)!;
+  const board = useStore((s) => s.board);
+  const presentation = useStore((s) => s.presentation);
+  const o = board?.objective;
+  return (
+    <header className="toolbar">
+      <div className="toolbar-title">
+        <h1>{project.name}</h1>
+        {project.unsaved && <span className="badge bad" title="The last save failed; the next edit tries again">unsaved</span>}
+      </div>
+      {o && (
+        <div className="figures" aria-label="Plan figures" data-objective>
+          <Figure label="Broken constraints" value={String(o.hardViolations)} tone={o.hardViolations ? "bad" : "good"} id="violations" />
+          <Figure label="Waves" value={String(o.waves)} id="waves" />
+          <Figure label="Programme end" value={day(o.programmeEnd)} id="end" />
+          <Figure label="Downtime, all cutovers" value={minutes(o.downtimeTotalMinutes)} id="downtime" />
+        </div>
+      )}
+      {!presentation && (
+        <div className="toolbar-actions">
+          <button onClick={() => void actions.undo()} disabled={!project.undo} title={project.undo ? `Undo ${project.undo} (Ctrl+Z)` : "Nothing to undo"} data-undo>
+            ↶ Undo
+          </button>
+          <button onClick={() => void actions.redo()} disabled={!project.redo} title={project.redo ? `Redo ${project.redo} (Ctrl+Shift+Z)` : "Nothing to redo"} data-redo>
+            ↷ Redo
+          </button>
+          <button onClick={() => setState({ settingsOpen: true, screen: "board" })} disabled={project.counts.applications + project.counts.servers === 0}>
+            Settings…
+          </button>
+          <button className="primary" onClick={() => void actions.plan()} disabled={project.counts.applications + project.counts.servers === 0} data-replan>
+            {board ? "Re-plan" : "Plan"}
+          </button>
+        </div>
+      )}
+      <button className="toggle" onClick={actions.togglePresentation} aria-pressed={presentation} title="Presentation mode (F5)">
+        {presentation ? "Exit presentation" : "Present"}
+      </button>
+    </header>
+  );
+}
+
+function Figure({ label, value, tone, id }: { label: string; value: string; tone?: "good" | "bad"; id: string }) {
+  return (
+    <div className={`figure${tone ? ` ${tone}` : ""}`} data-figure={id}>
+      <div className="figure-value">{value}</div>
+      <div className="figure-label">{label}</div>
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+// The one module that calls the Rust shell. Every command is a typed
+// function here; the types come from ./types.ts, generated from Rust.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  AppError,
+  Board,
+  ExportFormatView,
+  ExportOutcome,
+  Explanation,
+  GraphView,
+  ImportOutcome,
+  ImportPreview,
+  InventoryKind,
+  InventoryTable,
+  MoveOutcome,
+  PlanSettings,
+  Progress,
+  ProjectView,
+  RecentProject,
+} from "./types";
+
+/** A failed command: the shell's tagged error, with a message to show. */
+export class CommandError extends Error {
+  constructor(public readonly error: AppError) {
+    super(describeError(error));
+  }
+}
+
+/** The sentence shown for an error. */
+export function describeError(error: AppError): string {
+  switch (error.kind) {
+    case "noProject":
+      return "No project is open.";
+    case "noPlan":
+      return "The project has no plan yet: plan it first.";
+    case "store":
+      return error.detail.message;
+    case "importRefused":
+      return `The import has ${error.detail.errors} errors; nothing was saved.`;
+    case "invalid":
+      return `${error.detail.field}: ${error.detail.message}`;
+    case "notFound":
+      return `No ${error.detail.what} named '${error.detail.name}'.`;
+    case "io":
+      return `${error.detail.path}: ${error.detail.message}`;
+    case "cancelled":
+      return "Cancelled.";
+    case "internal":
+      return `Internal error: ${error.detail.message}`;
+  }
+}
+
+function isAppError(value: unknown): value is AppError {
+  return typeof value === "object" && value !== null && "kind" in value;
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    if (isAppError(error)) throw new CommandError(error);
+    throw new CommandError({ kind: "internal", detail: { message: String(error) } });
+  }
+}
+
+function progressChannel(onProgress?: (p: Progress) => void): Channel<Progress> {
+  const channel = new Channel<Progress>();
+  channel.onmessage = (p) => onProgress?.(p);
+  return channel;
+}
+
+export const api = {
+  startup: () => call<ProjectView | null>("startup"),
+  projectInfo: () => call<ProjectView | null>("project_info"),
+  recentProjects: () => call<RecentProject[]>("recent_projects"),
+  newProject: () => call<ProjectView>("new_project"),
+  openProject: () => call<ProjectView>("open_project"),
+  openRecent: (path: string) => call<ProjectView>("open_recent", { path }),
+  openSample: () => call<ProjectView>("open_sample"),
+  pickImportFiles: (onProgress?: (p: Progress) => void) =>
+    call<ImportPreview>("pick_import_files", { onProgress: progressChannel(onProgress) }),
+  stageDroppedFiles: (onProgress?: (p: Progress) => void) =>
+    call<ImportPreview>("stage_dropped_files", { onProgress: progressChannel(onProgress) }),
+  commitImport: (onProgress?: (p: Progress) => void) =>
+    call<ImportOutcome>("commit_import", { onProgress: progressChannel(onProgress) }),
+  cancelTask: (task: number) => call<boolean>("cancel_task", { task }),
+  planProject: (settings: PlanSettings, onProgress?: (p: Progress) => void) =>
+    call<Board>("plan_project", { settings, onProgress: progressChannel(onProgress) }),
+  planSettings: () => call<PlanSettings>("plan_settings"),
+  board: () => call<Board | null>("board"),
+  moveApplication: (application: string, wave: number) => call<MoveOutcome>("move_application", { application, wave }),
+  setPinned: (application: string, pinned: boolean) => call<Board>("set_pinned", { application, pinned }),
+  undo: () => call<ProjectView>("undo"),
+  redo: () => call<ProjectView>("redo"),
+  inventory: (kind: InventoryKind) => call<InventoryTable>("inventory", { kind }),
+  editApplication: (application: string, field: string, value: string) =>
+    call<ProjectView>("edit_application", { application, field, value }),
+  graph: () => call<GraphView>("graph"),
+  explain: (application: string) => call<Explanation>("explain", { application }),
+  exportFormats: () => call<ExportFormatView[]>("export_formats"),
+  exportPlan: (format: string) => call<ExportOutcome>("export_plan", { format }),
+};

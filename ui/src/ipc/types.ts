@@ -1,0 +1,668 @@
+// Generated from src-tauri/src/wire.rs and error.rs by ts-rs: do not edit.
+// Regenerate with `cargo xtask ipc-types`; a test fails when this file is stale.
+
+export type Counts = { 
+/**
+ * Servers, devices excluded.
+ */
+servers: number, 
+/**
+ * Applications.
+ */
+applications: number, 
+/**
+ * Data stores.
+ */
+datastores: number, 
+/**
+ * Devices (medical, IoT) that stay on premises.
+ */
+devices: number, 
+/**
+ * Dependencies.
+ */
+dependencies: number, 
+/**
+ * Endpoints outside the inventory.
+ */
+externalEndpoints: number, 
+/**
+ * Planning constraints.
+ */
+constraints: number, };
+export type ProjectView = { 
+/**
+ * The file.
+ */
+path: string, 
+/**
+ * The name shown: the file name without `.waveplan`.
+ */
+name: string, 
+/**
+ * What the inventory holds.
+ */
+counts: Counts, 
+/**
+ * The scenario on the board.
+ */
+scenario: string, 
+/**
+ * Every scenario of the project.
+ */
+scenarios: Array<string>, 
+/**
+ * Whether the scenario has a plan.
+ */
+hasPlan: boolean, 
+/**
+ * Imports so far.
+ */
+imports: number, 
+/**
+ * Whether an undo is possible, and what it would undo.
+ */
+undo: string | null, 
+/**
+ * Whether a redo is possible, and what it would redo.
+ */
+redo: string | null, 
+/**
+ * Whether work is not yet in the file (a save failed).
+ */
+unsaved: boolean, };
+export type RecentProject = { 
+/**
+ * The file.
+ */
+path: string, 
+/**
+ * The name shown.
+ */
+name: string, 
+/**
+ * When it was last opened (RFC 3339).
+ */
+openedAt: string, 
+/**
+ * Whether the file is still there.
+ */
+exists: boolean, };
+export type Progress = { 
+/**
+ * The task's id, for cancelling it.
+ */
+task: number, 
+/**
+ * What it is doing, in words.
+ */
+stage: string, 
+/**
+ * Steps done.
+ */
+done: number, 
+/**
+ * Steps in all.
+ */
+total: number, };
+export type DiagnosticView = { 
+/**
+ * `error`, `warning` or `info`.
+ */
+severity: string, 
+/**
+ * The file.
+ */
+file: string | null, 
+/**
+ * The sheet of a workbook.
+ */
+sheet: string | null, 
+/**
+ * 1-based line.
+ */
+line: number | null, 
+/**
+ * 1-based column.
+ */
+column: number | null, 
+/**
+ * What is wrong.
+ */
+message: string, };
+export type ImportFileView = { 
+/**
+ * The file's full path.
+ */
+path: string, 
+/**
+ * The file name.
+ */
+name: string, 
+/**
+ * Size in bytes.
+ */
+bytes: number, 
+/**
+ * The detected format's id, when recognised.
+ */
+format: string | null, 
+/**
+ * The header row of a table (empty for a workbook or a capture).
+ */
+headers: Array<string>, 
+/**
+ * The first rows.
+ */
+rows: Array<Array<string>>, };
+export type ImportPreview = { 
+/**
+ * The files.
+ */
+files: Array<ImportFileView>, 
+/**
+ * Every diagnostic of reading and merging.
+ */
+diagnostics: Array<DiagnosticView>, 
+/**
+ * Errors among them: an import with errors cannot be saved.
+ */
+errors: number, 
+/**
+ * Warnings among them.
+ */
+warnings: number, 
+/**
+ * The inventory as it would be after the import.
+ */
+after: Counts, 
+/**
+ * The inventory as it is.
+ */
+before: Counts, 
+/**
+ * Seconds the read and merge took.
+ */
+seconds: number, };
+export type ImportOutcome = { 
+/**
+ * The project after the import.
+ */
+project: ProjectView, 
+/**
+ * The inventory's counts after.
+ */
+counts: Counts, };
+export type Card = { 
+/**
+ * The application.
+ */
+name: string, 
+/**
+ * Its wave.
+ */
+wave: number, 
+/**
+ * Its move group (apps of one group move together).
+ */
+moveGroup: number, 
+/**
+ * The other applications of its move group.
+ */
+movesWith: Array<string>, 
+/**
+ * Criticality tier.
+ */
+tier: string, 
+/**
+ * Environment.
+ */
+environment: string, 
+/**
+ * Migration strategy.
+ */
+strategy: string, 
+/**
+ * Servers that move with it.
+ */
+servers: number, 
+/**
+ * Cutover downtime, minutes.
+ */
+downtimeMinutes: number, 
+/**
+ * Whether the downtime fits its maintenance window (none when it has none).
+ */
+fitsWindow: boolean | null, 
+/**
+ * Whether it is pinned to its wave.
+ */
+pinned: boolean, 
+/**
+ * Whether a broken constraint names it.
+ */
+violated: boolean, 
+/**
+ * Why it is in its wave.
+ */
+reasons: Array<string>, };
+export type WaveColumn = { 
+/**
+ * 1 for the first wave.
+ */
+index: number, 
+/**
+ * The name shown.
+ */
+name: string, 
+/**
+ * First day (ISO).
+ */
+start: string, 
+/**
+ * Last day (ISO).
+ */
+end: string, 
+/**
+ * Whether it is the pilot.
+ */
+pilot: boolean, 
+/**
+ * Servers cutting over.
+ */
+servers: number, 
+/**
+ * The wave's server capacity, if any.
+ */
+capacity: number | null, 
+/**
+ * Storage replicated, GB.
+ */
+storageGb: number, 
+/**
+ * Downtime summed over its cutovers, minutes.
+ */
+downtimeMinutes: number, 
+/**
+ * The longest single cutover, minutes.
+ */
+downtimeLongestMinutes: number, 
+/**
+ * Blackouts that overlap the wave.
+ */
+blackouts: Array<string>, 
+/**
+ * The cards, in plan order.
+ */
+cards: Array<Card>, };
+export type ViolationView = { 
+/**
+ * The constraint's kind (`precedence`, `pin-wave`, ...).
+ */
+constraint: string, 
+/**
+ * What is broken, naming the applications and waves.
+ */
+message: string, };
+export type Objective = { 
+/**
+ * Broken hard constraints.
+ */
+hardViolations: number, 
+/**
+ * Waves with at least one cutover.
+ */
+waves: number, 
+/**
+ * Last day of the last wave with a cutover (ISO).
+ */
+programmeEnd: string | null, 
+/**
+ * Servers in the fullest wave.
+ */
+fullestWaveServers: number, 
+/**
+ * Downtime over all cutovers, minutes.
+ */
+downtimeTotalMinutes: number, 
+/**
+ * Waves over their server capacity.
+ */
+wavesOverCapacity: number, };
+export type Board = { 
+/**
+ * The scenario.
+ */
+scenario: string, 
+/**
+ * One column per wave.
+ */
+waves: Array<WaveColumn>, 
+/**
+ * Every broken constraint.
+ */
+violations: Array<ViolationView>, 
+/**
+ * The plan's figures.
+ */
+objective: Objective, 
+/**
+ * Applications that do not migrate, with why.
+ */
+notMigrating: Array<string>, 
+/**
+ * Planner warnings.
+ */
+warnings: Array<string>, 
+/**
+ * The settings the plan was made with.
+ */
+settings: PlanSettings, 
+/**
+ * DR coverage after each wave.
+ */
+drCoverage: Array<CoveragePoint>, };
+export type CoveragePoint = { 
+/**
+ * 0 for before any wave.
+ */
+afterWave: number, 
+/**
+ * The day that wave ends (ISO); the programme start for 0.
+ */
+date: string, 
+/**
+ * Share of applications meeting their DR target, 0 to 1.
+ */
+share: number, 
+/**
+ * Per tier.
+ */
+tiers: Array<TierShare>, };
+export type TierShare = { 
+/**
+ * The tier.
+ */
+tier: string, 
+/**
+ * Applications of the tier.
+ */
+applications: number, 
+/**
+ * Those meeting their target.
+ */
+meeting: number, };
+export type MoveOutcome = { 
+/**
+ * The board after the move.
+ */
+board: Board, 
+/**
+ * The applications that moved (the card's whole move group).
+ */
+moved: Array<string>, 
+/**
+ * The figures before the move.
+ */
+before: Objective, 
+/**
+ * Constraints the move broke (not broken before).
+ */
+broken: Array<ViolationView>, 
+/**
+ * Constraints the move mended.
+ */
+mended: Array<ViolationView>, 
+/**
+ * Milliseconds the check took in the shell.
+ */
+millis: number, };
+export type BlackoutView = { 
+/**
+ * What it is.
+ */
+name: string, 
+/**
+ * First day (ISO).
+ */
+start: string, 
+/**
+ * Last day, inclusive (ISO).
+ */
+end: string, };
+export type PlanSettings = { 
+/**
+ * First day of wave 1 (ISO).
+ */
+start: string, 
+/**
+ * Days per wave.
+ */
+waveDays: number, 
+/**
+ * Most servers per wave; none for no limit.
+ */
+maxServersPerWave: number | null, 
+/**
+ * Most storage per wave, GB; none for no limit.
+ */
+maxStorageGbPerWave: number | null, 
+/**
+ * Applications in the pilot wave.
+ */
+pilotApplications: number, 
+/**
+ * Bandwidth for data copies, Mbit/s.
+ */
+bandwidthMbps: number, 
+/**
+ * No cutover in these.
+ */
+blackouts: Array<BlackoutView>, };
+export type InventoryKind = "servers" | "applications" | "datastores" | "devices" | "dependencies";
+export type InventoryColumn = { 
+/**
+ * The field's key, as `edit_application` takes it.
+ */
+key: string, 
+/**
+ * The header shown.
+ */
+label: string, 
+/**
+ * Whether it can be edited in place.
+ */
+editable: boolean, 
+/**
+ * Whether presentation mode hides it (addresses, host names).
+ */
+sensitive: boolean, 
+/**
+ * Whether it sorts as a number.
+ */
+numeric: boolean, 
+/**
+ * The values it accepts, when they are a closed list.
+ */
+choices: Array<string>, };
+export type InventoryTable = { 
+/**
+ * Which table.
+ */
+kind: InventoryKind, 
+/**
+ * The columns.
+ */
+columns: Array<InventoryColumn>, 
+/**
+ * The rows; cell `i` is column `i`.
+ */
+rows: Array<Array<string>>, };
+export type GraphNode = { 
+/**
+ * Unique key.
+ */
+id: string, 
+/**
+ * The name shown.
+ */
+label: string, 
+/**
+ * `application`, `server`, `device` or `external`.
+ */
+kind: string, 
+/**
+ * Its application (for grouping), if any.
+ */
+application: string | null, 
+/**
+ * Its move group, if it migrates.
+ */
+moveGroup: number | null, 
+/**
+ * Its wave, if it migrates.
+ */
+wave: number | null, 
+/**
+ * Environment.
+ */
+environment: string, };
+export type GraphEdge = { 
+/**
+ * The dependent node.
+ */
+from: string, 
+/**
+ * The node depended on.
+ */
+to: string, 
+/**
+ * Port, if known.
+ */
+port: number | null, 
+/**
+ * Dependency kind.
+ */
+kind: string, 
+/**
+ * The two ends move in different waves.
+ */
+crossWave: boolean, 
+/**
+ * One end stays on premises (a device or a retained system).
+ */
+hybrid: boolean, 
+/**
+ * The edge is on a dependency cycle between nodes.
+ */
+cycle: boolean, };
+export type GraphView = { 
+/**
+ * Nodes.
+ */
+nodes: Array<GraphNode>, 
+/**
+ * Edges.
+ */
+edges: Array<GraphEdge>, };
+export type Explanation = { 
+/**
+ * The application.
+ */
+application: string, 
+/**
+ * Its wave.
+ */
+wave: number, 
+/**
+ * The planner's reasons.
+ */
+reasons: Array<string>, 
+/**
+ * The move group's reasons (why its members are glued).
+ */
+groupReasons: Array<string>, 
+/**
+ * The rest of its move group.
+ */
+movesWith: Array<string>, 
+/**
+ * Downtime steps with their arithmetic.
+ */
+downtimeSteps: Array<string>, 
+/**
+ * What an earlier wave would break, wave by wave.
+ */
+earlier: Array<EarlierWave>, };
+export type EarlierWave = { 
+/**
+ * The wave.
+ */
+wave: number, 
+/**
+ * What breaks there (empty: it could move there).
+ */
+broken: Array<ViolationView>, };
+export type ExportFormatView = { 
+/**
+ * Its id, as `export_plan` takes it.
+ */
+id: string, 
+/**
+ * The name shown.
+ */
+label: string, 
+/**
+ * The file extension written.
+ */
+extension: string, 
+/**
+ * Whether it writes a folder of files.
+ */
+folder: boolean, };
+export type ExportOutcome = { 
+/**
+ * Paths written.
+ */
+written: Array<string>, 
+/**
+ * Bytes in all.
+ */
+bytes: number, };
+export type AppError = { "kind": "noProject" } | { "kind": "noPlan" } | { "kind": "store", "detail": { 
+/**
+ * What the store said, naming the file.
+ */
+message: string, } } | { "kind": "importRefused", "detail": { 
+/**
+ * How many error diagnostics.
+ */
+errors: number, } } | { "kind": "invalid", "detail": { 
+/**
+ * The field.
+ */
+field: string, 
+/**
+ * What is wrong, and what is expected.
+ */
+message: string, } } | { "kind": "notFound", "detail": { 
+/**
+ * What kind of thing.
+ */
+what: string, 
+/**
+ * The name asked for.
+ */
+name: string, } } | { "kind": "io", "detail": { 
+/**
+ * The file.
+ */
+path: string, 
+/**
+ * The system's message.
+ */
+message: string, } } | { "kind": "cancelled" } | { "kind": "internal", "detail": { 
+/**
+ * What went wrong.
+ */
+message: string, } };

@@ -1,0 +1,221 @@
+// The app's one store: what is open, which screen shows, the board and the
+// last move's feedback. Screens read it through useStore and change it only
+// through the actions below, which call the shell through ipc/api.ts.
+import { useSyncExternalStore } from "react";
+import { api, CommandError } from "./ipc/api";
+import type { Board, ImportPreview, MoveOutcome, Progress, ProjectView, RecentProject } from "./ipc/types";
+
+export type Screen = "start" | "board" | "inventory" | "graph" | "dr" | "import" | "export";
+
+export interface State {
+  project: ProjectView | null;
+  recent: RecentProject[];
+  screen: Screen;
+  board: Board | null;
+  lastMove: MoveOutcome | null;
+  selected: string | null;
+  presentation: boolean;
+  settingsOpen: boolean;
+  progress: Progress | null;
+  importPreview: ImportPreview | null;
+  message: { kind: "error" | "info"; text: string } | null;
+  /** Bumped when the inventory changes, so tables reload. */
+  inventoryVersion: number;
+}
+
+const initial: State = {
+  project: null,
+  recent: [],
+  screen: "start",
+  board: null,
+  lastMove: null,
+  selected: null,
+  presentation: false,
+  settingsOpen: false,
+  progress: null,
+  importPreview: null,
+  message: null,
+  inventoryVersion: 0,
+};
+
+let state: State = initial;
+const listeners = new Set<() => void>();
+
+export function getState(): State {
+  return state;
+}
+
+export function setState(patch: Partial<State>): void {
+  state = { ...state, ...patch };
+  listeners.forEach((l) => l());
+}
+
+/** Back to the first state (tests). */
+export function resetState(): void {
+  state = initial;
+  listeners.forEach((l) => l());
+}
+
+export function useStore<T>(select: (s: State) => T): T {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => select(state),
+  );
+}
+
+/** Runs an action, turning a failure into the message bar's error. */
+async function attempt<T>(action: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await action();
+  } catch (error) {
+    const text = error instanceof CommandError ? error.message : String(error);
+    if (!(error instanceof CommandError && error.error.kind === "cancelled")) {
+      setState({ message: { kind: "error", text } });
+    }
+    return undefined;
+  } finally {
+    setState({ progress: null });
+  }
+}
+
+const onProgress = (progress: Progress) => setState({ progress });
+
+export const actions = {
+  async loadRecent() {
+    const recent = await attempt(() => api.recentProjects());
+    if (recent) setState({ recent });
+  },
+
+  async opened(project: ProjectView | undefined | null) {
+    if (!project) return;
+    const board = await attempt(() => api.board());
+    setState({
+      project,
+      board: board ?? null,
+      lastMove: null,
+      selected: null,
+      importPreview: null,
+      screen: board ? "board" : project.counts.applications + project.counts.servers > 0 ? "inventory" : "import",
+      inventoryVersion: state.inventoryVersion + 1,
+      message: null,
+    });
+  },
+
+  async startup() {
+    await actions.opened(await attempt(() => api.startup()));
+    await actions.loadRecent();
+  },
+  newProject: async () => actions.opened(await attempt(() => api.newProject())),
+  openProject: async () => actions.opened(await attempt(() => api.openProject())),
+  openRecent: async (path: string) => actions.opened(await attempt(() => api.openRecent(path))),
+  openSample: async () => actions.opened(await attempt(() => api.openSample())),
+
+  async refreshProject() {
+    const project = await attempt(() => api.projectInfo());
+    if (project !== undefined) setState({ project });
+  },
+
+  async pickImportFiles() {
+    setState({ screen: "import" });
+    const preview = await attempt(() => api.pickImportFiles(onProgress));
+    if (preview) setState({ importPreview: preview });
+  },
+
+  async stageDropped() {
+    if (!state.project) {
+      setState({ message: { kind: "error", text: "Open or create a project first, then drop the files on it." } });
+      return;
+    }
+    setState({ screen: "import" });
+    const preview = await attempt(() => api.stageDroppedFiles(onProgress));
+    if (preview) setState({ importPreview: preview });
+  },
+
+  async commitImport() {
+    const outcome = await attempt(() => api.commitImport(onProgress));
+    if (!outcome) return;
+    const board = await attempt(() => api.board());
+    const c = outcome.counts;
+    setState({
+      project: outcome.project,
+      board: board ?? null,
+      importPreview: null,
+      inventoryVersion: state.inventoryVersion + 1,
+      message: {
+        kind: "info",
+        text: `Imported: ${c.servers} servers, ${c.applications} applications, ${c.datastores} data stores, ${c.devices} devices, ${c.dependencies} dependencies.`,
+      },
+    });
+  },
+
+  async cancelProgress() {
+    if (state.progress) await attempt(() => api.cancelTask(state.progress!.task));
+  },
+
+  async plan(settings?: import("./ipc/types").PlanSettings) {
+    const chosen = settings ?? (await attempt(() => api.planSettings()));
+    if (!chosen) return;
+    const board = await attempt(() => api.planProject(chosen, onProgress));
+    if (!board) return;
+    setState({ board, lastMove: null, screen: "board", settingsOpen: false });
+    await actions.refreshProject();
+  },
+
+  async moveApplication(application: string, wave: number) {
+    const outcome = await attempt(() => api.moveApplication(application, wave));
+    if (!outcome) return;
+    setState({ board: outcome.board, lastMove: outcome, selected: application });
+    await actions.refreshProject();
+  },
+
+  async setPinned(application: string, pinned: boolean) {
+    const board = await attempt(() => api.setPinned(application, pinned));
+    if (board) setState({ board });
+    await actions.refreshProject();
+  },
+
+  async undo() {
+    const project = await attempt(() => api.undo());
+    if (project) await actions.afterHistory(project);
+  },
+
+  async redo() {
+    const project = await attempt(() => api.redo());
+    if (project) await actions.afterHistory(project);
+  },
+
+  async afterHistory(project: ProjectView) {
+    const board = await attempt(() => api.board());
+    setState({ project, board: board ?? null, lastMove: null, inventoryVersion: state.inventoryVersion + 1 });
+  },
+
+  async editApplication(application: string, field: string, value: string): Promise<string | null> {
+    try {
+      const project = await api.editApplication(application, field, value);
+      const board = await api.board();
+      setState({ project, board });
+      return null;
+    } catch (error) {
+      return error instanceof CommandError ? error.message : String(error);
+    }
+  },
+
+  select(application: string | null) {
+    setState({ selected: application });
+  },
+
+  show(screen: Screen) {
+    setState({ screen });
+  },
+
+  togglePresentation() {
+    setState({ presentation: !state.presentation, screen: state.board ? "board" : state.screen });
+  },
+
+  dismissMessage() {
+    setState({ message: null });
+  },
+};

@@ -1,0 +1,210 @@
+//! The desktop app's tasks: `run` (open the app on the sample hospital),
+//! the desktop part of `test` (command tests, vitest, end to end under
+//! Xvfb), `screenshots`, `bundle` and `ipc-types`.
+//!
+//! Everything the desktop app needs beyond Rust is installed here when it is
+//! missing: the Debian packages (through `setup::debian_packages`), the npm
+//! packages (`npm ci`), and tauri-driver (`cargo install`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+
+use crate::{cargo, project_root, setup, status};
+
+/// What building the shell needs (webkit, GTK, the tools `tauri build` calls).
+const BUILD_PACKAGES: &[&str] = &[
+    "libwebkit2gtk-4.1-dev",
+    "libsoup-3.0-dev",
+    "libgtk-3-dev",
+    "librsvg2-dev",
+    "libayatana-appindicator3-dev",
+    "libxdo-dev",
+    "libssl-dev",
+    "build-essential",
+    "pkg-config",
+    "file",
+    "nodejs",
+    "npm",
+];
+
+/// What driving the app without a display needs.
+const DRIVE_PACKAGES: &[&str] = &["webkit2gtk-driver", "xvfb", "xauth"];
+
+/// Installs what building the desktop app needs, and builds the front end
+/// (the shell embeds `ui/dist` at compile time).
+pub fn build_front_end() -> Result<()> {
+    setup::debian_packages("the desktop app", BUILD_PACKAGES)?;
+    let ui = project_root().join("ui");
+    let lock = ui.join("package-lock.json");
+    let installed = ui.join("node_modules/.package-lock.json");
+    let stale = match (std::fs::metadata(&lock).and_then(|m| m.modified()), std::fs::metadata(&installed).and_then(|m| m.modified())) {
+        (Ok(lock), Ok(installed)) => lock > installed,
+        _ => true,
+    };
+    if stale {
+        status(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&ui))?;
+    }
+    status(Command::new("npm").args(["run", "build"]).current_dir(&ui))
+}
+
+/// Builds every test of the workspace and the shell, with the front end
+/// embedded, at `target/debug/waveplan-desktop`.
+///
+/// One cargo invocation with the features `cargo xtask test` uses, so the
+/// app, the command tests and the end-to-end tests share one build (a build
+/// of the shell alone resolves other features and compiles the whole webkit
+/// stack a second time).
+pub fn build_app() -> Result<PathBuf> {
+    build_front_end()?;
+    status(cargo().args(["test", "--workspace", "--locked", "--features", E2E_FEATURE, "--no-run"]))?;
+    Ok(project_root().join("target/debug/waveplan-desktop"))
+}
+
+/// The feature that turns the end-to-end tests on.
+const E2E_FEATURE: &str = "waveplan-desktop/e2e";
+
+/// `cargo xtask run`: the app on the sample hospital, in the user's data folder.
+pub fn run(extra: &[String]) -> Result<()> {
+    let app = build_app()?;
+    let mut command = if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some() {
+        Command::new(&app)
+    } else {
+        setup::debian_packages("showing the app without a display", DRIVE_PACKAGES)?;
+        eprintln!("xtask: no display: the app runs under Xvfb (xvfb-run); set DISPLAY to see it");
+        let mut command = Command::new("xvfb-run");
+        command.args(["-a", "-s", "-screen 0 1440x900x24"]).arg(&app);
+        command
+    };
+    status(command.arg("--sample").args(extra))
+}
+
+/// Installs tauri-driver when it is missing; returns its path.
+fn tauri_driver() -> Result<PathBuf> {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .context("neither CARGO_HOME nor HOME is set")?;
+    let path = cargo_home.join("bin/tauri-driver");
+    if !path.is_file() {
+        status(cargo().args(["install", "tauri-driver", "--version", "^2", "--locked"]))?;
+    }
+    Ok(path)
+}
+
+/// Every Rust test of the workspace (the libraries, the shell's command
+/// tests and IPC types check, and the end-to-end tests under Xvfb), then vitest.
+pub fn test(env: &[(&str, &str)]) -> Result<()> {
+    build_front_end()?;
+    under_xvfb(&["--workspace"], E2E_FEATURE, &[], env, None)?;
+    status(Command::new("npm").args(["test"]).current_dir(project_root().join("ui")))
+}
+
+/// `cargo test` under Xvfb with tauri-driver installed.
+fn under_xvfb(
+    packages: &[&str],
+    features: &str,
+    filter: &[&str],
+    env: &[(&str, &str)],
+    screenshots: Option<&Path>,
+) -> Result<()> {
+    setup::debian_packages("the desktop end-to-end tests", DRIVE_PACKAGES)?;
+    let driver = tauri_driver()?;
+    let mut command = Command::new("xvfb-run");
+    command
+        .args(["-a", "-s", "-screen 0 1440x900x24"])
+        .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--locked"])
+        .args(packages)
+        .args(["--features", features, "--"])
+        .args(filter)
+        .envs(env.iter().copied())
+        .env("TAURI_DRIVER", driver);
+    if let Some(dir) = screenshots {
+        command.env("WAVEPLAN_SCREENSHOTS", dir);
+    }
+    status(&mut command)
+}
+
+/// `cargo xtask screenshots`: the real app through its main screens, into docs/screenshots/.
+pub fn screenshots() -> Result<()> {
+    build_front_end()?;
+    let dir = project_root().join("docs/screenshots");
+    std::fs::create_dir_all(&dir)?;
+    under_xvfb(&["--workspace"], E2E_FEATURE, &["--exact", "tour"], &[], Some(&dir))?;
+    eprintln!("xtask: screenshots in {}", dir.display());
+    Ok(())
+}
+
+/// `cargo xtask bundle`: the .deb and .rpm through the npm Tauri CLI.
+pub fn bundle() -> Result<()> {
+    build_front_end()?;
+    setup::debian_packages("the .rpm bundle", &["rpm"])?;
+    let root = project_root();
+    // The Tauri CLI runs from the app root (it finds src-tauri/ from there).
+    status(Command::new(root.join("ui/node_modules/.bin/tauri")).args(["build", "--bundles", "deb,rpm"]).current_dir(&root))?;
+    let bundles = root.join("target/release/bundle");
+    let mut found = Vec::new();
+    for kind in ["deb", "rpm"] {
+        for entry in std::fs::read_dir(bundles.join(kind)).into_iter().flatten().flatten() {
+            if entry.path().extension().is_some_and(|e| e == kind) {
+                found.push(entry.path());
+            }
+        }
+    }
+    if found.len() < 2 {
+        bail!("expected a .deb and an .rpm under {}", bundles.display());
+    }
+    for path in found {
+        println!("{}", path.display());
+    }
+    Ok(())
+}
+
+/// `cargo xtask bench-desktop`: the speed figures of BENCHMARKS.md, in the
+/// real app on a generated estate (50,000 servers, 10,000 applications).
+pub fn bench() -> Result<()> {
+    build_front_end()?;
+    let root = project_root();
+    status(cargo().args(["build", "--locked", "--release", "-p", "waveplan-cli"]))?;
+    let out = root.join("bench-out/desktop");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out)?;
+    let exe = root.join("target/release/waveplan");
+    let estate = out.join("estate");
+    status(Command::new(&exe).args(["generate", "--servers", "50000", "--apps", "10000", "--dependencies", "200000", "--seed", "42", "-o"]).arg(&estate))?;
+    let project = out.join("bench.waveplan");
+    let files: Vec<PathBuf> = ["servers", "devices", "applications", "datastores", "members", "dependencies", "constraints"]
+        .iter()
+        .map(|t| estate.join(format!("{t}.csv")))
+        .collect();
+    status(Command::new(&exe).arg("import").args(&files).arg("--project").arg(&project).stdout(std::process::Stdio::null()))?;
+    status(Command::new(&exe).arg("plan").arg(&project).args(["--max-servers-per-wave", "500"]).stdout(std::process::Stdio::null()))?;
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    eprintln!("xtask: load average before the run: {load}");
+    let mut command = Command::new("xvfb-run");
+    setup::debian_packages("the desktop benchmark", DRIVE_PACKAGES)?;
+    command
+        .args(["-a", "-s", "-screen 0 1440x900x24"])
+        .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--locked", "--workspace", "--features", "waveplan-desktop/bench", "--", "--exact", "bench_desktop", "--nocapture"])
+        .env("TAURI_DRIVER", tauri_driver()?)
+        .env("WAVEPLAN_BENCH_PROJECT", &project);
+    status(&mut command)
+}
+
+/// `cargo xtask ipc-types`: regenerates ui/src/ipc/types.ts from the Rust wire types.
+pub fn ipc_types() -> Result<()> {
+    build_front_end_if_missing()?;
+    status(
+        cargo()
+            .args(["test", "--locked", "--workspace", "--features", E2E_FEATURE, "--test", "ipc_types"])
+            .env("WAVEPLAN_UPDATE_IPC_TYPES", "1"),
+    )
+}
+
+fn build_front_end_if_missing() -> Result<()> {
+    if project_root().join("ui/dist/index.html").is_file() { Ok(()) } else { build_front_end() }
+}
