@@ -69,28 +69,32 @@ pub enum Startup {
 /// The app on any runtime: plugins, state, menu, commands. `dirs` overrides
 /// the platform's data and config folders (tests give temporary ones).
 pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options) -> Builder<R> {
+    // With its folders given (the command tests), the state is managed on the
+    // builder: Tauri runs `setup` only when the event loop starts, which the
+    // mock runtime never does.
+    let given = dirs.is_some();
+    let builder = match dirs {
+        Some(dirs) => builder.manage(new_state(dirs, &options)),
+        None => builder,
+    };
     builder
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let dirs = match dirs {
-                Some(dirs) => dirs,
-                None => Dirs { data: app.path().app_data_dir()?, config: app.path().app_config_dir()? },
-            };
-            let state = AppState::new(dirs);
-            if let Some(file) = &options.dialog_answers {
-                dialog::load_answers(&state, file);
+            if !given {
+                let dirs = Dirs { data: app.path().app_data_dir()?, config: app.path().app_config_dir()? };
+                app.manage(new_state(dirs, &options));
             }
-            let path = match options.startup {
+            let state = app.state::<AppState>();
+            let path = match &options.startup {
                 Startup::Nothing => None,
                 Startup::Sample => {
                     let path = state.dirs.data.join("Sample hospital.waveplan");
                     sample::ensure(&path)?;
                     Some(path)
                 }
-                Startup::Project(path) => Some(path),
+                Startup::Project(path) => Some(path.clone()),
             };
             *state::lock(&state.startup) = path;
-            app.manage(state);
             let menu = window::menu(app.handle())?;
             app.set_menu(menu)?;
             Ok(())
@@ -123,6 +127,15 @@ pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options
             commands::export_formats,
             commands::export_plan,
         ])
+}
+
+/// The app's state for its folders, with the dialog answers of a test run.
+fn new_state(dirs: Dirs, options: &Options) -> AppState {
+    let state = AppState::new(dirs);
+    if let Some(file) = &options.dialog_answers {
+        dialog::load_answers(&state, file);
+    }
+    state
 }
 
 /// Starts the desktop app.

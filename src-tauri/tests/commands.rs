@@ -88,7 +88,9 @@ fn the_sample_opens_plans_and_a_drag_before_a_dependency_is_reported_and_undone(
     let outcome = ok(&h.window, "move_application", json!({ "application": "PACS", "wave": vna - 1 }));
     let broken: Vec<&str> = outcome["broken"].as_array().expect("broken").iter().map(|v| v["message"].as_str().expect("message")).collect();
     assert!(
-        broken.iter().any(|m| m.contains("'PACS'") && m.contains("depends on 'Vendor Neutral Archive', which moves later")),
+        broken.iter().any(|m| m.contains("'PACS'")
+            && m.contains("depends on 'Vendor Neutral Archive'")
+            && m.contains("must move in the same wave or earlier")),
         "{broken:?}"
     );
     assert_eq!(outcome["before"]["hardViolations"], 0);

@@ -224,7 +224,8 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
     // Drag PACS before the archive it depends on: the violation shows at once.
     drag(&client, "PACS", vna - 1).await?;
     let broken = until(&client, "the move's feedback", "return document.querySelector('[data-broken]')?.textContent ?? null", vec![]).await?;
-    assert!(broken.as_str().unwrap_or("").contains("depends on 'Vendor Neutral Archive', which moves later"), "{broken}");
+    let broken = broken.as_str().unwrap_or("");
+    assert!(broken.contains("depends on 'Vendor Neutral Archive'") && broken.contains("must move in the same wave or earlier"), "{broken}");
     assert_eq!(wave_of(&client, "PACS").await?, vna - 1);
     assert_ne!(text(&client, "[data-figure=violations] .figure-value").await?, "0");
     assert_eq!(js(&client, "return document.querySelector('[data-card=\"PACS\"]').classList.contains('violated')", vec![]).await?, json!(true));
@@ -239,6 +240,7 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
     click(&client, "[data-format=xlsx]").await?;
     click(&client, "[data-export]").await?;
     until(&client, "the export", "return document.querySelector('[data-export-done]') !== null", vec![]).await?;
+    use calamine::Reader as _;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&workbook)?;
     let applications = book.worksheet_range("Applications")?;
     let names: Vec<String> = applications.rows().filter_map(|r| r.iter().map(|c| c.to_string()).find(|c| c == "PACS" || c == "Vendor Neutral Archive")).collect();
@@ -291,7 +293,7 @@ async fn tour() -> Result<()> {
     drag(&client, "PACS", vna - 1).await?;
     until(&client, "the feedback", "return document.querySelector('[data-broken]') !== null", vec![]).await?;
     client.find(Locator::Css("[data-card=\"PACS\"]")).await?.send_keys("\u{E007}").await?;
-    until(&client, "the explanation", "return document.querySelector('[data-explain] .earlier') !== null", vec![]).await?;
+    until(&client, "the explanation", "return document.querySelector('[data-explain]')?.textContent.includes('What an earlier wave would break') ?? false", vec![]).await?;
     screenshot(&client, &dir, "wave-plan").await?;
     click(&client, "[data-feedback-undo]").await?;
     click(&client, "[data-screen=graph]").await?;

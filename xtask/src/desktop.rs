@@ -11,7 +11,6 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-
 use crate::{cargo, project_root, setup, status};
 
 /// What building the shell needs (webkit, GTK, the tools `tauri build` calls).
@@ -26,8 +25,6 @@ const BUILD_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
     "file",
-    "nodejs",
-    "npm",
 ];
 
 /// What driving the app without a display needs.
@@ -37,6 +34,12 @@ const DRIVE_PACKAGES: &[&str] = &["webkit2gtk-driver", "xvfb", "xauth"];
 /// (the shell embeds `ui/dist` at compile time).
 pub fn build_front_end() -> Result<()> {
     setup::debian_packages("the desktop app", BUILD_PACKAGES)?;
+    // Node.js often comes from elsewhere than Debian (nodesource bundles
+    // npm, and Debian's npm package then conflicts with it): use the npm on
+    // PATH, and only without one install Debian's.
+    if Command::new("npm").arg("--version").output().is_err() {
+        setup::debian_packages("the desktop app's front end (Vite 8 needs Node.js 20.19 or newer)", &["nodejs", "npm"])?;
+    }
     let ui = project_root().join("ui");
     let lock = ui.join("package-lock.json");
     let installed = ui.join("node_modules/.package-lock.json");
