@@ -7,26 +7,15 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, Duration, Local, NaiveDate};
 use waveplan_core::generate::{GenerateConfig, generate_estate};
-use waveplan_core::merge::{MergePolicy, merge, merge_with};
+use waveplan_core::merge::{MergePolicy, merge_with};
 use waveplan_core::{Estate, Plan, PlanConfig, plan_waves};
 use waveplan_export::native::{NativeTable, write_native};
 use waveplan_import::mapped::{ColumnMapping, MappedTable, suggest_mapping};
-use waveplan_import::{Input, Options, Source, read_sources};
+use waveplan_import::{Options, Source, read_sources};
 use waveplan_store::{ImportRecord, Project};
 
 use crate::args::{Cli, Command, MappingCommand, PlanSettings};
 use crate::report;
-
-/// The sample hospital, compiled in so `waveplan demo` works from anywhere.
-const SAMPLE_HOSPITAL: &[(&str, &[u8])] = &[
-    ("servers.csv", include_bytes!("../../../samples/hospital/servers.csv")),
-    ("devices.csv", include_bytes!("../../../samples/hospital/devices.csv")),
-    ("applications.csv", include_bytes!("../../../samples/hospital/applications.csv")),
-    ("datastores.csv", include_bytes!("../../../samples/hospital/datastores.csv")),
-    ("members.csv", include_bytes!("../../../samples/hospital/members.csv")),
-    ("dependencies.csv", include_bytes!("../../../samples/hospital/dependencies.csv")),
-    ("constraints.csv", include_bytes!("../../../samples/hospital/constraints.csv")),
-];
 
 pub(crate) const PLAN_CONFIG_SETTING: &str = "plan_config";
 const MERGE_POLICY_SETTING: &str = "merge_policy";
@@ -438,19 +427,14 @@ fn write_native_tables(estate: &Estate, dir: &Path) -> Result<()> {
 fn demo(json: bool) -> Result<ExitCode> {
     let dir = tempfile::tempdir()?;
     let project_path = dir.path().join("hospital.waveplan");
-    let inputs: Vec<Input<'_>> = SAMPLE_HOSPITAL.iter().map(|&(name, bytes)| Input { name, bytes }).collect();
-    let sources: Vec<&dyn Source> = inputs.iter().map(|i| i as &dyn Source).collect();
-    let imported = read_sources(&sources, &Options::default());
-    let mut estate = Estate::default();
-    let mut diagnostics = imported.diagnostics;
-    diagnostics.extend(merge(&mut estate, imported.batch));
+    let (estate, diagnostics) = waveplan_import::sample::hospital();
     if let Some(error) = diagnostics.iter().find(|d| d.is_error()) {
         bail!("the bundled sample does not import: {error}");
     }
     let mut project = Project::create(&project_path)?;
     let summary = report::ImportSummary::new(&estate, &diagnostics, &[], true);
     let record = ImportRecord {
-        files: SAMPLE_HOSPITAL.iter().map(|(name, _)| format!("samples/hospital/{name}")).collect(),
+        files: waveplan_import::sample::HOSPITAL.iter().map(|(name, _)| format!("samples/hospital/{name}")).collect(),
         imported_at: chrono::Utc::now(),
         summary_json: serde_json::to_string(&summary)?,
     };

@@ -15,6 +15,7 @@ pub mod mapped;
 pub mod native;
 pub mod registry;
 pub mod rvtools;
+pub mod sample;
 pub mod servicenow;
 pub mod table;
 pub mod text;
