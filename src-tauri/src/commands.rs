@@ -16,10 +16,10 @@ use crate::error::{AppError, AppResult};
 use crate::session::{PLAN_CONFIG_SETTING, Session, Touches};
 use crate::state::{AppState, lock};
 use crate::wire::*;
-use crate::{dialog, export, import, recent, sample, view, whatif, window};
+use crate::{dialog, export, recent, sample, view, whatif, window};
 
 /// Runs `f` with the state on a blocking thread.
-async fn blocking<R: Runtime, T: Send + 'static>(
+pub(crate) async fn blocking<R: Runtime, T: Send + 'static>(
     app: AppHandle<R>,
     f: impl FnOnce(&AppHandle<R>, &AppState) -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
@@ -107,61 +107,6 @@ pub async fn open_sample<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView
     .await
 }
 
-/// Files picked in a dialog, read and merged into a preview (not saved).
-#[tauri::command]
-pub async fn pick_import_files<R: Runtime>(app: AppHandle<R>, on_progress: Channel<Progress>) -> AppResult<ImportPreview> {
-    blocking(app, move |app, state| {
-        let paths = dialog::pick_files(app).ok_or(AppError::Cancelled)?;
-        stage(state, paths, &on_progress)
-    })
-    .await
-}
-
-/// The files dropped on the window, read and merged into a preview.
-#[tauri::command]
-pub async fn stage_dropped_files<R: Runtime>(app: AppHandle<R>, on_progress: Channel<Progress>) -> AppResult<ImportPreview> {
-    blocking(app, move |_, state| {
-        let paths = std::mem::take(&mut *lock(&state.dropped));
-        if paths.is_empty() {
-            return Err(AppError::NotFound { what: "dropped file".into(), name: String::new() });
-        }
-        stage(state, paths, &on_progress)
-    })
-    .await
-}
-
-fn stage(state: &AppState, paths: Vec<PathBuf>, on_progress: &Channel<Progress>) -> AppResult<ImportPreview> {
-    let task = state.start_task();
-    let send = |stage: &str, done, total| {
-        let _ = on_progress.send(Progress { task: task.id, stage: stage.into(), done, total });
-    };
-    let staged = state.with_session(|session| import::stage(session, paths, &task, &send));
-    state.finish_task(&task);
-    let staged = staged?;
-    let preview = staged.preview.clone();
-    *lock(&state.staged) = Some(staged);
-    Ok(preview)
-}
-
-/// Saves the previewed import (all or nothing).
-#[tauri::command]
-pub async fn commit_import<R: Runtime>(app: AppHandle<R>, on_progress: Channel<Progress>) -> AppResult<ImportOutcome> {
-    blocking(app, move |_, state| {
-        let staged = lock(&state.staged).take().ok_or(AppError::NotFound { what: "staged import".into(), name: String::new() })?;
-        let staged = match state.with_session(|s| Ok(s.generation))? == staged.generation {
-            true => staged,
-            // The inventory changed since the preview: read the files again.
-            false => state.with_session(|s| import::stage(s, staged.paths, &state.start_task(), &|_, _, _| {}))?,
-        };
-        let _ = on_progress.send(Progress { task: 0, stage: "saving".into(), done: 0, total: 1 });
-        state.with_session(|session| {
-            import::commit(session, staged)?;
-            Ok(ImportOutcome { project: session.view()?, counts: view::counts(session.estate.counts()) })
-        })
-    })
-    .await
-}
-
 /// Asks a running task to stop.
 #[tauri::command]
 pub fn cancel_task(state: tauri::State<'_, AppState>, task: u32) -> bool {
@@ -170,7 +115,11 @@ pub fn cancel_task(state: tauri::State<'_, AppState>, task: u32) -> bool {
 
 /// Plans the project with these settings and saves the plan (undoable).
 #[tauri::command]
-pub async fn plan_project<R: Runtime>(app: AppHandle<R>, settings: PlanSettings, on_progress: Channel<Progress>) -> AppResult<Board> {
+pub async fn plan_project<R: Runtime>(
+    app: AppHandle<R>,
+    settings: PlanSettings,
+    on_progress: Channel<Progress>,
+) -> AppResult<Board> {
     blocking(app, move |_, state| {
         let task = state.start_task();
         let _ = on_progress.send(Progress { task: task.id, stage: "planning".into(), done: 0, total: 1 });
@@ -194,7 +143,8 @@ pub async fn plan_project<R: Runtime>(app: AppHandle<R>, settings: PlanSettings,
 
 fn apply_settings(config: &mut waveplan_core::PlanConfig, settings: &PlanSettings) -> AppResult<()> {
     let date = |field: &str, text: &str| {
-        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| AppError::invalid(field, format!("'{text}' is not a date (YYYY-MM-DD)")))
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| AppError::invalid(field, format!("'{text}' is not a date (YYYY-MM-DD)")))
     };
     config.start = date("start", &settings.start)?;
     if settings.wave_days == 0 {
@@ -231,7 +181,10 @@ pub async fn plan_settings<R: Runtime>(app: AppHandle<R>) -> AppResult<PlanSetti
 /// The board of the current scenario, or none before the first plan.
 #[tauri::command]
 pub async fn board<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<Board>> {
-    blocking(app, |_, state| state.with_session(|s| Ok(s.plan.as_ref().map(|p| view::board(&s.estate, p, &s.scenario))))).await
+    blocking(app, |_, state| {
+        state.with_session(|s| Ok(s.plan.as_ref().map(|p| view::board(&s.estate, p, &s.scenario))))
+    })
+    .await
 }
 
 /// Drops a card on a wave: moves its move group there, says what broke.
@@ -246,7 +199,10 @@ pub async fn move_application<R: Runtime>(app: AppHandle<R>, application: String
                 whatif::move_application(estate, plan.as_mut().ok_or(AppError::NoPlan)?, &application, wave)
             })?;
             let after = session.plan()?;
-            let (was, now): (Vec<_>, Vec<_>) = (before.violations.iter().map(view::violation).collect(), after.violations.iter().map(view::violation).collect());
+            let (was, now): (Vec<_>, Vec<_>) = (
+                before.violations.iter().map(view::violation).collect(),
+                after.violations.iter().map(view::violation).collect(),
+            );
             Ok(MoveOutcome {
                 broken: now.iter().filter(|v| !was.contains(v)).cloned().collect(),
                 mended: was.iter().filter(|v| !now.contains(v)).cloned().collect(),
@@ -275,7 +231,11 @@ pub async fn set_pinned<R: Runtime>(app: AppHandle<R>, application: String, pinn
             session.edit(&label, Touches::Both, |estate, plan| {
                 estate.constraints.retain(|c| !matches!(c, Constraint::PinWave { app, .. } if *app == id));
                 if pinned {
-                    estate.constraints.push(Constraint::PinWave { app: id, wave, reason: Some("pinned on the board".into()) });
+                    estate.constraints.push(Constraint::PinWave {
+                        app: id,
+                        wave,
+                        reason: Some("pinned on the board".into()),
+                    });
                 }
                 if let Some(plan) = plan {
                     plan.violations = waveplan_core::verify_plan(estate, plan);
@@ -309,7 +269,12 @@ pub async fn inventory<R: Runtime>(app: AppHandle<R>, kind: InventoryKind) -> Ap
 
 /// Sets a planning field of an application (validated), as an undoable edit.
 #[tauri::command]
-pub async fn edit_application<R: Runtime>(app: AppHandle<R>, application: String, field: String, value: String) -> AppResult<ProjectView> {
+pub async fn edit_application<R: Runtime>(
+    app: AppHandle<R>,
+    application: String,
+    field: String,
+    value: String,
+) -> AppResult<ProjectView> {
     blocking(app, move |_, state| {
         state.with_session(|session| {
             let label = format!("edit {field} of {application}");
@@ -358,9 +323,13 @@ pub async fn export_plan<R: Runtime>(app: AppHandle<R>, format: String) -> AppRe
             let guard = state.session();
             let session = guard.as_ref().ok_or(AppError::NoProject)?;
             let extension = export::formats().into_iter().find(|f| f.id == format).map(|f| f.extension);
-            (session.name(), extension.ok_or_else(|| AppError::NotFound { what: "export format".into(), name: format.clone() })?)
+            (
+                session.name(),
+                extension.ok_or_else(|| AppError::NotFound { what: "export format".into(), name: format.clone() })?,
+            )
         };
-        let target = dialog::save_as(app, "Export the plan", &export::suggested_name(&name, &format), &extension).ok_or(AppError::Cancelled)?;
+        let target = dialog::save_as(app, "Export the plan", &export::suggested_name(&name, &format), &extension)
+            .ok_or(AppError::Cancelled)?;
         state.with_session(|s| export::write(&s.estate, s.plan()?, &s.scenario, &format, &target))
     })
     .await

@@ -11,6 +11,7 @@ mod edit;
 mod error;
 mod export;
 mod import;
+mod import_commands;
 mod recent;
 mod sample;
 mod session;
@@ -19,6 +20,7 @@ mod view;
 mod whatif;
 mod window;
 pub mod wire;
+pub mod wire_import;
 
 use std::path::PathBuf;
 
@@ -109,9 +111,12 @@ pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options
             commands::open_project,
             commands::open_recent,
             commands::open_sample,
-            commands::pick_import_files,
-            commands::stage_dropped_files,
-            commands::commit_import,
+            import_commands::pick_import_files,
+            import_commands::stage_dropped_files,
+            import_commands::commit_import,
+            import_commands::mapping_for_file,
+            import_commands::apply_mapping,
+            import_commands::resolve_conflict,
             commands::cancel_task,
             commands::plan_project,
             commands::plan_settings,
@@ -141,10 +146,8 @@ fn new_state(dirs: Dirs, options: &Options) -> AppState {
 /// Starts the desktop app.
 pub fn run() {
     let options = Options::from_args(std::env::args().skip(1));
-    app(tauri::Builder::default(), None, options)
-        .run(tauri::generate_context!())
-        .unwrap_or_else(|error| {
-            eprintln!("waveplan-desktop: {error}");
-            std::process::exit(1);
-        });
+    app(tauri::Builder::default(), None, options).run(tauri::generate_context!()).unwrap_or_else(|error| {
+        eprintln!("waveplan-desktop: {error}");
+        std::process::exit(1);
+    });
 }

@@ -86,7 +86,8 @@ fn the_sample_opens_plans_and_a_drag_before_a_dependency_is_reported_and_undone(
     assert!(vna < pacs, "PACS moves after its archive");
 
     let outcome = ok(&h.window, "move_application", json!({ "application": "PACS", "wave": vna - 1 }));
-    let broken: Vec<&str> = outcome["broken"].as_array().expect("broken").iter().map(|v| v["message"].as_str().expect("message")).collect();
+    let broken: Vec<&str> =
+        outcome["broken"].as_array().expect("broken").iter().map(|v| v["message"].as_str().expect("message")).collect();
     assert!(
         broken.iter().any(|m| m.contains("'PACS'")
             && m.contains("depends on 'Vendor Neutral Archive'")
@@ -96,7 +97,12 @@ fn the_sample_opens_plans_and_a_drag_before_a_dependency_is_reported_and_undone(
     assert_eq!(outcome["before"]["hardViolations"], 0);
     assert!(outcome["board"]["objective"]["hardViolations"].as_u64().expect("count") >= 1);
     assert_eq!(wave_of(&outcome["board"], "PACS"), vna - 1);
-    let card = outcome["board"]["waves"][(vna - 2) as usize]["cards"].as_array().expect("cards").iter().find(|c| c["name"] == "PACS").cloned();
+    let card = outcome["board"]["waves"][(vna - 2) as usize]["cards"]
+        .as_array()
+        .expect("cards")
+        .iter()
+        .find(|c| c["name"] == "PACS")
+        .cloned();
     assert_eq!(card.expect("PACS card")["violated"], true);
 
     let project = ok(&h.window, "undo", json!({}));
@@ -126,7 +132,12 @@ fn work_is_in_the_file_when_the_app_is_reopened() {
     ok(&window, "open_recent", json!({ "path": path }));
     let board = ok(&window, "board", json!({}));
     assert_eq!(wave_of(&board, "Citrix Virtual Apps"), 1);
-    let card = board["waves"][0]["cards"].as_array().expect("cards").iter().find(|c| c["name"] == "Citrix Virtual Apps").cloned();
+    let card = board["waves"][0]["cards"]
+        .as_array()
+        .expect("cards")
+        .iter()
+        .find(|c| c["name"] == "Citrix Virtual Apps")
+        .cloned();
     assert_eq!(card.expect("card")["pinned"], true);
 }
 
@@ -147,8 +158,18 @@ fn an_import_with_an_error_names_file_line_and_column_and_saves_nothing() {
     h.window.state::<AppState>().answer_dialogs(vec![bad.display().to_string()]);
     let preview = ok(&h.window, "pick_import_files", json!({ "onProgress": CHANNEL }));
     assert!(preview["errors"].as_u64().expect("errors") >= 1, "{preview}");
-    let error = preview["diagnostics"].as_array().expect("diagnostics").iter().find(|d| d["severity"] == "error").cloned().expect("an error");
-    assert_eq!((error["file"].as_str(), error["line"].as_u64(), error["column"].as_u64()), (Some("servers.csv"), Some(2), Some(2)), "{error}");
+    let error = preview["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["severity"] == "error")
+        .cloned()
+        .expect("an error");
+    assert_eq!(
+        (error["file"].as_str(), error["line"].as_u64(), error["column"].as_u64()),
+        (Some("servers.csv"), Some(2), Some(2)),
+        "{error}"
+    );
     assert_eq!(preview["files"][0]["headers"], json!(["name", "cores", "memory_gb"]));
     let refused = call(&h.window, "commit_import", json!({ "onProgress": CHANNEL })).expect_err("refused");
     assert_eq!(refused["kind"], "importRefused");
@@ -168,12 +189,18 @@ fn an_import_with_an_error_names_file_line_and_column_and_saves_nothing() {
 fn inline_edits_are_validated_and_undoable() {
     let h = start();
     ok(&h.window, "open_sample", json!({}));
-    let error = call(&h.window, "edit_application", json!({ "application": "PACS", "field": "tier", "value": "gold" })).expect_err("invalid");
+    let error = call(&h.window, "edit_application", json!({ "application": "PACS", "field": "tier", "value": "gold" }))
+        .expect_err("invalid");
     assert_eq!(error["kind"], "invalid");
     assert_eq!(error["detail"]["field"], "tier");
     ok(&h.window, "edit_application", json!({ "application": "PACS", "field": "rto_minutes", "value": "30" }));
     let table = ok(&h.window, "inventory", json!({ "kind": "applications" }));
-    let column = table["columns"].as_array().expect("columns").iter().position(|c| c["key"] == "rto_minutes").expect("rto column");
+    let column = table["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .position(|c| c["key"] == "rto_minutes")
+        .expect("rto column");
     let row = table["rows"].as_array().expect("rows").iter().find(|r| r[0] == "PACS").cloned().expect("PACS row");
     assert_eq!(row[column], "30");
     ok(&h.window, "undo", json!({}));
@@ -204,12 +231,18 @@ fn blackouts_are_validated_and_kept_in_the_plan() {
     ok(&h.window, "open_sample", json!({}));
     let mut s = settings(&h.window);
     s["blackouts"] = json!([{ "name": "Year-end freeze", "start": "2027-02-01", "end": "2027-01-01" }]);
-    let error = call(&h.window, "plan_project", json!({ "settings": s.clone(), "onProgress": CHANNEL })).expect_err("ends before start");
+    let error = call(&h.window, "plan_project", json!({ "settings": s.clone(), "onProgress": CHANNEL }))
+        .expect_err("ends before start");
     assert_eq!(error["kind"], "invalid");
     s["blackouts"] = json!([{ "name": "EHR upgrade go-live", "start": "2027-01-18", "end": "2027-01-31" }]);
     let board = ok(&h.window, "plan_project", json!({ "settings": s, "onProgress": CHANNEL }));
     assert_eq!(board["settings"]["blackouts"][0]["name"], "EHR upgrade go-live");
-    let blocked: Vec<&Value> = board["waves"].as_array().expect("waves").iter().filter(|w| !w["blackouts"].as_array().expect("b").is_empty()).collect();
+    let blocked: Vec<&Value> = board["waves"]
+        .as_array()
+        .expect("waves")
+        .iter()
+        .filter(|w| !w["blackouts"].as_array().expect("b").is_empty())
+        .collect();
     assert!(!blocked.is_empty());
     assert!(blocked.iter().all(|w| w["cards"].as_array().expect("cards").is_empty()), "no cutover in a blackout");
 }
