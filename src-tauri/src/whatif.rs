@@ -22,16 +22,12 @@ pub fn move_application(estate: &Estate, plan: &mut Plan, application: &str, wav
     let group = placement.move_group;
     let last = plan.waves.last().map_or(0, |w| w.index);
     if wave == 0 || wave > last + 1 {
-        return Err(AppError::invalid(
-            "wave",
-            format!("wave {wave} does not exist (the plan has waves 1 to {last}, and a new one after)"),
-        ));
+        return Err(AppError::invalid("wave", format!("wave {wave} does not exist (the plan has waves 1 to {last}, and a new one after)")));
     }
     if wave == last + 1 {
         add_wave(plan);
     }
-    let moved: Vec<String> =
-        plan.applications.iter().filter(|p| p.move_group == group).map(|p| p.name.clone()).collect();
+    let moved: Vec<String> = plan.applications.iter().filter(|p| p.move_group == group).map(|p| p.name.clone()).collect();
     for name in &moved {
         move_one(estate, plan, name, wave);
     }
@@ -126,9 +122,7 @@ pub fn explain(estate: &Estate, plan: &Plan, application: &str) -> AppResult<cra
         wave: placement.wave,
         reasons: placement.reasons.clone(),
         group_reasons: group.map(|g| g.reasons.clone()).unwrap_or_default(),
-        moves_with: group
-            .map(|g| g.members.iter().filter(|m| *m != application).cloned().collect())
-            .unwrap_or_default(),
+        moves_with: group.map(|g| g.members.iter().filter(|m| *m != application).cloned().collect()).unwrap_or_default(),
         downtime_steps: placement.downtime.steps.iter().map(|s| format!("{}: {}", s.step, s.arithmetic)).collect(),
         earlier,
     })

@@ -86,8 +86,7 @@ fn the_sample_opens_plans_and_a_drag_before_a_dependency_is_reported_and_undone(
     assert!(vna < pacs, "PACS moves after its archive");
 
     let outcome = ok(&h.window, "move_application", json!({ "application": "PACS", "wave": vna - 1 }));
-    let broken: Vec<&str> =
-        outcome["broken"].as_array().expect("broken").iter().map(|v| v["message"].as_str().expect("message")).collect();
+    let broken: Vec<&str> = outcome["broken"].as_array().expect("broken").iter().map(|v| v["message"].as_str().expect("message")).collect();
     assert!(
         broken.iter().any(|m| m.contains("'PACS'")
             && m.contains("depends on 'Vendor Neutral Archive'")
@@ -97,12 +96,7 @@ fn the_sample_opens_plans_and_a_drag_before_a_dependency_is_reported_and_undone(
     assert_eq!(outcome["before"]["hardViolations"], 0);
     assert!(outcome["board"]["objective"]["hardViolations"].as_u64().expect("count") >= 1);
     assert_eq!(wave_of(&outcome["board"], "PACS"), vna - 1);
-    let card = outcome["board"]["waves"][(vna - 2) as usize]["cards"]
-        .as_array()
-        .expect("cards")
-        .iter()
-        .find(|c| c["name"] == "PACS")
-        .cloned();
+    let card = outcome["board"]["waves"][(vna - 2) as usize]["cards"].as_array().expect("cards").iter().find(|c| c["name"] == "PACS").cloned();
     assert_eq!(card.expect("PACS card")["violated"], true);
 
     let project = ok(&h.window, "undo", json!({}));
@@ -132,12 +126,7 @@ fn work_is_in_the_file_when_the_app_is_reopened() {
     ok(&window, "open_recent", json!({ "path": path }));
     let board = ok(&window, "board", json!({}));
     assert_eq!(wave_of(&board, "Citrix Virtual Apps"), 1);
-    let card = board["waves"][0]["cards"]
-        .as_array()
-        .expect("cards")
-        .iter()
-        .find(|c| c["name"] == "Citrix Virtual Apps")
-        .cloned();
+    let card = board["waves"][0]["cards"].as_array().expect("cards").iter().find(|c| c["name"] == "Citrix Virtual Apps").cloned();
     assert_eq!(card.expect("card")["pinned"], true);
 }
 
@@ -158,18 +147,8 @@ fn an_import_with_an_error_names_file_line_and_column_and_saves_nothing() {
     h.window.state::<AppState>().answer_dialogs(vec![bad.display().to_string()]);
     let preview = ok(&h.window, "pick_import_files", json!({ "onProgress": CHANNEL }));
     assert!(preview["errors"].as_u64().expect("errors") >= 1, "{preview}");
-    let error = preview["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .find(|d| d["severity"] == "error")
-        .cloned()
-        .expect("an error");
-    assert_eq!(
-        (error["file"].as_str(), error["line"].as_u64(), error["column"].as_u64()),
-        (Some("servers.csv"), Some(2), Some(2)),
-        "{error}"
-    );
+    let error = preview["diagnostics"].as_array().expect("diagnostics").iter().find(|d| d["severity"] == "error").cloned().expect("an error");
+    assert_eq!((error["file"].as_str(), error["line"].as_u64(), error["column"].as_u64()), (Some("servers.csv"), Some(2), Some(2)), "{error}");
     assert_eq!(preview["files"][0]["headers"], json!(["name", "cores", "memory_gb"]));
     let refused = call(&h.window, "commit_import", json!({ "onProgress": CHANNEL })).expect_err("refused");
     assert_eq!(refused["kind"], "importRefused");
@@ -189,18 +168,12 @@ fn an_import_with_an_error_names_file_line_and_column_and_saves_nothing() {
 fn inline_edits_are_validated_and_undoable() {
     let h = start();
     ok(&h.window, "open_sample", json!({}));
-    let error = call(&h.window, "edit_application", json!({ "application": "PACS", "field": "tier", "value": "gold" }))
-        .expect_err("invalid");
+    let error = call(&h.window, "edit_application", json!({ "application": "PACS", "field": "tier", "value": "gold" })).expect_err("invalid");
     assert_eq!(error["kind"], "invalid");
     assert_eq!(error["detail"]["field"], "tier");
     ok(&h.window, "edit_application", json!({ "application": "PACS", "field": "rto_minutes", "value": "30" }));
     let table = ok(&h.window, "inventory", json!({ "kind": "applications" }));
-    let column = table["columns"]
-        .as_array()
-        .expect("columns")
-        .iter()
-        .position(|c| c["key"] == "rto_minutes")
-        .expect("rto column");
+    let column = table["columns"].as_array().expect("columns").iter().position(|c| c["key"] == "rto_minutes").expect("rto column");
     let row = table["rows"].as_array().expect("rows").iter().find(|r| r[0] == "PACS").cloned().expect("PACS row");
     assert_eq!(row[column], "30");
     ok(&h.window, "undo", json!({}));
@@ -231,18 +204,57 @@ fn blackouts_are_validated_and_kept_in_the_plan() {
     ok(&h.window, "open_sample", json!({}));
     let mut s = settings(&h.window);
     s["blackouts"] = json!([{ "name": "Year-end freeze", "start": "2027-02-01", "end": "2027-01-01" }]);
-    let error = call(&h.window, "plan_project", json!({ "settings": s.clone(), "onProgress": CHANNEL }))
-        .expect_err("ends before start");
+    let error = call(&h.window, "plan_project", json!({ "settings": s.clone(), "onProgress": CHANNEL })).expect_err("ends before start");
     assert_eq!(error["kind"], "invalid");
     s["blackouts"] = json!([{ "name": "EHR upgrade go-live", "start": "2027-01-18", "end": "2027-01-31" }]);
     let board = ok(&h.window, "plan_project", json!({ "settings": s, "onProgress": CHANNEL }));
     assert_eq!(board["settings"]["blackouts"][0]["name"], "EHR upgrade go-live");
-    let blocked: Vec<&Value> = board["waves"]
-        .as_array()
-        .expect("waves")
-        .iter()
-        .filter(|w| !w["blackouts"].as_array().expect("b").is_empty())
-        .collect();
+    let blocked: Vec<&Value> = board["waves"].as_array().expect("waves").iter().filter(|w| !w["blackouts"].as_array().expect("b").is_empty()).collect();
     assert!(!blocked.is_empty());
     assert!(blocked.iter().all(|w| w["cards"].as_array().expect("cards").is_empty()), "no cutover in a blackout");
+}
+
+#[test]
+fn an_unknown_spreadsheet_is_mapped_a_conflict_settled_and_a_reopened_project_still_undoes_the_import() {
+    let h = start();
+    let project = ok(&h.window, "open_sample", json!({}));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let register = dir.path().join("asset-register.csv");
+    std::fs::write(&register, include_str!("../../samples/asset-register/asset-register.csv")).expect("write");
+    h.window.state::<AppState>().answer_dialogs(vec![register.display().to_string()]);
+    let preview = ok(&h.window, "pick_import_files", json!({ "onProgress": CHANNEL }));
+    assert_eq!(preview["files"][0]["format"], Value::Null, "{preview}");
+    let suggested = ok(&h.window, "mapping_for_file", json!({ "file": "asset-register.csv", "table": null }));
+    let column = |field: &str| suggested["fields"].as_array().expect("fields").iter().find(|f| f["field"] == field).expect(field)["header"].clone();
+    assert_eq!(column("memory_gb"), "Memory (MB)");
+    assert_eq!(suggested["units"]["memory"], "MB");
+    let mapping = json!({ "name": "asset register", "table": "servers", "columns": { "name": "Device", "cores": "Processors", "memory_gb": "Memory (MB)" }, "units": suggested["units"] });
+    let refused = call(&h.window, "apply_mapping", json!({ "file": "asset-register.csv", "mapping": { "name": "x", "table": "servers", "columns": { "cores": "Processors" }, "units": {} }, "save": false, "onProgress": CHANNEL }));
+    assert_eq!(refused.expect_err("no name column")["kind"], "invalid");
+    let preview = ok(&h.window, "apply_mapping", json!({ "file": "asset-register.csv", "mapping": mapping, "save": true, "onProgress": CHANNEL }));
+    assert_eq!((preview["files"][0]["format"].as_str(), preview["after"]["servers"].as_u64()), (Some("mapped"), Some(151)), "{preview}");
+    assert_eq!(preview["rows"], 4.0);
+    let conflict = preview["conflicts"].as_array().expect("conflicts").iter().find(|c| c["name"] == "dc01" && c["field"] == "cores").cloned().expect("dc01's cores");
+    assert_eq!((conflict["kept"]["value"].as_str(), conflict["resolved"].as_bool()), (Some("4"), Some(false)));
+    let typo = call(&h.window, "resolve_conflict", json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "value", "value": "eight" } }));
+    assert_eq!(typo.expect_err("not a number")["kind"], "invalid");
+    let settled = ok(&h.window, "resolve_conflict", json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "source", "value": "mapped" } }));
+    let conflict = settled["conflicts"].as_array().expect("conflicts").iter().find(|c| c["name"] == "dc01").cloned().expect("dc01");
+    assert_eq!((conflict["kept"]["value"].as_str(), conflict["resolved"].as_bool()), (Some("8"), Some(true)));
+    ok(&h.window, "commit_import", json!({ "onProgress": CHANNEL }));
+
+    // Reopened (a new session of the file): the import is undoable, and the
+    // saved profile and the settlement are in the project.
+    let path = project["path"].as_str().expect("path").to_string();
+    let (_app, window) = start_in(h._dirs.path());
+    let reopened = ok(&window, "open_recent", json!({ "path": path }));
+    assert_eq!((reopened["counts"]["servers"].as_u64(), reopened["undo"].as_str()), (Some(151), Some("import")));
+    let undone = ok(&window, "undo", json!({}));
+    assert_eq!((undone["counts"]["servers"].as_u64(), undone["redo"].as_str()), (Some(149), Some("import")));
+    let redone = ok(&window, "redo", json!({}));
+    assert_eq!(redone["counts"]["servers"], 151);
+    let store = waveplan_store::Project::open(&path).expect("open");
+    let policy: Value = store.setting("merge_policy").expect("setting").expect("the policy is saved");
+    assert_eq!(policy["resolutions"][0], json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "source", "value": "mapped" } }));
+    assert!(store.setting::<Value>("mapping:asset register").expect("setting").is_some(), "the profile is saved");
 }
