@@ -312,6 +312,12 @@ async fn an_unknown_spreadsheet_is_mapped_its_conflict_settled_and_the_import_un
         vec![],
     )
     .await?;
+    let shots = std::env::var_os("WAVEPLAN_SCREENSHOTS").map(PathBuf::from);
+    if let Some(dir) = &shots {
+        // A scroll makes WebKit paint the screen before the picture (else it can hand back an older frame).
+        js(&client, "document.querySelector('[data-import-file]').scrollIntoView({ block: 'start' })", vec![]).await?;
+        screenshot(&client, dir, "import-mapping").await?;
+    }
     client.find(Locator::Css("[data-mapping-field=name] select")).await?.select_by_value("Device").await?;
     client.find(Locator::Css("[data-mapping-field=cores] select")).await?.select_by_value("Processors").await?;
     click(&client, "[data-save-mapping]").await?;
@@ -336,6 +342,10 @@ async fn an_unknown_spreadsheet_is_mapped_its_conflict_settled_and_the_import_un
         vec![],
     )
     .await?;
+    if let Some(dir) = &shots {
+        js(&client, "document.querySelector('[data-conflict]').scrollIntoView({ block: 'center' })", vec![]).await?;
+        screenshot(&client, dir, "import-conflicts").await?;
+    }
     click(&client, "[data-commit-import]").await?;
     let message = until(
         &client,
@@ -381,7 +391,8 @@ async fn an_unknown_spreadsheet_is_mapped_its_conflict_settled_and_the_import_un
         vec![],
     )
     .await?;
-    client.find(Locator::Css("[data-search]")).await?.send_keys("\u{E009}z\u{E000}").await?;
+    // Ctrl+Z outside a text field (in one it undoes the typing).
+    client.find(Locator::Css("[data-kind=servers]")).await?.send_keys("\u{E009}z\u{E000}").await?;
     until(
         &client,
         "the import undone",
