@@ -16,10 +16,10 @@ use crate::error::{AppError, AppResult};
 use crate::session::{PLAN_CONFIG_SETTING, Session, Touches};
 use crate::state::{AppState, lock};
 use crate::wire::*;
-use crate::{dialog, export, import, recent, sample, view, whatif, window};
+use crate::{dialog, export, recent, sample, view, whatif, window};
 
 /// Runs `f` with the state on a blocking thread.
-async fn blocking<R: Runtime, T: Send + 'static>(
+pub(crate) async fn blocking<R: Runtime, T: Send + 'static>(
     app: AppHandle<R>,
     f: impl FnOnce(&AppHandle<R>, &AppState) -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
@@ -103,61 +103,6 @@ pub async fn open_sample<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView
         let path = state.dirs.data.join("Sample hospital.waveplan");
         sample::ensure(&path)?;
         open_into(app, state, Session::open(&path)?)
-    })
-    .await
-}
-
-/// Files picked in a dialog, read and merged into a preview (not saved).
-#[tauri::command]
-pub async fn pick_import_files<R: Runtime>(app: AppHandle<R>, on_progress: Channel<Progress>) -> AppResult<ImportPreview> {
-    blocking(app, move |app, state| {
-        let paths = dialog::pick_files(app).ok_or(AppError::Cancelled)?;
-        stage(state, paths, &on_progress)
-    })
-    .await
-}
-
-/// The files dropped on the window, read and merged into a preview.
-#[tauri::command]
-pub async fn stage_dropped_files<R: Runtime>(app: AppHandle<R>, on_progress: Channel<Progress>) -> AppResult<ImportPreview> {
-    blocking(app, move |_, state| {
-        let paths = std::mem::take(&mut *lock(&state.dropped));
-        if paths.is_empty() {
-            return Err(AppError::NotFound { what: "dropped file".into(), name: String::new() });
-        }
-        stage(state, paths, &on_progress)
-    })
-    .await
-}
-
-fn stage(state: &AppState, paths: Vec<PathBuf>, on_progress: &Channel<Progress>) -> AppResult<ImportPreview> {
-    let task = state.start_task();
-    let send = |stage: &str, done, total| {
-        let _ = on_progress.send(Progress { task: task.id, stage: stage.into(), done, total });
-    };
-    let staged = state.with_session(|session| import::stage(session, paths, &task, &send));
-    state.finish_task(&task);
-    let staged = staged?;
-    let preview = staged.preview.clone();
-    *lock(&state.staged) = Some(staged);
-    Ok(preview)
-}
-
-/// Saves the previewed import (all or nothing).
-#[tauri::command]
-pub async fn commit_import<R: Runtime>(app: AppHandle<R>, on_progress: Channel<Progress>) -> AppResult<ImportOutcome> {
-    blocking(app, move |_, state| {
-        let staged = lock(&state.staged).take().ok_or(AppError::NotFound { what: "staged import".into(), name: String::new() })?;
-        let staged = match state.with_session(|s| Ok(s.generation))? == staged.generation {
-            true => staged,
-            // The inventory changed since the preview: read the files again.
-            false => state.with_session(|s| import::stage(s, staged.paths, &state.start_task(), &|_, _, _| {}))?,
-        };
-        let _ = on_progress.send(Progress { task: 0, stage: "saving".into(), done: 0, total: 1 });
-        state.with_session(|session| {
-            import::commit(session, staged)?;
-            Ok(ImportOutcome { project: session.view()?, counts: view::counts(session.estate.counts()) })
-        })
     })
     .await
 }

@@ -19,6 +19,8 @@ mod view;
 mod whatif;
 mod window;
 pub mod wire;
+pub mod wire_import;
+mod import_commands;
 
 use std::path::PathBuf;
 
@@ -109,9 +111,12 @@ pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options
             commands::open_project,
             commands::open_recent,
             commands::open_sample,
-            commands::pick_import_files,
-            commands::stage_dropped_files,
-            commands::commit_import,
+            import_commands::pick_import_files,
+            import_commands::stage_dropped_files,
+            import_commands::commit_import,
+            import_commands::mapping_for_file,
+            import_commands::apply_mapping,
+            import_commands::resolve_conflict,
             commands::cancel_task,
             commands::plan_project,
             commands::plan_settings,

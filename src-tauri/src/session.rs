@@ -4,12 +4,16 @@
 //! The project file is the state: every edit is written to it before the
 //! command returns (one SQLite transaction), so a killed app loses nothing
 //! that was shown as done, and reopening shows the same board. The undo
-//! history lives in memory: it is this window's, like a text editor's.
+//! history is kept in the project file too (`waveplan_store::Stack`), each
+//! step holding what changed (`core::delta::EstateDelta`, the plan before,
+//! the settings before), so a reopened project can still undo.
 
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+use waveplan_core::delta::EstateDelta;
 use waveplan_core::{Estate, Plan, PlanConfig};
-use waveplan_store::Project;
+use waveplan_store::{HistoryStep, Project, Stack};
 
 use crate::error::{AppError, AppResult};
 use crate::view;
@@ -24,11 +28,24 @@ pub const DEFAULT_SCENARIO: &str = "baseline";
 /// Undo steps kept.
 const HISTORY: usize = 100;
 
-/// What an undo restores.
+/// What an undo (or redo) step restores, as kept in the project file.
+#[derive(Default, Serialize, Deserialize)]
 struct Snapshot {
-    label: String,
-    estate: Option<Estate>,
-    plan: Option<Option<Plan>>,
+    /// What turns the inventory back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    estate: Option<EstateDelta>,
+    /// The plan before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    plan: Option<PlanBefore>,
+    /// Project settings before (a removed setting is `null`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    settings: Vec<(String, Option<serde_json::Value>)>,
+}
+
+/// The scenario's plan before a step (none before the first plan).
+#[derive(Serialize, Deserialize)]
+struct PlanBefore {
+    plan: Option<Plan>,
 }
 
 /// An open project.
@@ -44,8 +61,6 @@ pub struct Session {
     /// Bumped on every change of the estate, so a staged import made
     /// against an older estate is redone.
     pub generation: u64,
-    history: Vec<Snapshot>,
-    future: Vec<Snapshot>,
     unsaved: bool,
 }
 
@@ -81,7 +96,7 @@ impl Session {
             })?),
             None => None,
         };
-        Ok(Session { project, estate, scenario, plan, generation: 0, history: Vec::new(), future: Vec::new(), unsaved: false })
+        Ok(Session { project, estate, scenario, plan, generation: 0, unsaved: false })
     }
 
     /// The file's path.
@@ -104,8 +119,8 @@ impl Session {
             scenarios: self.project.scenarios()?.into_iter().map(|s| s.name).collect(),
             has_plan: self.plan.is_some(),
             imports: self.project.imports()?.len() as u32,
-            undo: self.history.last().map(|s| s.label.clone()),
-            redo: self.future.last().map(|s| s.label.clone()),
+            undo: self.project.history_top(Stack::Undo)?,
+            redo: self.project.history_top(Stack::Redo)?,
             unsaved: self.unsaved,
         })
     }
@@ -116,7 +131,8 @@ impl Session {
         // A new plan starts next Monday, as `waveplan plan` does.
         Ok(saved.unwrap_or_else(|| {
             let today = chrono::Local::now().date_naive();
-            let next_monday = today + chrono::Duration::days(7 - i64::from(chrono::Datelike::weekday(&today).num_days_from_monday()));
+            let next_monday =
+                today + chrono::Duration::days(7 - i64::from(chrono::Datelike::weekday(&today).num_days_from_monday()));
             PlanConfig { start: next_monday, ..PlanConfig::default() }
         }))
     }
@@ -127,12 +143,14 @@ impl Session {
     }
 
     /// Makes an edit undoable and saves what it touched.
-    pub fn edit<T>(&mut self, label: &str, touches: Touches, change: impl FnOnce(&mut Estate, &mut Option<Plan>) -> AppResult<T>) -> AppResult<T> {
-        let snapshot = Snapshot {
-            label: label.to_string(),
-            estate: (touches != Touches::Plan).then(|| self.estate.clone()),
-            plan: Some(self.plan.clone()),
-        };
+    pub fn edit<T>(
+        &mut self,
+        label: &str,
+        touches: Touches,
+        change: impl FnOnce(&mut Estate, &mut Option<Plan>) -> AppResult<T>,
+    ) -> AppResult<T> {
+        let before_estate = (touches != Touches::Plan).then(|| self.estate.clone());
+        let before_plan = self.plan.clone();
         let mut estate = std::mem::take(&mut self.estate);
         let mut plan = self.plan.take();
         let result = change(&mut estate, &mut plan);
@@ -143,74 +161,108 @@ impl Session {
                 if touches != Touches::Plan {
                     self.generation += 1;
                 }
-                self.push(snapshot);
+                let snapshot = Snapshot {
+                    estate: before_estate.map(|before| EstateDelta::between(&before, &self.estate)),
+                    plan: Some(PlanBefore { plan: before_plan }),
+                    settings: Vec::new(),
+                };
                 self.save(touches)?;
+                self.push(label, &snapshot)?;
                 Ok(value)
             }
             Err(error) => {
                 // Nothing changed: put back what was taken.
-                self.estate = snapshot.estate.unwrap_or(estate);
-                self.plan = snapshot.plan.unwrap_or(plan);
+                self.estate = before_estate.unwrap_or(estate);
+                self.plan = before_plan;
                 Err(error)
             }
         }
     }
 
-    /// Replaces the inventory with an imported one, as one undoable edit
-    /// saved with its import record in one transaction.
-    pub fn import(&mut self, estate: Estate, record: &waveplan_store::ImportRecord) -> AppResult<()> {
-        self.project.save_import(&estate, record)?;
+    /// Replaces the inventory with an imported one and stores the settings
+    /// it was read and settled with, in one transaction with its import
+    /// record, as one undoable edit.
+    pub fn import(
+        &mut self,
+        estate: Estate,
+        record: &waveplan_store::ImportRecord,
+        settings: &[(&str, serde_json::Value)],
+    ) -> AppResult<()> {
+        let before_settings = self.settings_now(settings.iter().map(|(key, _)| *key))?;
+        let pairs: Vec<(&str, &serde_json::Value)> = settings.iter().map(|(key, value)| (*key, value)).collect();
+        self.project.save_import_and_settings(&estate, record, &pairs)?;
         let before = std::mem::replace(&mut self.estate, estate);
-        self.push(Snapshot { label: "import".into(), estate: Some(before), plan: Some(self.plan.clone()) });
+        let snapshot = Snapshot {
+            estate: Some(EstateDelta::between(&before, &self.estate)),
+            plan: Some(PlanBefore { plan: self.plan.clone() }),
+            settings: before_settings,
+        };
         self.generation += 1;
         if let Some(plan) = &mut self.plan {
             plan.violations = waveplan_core::verify_plan(&self.estate, plan);
             plan.metrics.hard_violations = plan.violations.len();
         }
-        self.save(Touches::Plan)
+        self.save(Touches::Plan)?;
+        self.push("import", &snapshot)
     }
 
-    fn push(&mut self, snapshot: Snapshot) {
-        self.history.push(snapshot);
-        if self.history.len() > HISTORY {
-            self.history.remove(0);
-        }
-        self.future.clear();
+    fn settings_now<'k>(
+        &self,
+        keys: impl Iterator<Item = &'k str>,
+    ) -> AppResult<Vec<(String, Option<serde_json::Value>)>> {
+        keys.map(|key| Ok((key.to_string(), self.project.setting::<serde_json::Value>(key)?))).collect()
+    }
+
+    fn push(&mut self, label: &str, snapshot: &Snapshot) -> AppResult<()> {
+        let step = HistoryStep { label: label.to_string(), snapshot: serde_json::to_string(snapshot)? };
+        self.project.push_history(Stack::Undo, &step, HISTORY)?;
+        self.project.clear_history(Stack::Redo)?;
+        Ok(())
     }
 
     /// Undoes the last edit; false when there is none.
     pub fn undo(&mut self) -> AppResult<bool> {
-        let Some(snapshot) = self.history.pop() else { return Ok(false) };
-        let back = self.swap(snapshot);
-        self.future.push(back);
-        Ok(true)
+        self.step(Stack::Undo, Stack::Redo)
     }
 
     /// Redoes the last undone edit; false when there is none.
     pub fn redo(&mut self) -> AppResult<bool> {
-        let Some(snapshot) = self.future.pop() else { return Ok(false) };
-        let back = self.swap(snapshot);
-        self.history.push(back);
-        Ok(true)
+        self.step(Stack::Redo, Stack::Undo)
     }
 
-    fn swap(&mut self, snapshot: Snapshot) -> Snapshot {
-        let touches = if snapshot.estate.is_some() { Touches::Both } else { Touches::Plan };
-        let back = Snapshot {
-            label: snapshot.label.clone(),
-            estate: snapshot.estate.as_ref().map(|_| self.estate.clone()),
-            plan: Some(self.plan.clone()),
+    /// Takes the top step of `from`, restores it, and puts the way back on `to`.
+    fn step(&mut self, from: Stack, to: Stack) -> AppResult<bool> {
+        let Some(step) = self.project.pop_history(from)? else { return Ok(false) };
+        let snapshot: Snapshot = serde_json::from_str(&step.snapshot).map_err(|e| AppError::Store {
+            message: format!("{}: the undo step '{}' cannot be read: {e}", self.project.path().display(), step.label),
+        })?;
+        let mut back = Snapshot {
+            settings: self.settings_now(snapshot.settings.iter().map(|(k, _)| k.as_str()))?,
+            ..Snapshot::default()
         };
-        if let Some(estate) = snapshot.estate {
-            self.estate = estate;
+        if let Some(delta) = &snapshot.estate {
+            let current = self.estate.clone();
+            delta.restore(&mut self.estate);
+            back.estate = Some(EstateDelta::between(&current, &self.estate));
             self.generation += 1;
         }
-        if let Some(plan) = snapshot.plan {
-            self.plan = plan;
+        if let Some(PlanBefore { plan }) = snapshot.plan {
+            back.plan = Some(PlanBefore { plan: std::mem::replace(&mut self.plan, plan) });
         }
+        for (key, value) in &snapshot.settings {
+            match value {
+                Some(value) => self.project.set_setting(key, value)?,
+                None => {
+                    self.project.remove_setting(key)?;
+                }
+            }
+        }
+        let touches = if snapshot.estate.is_some() { Touches::Both } else { Touches::Plan };
         // A failed save is shown as unsaved work; the next edit tries again.
         let _ = self.save(touches);
-        back
+        let step = HistoryStep { label: step.label, snapshot: serde_json::to_string(&back)? };
+        self.project.push_history(to, &step, HISTORY)?;
+        Ok(true)
     }
 
     /// Writes what an edit touched; marks the project unsaved if that fails.
@@ -225,9 +277,11 @@ impl Session {
             self.project.save_estate(&self.estate)?;
         }
         match &self.plan {
-            Some(plan) => {
-                self.project.save_plan(&self.scenario, &serde_json::to_string(&plan.config)?, &serde_json::to_string(plan)?)?
-            }
+            Some(plan) => self.project.save_plan(
+                &self.scenario,
+                &serde_json::to_string(&plan.config)?,
+                &serde_json::to_string(plan)?,
+            )?,
             None => {
                 self.project.delete_scenario(&self.scenario)?;
             }

@@ -116,6 +116,10 @@ pub struct ImportFileView {
     pub headers: Vec<String>,
     /// The first rows.
     pub rows: Vec<Vec<String>>,
+    /// The column mapping it is read with (a spreadsheet of no known format).
+    pub mapping: Option<String>,
+    /// Saved mapping profiles whose columns this file has, best first.
+    pub profiles: Vec<String>,
 }
 
 /// The files staged for an import and what importing them would do.
@@ -136,6 +140,12 @@ pub struct ImportPreview {
     pub before: Counts,
     /// Seconds the read and merge took.
     pub seconds: f64,
+    /// Lines of text read (rows of CSV files, connection records).
+    pub rows: f64,
+    /// Fields that sources disagree on, with the value kept.
+    pub conflicts: Vec<crate::wire_import::ConflictView>,
+    /// The source precedence (format ids, most trusted first).
+    pub precedence: Vec<String>,
 }
 
 /// The result of a saved import.
@@ -527,5 +537,6 @@ pub fn typescript() -> String {
         out.push_str(&decl);
         out.push('\n');
     }
+    out.push_str(&crate::wire_import::typescript());
     out
 }

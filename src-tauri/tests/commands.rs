@@ -213,3 +213,48 @@ fn blackouts_are_validated_and_kept_in_the_plan() {
     assert!(!blocked.is_empty());
     assert!(blocked.iter().all(|w| w["cards"].as_array().expect("cards").is_empty()), "no cutover in a blackout");
 }
+
+#[test]
+fn an_unknown_spreadsheet_is_mapped_a_conflict_settled_and_a_reopened_project_still_undoes_the_import() {
+    let h = start();
+    let project = ok(&h.window, "open_sample", json!({}));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let register = dir.path().join("asset-register.csv");
+    std::fs::write(&register, include_str!("../../samples/asset-register/asset-register.csv")).expect("write");
+    h.window.state::<AppState>().answer_dialogs(vec![register.display().to_string()]);
+    let preview = ok(&h.window, "pick_import_files", json!({ "onProgress": CHANNEL }));
+    assert_eq!(preview["files"][0]["format"], Value::Null, "{preview}");
+    let suggested = ok(&h.window, "mapping_for_file", json!({ "file": "asset-register.csv", "table": null }));
+    let column = |field: &str| suggested["fields"].as_array().expect("fields").iter().find(|f| f["field"] == field).expect(field)["header"].clone();
+    assert_eq!(column("memory_gb"), "Memory (MB)");
+    assert_eq!(suggested["units"]["memory"], "MB");
+    let mapping = json!({ "name": "asset register", "table": "servers", "columns": { "name": "Device", "cores": "Processors", "memory_gb": "Memory (MB)" }, "units": suggested["units"] });
+    let refused = call(&h.window, "apply_mapping", json!({ "file": "asset-register.csv", "mapping": { "name": "x", "table": "servers", "columns": { "cores": "Processors" }, "units": {} }, "save": false, "onProgress": CHANNEL }));
+    assert_eq!(refused.expect_err("no name column")["kind"], "invalid");
+    let preview = ok(&h.window, "apply_mapping", json!({ "file": "asset-register.csv", "mapping": mapping, "save": true, "onProgress": CHANNEL }));
+    assert_eq!((preview["files"][0]["format"].as_str(), preview["after"]["servers"].as_u64()), (Some("mapped"), Some(151)), "{preview}");
+    assert_eq!(preview["rows"], 4.0);
+    let conflict = preview["conflicts"].as_array().expect("conflicts").iter().find(|c| c["name"] == "dc01" && c["field"] == "cores").cloned().expect("dc01's cores");
+    assert_eq!((conflict["kept"]["value"].as_str(), conflict["resolved"].as_bool()), (Some("4"), Some(false)));
+    let typo = call(&h.window, "resolve_conflict", json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "value", "value": "eight" } }));
+    assert_eq!(typo.expect_err("not a number")["kind"], "invalid");
+    let settled = ok(&h.window, "resolve_conflict", json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "source", "value": "mapped" } }));
+    let conflict = settled["conflicts"].as_array().expect("conflicts").iter().find(|c| c["name"] == "dc01").cloned().expect("dc01");
+    assert_eq!((conflict["kept"]["value"].as_str(), conflict["resolved"].as_bool()), (Some("8"), Some(true)));
+    ok(&h.window, "commit_import", json!({ "onProgress": CHANNEL }));
+
+    // Reopened (a new session of the file): the import is undoable, and the
+    // saved profile and the settlement are in the project.
+    let path = project["path"].as_str().expect("path").to_string();
+    let (_app, window) = start_in(h._dirs.path());
+    let reopened = ok(&window, "open_recent", json!({ "path": path }));
+    assert_eq!((reopened["counts"]["servers"].as_u64(), reopened["undo"].as_str()), (Some(151), Some("import")));
+    let undone = ok(&window, "undo", json!({}));
+    assert_eq!((undone["counts"]["servers"].as_u64(), undone["redo"].as_str()), (Some(149), Some("import")));
+    let redone = ok(&window, "redo", json!({}));
+    assert_eq!(redone["counts"]["servers"], 151);
+    let store = waveplan_store::Project::open(&path).expect("open");
+    let policy: Value = store.setting("merge_policy").expect("setting").expect("the policy is saved");
+    assert_eq!(policy["resolutions"][0], json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "source", "value": "mapped" } }));
+    assert!(store.setting::<Value>("mapping:asset register").expect("setting").is_some(), "the profile is saved");
+}

@@ -274,6 +274,143 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
     Ok(())
 }
 
+/// A spreadsheet of no known format (the sample asset register) read
+/// through a column mapping the user completes and saves; the conflict it
+/// brings (dc01's CPU count) settled in favour of the register; the import
+/// undone with Ctrl+Z after the app was killed and reopened.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_spreadsheet_is_mapped_its_conflict_settled_and_the_import_undone_after_a_restart() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let work = tempfile::tempdir()?;
+    let driver = Driver::start(home.path())?;
+    let register = work.path().join("asset-register.csv");
+    std::fs::write(&register, include_str!("../../samples/asset-register/asset-register.csv"))?;
+    let client = driver.session(&answers(work.path(), &[register.display().to_string()])?).await?;
+    click(&client, "[data-open-sample]").await?;
+    until(
+        &client,
+        "the project's name",
+        "return document.querySelector('.toolbar h1')?.textContent === 'Sample hospital'",
+        vec![],
+    )
+    .await?;
+
+    click(&client, "[data-screen=import]").await?;
+    click(&client, "[data-pick-files]").await?;
+    until(
+        &client,
+        "the preview",
+        "return document.querySelector('[data-import-file] [data-format]')?.textContent === 'not recognised'",
+        vec![],
+    )
+    .await?;
+    // The suggestion maps the memory column; the name and cores are the user's.
+    until(
+        &client,
+        "the suggested mapping",
+        "return document.querySelector('[data-mapping-field=memory_gb] select')?.value === 'Memory (MB)'",
+        vec![],
+    )
+    .await?;
+    let shots = std::env::var_os("WAVEPLAN_SCREENSHOTS").map(PathBuf::from);
+    if let Some(dir) = &shots {
+        // A scroll makes WebKit paint the screen before the picture (else it can hand back an older frame).
+        js(&client, "document.querySelector('[data-import-file]').scrollIntoView({ block: 'start' })", vec![]).await?;
+        screenshot(&client, dir, "import-mapping").await?;
+    }
+    client.find(Locator::Css("[data-mapping-field=name] select")).await?.select_by_value("Device").await?;
+    client.find(Locator::Css("[data-mapping-field=cores] select")).await?.select_by_value("Processors").await?;
+    click(&client, "[data-save-mapping]").await?;
+    until(
+        &client,
+        "the mapped file",
+        "return document.querySelector('[data-import-file] [data-format]')?.textContent === 'mapped'",
+        vec![],
+    )
+    .await?;
+    assert_eq!(text(&client, "[data-count=servers] td:nth-of-type(1)").await?, "149");
+    assert_eq!(text(&client, "[data-count=servers] td:nth-of-type(2)").await?, "151");
+
+    // dc01: 4 cores in the inventory, 8 in the register; the precedence keeps 4.
+    let kept = "return document.querySelector('[data-conflict=\"dc01/cores\"] [data-kept]')?.textContent ?? null";
+    assert_eq!(until(&client, "the conflict", kept, vec![]).await?, json!("4 by precedence"));
+    click(&client, "[data-conflict=\"dc01/cores\"] [data-choose-source=\"mapped:asset-register.csv\"]").await?;
+    until(
+        &client,
+        "the register's value kept",
+        "return document.querySelector('[data-conflict=\"dc01/cores\"] [data-kept]')?.textContent === '8 your choice'",
+        vec![],
+    )
+    .await?;
+    if let Some(dir) = &shots {
+        js(&client, "document.querySelector('[data-conflict]').scrollIntoView({ block: 'center' })", vec![]).await?;
+        screenshot(&client, dir, "import-conflicts").await?;
+    }
+    click(&client, "[data-commit-import]").await?;
+    let message = until(
+        &client,
+        "the import's message",
+        "return document.querySelector('[data-message]')?.textContent ?? null",
+        vec![],
+    )
+    .await?;
+    assert!(message.as_str().unwrap_or("").starts_with("Imported: 151 servers"), "{message}");
+    until(
+        &client,
+        "the undo button",
+        "return document.querySelector('[data-undo]')?.title === 'Undo import (Ctrl+Z)'",
+        vec![],
+    )
+    .await?;
+
+    // Kill the app and reopen it: the import is there, and still undoable.
+    for pid in driver.app_pids() {
+        Command::new("kill").args(["-KILL", &pid.to_string()]).status()?;
+    }
+    drop(client);
+    let client = driver.session(&[]).await?;
+    until(
+        &client,
+        "the recent list",
+        "return [...document.querySelectorAll('.recent button')].some(b => b.textContent === 'Sample hospital')",
+        vec![],
+    )
+    .await?;
+    js(
+        &client,
+        "[...document.querySelectorAll('.recent button')].find(b => b.textContent === 'Sample hospital').click()",
+        vec![],
+    )
+    .await?;
+    click(&client, "[data-screen=inventory]").await?;
+    click(&client, "[data-kind=servers]").await?;
+    until(
+        &client,
+        "the imported servers",
+        "return document.querySelector('[data-row-count]')?.textContent === '151 rows'",
+        vec![],
+    )
+    .await?;
+    // Ctrl+Z outside a text field (in one it undoes the typing).
+    client.find(Locator::Css("[data-kind=servers]")).await?.send_keys("\u{E009}z\u{E000}").await?;
+    until(
+        &client,
+        "the import undone",
+        "return document.querySelector('[data-row-count]')?.textContent === '149 rows'",
+        vec![],
+    )
+    .await?;
+    until(
+        &client,
+        "redo offered",
+        "return document.querySelector('[data-redo]')?.title === 'Redo import (Ctrl+Shift+Z)'",
+        vec![],
+    )
+    .await?;
+    client.close().await?;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn tour() -> Result<()> {
     let home = tempfile::tempdir()?;
@@ -390,6 +527,33 @@ async fn bench_desktop() -> Result<()> {
     println!("| card moved ({} from wave {}), feedback shown / shell's check | {:.0} / {:.0} ms |", drop[2], drop[3], drop[0].as_f64().unwrap_or(0.0), drop[1].as_f64().unwrap_or(0.0));
     println!("| graph drawn ({}) | {:.0} ms |", graph[3].as_str().unwrap_or(""), graph[0].as_f64().unwrap_or(0.0));
     println!("| graph zoom, frame time median / p95 | {:.1} / {:.1} ms |", graph[1].as_f64().unwrap_or(0.0), graph[2].as_f64().unwrap_or(0.0));
+    client.close().await?;
+    Ok(())
+}
+
+/// Import throughput through the app for BENCHMARKS.md: the file named by
+/// `WAVEPLAN_BENCH_IMPORT` picked on the import screen of a new project; the
+/// rows per second the screen reports (read and merge, off the main thread)
+/// and the wall time until the preview shows.
+#[cfg(feature = "bench")]
+#[tokio::test(flavor = "multi_thread")]
+async fn bench_import() -> Result<()> {
+    let file = std::env::var("WAVEPLAN_BENCH_IMPORT").context("set WAVEPLAN_BENCH_IMPORT to a file to import")?;
+    let home = tempfile::tempdir()?;
+    let work = tempfile::tempdir()?;
+    let project = work.path().join("bench.waveplan");
+    drop(waveplan_store::Project::create(&project)?);
+    let driver = Driver::start(home.path())?;
+    let mut args = answers(work.path(), std::slice::from_ref(&file))?;
+    args.push(project.display().to_string());
+    let client = driver.session(&args).await?;
+    click(&client, "[data-screen=import]").await?;
+    let started = Instant::now();
+    click(&client, "[data-pick-files]").await?;
+    until(&client, "the preview", "return document.querySelector('[data-import-counts]') !== null", vec![]).await?;
+    let wall = started.elapsed().as_secs_f64();
+    let shown = text(&client, ".import-actions .muted").await?;
+    println!("| {file} | {shown} | wall {wall:.2} s |");
     client.close().await?;
     Ok(())
 }

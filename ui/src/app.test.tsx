@@ -158,17 +158,23 @@ describe("import", () => {
       project,
       screen: "import",
       importPreview: {
-        files: [{ path: "/x/servers.csv", name: "servers.csv", bytes: 2048, format: "native-servers", headers: ["name", "cores"], rows: [[HOSTILE, "four"]] }],
+        files: [
+          { path: "/x/servers.csv", name: "servers.csv", bytes: 2048, format: "native", headers: ["name", "cores"], rows: [[HOSTILE, "four"]], mapping: null, profiles: [] },
+        ],
         diagnostics: [{ severity: "error", file: "servers.csv", sheet: null, line: 2, column: 2, message: "cores: 'four' is not a number" }],
         errors: 1,
         warnings: 0,
         before: project.counts,
         after: project.counts,
         seconds: 0.01,
+        rows: 2,
+        conflicts: [],
+        precedence: ["native"],
       },
     });
     const { container } = render(<ImportWizard />);
-    expect(screen.getByText("servers.csv:2:2")).toBeTruthy();
+    const cells = [...container.querySelectorAll("[data-diagnostic] td")].map((td) => td.textContent);
+    expect(cells.slice(1, 4)).toEqual(["servers.csv", "2", "2"]);
     expect(screen.getByText("cores: 'four' is not a number")).toBeTruthy();
     expect((screen.getByText("Fix the errors to import") as HTMLButtonElement).disabled).toBe(true);
     expect(container.querySelector("img")).toBeNull();

@@ -3,7 +3,18 @@
 // through the actions below, which call the shell through ipc/api.ts.
 import { useSyncExternalStore } from "react";
 import { api, CommandError } from "./ipc/api";
-import type { Board, ImportPreview, MoveOutcome, Progress, ProjectView, RecentProject } from "./ipc/types";
+import type {
+  Board,
+  ConflictChoice,
+  ConflictView,
+  ImportPreview,
+  ImportProgress,
+  MappingInput,
+  MoveOutcome,
+  Progress,
+  ProjectView,
+  RecentProject,
+} from "./ipc/types";
 
 export type Screen = "start" | "board" | "inventory" | "graph" | "dr" | "import" | "export";
 
@@ -18,6 +29,8 @@ export interface State {
   settingsOpen: boolean;
   progress: Progress | null;
   importPreview: ImportPreview | null;
+  /** The running read of an import, for its progress bar. */
+  importProgress: ImportProgress | null;
   message: { kind: "error" | "info"; text: string } | null;
   /** Bumped when the inventory changes, so tables reload. */
   inventoryVersion: number;
@@ -34,6 +47,7 @@ const initial: State = {
   settingsOpen: false,
   progress: null,
   importPreview: null,
+  importProgress: null,
   message: null,
   inventoryVersion: 0,
 };
@@ -77,11 +91,12 @@ async function attempt<T>(action: () => Promise<T>): Promise<T | undefined> {
     }
     return undefined;
   } finally {
-    setState({ progress: null });
+    setState({ progress: null, importProgress: null });
   }
 }
 
 const onProgress = (progress: Progress) => setState({ progress });
+const onImportProgress = (importProgress: ImportProgress) => setState({ importProgress });
 
 export const actions = {
   async loadRecent() {
@@ -120,7 +135,7 @@ export const actions = {
 
   async pickImportFiles() {
     setState({ screen: "import" });
-    const preview = await attempt(() => api.pickImportFiles(onProgress));
+    const preview = await attempt(() => api.pickImportFiles(onImportProgress));
     if (preview) setState({ importPreview: preview });
   },
 
@@ -130,12 +145,12 @@ export const actions = {
       return;
     }
     setState({ screen: "import" });
-    const preview = await attempt(() => api.stageDroppedFiles(onProgress));
+    const preview = await attempt(() => api.stageDroppedFiles(onImportProgress));
     if (preview) setState({ importPreview: preview });
   },
 
   async commitImport() {
-    const outcome = await attempt(() => api.commitImport(onProgress));
+    const outcome = await attempt(() => api.commitImport(onImportProgress));
     if (!outcome) return;
     const board = await attempt(() => api.board());
     const c = outcome.counts;
@@ -149,6 +164,28 @@ export const actions = {
         text: `Imported: ${c.servers} servers, ${c.applications} applications, ${c.datastores} data stores, ${c.devices} devices, ${c.dependencies} dependencies.`,
       },
     });
+  },
+
+  /** Reads a staged file with a column mapping (saved as a profile when asked). */
+  async applyMapping(file: string, mapping: MappingInput, save: boolean) {
+    const preview = await attempt(() => api.applyMapping(file, mapping, save, onImportProgress));
+    if (preview) setState({ importPreview: preview });
+    return preview !== undefined;
+  },
+
+  /** Settles one conflict of the staged import; the message of a refused value, else null. */
+  async resolveConflict(conflict: ConflictView, choice: ConflictChoice): Promise<string | null> {
+    try {
+      const preview = await api.resolveConflict(conflict.record, conflict.name, conflict.field, choice);
+      setState({ importPreview: preview });
+      return null;
+    } catch (error) {
+      return error instanceof CommandError ? error.message : String(error);
+    }
+  },
+
+  async cancelImport() {
+    if (state.importProgress) await attempt(() => api.cancelTask(state.importProgress!.task));
   },
 
   async cancelProgress() {

@@ -158,8 +158,9 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
         Some(project) => project.setting(MERGE_POLICY_SETTING)?,
         None => None,
     };
+    // A new precedence keeps the conflicts the user settled one by one.
     let policy = match request.precedence {
-        Some(order) => MergePolicy { precedence: order.to_vec() },
+        Some(order) => MergePolicy { precedence: order.to_vec(), ..saved_policy.unwrap_or_default() },
         None => saved_policy.unwrap_or_default(),
     };
 
@@ -174,6 +175,7 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
         format: request.format,
         host: request.host,
         mapping: mapping.as_ref(),
+        file_mappings: None,
         infrastructure: Some(&infrastructure),
     };
     let imported = read_sources(&sources, &options);

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod compare;
+pub mod delta;
 pub mod diagnostic;
 pub mod downtime;
 pub mod dr;

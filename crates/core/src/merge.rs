@@ -7,11 +7,17 @@
 //! batch twice leaves the estate as merging it once did, so re-importing a
 //! newer export of a source updates the inventory instead of duplicating it.
 
+mod conflict;
+
 use std::collections::{HashMap, HashSet, hash_map::Entry};
 
 use chrono::NaiveDate;
 
 use crate::diagnostic::{Diagnostic, Origin};
+pub use conflict::{
+    Choice, Conflict, RESOLVED_SOURCE, RecordKind, Resolution, Resolutions, SourcedValue, parse_value, value_text,
+};
+
 use crate::model::{
     AppId, Application, Constraint, DataStore, DataStoreId, Dependency, DependencyKind, Endpoint, Estate, Excluded,
     ExternalEndpoint, ExternalId, Protocol, Server, ServerId,
@@ -282,10 +288,14 @@ impl Index {
 /// `rvtools`, ...); the first in the list wins. A source not in the list ranks
 /// after every listed one; two unlisted sources, or two files of one format,
 /// let the newer import win (that is how re-importing a newer export updates).
+/// A [`Resolution`] settles one field of one record over the precedence.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MergePolicy {
     /// Format ids, most trusted first.
     pub precedence: Vec<String>,
+    /// Conflicts the user settled one by one.
+    #[serde(default, skip_serializing_if = "Resolutions::is_empty")]
+    pub resolutions: Resolutions,
 }
 
 impl Default for MergePolicy {
@@ -305,15 +315,30 @@ impl Default for MergePolicy {
             "cmf",
             "cmf-tags",
         ];
-        MergePolicy { precedence: order.iter().map(|s| s.to_string()).collect() }
+        MergePolicy { precedence: order.iter().map(|s| s.to_string()).collect(), resolutions: Resolutions::default() }
     }
 }
 
 impl MergePolicy {
+    /// A policy of this precedence and no resolutions.
+    pub fn with_precedence(precedence: Vec<String>) -> MergePolicy {
+        MergePolicy { precedence, resolutions: Resolutions::default() }
+    }
+
     fn rank(&self, source: &str) -> usize {
-        let format = source.split_once(':').map_or(source, |(format, _)| format);
+        let format = conflict::format_of(source);
         self.precedence.iter().position(|p| p == format).unwrap_or(self.precedence.len())
     }
+}
+
+/// What a merge found: every diagnostic (conflicts among them, as warnings)
+/// and the conflicts themselves, for the user to settle one by one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MergeReport {
+    /// Problems found, in the order met.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Fields that sources disagree on, with the value kept.
+    pub conflicts: Vec<Conflict>,
 }
 
 /// The provenance label of a record: `format:file` when the format is known.
@@ -330,12 +355,15 @@ struct FieldMerge<'a> {
     source: &'a str,
     policy: &'a MergePolicy,
     origin: &'a Origin,
-    record: &'a str,
+    kind: RecordKind,
+    /// The record's name in the estate.
+    record: String,
     diagnostics: &'a mut Vec<Diagnostic>,
+    conflicts: &'a mut Vec<Conflict>,
 }
 
 impl FieldMerge<'_> {
-    fn take<T: PartialEq + Clone + std::fmt::Debug>(
+    fn take<T: PartialEq + Clone + std::fmt::Debug + serde::Serialize + serde::de::DeserializeOwned>(
         &mut self,
         field: &str,
         target: &mut Option<T>,
@@ -343,22 +371,35 @@ impl FieldMerge<'_> {
         provenance: &mut crate::model::Provenance,
     ) {
         let Some(value) = new else { return };
+        let choice = self.policy.resolutions.get(self.kind, &self.record, field).map(|r| &r.choice);
+        if let Some(Choice::Value(text)) = choice {
+            self.take_typed(field, target, value, text, provenance);
+            return;
+        }
         if target.as_ref() == Some(value) {
             provenance.entry(field.to_string()).or_insert_with(|| self.source.to_string());
             return;
         }
         if let (Some(existing), Some(existing_source)) = (target.as_ref(), provenance.get(field)) {
-            let same_format = |a: &str, b: &str| a.split_once(':').map(|x| x.0) == b.split_once(':').map(|x| x.0);
-            if existing_source != self.source && !same_format(existing_source, self.source) {
-                let new_wins = self.policy.rank(self.source) < self.policy.rank(existing_source);
+            let format = |label: &str| label.split_once(':').map(|(format, _)| format.to_string());
+            let same_format = format(existing_source) == format(self.source);
+            if existing_source != self.source && !same_format {
+                let resolved = match choice {
+                    Some(Choice::Source(chosen)) if conflict::names_source(chosen, self.source) => Some(true),
+                    Some(Choice::Source(chosen)) if conflict::names_source(chosen, existing_source) => Some(false),
+                    _ => None,
+                };
+                let new_wins =
+                    resolved.unwrap_or_else(|| self.policy.rank(self.source) < self.policy.rank(existing_source));
                 let shown = |v: &dyn std::fmt::Debug| format!("{v:?}").trim_matches('"').to_string();
                 let (kept, kept_from) =
                     if new_wins { (shown(value), self.source) } else { (shown(existing), existing_source.as_str()) };
+                let rule = if resolved.is_some() { "settled by the user" } else { "source precedence" };
                 self.diagnostics.push(Diagnostic::warning_at(
                     self.origin,
                     None,
                     format!(
-                        "'{}' {field}: {} says {}, {} says {}; kept {kept} from {kept_from} (source precedence)",
+                        "'{}' {field}: {} says {}, {} says {}; kept {kept} from {kept_from} ({rule})",
                         self.record,
                         existing_source,
                         shown(existing),
@@ -366,6 +407,10 @@ impl FieldMerge<'_> {
                         shown(value),
                     ),
                 ));
+                let old = SourcedValue { source: existing_source.clone(), value: value_text(existing) };
+                let new = SourcedValue { source: self.source.to_string(), value: value_text(value) };
+                let kept = if new_wins { new.clone() } else { old.clone() };
+                self.record_conflict(field, [old, new], kept, resolved.is_some());
                 if !new_wins {
                     return;
                 }
@@ -373,6 +418,61 @@ impl FieldMerge<'_> {
         }
         *target = Some(value.clone());
         provenance.insert(field.to_string(), self.source.to_string());
+    }
+
+    /// A field the user gave the value of: it stands whatever the source
+    /// says; a source that says otherwise is a conflict settled by the user.
+    fn take_typed<T: PartialEq + Clone + serde::Serialize + serde::de::DeserializeOwned>(
+        &mut self,
+        field: &str,
+        target: &mut Option<T>,
+        value: &T,
+        text: &str,
+        provenance: &mut crate::model::Provenance,
+    ) {
+        let Some(typed) = parse_value::<T>(text) else {
+            self.diagnostics.push(Diagnostic::error_at(
+                self.origin,
+                None,
+                format!(
+                    "'{}' {field}: the value '{text}' given to settle a conflict is not a valid {field}",
+                    self.record
+                ),
+            ));
+            return;
+        };
+        if *value != typed {
+            let given = SourcedValue { source: RESOLVED_SOURCE.into(), value: value_text(&typed) };
+            let said = SourcedValue { source: self.source.to_string(), value: value_text(value) };
+            self.record_conflict(field, [said, given.clone()], given, true);
+        }
+        *target = Some(typed);
+        provenance.insert(field.to_string(), RESOLVED_SOURCE.to_string());
+    }
+
+    /// Adds the values to the conflict of this field, or starts one.
+    fn record_conflict(&mut self, field: &str, values: [SourcedValue; 2], kept: SourcedValue, resolved: bool) {
+        let existing =
+            self.conflicts.iter_mut().find(|c| c.record == self.kind && c.name == self.record && c.field == field);
+        match existing {
+            Some(conflict) => {
+                for value in values {
+                    if !conflict.values.contains(&value) {
+                        conflict.values.push(value);
+                    }
+                }
+                conflict.kept = kept;
+                conflict.resolved |= resolved;
+            }
+            None => self.conflicts.push(Conflict {
+                record: self.kind,
+                name: self.record.clone(),
+                field: field.to_string(),
+                values: values.to_vec(),
+                kept,
+                resolved,
+            }),
+        }
     }
 }
 
@@ -459,7 +559,14 @@ pub fn merge(estate: &mut Estate, batch: Batch) -> Vec<Diagnostic> {
 
 /// [`merge`] with a chosen source precedence.
 pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Vec<Diagnostic> {
+    merge_report(estate, batch, policy).diagnostics
+}
+
+/// [`merge_with`], returning the conflicts between sources besides the
+/// diagnostics, for the user to settle one by one.
+pub fn merge_report(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> MergeReport {
     let mut diagnostics = Vec::new();
+    let mut conflicts = Vec::new();
     let mut index = Index::new(estate);
 
     // Servers. A name seen twice in one file is an error; a server already in
@@ -484,14 +591,17 @@ pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Ve
             }
         }
         let source = source_label(&batch.formats, &origin.file);
+        let matched = index.match_server(&server);
         let mut fields = FieldMerge {
             source: &source,
             policy,
             origin: &origin,
-            record: &server.name,
+            kind: RecordKind::Server,
+            record: matched.map_or_else(|| server.name.clone(), |id| estate.servers[id.index()].name.clone()),
             diagnostics: &mut diagnostics,
+            conflicts: &mut conflicts,
         };
-        match index.match_server(&server) {
+        match matched {
             Some(id) => {
                 merge_server(&mut fields, &mut estate.servers[id.index()], &server);
                 index.add_server(&estate.servers[id.index()].clone(), id);
@@ -519,10 +629,18 @@ pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Ve
         }
         seen.insert((origin.file.clone(), key(&app.name)), origin.clone());
         let source = source_label(&batch.formats, &origin.file);
-        let mut fields =
-            FieldMerge { source: &source, policy, origin: &origin, record: &app.name, diagnostics: &mut diagnostics };
-        match index.apps.get(&key(&app.name)) {
-            Some(&id) => merge_application(&mut fields, &mut estate.applications[id.index()], &app),
+        let matched = index.apps.get(&key(&app.name)).copied();
+        let mut fields = FieldMerge {
+            source: &source,
+            policy,
+            origin: &origin,
+            kind: RecordKind::Application,
+            record: matched.map_or_else(|| app.name.clone(), |id| estate.applications[id.index()].name.clone()),
+            diagnostics: &mut diagnostics,
+            conflicts: &mut conflicts,
+        };
+        match matched {
+            Some(id) => merge_application(&mut fields, &mut estate.applications[id.index()], &app),
             None => {
                 let id = AppId(estate.applications.len() as u32);
                 let mut fresh = Application { name: app.name.clone(), ..Application::default() };
@@ -558,10 +676,18 @@ pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Ve
             }
         }
         let source = source_label(&batch.formats, &origin.file);
-        let mut fields =
-            FieldMerge { source: &source, policy, origin: &origin, record: &name, diagnostics: &mut diagnostics };
-        match index.datastores.get(&key(&name)) {
-            Some(&id) => merge_datastore(&mut fields, &mut estate.datastores[id.index()], &store),
+        let matched = index.datastores.get(&key(&name)).copied();
+        let mut fields = FieldMerge {
+            source: &source,
+            policy,
+            origin: &origin,
+            kind: RecordKind::DataStore,
+            record: matched.map_or_else(|| name.clone(), |id| estate.datastores[id.index()].name.clone()),
+            diagnostics: &mut diagnostics,
+            conflicts: &mut conflicts,
+        };
+        match matched {
+            Some(id) => merge_datastore(&mut fields, &mut estate.datastores[id.index()], &store),
             None => {
                 let id = DataStoreId(estate.datastores.len() as u32);
                 let mut fresh = DataStore { name: name.clone(), ..DataStore::default() };
@@ -717,7 +843,7 @@ pub fn merge_with(estate: &mut Estate, batch: Batch, policy: &MergePolicy) -> Ve
             estate.excluded.push(excluded);
         }
     }
-    diagnostics
+    MergeReport { diagnostics, conflicts }
 }
 
 #[cfg(test)]
@@ -816,7 +942,7 @@ mod tests {
         );
 
         // The user can put RVTools first.
-        let policy = MergePolicy { precedence: vec!["rvtools".into()] };
+        let policy = MergePolicy::with_precedence(vec!["rvtools".into()]);
         let mut again = Estate::default();
         let batch = Batch {
             servers: vec![
@@ -830,6 +956,84 @@ mod tests {
         };
         merge_with(&mut again, batch, &policy);
         assert_eq!(again.servers[0].cores, Some(4));
+    }
+
+    #[test]
+    fn conflicts_are_listed_and_each_settles_by_source_or_value_on_every_later_import() {
+        let located = |cores: u32, file: &str| Located {
+            value: Server { name: "EHR-APP01".into(), cores: Some(cores), ..Server::default() },
+            origin: Origin::new(file, 2),
+        };
+        let formats: std::collections::BTreeMap<String, String> =
+            [("rv.xlsx", "rvtools"), ("cmdb.csv", "servicenow-servers")]
+                .map(|(f, id)| (f.to_string(), id.to_string()))
+                .into();
+        let rvtools = Batch { servers: vec![located(4, "rv.xlsx")], formats: formats.clone(), ..Batch::default() };
+        let cmdb = Batch { servers: vec![located(8, "cmdb.csv")], formats, ..Batch::default() };
+        let import_both = |policy: &MergePolicy| {
+            let mut estate = Estate::default();
+            merge_report(&mut estate, rvtools.clone(), policy);
+            let report = merge_report(&mut estate, cmdb.clone(), policy);
+            // A re-import of the same CMDB export settles the same way.
+            let again = merge_report(&mut estate, cmdb.clone(), policy);
+            (estate, report, again)
+        };
+
+        let (estate, report, _) = import_both(&MergePolicy::default());
+        assert_eq!(estate.servers[0].cores, Some(8));
+        let conflict = &report.conflicts[0];
+        assert_eq!(
+            (conflict.record, conflict.name.as_str(), conflict.field.as_str()),
+            (RecordKind::Server, "EHR-APP01", "cores")
+        );
+        let values: Vec<(&str, &str)> = conflict.values.iter().map(|v| (v.source.as_str(), v.value.as_str())).collect();
+        assert_eq!(values, [("rvtools:rv.xlsx", "4"), ("servicenow-servers:cmdb.csv", "8")]);
+        assert_eq!((conflict.kept.value.as_str(), conflict.resolved), ("8", false));
+
+        let mut policy = MergePolicy::default();
+        policy.resolutions.set(Resolution {
+            record: RecordKind::Server,
+            name: "ehr-app01".into(),
+            field: "cores".into(),
+            choice: Choice::Source("rvtools".into()),
+        });
+        let (estate, report, again) = import_both(&policy);
+        assert_eq!(estate.servers[0].cores, Some(4), "the user's source wins over the precedence");
+        assert_eq!(estate.servers[0].provenance["cores"], "rvtools:rv.xlsx");
+        assert!(
+            report.conflicts[0].resolved && report.diagnostics[0].message.contains("settled by the user"),
+            "{report:?}"
+        );
+        assert_eq!(again.conflicts[0].kept.value, "4");
+
+        policy.resolutions.set(Resolution {
+            record: RecordKind::Server,
+            name: "EHR-APP01".into(),
+            field: "cores".into(),
+            choice: Choice::Value("6".into()),
+        });
+        assert_eq!(policy.resolutions.0.len(), 1, "one resolution per field");
+        let (estate, report, again) = import_both(&policy);
+        assert_eq!(estate.servers[0].cores, Some(6));
+        assert_eq!(estate.servers[0].provenance["cores"], RESOLVED_SOURCE);
+        assert_eq!(report.conflicts[0].kept, SourcedValue { source: RESOLVED_SOURCE.into(), value: "6".into() });
+        assert!(report.diagnostics.is_empty() && again.diagnostics.is_empty(), "{report:?}");
+
+        policy.resolutions.set(Resolution {
+            record: RecordKind::Server,
+            name: "EHR-APP01".into(),
+            field: "cores".into(),
+            choice: Choice::Value("six".into()),
+        });
+        let (_, report, _) = import_both(&policy);
+        assert!(report.diagnostics.iter().any(|d| d.is_error() && d.message.contains("'six'")), "{report:?}");
+
+        // The policy, resolutions and all, is what the project keeps.
+        let json = serde_json::to_string(&policy).expect("json");
+        assert_eq!(serde_json::from_str::<MergePolicy>(&json).expect("back"), policy);
+        let old: MergePolicy =
+            serde_json::from_str(r#"{"precedence":["rvtools"]}"#).expect("a policy saved before resolutions");
+        assert!(old.resolutions.is_empty());
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod connections;
 pub mod gmc;
 pub mod mapped;
 pub mod native;
+pub mod progress;
 pub mod registry;
 pub mod rvtools;
 pub mod sample;

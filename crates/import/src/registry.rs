@@ -55,8 +55,18 @@ pub struct Options<'a> {
     pub host: Option<&'a str>,
     /// A column mapping for spreadsheets of no known format.
     pub mapping: Option<&'a ColumnMapping>,
+    /// Column mappings for some files only, by file name ([`Source::name`]);
+    /// they take the place of [`Options::mapping`] for those files.
+    pub file_mappings: Option<&'a BTreeMap<String, ColumnMapping>>,
     /// The project's shared-infrastructure ports (the default list when `None`).
     pub infrastructure: Option<&'a connections::InfrastructureRules>,
+}
+
+impl Options<'_> {
+    /// The mapping to read the file `name` with, if any.
+    pub fn mapping_for(&self, name: &str) -> Option<&ColumnMapping> {
+        self.file_mappings.and_then(|m| m.get(name)).or(self.mapping)
+    }
 }
 
 const NATIVE: FormatInfo = FormatInfo {
@@ -205,7 +215,7 @@ fn load(source: &dyn Source, options: &Options<'_>, diagnostics: &mut Vec<Diagno
                 return None;
             }
         };
-        if options.mapping.is_some() && (forced.is_none() || forced == Some("mapped")) {
+        if options.mapping_for(&name).is_some() && (forced.is_none() || forced == Some("mapped")) {
             return Some(Loaded::Mapped(workbook.sheets));
         }
         if let Some(id) = forced.or_else(|| detect_workbook(&workbook)) {
@@ -245,7 +255,7 @@ fn load(source: &dyn Source, options: &Options<'_>, diagnostics: &mut Vec<Diagno
             None
         }
     };
-    if options.mapping.is_some() && (forced.is_none() || forced == Some("mapped")) {
+    if options.mapping_for(&name).is_some() && (forced.is_none() || forced == Some("mapped")) {
         return full(&bytes, diagnostics).map(|table| Loaded::Mapped(vec![table]));
     }
     if let Some(id) = forced.or_else(|| detect_table(&head)) {
@@ -295,7 +305,7 @@ pub fn read_sources(sources: &[&dyn Source], options: &Options<'_>) -> Imported 
             }
             Loaded::Mapped(sheets) => {
                 formats.insert(name.clone(), "mapped".into());
-                if let Some(mapping) = options.mapping {
+                if let Some(mapping) = options.mapping_for(&name) {
                     match crate::mapped::sheet_for_mapping(&sheets, mapping) {
                         Some(sheet) => crate::mapped::read_mapped(sheet, mapping, &mut out),
                         None => out.diagnostics.push(Diagnostic::error_at(

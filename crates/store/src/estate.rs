@@ -35,6 +35,18 @@ impl Project {
     /// Replaces the inventory with `estate` and appends `import` to the import
     /// history, in one transaction: on any error, nothing changes.
     pub fn save_import(&mut self, estate: &Estate, import: &ImportRecord) -> Result<(), StoreError> {
+        self.save_import_and_settings::<()>(estate, import, &[])
+    }
+
+    /// [`Project::save_import`] with settings stored in the same transaction
+    /// (the merge policy the import was settled by, the column mappings it
+    /// was read with), so that an import never lands without them.
+    pub fn save_import_and_settings<T: serde::Serialize>(
+        &mut self,
+        estate: &Estate,
+        import: &ImportRecord,
+        settings: &[(&str, &T)],
+    ) -> Result<(), StoreError> {
         check_storable(estate)?;
         let files = to_json(&import.files, || "import file list".to_owned())?;
         let tx = self
@@ -45,6 +57,9 @@ impl Project {
         tx.prepare_cached("INSERT INTO imports (imported_at, files, summary) VALUES (?1, ?2, ?3)")
             .and_then(|mut stmt| stmt.execute(params![timestamp_text(import.imported_at), files, import.summary_json]))
             .map_err(sql("recording the import"))?;
+        for (key, value) in settings {
+            crate::setting::write_setting(&tx, key, value)?;
+        }
         tx.commit().map_err(sql("committing the import"))
     }
 

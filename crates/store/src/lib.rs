@@ -25,6 +25,7 @@
 mod codec;
 mod error;
 mod estate;
+mod history;
 mod project;
 mod scenario;
 mod schema;
@@ -35,6 +36,7 @@ mod fixture;
 
 pub use error::StoreError;
 pub use estate::ImportRecord;
+pub use history::{HistoryStep, Stack};
 pub use project::Project;
 pub use scenario::ScenarioSummary;
 pub use schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};

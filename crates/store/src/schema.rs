@@ -15,6 +15,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../migrations/0001-inventory/up.sql")).comment("inventory, imports, settings, scenarios"),
     M::up(include_str!("../migrations/0002-infrastructure-dependencies/up.sql"))
         .comment("shared-infrastructure role of dependencies"),
+    M::up(include_str!("../migrations/0003-undo-history/up.sql")).comment("undo and redo history"),
 ];
 
 /// The migrations that bring a project file to [`SCHEMA_VERSION`].

@@ -8,8 +8,12 @@ import type {
   ExportOutcome,
   Explanation,
   GraphView,
+  ConflictChoice,
   ImportOutcome,
   ImportPreview,
+  ImportProgress,
+  MappingInput,
+  MappingView,
   InventoryKind,
   InventoryTable,
   MoveOutcome,
@@ -63,8 +67,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-function progressChannel(onProgress?: (p: Progress) => void): Channel<Progress> {
-  const channel = new Channel<Progress>();
+function progressChannel<P = Progress>(onProgress?: (p: P) => void): Channel<P> {
+  const channel = new Channel<P>();
   channel.onmessage = (p) => onProgress?.(p);
   return channel;
 }
@@ -77,12 +81,17 @@ export const api = {
   openProject: () => call<ProjectView>("open_project"),
   openRecent: (path: string) => call<ProjectView>("open_recent", { path }),
   openSample: () => call<ProjectView>("open_sample"),
-  pickImportFiles: (onProgress?: (p: Progress) => void) =>
+  pickImportFiles: (onProgress?: (p: ImportProgress) => void) =>
     call<ImportPreview>("pick_import_files", { onProgress: progressChannel(onProgress) }),
-  stageDroppedFiles: (onProgress?: (p: Progress) => void) =>
+  stageDroppedFiles: (onProgress?: (p: ImportProgress) => void) =>
     call<ImportPreview>("stage_dropped_files", { onProgress: progressChannel(onProgress) }),
-  commitImport: (onProgress?: (p: Progress) => void) =>
+  commitImport: (onProgress?: (p: ImportProgress) => void) =>
     call<ImportOutcome>("commit_import", { onProgress: progressChannel(onProgress) }),
+  mappingForFile: (file: string, table: string | null) => call<MappingView>("mapping_for_file", { file, table }),
+  applyMapping: (file: string, mapping: MappingInput, save: boolean, onProgress?: (p: ImportProgress) => void) =>
+    call<ImportPreview>("apply_mapping", { file, mapping, save, onProgress: progressChannel(onProgress) }),
+  resolveConflict: (record: string, name: string, field: string, choice: ConflictChoice) =>
+    call<ImportPreview>("resolve_conflict", { record, name, field, choice }),
   cancelTask: (task: number) => call<boolean>("cancel_task", { task }),
   planProject: (settings: PlanSettings, onProgress?: (p: Progress) => void) =>
     call<Board>("plan_project", { settings, onProgress: progressChannel(onProgress) }),

@@ -154,7 +154,15 @@ headers: Array<string>,
 /**
  * The first rows.
  */
-rows: Array<Array<string>>, };
+rows: Array<Array<string>>, 
+/**
+ * The column mapping it is read with (a spreadsheet of no known format).
+ */
+mapping: string | null, 
+/**
+ * Saved mapping profiles whose columns this file has, best first.
+ */
+profiles: Array<string>, };
 export type ImportPreview = { 
 /**
  * The files.
@@ -183,7 +191,19 @@ before: Counts,
 /**
  * Seconds the read and merge took.
  */
-seconds: number, };
+seconds: number, 
+/**
+ * Lines of text read (rows of CSV files, connection records).
+ */
+rows: number, 
+/**
+ * Fields that sources disagree on, with the value kept.
+ */
+conflicts: Array<ConflictView>, 
+/**
+ * The source precedence (format ids, most trusted first).
+ */
+precedence: Array<string>, };
 export type ImportOutcome = { 
 /**
  * The project after the import.
@@ -666,3 +686,126 @@ message: string, } } | { "kind": "cancelled" } | { "kind": "internal", "detail":
  * What went wrong.
  */
 message: string, } };
+export type ImportProgress = { 
+/**
+ * The task's id, for cancelling it.
+ */
+task: number, 
+/**
+ * What it is doing, in words.
+ */
+stage: string, 
+/**
+ * Bytes read so far, over every file.
+ */
+bytes: number, 
+/**
+ * Bytes of every file.
+ */
+totalBytes: number, 
+/**
+ * Lines of text read so far (rows of CSV files, connection records).
+ */
+rows: number, 
+/**
+ * Seconds since the read started.
+ */
+seconds: number, };
+export type SourcedValueView = { 
+/**
+ * `format:file`, or `resolved` for a value the user typed.
+ */
+source: string, 
+/**
+ * The format id (what a precedence names).
+ */
+format: string, 
+/**
+ * The value.
+ */
+value: string, };
+export type ConflictView = { 
+/**
+ * `server`, `application` or `datastore`.
+ */
+record: string, 
+/**
+ * The record's name.
+ */
+name: string, 
+/**
+ * The field.
+ */
+field: string, 
+/**
+ * What each source said.
+ */
+values: Array<SourcedValueView>, 
+/**
+ * The value kept.
+ */
+kept: SourcedValueView, 
+/**
+ * Settled by the user (else by the source precedence).
+ */
+resolved: boolean, };
+export type ConflictChoice = { "kind": "source", "value": string } | { "kind": "value", "value": string } | { "kind": "precedence" };
+export type MappingFieldView = { 
+/**
+ * The field (`name`, `cores`, ...).
+ */
+field: string, 
+/**
+ * The import needs it.
+ */
+required: boolean, 
+/**
+ * The file's column for it, if any.
+ */
+header: string | null, };
+export type MappingView = { 
+/**
+ * The file it is for.
+ */
+file: string, 
+/**
+ * The profile's name.
+ */
+name: string, 
+/**
+ * What the rows are: `servers`, `applications` or `dependencies`.
+ */
+table: string, 
+/**
+ * Every table a mapping may fill.
+ */
+tables: Array<string>, 
+/**
+ * The file's columns.
+ */
+headers: Array<string>, 
+/**
+ * Every field of the table, with its column.
+ */
+fields: Array<MappingFieldView>, 
+/**
+ * Units of size fields that are not GB (`memory` → `MB`).
+ */
+units: { [key in string]?: string }, };
+export type MappingInput = { 
+/**
+ * The profile's name.
+ */
+name: string, 
+/**
+ * `servers`, `applications` or `dependencies`.
+ */
+table: string, 
+/**
+ * Field to column.
+ */
+columns: { [key in string]?: string }, 
+/**
+ * Units of size fields that are not GB.
+ */
+units: { [key in string]?: string }, };
