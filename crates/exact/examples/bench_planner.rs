@@ -98,6 +98,7 @@ fn main() -> Result<()> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(40);
     let skip_large = args.iter().any(|a| a == "--skip-large");
+    let only: Option<String> = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
     // microlp proves optima of about twenty groups in seconds; past that it can take minutes.
     let max_groups: usize = args
         .iter()
@@ -197,6 +198,9 @@ fn main() -> Result<()> {
     }
     let mut session_estate = None;
     for (name, estate, config) in instances {
+        if only.as_ref().is_some_and(|o| *o != name) {
+            continue;
+        }
         let (ours, _) = run(&name, &estate, &config, false)?;
         let (base, _) = run(&name, &estate, &config, true)?;
         for (label, row) in [("waveplan", &ours), ("baseline", &base)] {
