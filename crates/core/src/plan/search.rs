@@ -79,7 +79,8 @@ pub struct State<'p> {
 /// A move's effect on the objective.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Delta {
-    /// Change of traffic-days.
+    /// Change of traffic-days, with the DR cost's change when DR is minimised
+    /// ([`super::ObjectiveValue::cost`]).
     pub traffic_days: f64,
     /// Waves after the move.
     pub waves: u32,
@@ -342,13 +343,23 @@ impl<'p> State<'p> {
         change - self.problem.staying[g as usize] * (f64::from(to) - f64::from(from))
     }
 
+    /// What moving `g` to `to` does to the DR part of the objective.
+    fn dr_change(&self, g: u32, to: u32) -> f64 {
+        let p = self.problem;
+        if p.dr_weight == 0.0 {
+            return 0.0;
+        }
+        p.dr_cost(g, to) - p.dr_cost(g, self.wave[g as usize])
+    }
+
     /// What moving `g` to wave `to` does to the objective.
     pub fn delta_move(&self, g: u32, to: u32) -> Delta {
         let days = f64::from(self.problem.wave_days);
         let last = self.last_after(g, to);
         let from = self.wave[g as usize];
-        let traffic =
-            (self.link_change(g, to, None) + self.staying_total * (f64::from(last) - f64::from(self.last))) * days;
+        let traffic = (self.link_change(g, to, None) + self.staying_total * (f64::from(last) - f64::from(self.last)))
+            * days
+            + self.dr_change(g, to);
         let s = self.servers(g);
         let (lf, lt) = (self.load[from as usize][0], self.load[to as usize][0]);
         let squares = if from == to { self.squares } else { self.squares + 2.0 * s * (lt - lf) + 2.0 * s * s };
@@ -366,7 +377,9 @@ impl<'p> State<'p> {
     pub fn delta_swap(&self, g: u32, h: u32) -> Delta {
         let days = f64::from(self.problem.wave_days);
         let (a, b) = (self.wave[g as usize], self.wave[h as usize]);
-        let traffic = (self.link_change(g, b, Some(h)) + self.link_change(h, a, Some(g))) * days;
+        let traffic = (self.link_change(g, b, Some(h)) + self.link_change(h, a, Some(g))) * days
+            + self.dr_change(g, b)
+            + self.dr_change(h, a);
         let (sg, sh) = (self.servers(g), self.servers(h));
         let (la, lb) = (self.load[a as usize][0], self.load[b as usize][0]);
         let (na, nb) = (la - sg + sh, lb - sh + sg);
@@ -704,6 +717,8 @@ fn local_cost(state: &State<'_>, set: &[u32], inside: &[bool]) -> f64 {
             cost += if inside[h as usize] { 0.5 * w * d } else { w * d };
         }
         cost -= p.staying[g as usize] * f64::from(x);
+        // In days' units like the rest (the caller multiplies by the wave's days).
+        cost += p.dr_cost(g, x) / f64::from(p.wave_days);
     }
     cost
 }

@@ -156,7 +156,10 @@ impl PlanSession {
         let wave = wave.min(self.problem.horizon);
         let d = state.delta_move(g, wave);
         let mut after = self.value;
-        after.traffic_days += d.traffic_days;
+        // The move's DR cost (when DR is minimised) is kept apart from its traffic-days.
+        let dr = self.problem.dr_cost(g, wave) - self.problem.dr_cost(g, from);
+        after.traffic_days += d.traffic_days - dr;
+        after.dr_cost += dr;
         after.waves = d.waves;
         after.imbalance = d.imbalance;
         // The parts: between waves and on premises, from the moved group alone.
