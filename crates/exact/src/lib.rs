@@ -10,8 +10,10 @@
 //! wave per group, precedence (`y[s] ≥ y[p] + offset`), every capacity of
 //! every wave, keep-apart. The cutover-track check of `downtime::cutovers_fit`
 //! (which needs a schedule of each wave) is left out: the model is then a
-//! relaxation, and its optimum a proven lower bound. (The planner's habit of keeping a pilot wave
-//! non-empty is a preference, not a constraint, and is left out.) Objective:
+//! relaxation, and its optimum a proven lower bound. The planner keeps a
+//! group in every pilot wave (the pilot is there to prove the process, and
+//! an empty first wave only delays the programme); [`Pilot::Kept`] asks the
+//! model for the same, [`Pilot::MayBeEmpty`] leaves it out. Objective:
 //! traffic-days (`days × (Σ weight·d + Σ staying·(L − y))`), then a small
 //! weight on `L` so that fewer waves win ties.
 //!
@@ -86,9 +88,19 @@ impl Solver {
     }
 }
 
-/// Solves the problem exactly with waves `1..=max_waves`, with microlp.
+/// Whether the pilot waves must each hold a group, as the planner keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pilot {
+    /// Every pilot wave holds at least one group.
+    Kept,
+    /// A pilot wave may be left empty.
+    MayBeEmpty,
+}
+
+/// Solves the problem exactly with waves `1..=max_waves`, with microlp, a
+/// pilot wave allowed to be empty (the relaxation: a lower bound on every plan).
 pub fn solve(problem: &Problem, max_waves: u32) -> Result<Optimum, ExactError> {
-    solve_with(problem, max_waves, Solver::Microlp)
+    solve_with(problem, max_waves, Solver::Microlp, Pilot::MayBeEmpty)
 }
 
 fn run<M: SolverModel<Error = good_lp::ResolutionError>>(
@@ -108,7 +120,7 @@ fn run<M: SolverModel<Error = good_lp::ResolutionError>>(
 }
 
 /// Solves the problem exactly with waves `1..=max_waves` with the given solver.
-pub fn solve_with(problem: &Problem, max_waves: u32, solver: Solver) -> Result<Optimum, ExactError> {
+pub fn solve_with(problem: &Problem, max_waves: u32, solver: Solver, pilot: Pilot) -> Result<Optimum, ExactError> {
     if let Some(conflict) = problem.conflicts.first() {
         return Err(ExactError::Conflicting(conflict.message.clone()));
     }
@@ -169,6 +181,10 @@ pub fn solve_with(problem: &Problem, max_waves: u32, solver: Solver) -> Result<O
     }
     for w in 1..=waves {
         let in_wave = |g: usize| x[g].iter().find(|&&(ww, _)| ww == w).map(|&(_, v)| v);
+        if pilot == Pilot::Kept && w <= problem.pilot_waves {
+            let held: Expression = (0..n).filter_map(in_wave).sum();
+            constraints.push(held.geq(1.0));
+        }
         for r in 0..RESOURCES {
             if let Some(cap) = problem.cap(r, w) {
                 let load: Expression = (0..n).filter_map(|g| in_wave(g).map(|v| problem.groups[g].need[r] * v)).sum();

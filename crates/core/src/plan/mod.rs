@@ -468,11 +468,12 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
                 };
                 search::improve(&mut trial, config.objective, config.seed.wrapping_add(run), config.search_passes);
                 if runs > 1 {
-                    // Small problems: re-solve windows of two and three adjacent
-                    // waves exactly, and let the local search follow up.
+                    // Small problems: re-solve windows of two to six adjacent
+                    // waves exactly (as many as hold few enough groups), and
+                    // let the local search follow up.
                     for round in 0..4u64 {
                         let improved =
-                            window::reoptimise_windows(&mut trial, 2) | window::reoptimise_windows(&mut trial, 3);
+                            (2..=6).fold(false, |any, width| any | window::reoptimise_windows(&mut trial, width));
                         if !improved {
                             break;
                         }
