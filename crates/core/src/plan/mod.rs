@@ -471,9 +471,10 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
                     // Small problems: re-solve windows of two to six adjacent
                     // waves exactly (as many as hold few enough groups), and
                     // let the local search follow up.
+                    let new_wave = config.objective == ObjectiveKind::TrafficDays;
                     for round in 0..4u64 {
-                        let improved =
-                            (2..=6).fold(false, |any, width| any | window::reoptimise_windows(&mut trial, width));
+                        let improved = (2..=6)
+                            .fold(false, |any, width| any | window::reoptimise_windows(&mut trial, width, new_wave));
                         if !improved {
                             break;
                         }

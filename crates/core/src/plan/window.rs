@@ -53,14 +53,24 @@ struct Window<'a> {
     /// group's: the bound's part for what is not yet placed.
     rest_bound: Vec<f64>,
     nodes: u64,
+    /// The plan's last wave before the window was taken out.
+    beyond: u32,
+    /// What a wave past `beyond` costs (every group's traffic to what stays
+    /// on premises, one wave longer), in waves' units.
+    opening: f64,
 }
 
 /// Re-solves every window of `width` adjacent waves (sliding from the first
-/// wave) exactly; returns whether any window improved.
-pub fn reoptimise_windows(state: &mut State<'_>, width: u32) -> bool {
+/// wave) exactly; returns whether any window improved. `new_wave`: the last
+/// window may reach one wave past the plan's last (when fewer traffic-days
+/// are worth a wave more, as they are when traffic-days come first).
+pub fn reoptimise_windows(state: &mut State<'_>, width: u32, new_wave: bool) -> bool {
     let mut improved = false;
     let mut first = 1;
-    while first + width - 1 <= state.last {
+    let reach = |state: &State<'_>| {
+        if new_wave { (state.last + 1).min(state.problem.horizon) } else { state.last }
+    };
+    while first + width - 1 <= reach(state) {
         improved |= reoptimise(state, first, first + width - 1);
         first += 1;
     }
@@ -70,6 +80,7 @@ pub fn reoptimise_windows(state: &mut State<'_>, width: u32) -> bool {
 /// Re-solves the groups of waves `first..=last`; returns whether it improved.
 fn reoptimise(state: &mut State<'_>, first: u32, last: u32) -> bool {
     let p = state.problem;
+    let plan_last = state.last;
     let mut free: Vec<u32> = (first..=last).flat_map(|w| state.members[w as usize].iter().copied()).collect();
     if free.len() < 2 || free.len() > MOST_GROUPS || free.iter().any(|&g| p.oversized(g)) {
         return false;
@@ -100,7 +111,11 @@ fn reoptimise(state: &mut State<'_>, first: u32, last: u32) -> bool {
         pilot_kept,
         rest_bound: Vec::new(),
         nodes: 0,
+        beyond: 0,
+        opening: 0.0,
     };
+    window.beyond = plan_last;
+    window.opening = p.staying.iter().sum::<f64>();
     window.prepare(state, last);
     let cost_of =
         |w: &Window<'_>, waves: &[u32]| -> f64 { (0..waves.len()).map(|i| w.cost_at(i, waves[i], waves)).sum() };
@@ -199,8 +214,15 @@ impl Window<'_> {
         }
         let g = self.free[i] as usize;
         // Cheapest wave first: good mixes are found early and bound the rest.
-        let mut options: Vec<(f64, u32)> =
-            self.domain[i].clone().into_iter().map(|w| (self.cost_at(i, w, waves), w)).collect();
+        let opened = waves[..i].iter().any(|&x| x > self.beyond);
+        let mut options: Vec<(f64, u32)> = self.domain[i]
+            .clone()
+            .into_iter()
+            .map(|w| {
+                let extra = if w > self.beyond && !opened { self.opening } else { 0.0 };
+                (self.cost_at(i, w, waves) + extra, w)
+            })
+            .collect();
         options.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         for (added, w) in options {
             let ordered = self.earlier_order[i]
