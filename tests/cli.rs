@@ -532,3 +532,23 @@ fn the_infrastructure_list_is_the_projects_and_a_change_reclassifies_what_was_im
     assert_eq!(roles_on_port(&project, 1433), [None]);
     assert_eq!(roles_on_port(&project, 445), [Some("smb".to_string()), None]);
 }
+
+#[test]
+fn asked_to_minimise_dr_gap_days_the_plan_has_fewer_and_keeps_the_setting() {
+    let scratch = Scratch::new();
+    import_hospital(&scratch);
+    let plain = plan_json(&scratch, &["--objective", "traffic-days"]);
+    let with_dr = plan_json(&scratch, &["--objective", "traffic-days,dr-gap-days"]);
+    assert_eq!(with_dr["metrics"]["hard_violations"], 0, "{}", with_dr["violations"]);
+    assert_eq!(with_dr["config"]["minimise_dr_gap_days"], true);
+    let gap = |plan: &Value| plan["metrics"]["dr_gap_days_mission_critical"].as_u64().unwrap();
+    assert!(gap(&with_dr) < gap(&plain), "{} against {}", gap(&with_dr), gap(&plain));
+    // Bought with traffic-days: the first objective alone was lower.
+    let traffic = |plan: &Value| plan["metrics"]["objective_traffic_days"].as_f64().unwrap();
+    assert!(traffic(&with_dr) >= traffic(&plain));
+    // A plan without flags keeps the project's setting; a wrong secondary is refused.
+    assert_eq!(plan_json(&scratch, &[])["config"]["minimise_dr_gap_days"], true);
+    let refused = scratch.run(["plan", "hospital.waveplan", "--objective", "traffic-days,cheapest"]);
+    assert_ne!(refused.code, 0, "{}", refused.stderr);
+    assert!(refused.stderr.contains("the secondary objective 'cheapest' is not dr-gap-days"), "{}", refused.stderr);
+}

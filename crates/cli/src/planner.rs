@@ -39,9 +39,15 @@ pub struct PlannerFlags {
     /// Weight factor of latency-sensitive dependencies.
     #[arg(long)]
     pub latency_weight: Option<f64>,
-    /// What to minimise first: traffic-days or fewest-waves.
+    /// What to minimise first: traffic-days or fewest-waves; add
+    /// ",dr-gap-days" to minimise mission-critical DR gap-days as well
+    /// (for example traffic-days,dr-gap-days).
     #[arg(long)]
     pub objective: Option<String>,
+    /// Traffic-days one mission-critical DR gap-day is worth with
+    /// --objective ...,dr-gap-days (0: automatic, the mean traffic of a move group).
+    #[arg(long)]
+    pub dr_gap_day_weight: Option<f64>,
     /// Seed of the local search.
     #[arg(long)]
     pub seed: Option<u64>,
@@ -119,8 +125,24 @@ pub fn apply(config: &mut PlanConfig, flags: &PlannerFlags) -> Result<()> {
     }
     if let Some(objective) = &flags.objective {
         let names: Vec<&str> = ObjectiveKind::NAMES.iter().map(|(n, _)| *n).collect();
-        config.objective = ObjectiveKind::parse(objective)
-            .with_context(|| format!("--objective '{objective}' is not one of {}", names.join(", ")))?;
+        let (first, secondary) = match objective.split_once(',') {
+            Some((first, secondary)) => (first, Some(secondary.trim())),
+            None => (objective.as_str(), None),
+        };
+        config.objective = ObjectiveKind::parse(first).with_context(|| {
+            format!("--objective '{objective}': '{}' is not one of {}", first.trim(), names.join(", "))
+        })?;
+        config.minimise_dr_gap_days = match secondary {
+            None => false,
+            Some(s) if s.eq_ignore_ascii_case("dr-gap-days") => true,
+            Some(s) => bail!("--objective '{objective}': the secondary objective '{s}' is not dr-gap-days"),
+        };
+    }
+    if let Some(weight) = flags.dr_gap_day_weight {
+        if weight.is_nan() || weight < 0.0 {
+            bail!("--dr-gap-day-weight must be 0 or more");
+        }
+        config.dr_gap_day_weight = weight;
     }
     if let Some(seed) = flags.seed {
         config.seed = seed;

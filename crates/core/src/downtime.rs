@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::{AppId, DataStore, DataStoreKind, Estate, MigrationMethod, Strategy};
 
 pub use schedule::{
-    AppSchedule, CutoverTrack, ReplicationLead, WaveSchedule, cutover_minutes, cutover_violations, cutovers_fit,
-    replication_leads, schedule_wave, schedule_waves,
+    AppSchedule, CutoverTrack, IncrementalTracks, ReplicationLead, WaveSchedule, cutover_minutes, cutover_violations,
+    cutovers_fit, replication_leads, schedule_wave, schedule_waves,
 };
 
 /// The constants downtime estimates rest on.

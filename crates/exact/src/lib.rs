@@ -10,18 +10,22 @@
 //! wave per group, precedence (`y[s] ≥ y[p] + offset`), every capacity of
 //! every wave, keep-apart. The cutover-track check of `downtime::cutovers_fit`
 //! (which needs a schedule of each wave) is left out: the model is then a
-//! relaxation, and its optimum a proven lower bound. (The planner's habit of keeping a pilot wave
-//! non-empty is a preference, not a constraint, and is left out.) Objective:
+//! relaxation, and its optimum a proven lower bound. The planner keeps a
+//! group in every pilot wave (the pilot is there to prove the process, and
+//! an empty first wave only delays the programme); [`Pilot::Kept`] asks the
+//! model for the same, [`Pilot::MayBeEmpty`] leaves it out. Objective:
 //! traffic-days (`days × (Σ weight·d + Σ staying·(L − y))`), then a small
 //! weight on `L` so that fewer waves win ties.
 //!
-//! The solver is good_lp's pure-Rust `microlp` backend: it builds offline
-//! with no C++ toolchain and is fast enough at this size (see BENCHMARKS.md).
-//! No IO.
+//! Two solvers, through good_lp: the pure-Rust `microlp` (always there; it
+//! builds with no C++ toolchain and proves optima of about twenty groups in
+//! seconds), and, with the crate's `highs` feature, HiGHS built from source
+//! (cmake and a C++ compiler), which proves forty-group optima in seconds
+//! where microlp takes minutes (see BENCHMARKS.md). No IO.
 
 #![warn(missing_docs)]
 
-use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, microlp, variable};
+use good_lp::{Constraint, Expression, ProblemVariables, Solution, SolverModel, Variable, microlp, variable};
 use waveplan_core::plan::problem::RESOURCES;
 use waveplan_core::plan::{ObjectiveValue, Problem, evaluate};
 
@@ -54,8 +58,69 @@ pub struct Optimum {
     pub value: ObjectiveValue,
 }
 
-/// Solves the problem exactly with waves `1..=max_waves`.
+/// The MIP solver the model is handed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Solver {
+    /// good_lp's pure-Rust solver.
+    Microlp,
+    /// HiGHS (the crate's `highs` feature), one thread, no gap tolerance.
+    #[cfg(feature = "highs")]
+    Highs,
+}
+
+impl Solver {
+    /// The best solver this build has: HiGHS when built in, else microlp.
+    pub fn best() -> Solver {
+        #[cfg(feature = "highs")]
+        return Solver::Highs;
+        #[cfg(not(feature = "highs"))]
+        Solver::Microlp
+    }
+
+    /// Its name, for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Solver::Microlp => "microlp",
+            #[cfg(feature = "highs")]
+            Solver::Highs => "HiGHS",
+        }
+    }
+}
+
+/// Whether the pilot waves must each hold a group, as the planner keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pilot {
+    /// Every pilot wave holds at least one group.
+    Kept,
+    /// A pilot wave may be left empty.
+    MayBeEmpty,
+}
+
+/// Solves the problem exactly with waves `1..=max_waves`, with microlp, a
+/// pilot wave allowed to be empty (the relaxation: a lower bound on every plan).
 pub fn solve(problem: &Problem, max_waves: u32) -> Result<Optimum, ExactError> {
+    solve_with(problem, max_waves, Solver::Microlp, Pilot::MayBeEmpty)
+}
+
+fn run<M: SolverModel<Error = good_lp::ResolutionError>>(
+    mut model: M,
+    constraints: Vec<Constraint>,
+    x: &[Vec<(u32, Variable)>],
+) -> Result<Vec<u32>, good_lp::ResolutionError> {
+    for c in constraints {
+        model = model.with(c);
+    }
+    let solution = model.solve()?;
+    Ok(x.iter()
+        .map(|options| {
+            options.iter().max_by(|a, b| solution.value(a.1).total_cmp(&solution.value(b.1))).map_or(1, |o| o.0)
+        })
+        .collect())
+}
+
+/// Solves the problem exactly with waves `1..=max_waves` with the given solver.
+pub fn solve_with(problem: &Problem, max_waves: u32, solver: Solver, pilot: Pilot) -> Result<Optimum, ExactError> {
     if let Some(conflict) = problem.conflicts.first() {
         return Err(ExactError::Conflicting(conflict.message.clone()));
     }
@@ -99,45 +164,53 @@ pub fn solve(problem: &Problem, max_waves: u32) -> Result<Optimum, ExactError> {
     let tie = if smallest.is_finite() { smallest * days * 1e-3 } else { 1.0 };
     objective += tie * last;
 
-    let mut model = vars.minimise(objective).using(microlp);
+    let mut constraints: Vec<Constraint> = Vec::new();
     for (g, options) in x.iter().enumerate() {
         let one: Expression = options.iter().map(|&(_, v)| v).sum();
-        model = model.with(one.eq(1.0));
-        model = model.with(Expression::from(last).geq(wave_of(g)));
+        constraints.push(one.eq(1.0));
+        constraints.push(Expression::from(last).geq(wave_of(g)));
     }
     for edge in &problem.edges {
         let (p, s) = (edge.pred as usize, edge.succ as usize);
-        model = model.with((wave_of(s) - wave_of(p)).geq(f64::from(edge.offset)));
+        constraints.push((wave_of(s) - wave_of(p)).geq(f64::from(edge.offset)));
     }
     for (&(a, b, _), &d) in problem.links.iter().zip(&distance) {
         let (ya, yb) = (wave_of(a as usize), wave_of(b as usize));
-        model = model.with((Expression::from(d) - ya.clone() + yb.clone()).geq(0.0));
-        model = model.with((Expression::from(d) - yb + ya).geq(0.0));
+        constraints.push((Expression::from(d) - ya.clone() + yb.clone()).geq(0.0));
+        constraints.push((Expression::from(d) - yb + ya).geq(0.0));
     }
     for w in 1..=waves {
         let in_wave = |g: usize| x[g].iter().find(|&&(ww, _)| ww == w).map(|&(_, v)| v);
+        if pilot == Pilot::Kept && w <= problem.pilot_waves {
+            let held: Expression = (0..n).filter_map(in_wave).sum();
+            constraints.push(held.geq(1.0));
+        }
         for r in 0..RESOURCES {
             if let Some(cap) = problem.cap(r, w) {
                 let load: Expression = (0..n).filter_map(|g| in_wave(g).map(|v| problem.groups[g].need[r] * v)).sum();
-                model = model.with(load.leq(cap));
+                constraints.push(load.leq(cap));
             }
         }
         for &(a, b, _) in &problem.apart {
             if let (Some(va), Some(vb)) = (in_wave(a as usize), in_wave(b as usize)) {
-                model = model.with((va + vb).leq(1.0));
+                constraints.push((va + vb).leq(1.0));
             }
         }
     }
-    let solution = model.solve().map_err(|e| match e {
+    let problem_vars = vars.minimise(objective);
+    let solved = match solver {
+        Solver::Microlp => run(problem_vars.using(microlp), constraints, &x),
+        #[cfg(feature = "highs")]
+        Solver::Highs => {
+            let model = problem_vars.using(good_lp::highs).set_threads(1);
+            let model = model.set_mip_rel_gap(0.0).map_err(|e| ExactError::Solver(e.to_string()))?;
+            run(model, constraints, &x)
+        }
+    };
+    let assignment = solved.map_err(|e| match e {
         good_lp::ResolutionError::Infeasible => ExactError::Infeasible { groups: n, waves },
         other => ExactError::Solver(other.to_string()),
     })?;
-    let assignment: Vec<u32> = x
-        .iter()
-        .map(|options| {
-            options.iter().max_by(|a, b| solution.value(a.1).total_cmp(&solution.value(b.1))).map_or(1, |o| o.0)
-        })
-        .collect();
     Ok(Optimum { value: evaluate(problem, &assignment), waves: assignment })
 }
 

@@ -162,18 +162,78 @@ fn openings(
     out
 }
 
-/// The earliest start `t >= lo` with `t + d <= hi` clear of every busy interval.
-fn earliest_fit(busy: &[(i64, i64)], lo: i64, hi: i64, d: i64) -> Option<i64> {
-    let mut t = lo;
-    loop {
-        if t + d > hi {
-            return None;
-        }
-        match busy.iter().filter(|&&(s, e)| s < t + d && e > t).map(|&(_, e)| e).max() {
-            Some(e) => t = e,
-            None => return Some(t),
+/// The cutover tracks of a wave being filled: per track, the busy intervals
+/// (start, end minutes), sorted. Intervals on a track never block each other
+/// (one ends at or before the other starts), so sorted by (start, end) their
+/// ends are in order too, and a free slot is found by binary search.
+#[derive(Clone, Debug, Default)]
+struct Tracks {
+    busy: Vec<Vec<(i64, i64)>>,
+}
+
+impl Tracks {
+    fn new(tracks: usize) -> Tracks {
+        Tracks { busy: vec![Vec::new(); tracks.max(1)] }
+    }
+
+    fn occupy(&mut self, track: usize, start: i64, end: i64) {
+        let list = &mut self.busy[track];
+        let at = list.partition_point(|&x| x <= (start, end));
+        list.insert(at, (start, end));
+    }
+
+    /// The earliest start `t >= lo` with `t + d <= hi` on `track` that no busy
+    /// interval blocks (an interval blocks when it starts before `t + d` and
+    /// ends after `t`).
+    fn earliest_fit(&self, track: usize, lo: i64, hi: i64, d: i64) -> Option<i64> {
+        let list = &self.busy[track];
+        let mut t = lo;
+        let mut i = list.partition_point(|&(_, e)| e <= t);
+        loop {
+            if t + d > hi {
+                return None;
+            }
+            match list.get(i) {
+                Some(&(s, e)) if s < t + d => {
+                    t = e;
+                    while list.get(i).is_some_and(|&(_, e)| e <= t) {
+                        i += 1;
+                    }
+                }
+                _ => return Some(t),
+            }
         }
     }
+
+    /// Where a cutover of `d` minutes goes: the latest opening (of `openings`,
+    /// latest first) with room on some track, as early in it as a track
+    /// allows, the first track among equals; `(start, track, opening start)`.
+    /// Occupies the slot found.
+    fn place(&mut self, openings: &[(i64, i64)], d: i64) -> Option<(i64, usize, i64)> {
+        for &(s, e) in openings {
+            // A cutover longer than its window starts at the opening and runs over.
+            let hi = e.max(s + d);
+            let mut best: Option<(i64, usize, i64)> = None;
+            for track in 0..self.busy.len() {
+                if let Some(t) = self.earliest_fit(track, s, hi, d)
+                    && best.is_none_or(|(bt, _, _)| t < bt)
+                {
+                    best = Some((t, track, s));
+                }
+            }
+            if let Some((t, track, _)) = best {
+                self.occupy(track, t, t + d);
+                return best;
+            }
+        }
+        None
+    }
+}
+
+/// Minutes a window's openings in a wave are open altogether: with a
+/// cutover's length, the room the schedule sorts by.
+fn open_minutes(openings: &[(i64, i64)]) -> i64 {
+    openings.iter().map(|(s, e)| e - s).sum()
 }
 
 /// Schedules the cutovers of one wave: `apps` are the applications with
@@ -204,13 +264,17 @@ pub fn schedule_wave(
             }
         };
         // Room: minutes of window open in the wave, less the cutover's own length.
-        let room = opening_lists[list].iter().map(|(s, e)| e - s).sum::<i64>() - i64::from(minutes);
+        let room = open_minutes(&opening_lists[list]) - i64::from(minutes);
         order.push((room, app, minutes, list));
     }
+    // The order [`IncrementalTracks`] keeps too: room, longest first, name, id.
     order.sort_by(|a, b| {
-        a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then_with(|| estate.application(a.1).name.cmp(&estate.application(b.1).name))
+        a.0.cmp(&b.0)
+            .then(b.2.cmp(&a.2))
+            .then_with(|| estate.application(a.1).name.cmp(&estate.application(b.1).name))
+            .then(a.1.cmp(&b.1))
     });
-    let mut busy: Vec<Vec<(i64, i64)>> = vec![Vec::new(); tracks];
+    let mut busy = Tracks::new(tracks);
     let mut placed: Vec<Vec<(i64, AppId, u32)>> = vec![Vec::new(); tracks];
     let mut schedule = WaveSchedule::default();
     for (_, app_id, minutes, list) in order {
@@ -218,22 +282,8 @@ pub fn schedule_wave(
         let own = app.maintenance_window.as_ref();
         let window = window_of(app_id);
         let d = i64::from(minutes);
-        let mut best: Option<(i64, usize, i64)> = None;
         let opening_list = &opening_lists[list];
-        for &(s, e) in opening_list {
-            // A cutover longer than its window starts at the opening and runs over.
-            let hi = e.max(s + d);
-            for (track, intervals) in busy.iter().enumerate() {
-                if let Some(t) = earliest_fit(intervals, s, hi, d)
-                    && best.is_none_or(|(bt, _, _)| t < bt)
-                {
-                    best = Some((t, track, s));
-                }
-            }
-            if best.is_some() {
-                break;
-            }
-        }
+        let best = busy.place(opening_list, d);
         let mut slot = AppSchedule {
             window: window.map(ToString::to_string),
             default_window: own.is_none() && window.is_some(),
@@ -241,7 +291,6 @@ pub fn schedule_wave(
         };
         match best {
             Some((t, track, opening)) => {
-                busy[track].push((t, t + d));
                 placed[track].push((t, app_id, minutes));
                 slot.track = Some(track as u32 + 1);
                 slot.opening = Some(at_minutes(opening));
@@ -280,7 +329,7 @@ pub fn schedule_wave(
         });
     }
     schedule.critical_path_minutes = schedule.tracks.iter().map(|t| t.minutes).max().unwrap_or(0);
-    let intervals = busy.iter().flatten();
+    let intervals = busy.busy.iter().flatten();
     schedule.first_cutover = intervals.clone().map(|&(s, _)| s).min().map(at_minutes);
     schedule.last_cutover_end = intervals.map(|&(_, e)| e).max().map(at_minutes);
     schedule
@@ -364,6 +413,234 @@ pub fn cutovers_fit(
 ) -> bool {
     let apps: Vec<(AppId, u32)> = apps.into_iter().map(|a| (a, minutes.get(a.index()).copied().unwrap_or(0))).collect();
     schedule_wave(estate, config, config.wave_start(wave), config.wave_end(wave), &apps).unplaced.is_empty()
+}
+
+/// One cutover in a wave's schedule order, with where the schedule put it.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// Room in the wave's openings of its window, less its own minutes.
+    room: i64,
+    minutes: u32,
+    /// Position of its name among every application's (then its id).
+    rank: u32,
+    group: u32,
+    window: u32,
+    /// (track, start, end) once placed.
+    slot: Option<(u32, i64, i64)>,
+}
+
+impl Entry {
+    /// The order of [`schedule_wave`]: least room, longest, name, id.
+    fn key(&self) -> (i64, std::cmp::Reverse<u32>, u32) {
+        (self.room, std::cmp::Reverse(self.minutes), self.rank)
+    }
+}
+
+/// One wave's schedule as [`schedule_wave`] would make it, entry by entry.
+#[derive(Clone, Debug, Default)]
+struct WaveTracks {
+    /// The groups it was made for, sorted.
+    groups: Vec<u32>,
+    /// The cutovers in schedule order.
+    entries: Vec<Entry>,
+    /// Whether every entry found a track.
+    fits: bool,
+}
+
+/// The cutover-track check for a planner that adds and removes groups of
+/// applications wave by wave: it keeps each wave's schedule, and tests a
+/// candidate group against it by scheduling again only from where the
+/// candidate enters the schedule's order (what comes before it is placed
+/// exactly as before). The answer is always [`schedule_wave`]'s on the
+/// whole wave: the same order, the same placement rule ([`Tracks::place`]).
+#[derive(Debug)]
+pub struct IncrementalTracks {
+    tracks: usize,
+    minutes: Vec<u32>,
+    rank: Vec<u32>,
+    window_of: Vec<u32>,
+    windows: Vec<Option<MaintenanceWindow>>,
+    /// What it has worked out so far (behind a lock so that a session
+    /// holding it can be shared between threads).
+    kept: std::sync::Mutex<Kept>,
+}
+
+/// Per window (as [`IncrementalTracks`] numbers them), its openings in one wave, latest first.
+type WindowOpenings = Vec<Vec<(i64, i64)>>;
+
+/// The schedules [`IncrementalTracks`] keeps.
+#[derive(Clone, Debug, Default)]
+struct Kept {
+    /// Per wave, its openings per window and the schedule last made.
+    waves: Vec<Option<(WindowOpenings, WaveTracks)>>,
+    /// The last candidate that fitted: adopted when it is placed.
+    candidate: Option<(u32, WaveTracks)>,
+}
+
+impl Clone for IncrementalTracks {
+    fn clone(&self) -> IncrementalTracks {
+        IncrementalTracks {
+            tracks: self.tracks,
+            minutes: self.minutes.clone(),
+            rank: self.rank.clone(),
+            window_of: self.window_of.clone(),
+            windows: self.windows.clone(),
+            kept: std::sync::Mutex::new(self.lock().clone()),
+        }
+    }
+}
+
+impl IncrementalTracks {
+    /// The check for an estate under its settings.
+    pub fn new(estate: &Estate, config: &PlanConfig) -> IncrementalTracks {
+        let default_window = config.downtime.default_window().ok().flatten();
+        let mut windows: Vec<Option<MaintenanceWindow>> = Vec::new();
+        let mut window_of = Vec::with_capacity(estate.applications.len());
+        for app in estate.app_ids() {
+            let window = estate.application(app).maintenance_window.clone().or_else(|| default_window.clone());
+            let id = windows.iter().position(|w| *w == window).unwrap_or_else(|| {
+                windows.push(window);
+                windows.len() - 1
+            });
+            window_of.push(id as u32);
+        }
+        let mut by_name: Vec<AppId> = estate.app_ids().collect();
+        by_name.sort_by(|a, b| estate.application(*a).name.cmp(&estate.application(*b).name).then(a.cmp(b)));
+        let mut rank = vec![0u32; by_name.len()];
+        for (i, a) in by_name.into_iter().enumerate() {
+            rank[a.index()] = i as u32;
+        }
+        IncrementalTracks {
+            tracks: config.downtime.cutover_tracks.max(1) as usize,
+            minutes: cutover_minutes(estate, &config.downtime),
+            rank,
+            window_of,
+            windows,
+            kept: Default::default(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
+        // A panic elsewhere cannot leave a half-made schedule behind: each is
+        // replaced whole, so a poisoned lock's content is still sound.
+        self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn openings_of(&self, config: &PlanConfig, wave: u32) -> Vec<Vec<(i64, i64)>> {
+        let (start, end) = (config.wave_start(wave), config.wave_end(wave));
+        self.windows.iter().map(|w| openings(w.as_ref(), start, end, config)).collect()
+    }
+
+    fn entry(&self, openings: &[Vec<(i64, i64)>], group: u32, app: AppId) -> Entry {
+        let minutes = self.minutes.get(app.index()).copied().unwrap_or(0);
+        let window = self.window_of[app.index()];
+        let room = open_minutes(&openings[window as usize]) - i64::from(minutes);
+        Entry { room, minutes, rank: self.rank[app.index()], group, window, slot: None }
+    }
+
+    /// `base` with the groups `removed` taken out and `added` put in,
+    /// scheduled again from the first entry that changes. `stop_early`: give
+    /// up at the first cutover without a track (the answer is then "no").
+    fn reschedule(
+        &self,
+        openings: &[Vec<(i64, i64)>],
+        base: &WaveTracks,
+        removed: &[u32],
+        added: &[(u32, &[AppId])],
+        stop_early: bool,
+    ) -> WaveTracks {
+        let mut fresh: Vec<Entry> = added
+            .iter()
+            .flat_map(|&(g, apps)| apps.iter().map(move |&a| (g, a)))
+            .map(|(g, a)| self.entry(openings, g, a))
+            .collect();
+        fresh.sort_by_key(Entry::key);
+        let first_removed = base.entries.iter().position(|e| removed.contains(&e.group)).unwrap_or(base.entries.len());
+        let first_added =
+            fresh.first().map_or(base.entries.len(), |f| base.entries.partition_point(|e| e.key() < f.key()));
+        let k = first_removed.min(first_added);
+        let mut tracks = Tracks::new(self.tracks);
+        for e in &base.entries[..k] {
+            if let Some((t, s, end)) = e.slot {
+                tracks.occupy(t as usize, s, end);
+            }
+        }
+        let mut entries: Vec<Entry> = Vec::with_capacity(base.entries.len() + fresh.len());
+        entries.extend_from_slice(&base.entries[..k]);
+        let mut fits = base.entries[..k].iter().all(|e| e.slot.is_some());
+        let rest = base.entries[k..].iter().filter(|e| !removed.contains(&e.group));
+        let mut rest = rest.peekable();
+        let mut fresh = fresh.into_iter().peekable();
+        loop {
+            let take_fresh = match (rest.peek(), fresh.peek()) {
+                (Some(a), Some(b)) => b.key() < a.key(),
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (None, None) => break,
+            };
+            let mut e = if take_fresh { fresh.next() } else { rest.next().copied() }.unwrap_or_else(|| unreachable!());
+            let d = i64::from(e.minutes);
+            e.slot = tracks.place(&openings[e.window as usize], d).map(|(t, track, _)| (track as u32, t, t + d));
+            fits &= e.slot.is_some();
+            entries.push(e);
+            if !fits && stop_early {
+                break;
+            }
+        }
+        let mut groups: Vec<u32> = base.groups.iter().copied().filter(|g| !removed.contains(g)).collect();
+        groups.extend(added.iter().map(|&(g, _)| g));
+        groups.sort_unstable();
+        WaveTracks { groups, entries, fits }
+    }
+
+    /// Whether wave `wave` holding `members` (each group with its
+    /// applications), less the group `without` and with `add`, schedules
+    /// every cutover on a track in its window: [`cutovers_fit`] of those
+    /// applications, answered from the wave's kept schedule.
+    pub fn fits<'a>(
+        &self,
+        config: &PlanConfig,
+        wave: u32,
+        members: impl IntoIterator<Item = (u32, &'a [AppId])>,
+        without: Option<u32>,
+        add: Option<(u32, &'a [AppId])>,
+    ) -> bool {
+        let mut current: Vec<(u32, &[AppId])> = members.into_iter().collect();
+        current.sort_unstable_by_key(|m| m.0);
+        let groups: Vec<u32> = current.iter().map(|m| m.0).collect();
+        let mut guard = self.lock();
+        let Kept { waves, candidate } = &mut *guard;
+        let w = wave as usize;
+        if waves.len() <= w {
+            waves.resize_with(w + 1, || None);
+        }
+        let (openings, kept) = waves[w].get_or_insert_with(|| (self.openings_of(config, wave), WaveTracks::default()));
+        if kept.groups != groups {
+            match candidate.take() {
+                Some((cw, tracks)) if cw == wave && tracks.groups == groups => *kept = tracks,
+                _ => {
+                    let removed: Vec<u32> =
+                        kept.groups.iter().copied().filter(|g| groups.binary_search(g).is_err()).collect();
+                    let added: Vec<(u32, &[AppId])> =
+                        current.iter().copied().filter(|m| kept.groups.binary_search(&m.0).is_err()).collect();
+                    *kept = self.reschedule(openings, kept, &removed, &added, false);
+                }
+            }
+        }
+        let add = add.filter(|a| groups.binary_search(&a.0).is_err());
+        let without = without.filter(|h| groups.binary_search(h).is_ok());
+        if add.is_none() && without.is_none() {
+            return kept.fits;
+        }
+        let removed: Vec<u32> = without.into_iter().collect();
+        let added: Vec<(u32, &[AppId])> = add.into_iter().collect();
+        let trial = self.reschedule(openings, kept, &removed, &added, true);
+        let fits = trial.fits;
+        if fits {
+            *candidate = Some((wave, trial));
+        }
+        fits
+    }
 }
 
 /// The application ids of a plan's waves, by name.
@@ -625,6 +902,56 @@ mod tests {
         // Both tracks take the 17th; the third has no room after them and takes the 10th.
         let c = plan.applications.iter().find(|a| a.name == "c").unwrap();
         assert_eq!((c.cutover, c.schedule.start), (Some(at("2027-01-10 01:00")), Some(at("2027-01-10 01:00"))));
+    }
+
+    #[test]
+    fn the_incremental_check_answers_what_a_schedule_from_scratch_answers() {
+        use rand::{Rng, SeedableRng};
+        // Tight windows, a day-long one and none; cutovers of up to 6 2/3 hours on
+        // one track: waves fill up, and candidates enter anywhere in the order.
+        let windows = ["Sun 01:00-05:00", "Sat-Sun 22:00-06:00", "Mon-Fri 20:00-23:00", "Wed 00:00-23:59"];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut e = estate(40, windows[0]);
+        for (i, app) in e.applications.iter_mut().enumerate() {
+            app.name = format!("app{:02}", (i * 17) % 40);
+            app.maintenance_window = windows.get(i % 5).map(|w| MaintenanceWindow::parse(w).unwrap());
+        }
+        let mut config = config(1);
+        config.blackouts.push(Blackout { name: "freeze".into(), start: date("2027-01-16"), end: date("2027-01-16") });
+        let minutes: Vec<u32> = (0..40).map(|_| rng.random_range(0..400)).collect();
+        let groups: Vec<Vec<AppId>> = (0..20).map(|g| vec![AppId(2 * g), AppId(2 * g + 1)]).collect();
+        let mut check = IncrementalTracks::new(&e, &config);
+        check.minutes = minutes.clone();
+        let mut wave_of: Vec<u32> = vec![0; groups.len()];
+        let members = |wave_of: &[u32], w: u32| -> Vec<u32> {
+            (0..groups.len() as u32).filter(|&g| wave_of[g as usize] == w).collect()
+        };
+        let mut answers = [0usize; 2];
+        for _ in 0..600 {
+            let g = rng.random_range(0..groups.len() as u32);
+            let w = rng.random_range(1..=3u32);
+            let in_wave = members(&wave_of, w);
+            let without =
+                (rng.random_bool(0.3) && !in_wave.is_empty()).then(|| in_wave[rng.random_range(0..in_wave.len())]);
+            let from_scratch: Vec<AppId> = in_wave
+                .iter()
+                .filter(|&&x| x != g && Some(x) != without)
+                .chain([&g])
+                .flat_map(|&x| groups[x as usize].iter().copied())
+                .collect();
+            let expected = cutovers_fit(&e, &config, w, from_scratch, &minutes);
+            let listed = in_wave.iter().map(|&x| (x, groups[x as usize].as_slice()));
+            let got = check.fits(&config, w, listed, without, Some((g, groups[g as usize].as_slice())));
+            assert_eq!(got, expected, "group {g} into wave {w} without {without:?}, holding {in_wave:?}");
+            answers[usize::from(got)] += 1;
+            // Move it there when it fits, or take a group out now and then.
+            if got && without.is_none() {
+                wave_of[g as usize] = w;
+            } else if rng.random_bool(0.2) {
+                wave_of[g as usize] = 0;
+            }
+        }
+        assert!(answers[0] > 50 && answers[1] > 50, "both answers exercised: {answers:?}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod proptests;
 pub mod search;
 pub mod session;
 mod verify;
+pub mod window;
 
 use std::collections::HashMap;
 
@@ -81,6 +82,14 @@ pub struct PlanConfig {
     pub seed: u64,
     /// Most passes of local search (0: the packer's plan as it is).
     pub search_passes: u32,
+    /// Minimise mission-critical DR gap-days too, as a secondary objective
+    /// added to traffic-days at `dr_gap_day_weight` each.
+    pub minimise_dr_gap_days: bool,
+    /// Traffic-days one mission-critical DR gap-day is worth when
+    /// `minimise_dr_gap_days` is on; 0: automatic, the mean traffic weight
+    /// of a move group (a gap-day costs what splitting an average group's
+    /// traffic for a day costs).
+    pub dr_gap_day_weight: f64,
 }
 
 /// A period in which no cutover may happen.
@@ -122,6 +131,8 @@ impl Default for PlanConfig {
             objective: ObjectiveKind::TrafficDays,
             seed: 0,
             search_passes: 30,
+            minimise_dr_gap_days: false,
+            dr_gap_day_weight: 0.0,
         }
     }
 }
@@ -456,6 +467,21 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
                     packed
                 };
                 search::improve(&mut trial, config.objective, config.seed.wrapping_add(run), config.search_passes);
+                if runs > 1 {
+                    // Small problems: re-solve windows of two to six adjacent
+                    // waves exactly (as many as hold few enough groups), and
+                    // let the local search follow up.
+                    let new_wave = config.objective == ObjectiveKind::TrafficDays;
+                    for round in 0..4u64 {
+                        let improved = (2..=6)
+                            .fold(false, |any, width| any | window::reoptimise_windows(&mut trial, width, new_wave));
+                        if !improved {
+                            break;
+                        }
+                        let seed = config.seed.wrapping_add(run).wrapping_add(round << 32);
+                        search::improve(&mut trial, config.objective, seed, config.search_passes);
+                    }
+                }
                 compact(&mut trial);
                 let value = objective::evaluate(problem, &trial.wave);
                 if best.as_ref().is_none_or(|(_, b)| objective::compare(config.objective, &value, b).is_lt()) {

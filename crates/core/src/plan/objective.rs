@@ -7,7 +7,9 @@
 //! something staying on premises, weight × the days from its cutover to the
 //! end of the programme; latency-sensitive traffic weighted up
 //! ([`super::PlanConfig::latency_weight`]). Then the number of waves. Then
-//! imbalance: the coefficient of variation of servers per wave.
+//! imbalance: the coefficient of variation of servers per wave. Asked for,
+//! mission-critical DR gap-days are added to the traffic-days, each at a
+//! weight ([`Problem::dr_cost`]).
 
 use std::cmp::Ordering;
 
@@ -53,6 +55,19 @@ pub struct ObjectiveValue {
     pub waves: u32,
     /// Coefficient of variation of servers per wave (0: perfectly even).
     pub imbalance: f64,
+    /// The secondary objective when asked for
+    /// ([`super::PlanConfig::minimise_dr_gap_days`]): mission-critical DR
+    /// gap-days, each worth [`Problem::dr_weight`] traffic-days, minimised
+    /// added to `traffic_days`. 0 otherwise.
+    #[serde(default)]
+    pub dr_cost: f64,
+}
+
+impl ObjectiveValue {
+    /// What is minimised first: traffic-days, with the DR cost when asked for.
+    pub fn cost(&self) -> f64 {
+        self.traffic_days + self.dr_cost
+    }
 }
 
 /// Prices an assignment (`wave[g]`, 1-based) of the problem's groups.
@@ -71,6 +86,7 @@ pub fn evaluate(problem: &Problem, wave: &[u32]) -> ObjectiveValue {
         value.on_premises += s * f64::from(waves - wave[g]) * days;
     }
     value.traffic_days = value.between_waves + value.on_premises;
+    value.dr_cost = (0..wave.len() as u32).map(|g| problem.dr_cost(g, wave[g as usize])).sum();
     let mut servers = vec![0.0f64; waves as usize + 1];
     for (g, &w) in wave.iter().enumerate() {
         servers[w as usize] += problem.groups[g].need[0];
@@ -99,7 +115,7 @@ fn cmp_f64(a: f64, b: f64) -> Ordering {
 
 /// Orders two objective values: `Less` when `a` is better.
 pub fn compare(kind: ObjectiveKind, a: &ObjectiveValue, b: &ObjectiveValue) -> Ordering {
-    let traffic = cmp_f64(a.traffic_days, b.traffic_days);
+    let traffic = cmp_f64(a.cost(), b.cost());
     let waves = a.waves.cmp(&b.waves);
     let balance = cmp_f64(a.imbalance, b.imbalance);
     match kind {

@@ -150,7 +150,17 @@ pub struct Problem {
     pub conflicts: Vec<Conflict>,
     /// Edges left out because they close an impossible cycle.
     pub dropped_edges: Vec<GroupEdge>,
+    /// The secondary objective ([`PlanConfig::minimise_dr_gap_days`]): per
+    /// group, indexed by wave (index 0 unused), the traffic-days its
+    /// mission-critical applications' DR gap-days are worth if it cuts over
+    /// then; empty when DR is not minimised or the group has none.
+    pub dr_cost: Vec<Vec<f64>>,
+    /// Traffic-days one mission-critical DR gap-day is worth (0: DR not minimised).
+    pub dr_weight: f64,
 }
+
+/// Waves the DR cost is tabled for; past them it goes on along its last slope.
+const DR_TABLE_WAVES: u32 = 400;
 
 /// Everything derived from the estate that plan assembly also needs.
 pub(crate) struct Prepared {
@@ -683,10 +693,53 @@ impl Problem {
             wave_days: config.wave_days.max(1),
             conflicts,
             dropped_edges,
+            dr_cost: Vec::new(),
+            dr_weight: 0.0,
         };
         problem.propagate_bounds();
+        if config.minimise_dr_gap_days {
+            problem.table_dr_cost(estate, config);
+        }
         let prepared = Prepared { graph, groups, server_count_of_unit, storage_of_unit };
         (problem, prepared)
+    }
+
+    /// The DR part of the objective if `group` cut over in `wave` (0 when DR is not minimised).
+    pub fn dr_cost(&self, group: u32, wave: u32) -> f64 {
+        let Some(table) = self.dr_cost.get(group as usize).filter(|t| t.len() > 2) else { return 0.0 };
+        let last = table.len() - 1;
+        match table.get(wave as usize) {
+            Some(&c) if wave > 0 => c,
+            _ if wave == 0 => 0.0,
+            _ => table[last] + (table[last] - table[last - 1]) * f64::from(wave - last as u32),
+        }
+    }
+
+    /// Tables [`Problem::dr_cost`]: each mission-critical application's
+    /// gap-days ([`crate::dr::gap_days_in_wave`]) for each wave it could cut
+    /// over in, counted to one fixed day past the tabled waves, so that the
+    /// difference between two waves is exact whatever the programme's end.
+    fn table_dr_cost(&mut self, estate: &Estate, config: &PlanConfig) {
+        let n = self.groups.len();
+        let total: f64 = self.links.iter().map(|l| 2.0 * l.2).sum::<f64>() + self.staying.iter().sum::<f64>();
+        self.dr_weight =
+            if config.dr_gap_day_weight > 0.0 { config.dr_gap_day_weight } else { (total / n.max(1) as f64).max(1.0) };
+        let waves = self.horizon.clamp(2, DR_TABLE_WAVES);
+        let end = config.wave_end(waves + 1);
+        self.dr_cost = vec![Vec::new(); n];
+        for (g, info) in self.groups.iter().enumerate() {
+            let critical: Vec<&crate::model::Application> =
+                info.apps.iter().map(|&a| estate.application(a)).filter(|a| criticality(a.tier()) == 3).collect();
+            if critical.is_empty() {
+                continue;
+            }
+            let mut table = vec![0.0; waves as usize + 1];
+            for (w, cost) in table.iter_mut().enumerate().skip(1) {
+                let days: u32 = critical.iter().map(|a| crate::dr::gap_days_in_wave(a, config, w as u32, end)).sum();
+                *cost = self.dr_weight * f64::from(days);
+            }
+            self.dr_cost[g] = table;
+        }
     }
 
     /// Whether the calendar lets every application of the group cut over in `wave`.

@@ -36,21 +36,21 @@ pub enum Block {
     CutoverWindow,
 }
 
-/// What the cutover-track check of [`crate::downtime::cutovers_fit`] needs.
+/// The cutover-track check ([`crate::downtime::cutovers_fit`], answered
+/// incrementally from each wave's kept schedule by
+/// [`crate::downtime::IncrementalTracks`]).
 #[derive(Clone, Debug)]
 pub struct CutoverCheck<'p> {
-    /// The estate.
-    pub estate: &'p crate::model::Estate,
     /// The settings.
     pub config: &'p super::PlanConfig,
-    /// Cutover minutes per application ([`crate::downtime::cutover_minutes`]).
-    pub minutes: Vec<u32>,
+    /// Each wave's schedule, kept as groups come and go.
+    pub tracks: crate::downtime::IncrementalTracks,
 }
 
 impl<'p> CutoverCheck<'p> {
     /// The check for an estate and its settings.
-    pub fn new(estate: &'p crate::model::Estate, config: &'p super::PlanConfig) -> CutoverCheck<'p> {
-        CutoverCheck { estate, config, minutes: crate::downtime::cutover_minutes(estate, &config.downtime) }
+    pub fn new(estate: &crate::model::Estate, config: &'p super::PlanConfig) -> CutoverCheck<'p> {
+        CutoverCheck { config, tracks: crate::downtime::IncrementalTracks::new(estate, config) }
     }
 }
 
@@ -69,6 +69,8 @@ pub struct State<'p> {
     /// The last wave with a group.
     pub last: u32,
     squares: f64,
+    /// Servers placed, all waves together (servers are whole numbers: exact).
+    servers_total: f64,
     staying_total: f64,
     /// The cutover-track check, when the state knows its estate.
     pub cutover: Option<CutoverCheck<'p>>,
@@ -77,7 +79,8 @@ pub struct State<'p> {
 /// A move's effect on the objective.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Delta {
-    /// Change of traffic-days.
+    /// Change of traffic-days, with the DR cost's change when DR is minimised
+    /// ([`super::ObjectiveValue::cost`]).
     pub traffic_days: f64,
     /// Waves after the move.
     pub waves: u32,
@@ -128,6 +131,7 @@ impl<'p> State<'p> {
             position: vec![0; problem.groups.len()],
             last: 0,
             squares: 0.0,
+            servers_total: 0.0,
             staying_total: problem.staying.iter().sum(),
             cutover: None,
         }
@@ -156,6 +160,7 @@ impl<'p> State<'p> {
         }
         let after = self.load[w as usize][0];
         self.squares += after * after - before * before;
+        self.servers_total += after - before;
         self.position[gi] = self.members[w as usize].len() as u32;
         self.members[w as usize].push(g);
         self.wave[gi] = w;
@@ -172,6 +177,7 @@ impl<'p> State<'p> {
         }
         let after = self.load[w][0];
         self.squares += after * after - before * before;
+        self.servers_total += after - before;
         let p = self.position[gi] as usize;
         self.members[w].swap_remove(p);
         if let Some(&moved) = self.members[w].get(p) {
@@ -292,12 +298,8 @@ impl<'p> State<'p> {
     pub fn cutovers_fit(&self, g: u32, w: u32, without: Option<u32>) -> bool {
         let Some(check) = &self.cutover else { return true };
         let p = self.problem;
-        let apps = self.members[w as usize]
-            .iter()
-            .filter(|&&x| x != g && Some(x) != without)
-            .chain([&g])
-            .flat_map(|&x| p.groups[x as usize].apps.iter().copied());
-        crate::downtime::cutovers_fit(check.estate, check.config, w, apps, &check.minutes)
+        let members = self.members[w as usize].iter().map(|&x| (x, p.groups[x as usize].apps.as_slice()));
+        check.tracks.fits(check.config, w, members, without, Some((g, p.groups[g as usize].apps.as_slice())))
     }
 
     /// Whether every wave in `waves` fits its cutovers as it stands.
@@ -305,8 +307,8 @@ impl<'p> State<'p> {
         let Some(check) = &self.cutover else { return true };
         let p = self.problem;
         waves.iter().all(|&w| {
-            let apps = self.members[w as usize].iter().flat_map(|&x| p.groups[x as usize].apps.iter().copied());
-            crate::downtime::cutovers_fit(check.estate, check.config, w, apps, &check.minutes)
+            let members = self.members[w as usize].iter().map(|&x| (x, p.groups[x as usize].apps.as_slice()));
+            check.tracks.fits(check.config, w, members, None, None)
         })
     }
 
@@ -341,17 +343,27 @@ impl<'p> State<'p> {
         change - self.problem.staying[g as usize] * (f64::from(to) - f64::from(from))
     }
 
+    /// What moving `g` to `to` does to the DR part of the objective.
+    fn dr_change(&self, g: u32, to: u32) -> f64 {
+        let p = self.problem;
+        if p.dr_weight == 0.0 {
+            return 0.0;
+        }
+        p.dr_cost(g, to) - p.dr_cost(g, self.wave[g as usize])
+    }
+
     /// What moving `g` to wave `to` does to the objective.
     pub fn delta_move(&self, g: u32, to: u32) -> Delta {
         let days = f64::from(self.problem.wave_days);
         let last = self.last_after(g, to);
         let from = self.wave[g as usize];
-        let traffic =
-            (self.link_change(g, to, None) + self.staying_total * (f64::from(last) - f64::from(self.last))) * days;
+        let traffic = (self.link_change(g, to, None) + self.staying_total * (f64::from(last) - f64::from(self.last)))
+            * days
+            + self.dr_change(g, to);
         let s = self.servers(g);
         let (lf, lt) = (self.load[from as usize][0], self.load[to as usize][0]);
         let squares = if from == to { self.squares } else { self.squares + 2.0 * s * (lt - lf) + 2.0 * s * s };
-        let sum = self.load.iter().map(|l| l[0]).sum::<f64>();
+        let sum = self.servers_total;
         Delta {
             traffic_days: traffic,
             waves: last,
@@ -365,12 +377,14 @@ impl<'p> State<'p> {
     pub fn delta_swap(&self, g: u32, h: u32) -> Delta {
         let days = f64::from(self.problem.wave_days);
         let (a, b) = (self.wave[g as usize], self.wave[h as usize]);
-        let traffic = (self.link_change(g, b, Some(h)) + self.link_change(h, a, Some(g))) * days;
+        let traffic = (self.link_change(g, b, Some(h)) + self.link_change(h, a, Some(g))) * days
+            + self.dr_change(g, b)
+            + self.dr_change(h, a);
         let (sg, sh) = (self.servers(g), self.servers(h));
         let (la, lb) = (self.load[a as usize][0], self.load[b as usize][0]);
         let (na, nb) = (la - sg + sh, lb - sh + sg);
         let squares = self.squares - la * la - lb * lb + na * na + nb * nb;
-        let sum = self.load.iter().map(|l| l[0]).sum::<f64>();
+        let sum = self.servers_total;
         Delta {
             traffic_days: traffic,
             waves: self.last,
@@ -703,6 +717,8 @@ fn local_cost(state: &State<'_>, set: &[u32], inside: &[bool]) -> f64 {
             cost += if inside[h as usize] { 0.5 * w * d } else { w * d };
         }
         cost -= p.staying[g as usize] * f64::from(x);
+        // In days' units like the rest (the caller multiplies by the wave's days).
+        cost += p.dr_cost(g, x) / f64::from(p.wave_days);
     }
     cost
 }
@@ -748,7 +764,7 @@ fn shift_cluster(state: &mut State<'_>, g: u32, target: u32, kind: ObjectiveKind
     let set: Vec<u32> = new_wave.iter().map(|&(x, _)| x).collect();
     let old: Vec<(u32, u32)> = set.iter().map(|&x| (x, state.wave[x as usize])).collect();
     let (cost_before, last_before) = (local_cost(state, &set, &inside), state.last);
-    let sum = state.load.iter().map(|l| l[0]).sum::<f64>();
+    let sum = state.servers_total;
     let imbalance_before = imbalance(sum, state.squares, state.last);
     for &x in &set {
         state.remove(x);

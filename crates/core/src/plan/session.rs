@@ -58,9 +58,8 @@ pub struct WhatIf {
 #[derive(Clone, Debug)]
 pub struct PlanSession {
     problem: Problem,
-    estate: Estate,
     config: super::PlanConfig,
-    cutover_minutes: Vec<u32>,
+    cutover_tracks: crate::downtime::IncrementalTracks,
     waves: Vec<u32>,
     group_of_app: HashMap<String, u32>,
     value: ObjectiveValue,
@@ -103,16 +102,8 @@ impl PlanSession {
             }
         }
         let value = objective::evaluate(&problem, &waves);
-        let cutover_minutes = crate::downtime::cutover_minutes(estate, &plan.config.downtime);
-        PlanSession {
-            problem,
-            estate: estate.clone(),
-            config: plan.config.clone(),
-            cutover_minutes,
-            waves,
-            group_of_app,
-            value,
-        }
+        let cutover_tracks = crate::downtime::IncrementalTracks::new(estate, &plan.config);
+        PlanSession { problem, config: plan.config.clone(), cutover_tracks, waves, group_of_app, value }
     }
 
     /// The problem the session works on.
@@ -135,11 +126,7 @@ impl PlanSession {
     /// The planned state, with the cutover-track check.
     fn state(&self) -> State<'_> {
         let mut state = State::from_waves(&self.problem, &self.waves);
-        let check = super::search::CutoverCheck {
-            estate: &self.estate,
-            config: &self.config,
-            minutes: self.cutover_minutes.clone(),
-        };
+        let check = super::search::CutoverCheck { config: &self.config, tracks: self.cutover_tracks.clone() };
         state.cutover = Some(check);
         state
     }
@@ -169,7 +156,10 @@ impl PlanSession {
         let wave = wave.min(self.problem.horizon);
         let d = state.delta_move(g, wave);
         let mut after = self.value;
-        after.traffic_days += d.traffic_days;
+        // The move's DR cost (when DR is minimised) is kept apart from its traffic-days.
+        let dr = self.problem.dr_cost(g, wave) - self.problem.dr_cost(g, from);
+        after.traffic_days += d.traffic_days - dr;
+        after.dr_cost += dr;
         after.waves = d.waves;
         after.imbalance = d.imbalance;
         // The parts: between waves and on premises, from the moved group alone.
