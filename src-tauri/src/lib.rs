@@ -116,6 +116,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options
             commands::plan_project,
             commands::plan_settings,
             commands::board,
+            commands::price_move,
             commands::move_application,
             commands::set_pinned,
             commands::undo,

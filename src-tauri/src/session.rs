@@ -47,6 +47,8 @@ pub struct Session {
     history: Vec<Snapshot>,
     future: Vec<Snapshot>,
     unsaved: bool,
+    /// The planner's what-if session of the plan (the board's drag).
+    pub what_if: crate::whatif::Cache,
 }
 
 /// What an edit changes, so only that is saved and kept for undo.
@@ -81,7 +83,7 @@ impl Session {
             })?),
             None => None,
         };
-        Ok(Session { project, estate, scenario, plan, generation: 0, history: Vec::new(), future: Vec::new(), unsaved: false })
+        Ok(Session { project, estate, scenario, plan, generation: 0, history: Vec::new(), future: Vec::new(), unsaved: false, what_if: Default::default() })
     }
 
     /// The file's path.

@@ -88,9 +88,7 @@ fn the_sample_opens_plans_and_a_drag_before_a_dependency_is_reported_and_undone(
     let outcome = ok(&h.window, "move_application", json!({ "application": "PACS", "wave": vna - 1 }));
     let broken: Vec<&str> = outcome["broken"].as_array().expect("broken").iter().map(|v| v["message"].as_str().expect("message")).collect();
     assert!(
-        broken.iter().any(|m| m.contains("'PACS'")
-            && m.contains("depends on 'Vendor Neutral Archive'")
-            && m.contains("must move in the same wave or earlier")),
+        broken.iter().any(|m| m.contains("'PACS' in wave") && m.contains("must move after 'Vendor Neutral Archive'")),
         "{broken:?}"
     );
     assert_eq!(outcome["before"]["hardViolations"], 0);
@@ -106,6 +104,42 @@ fn the_sample_opens_plans_and_a_drag_before_a_dependency_is_reported_and_undone(
     assert_eq!(board["objective"]["hardViolations"], 0);
     ok(&h.window, "redo", json!({}));
     assert_eq!(wave_of(&ok(&h.window, "board", json!({})), "PACS"), vna - 1);
+}
+
+#[test]
+fn a_hovered_move_is_priced_by_the_planner_without_a_change_and_a_pin_holds_against_it() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    let board = ok(&h.window, "plan_project", json!({ "settings": settings(&h.window), "onProgress": CHANNEL }));
+    let (pacs, vna) = (wave_of(&board, "PACS"), wave_of(&board, "Vendor Neutral Archive"));
+
+    let price = ok(&h.window, "price_move", json!({ "application": "PACS", "wave": vna - 1 }));
+    assert_eq!((price["fromWave"].as_u64(), price["toWave"].as_u64()), (Some(pacs), Some(vna - 1)));
+    assert!(price["movesWith"].as_array().expect("group").iter().any(|m| m == "PACS"));
+    let broken = price["broken"].as_array().expect("broken").clone();
+    assert!(broken.iter().any(|v| v["constraint"] == "before" && v["message"].as_str().unwrap_or("").contains("must move after 'Vendor Neutral Archive'")), "{broken:?}");
+    assert!(price["after"]["trafficDays"].as_f64() != price["before"]["trafficDays"].as_f64(), "moving PACS away from its archive changes the traffic-days: {price}");
+    // Pricing changed nothing: no undo step, PACS where it was.
+    assert_eq!(ok(&h.window, "project_info", json!({}))["undo"], "re-plan");
+    assert_eq!(wave_of(&ok(&h.window, "board", json!({})), "PACS"), pacs);
+
+    // The drop says what the hover said, and the plan is the planner's again.
+    let outcome = ok(&h.window, "move_application", json!({ "application": "PACS", "wave": vna - 1 }));
+    assert_eq!(outcome["broken"], json!(broken));
+    assert_eq!(outcome["price"]["after"], price["after"]);
+    assert_eq!(wave_of(&outcome["board"], "PACS"), vna - 1);
+    ok(&h.window, "undo", json!({}));
+
+    // Pinned, PACS holds its wave: a move elsewhere breaks the pin; unpinned it does not.
+    ok(&h.window, "set_pinned", json!({ "application": "PACS", "pinned": true }));
+    let pinned = ok(&h.window, "price_move", json!({ "application": "PACS", "wave": pacs + 1 }));
+    let pin_broken = |p: &Value| p["broken"].as_array().expect("broken").iter().any(|v| v["message"].as_str().unwrap_or("").contains("pinned"));
+    assert!(pin_broken(&pinned), "{pinned}");
+    ok(&h.window, "set_pinned", json!({ "application": "PACS", "pinned": false }));
+    assert!(!pin_broken(&ok(&h.window, "price_move", json!({ "application": "PACS", "wave": pacs + 1 }))));
+
+    assert_eq!(call(&h.window, "price_move", json!({ "application": "PACS", "wave": 0 })).expect_err("wave 0")["kind"], "invalid");
+    assert_eq!(call(&h.window, "price_move", json!({ "application": "Nope", "wave": 1 })).expect_err("unknown")["kind"], "notFound");
 }
 
 #[test]

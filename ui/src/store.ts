@@ -3,7 +3,7 @@
 // through the actions below, which call the shell through ipc/api.ts.
 import { useSyncExternalStore } from "react";
 import { api, CommandError } from "./ipc/api";
-import type { Board, ImportPreview, MoveOutcome, Progress, ProjectView, RecentProject } from "./ipc/types";
+import type { Board, ImportPreview, MoveOutcome, MovePrice, Progress, ProjectView, RecentProject } from "./ipc/types";
 
 export type Screen = "start" | "board" | "inventory" | "graph" | "dr" | "import" | "export";
 
@@ -13,6 +13,8 @@ export interface State {
   screen: Screen;
   board: Board | null;
   lastMove: MoveOutcome | null;
+  /** The planner's price of the move under the pointer (a card hovering a wave, or dropped and not yet saved). */
+  pendingMove: MovePrice | null;
   selected: string | null;
   presentation: boolean;
   settingsOpen: boolean;
@@ -29,6 +31,7 @@ const initial: State = {
   screen: "start",
   board: null,
   lastMove: null,
+  pendingMove: null,
   selected: null,
   presentation: false,
   settingsOpen: false,
@@ -39,6 +42,7 @@ const initial: State = {
 };
 
 let state: State = initial;
+let priceAsked = 0;
 const listeners = new Set<() => void>();
 
 export function getState(): State {
@@ -164,8 +168,29 @@ export const actions = {
     await actions.refreshProject();
   },
 
+  /** Prices the card hovering over a wave; a later hover wins over a slower earlier answer. */
+  async priceMove(application: string, wave: number | null) {
+    const asked = ++priceAsked;
+    if (wave === null) {
+      setState({ pendingMove: null });
+      return;
+    }
+    try {
+      const price = await api.priceMove(application, wave);
+      if (asked === priceAsked) setState({ pendingMove: price });
+    } catch {
+      // A price is a hint: a failure shows when the card is dropped.
+      if (asked === priceAsked) setState({ pendingMove: null });
+    }
+  },
+
   async moveApplication(application: string, wave: number) {
+    // What the hover priced shows at once; the saved move replaces it.
+    const priced = state.pendingMove;
+    ++priceAsked;
+    setState({ pendingMove: priced && priced.application === application && priced.toWave === wave ? priced : null });
     const outcome = await attempt(() => api.moveApplication(application, wave));
+    setState({ pendingMove: null });
     if (!outcome) return;
     setState({ board: outcome.board, lastMove: outcome, selected: application });
     await actions.refreshProject();

@@ -207,6 +207,15 @@ impl PlanSession {
         Ok(answer)
     }
 
+    /// The plan as the session stands after [`PlanSession::apply`]: every
+    /// group in its wave, with calendar, downtime, DR and reasons worked out
+    /// again and every hard constraint verified (`violations` lists what the
+    /// moves broke).
+    pub fn plan(&self) -> Plan {
+        let assignment = super::Assignment { waves: self.waves.clone(), conflicts: self.problem.conflicts.clone() };
+        super::plan_by_hand(&self.estate, &self.config, &assignment)
+    }
+
     /// Why `app` is in its wave and what would have to change to move it earlier.
     pub fn explain(&self, app: &str) -> Result<Explanation, SessionError> {
         let g = self.group(app)?;
