@@ -9,6 +9,7 @@ import { count, delta, minutes, span } from "../format";
 import { ExplainPanel } from "../components/ExplainPanel";
 import { SettingsPanel } from "../components/SettingsPanel";
 import { Timeline } from "../components/Timeline";
+import { ScenarioBar } from "../components/ScenarioBar";
 
 const TIER_SHORT: Record<string, string> = {
   "mission-critical": "Mission-critical",
@@ -90,6 +91,7 @@ export function WaveBoard() {
   const lastWave = board.waves.length ? board.waves[board.waves.length - 1].index : 0;
   return (
     <section className="board-screen">
+      {!presentation && <ScenarioBar />}
       <MoveFeedback />
       {!presentation && <Timeline board={board} />}
       <div className="board-body">
