@@ -54,7 +54,7 @@ pub async fn startup<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<ProjectV
 /// The open project, or none.
 #[tauri::command]
 pub async fn project_info<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<ProjectView>> {
-    blocking(app, |_, state| Ok(state.session().as_ref().map(Session::view).transpose()?)).await
+    blocking(app, |_, state| state.session().as_ref().map(Session::view).transpose()).await
 }
 
 /// The recent projects, newest first.
@@ -199,7 +199,7 @@ fn apply_settings(config: &mut waveplan_core::PlanConfig, settings: &PlanSetting
     if settings.wave_days == 0 {
         return Err(AppError::invalid("waveDays", "a wave lasts at least 1 day"));
     }
-    if !(settings.bandwidth_mbps > 0.0) {
+    if settings.bandwidth_mbps.is_nan() || settings.bandwidth_mbps <= 0.0 {
         return Err(AppError::invalid("bandwidthMbps", "bandwidth must be more than 0"));
     }
     config.wave_days = settings.wave_days;

@@ -3,7 +3,7 @@
 // through the actions below, which call the shell through ipc/api.ts.
 import { useSyncExternalStore } from "react";
 import { api, CommandError } from "./ipc/api";
-import type { Board, ImportPreview, MoveOutcome, MovePrice, Progress, ProjectView, RecentProject } from "./ipc/types";
+import type { Board, ImportPreview, MoveOutcome, MovePrice, Progress, ProjectView, RecentProject, ScenarioComparison, ScenarioView } from "./ipc/types";
 
 export type Screen = "start" | "board" | "inventory" | "graph" | "dr" | "import" | "export";
 
@@ -17,12 +17,18 @@ export interface State {
   pendingMove: MovePrice | null;
   selected: string | null;
   presentation: boolean;
+  /** In presentation mode, host names are hidden too (addresses always are). */
+  hideHostNames: boolean;
   settingsOpen: boolean;
   progress: Progress | null;
   importPreview: ImportPreview | null;
   message: { kind: "error" | "info"; text: string } | null;
   /** Bumped when the inventory changes, so tables reload. */
   inventoryVersion: number;
+  /** The project's scenarios (loaded by the scenario bar). */
+  scenarios: ScenarioView[];
+  /** Two scenarios side by side, while the comparison is open. */
+  comparison: ScenarioComparison | null;
 }
 
 const initial: State = {
@@ -34,11 +40,14 @@ const initial: State = {
   pendingMove: null,
   selected: null,
   presentation: false,
+  hideHostNames: true,
   settingsOpen: false,
   progress: null,
   importPreview: null,
   message: null,
   inventoryVersion: 0,
+  scenarios: [],
+  comparison: null,
 };
 
 let state: State = initial;
@@ -114,7 +123,17 @@ export const actions = {
   },
   newProject: async () => actions.opened(await attempt(() => api.newProject())),
   openProject: async () => actions.opened(await attempt(() => api.openProject())),
-  openRecent: async (path: string) => actions.opened(await attempt(() => api.openRecent(path))),
+  async openRecent(path: string) {
+    const project = await attempt(() => api.openRecent(path));
+    if (project) await actions.opened(project);
+    // A file gone since the list was shown: the list now says so (one message, no loop).
+    else await actions.loadRecent();
+  },
+
+  async forgetRecent(path: string) {
+    const recent = await attempt(() => api.forgetRecent(path));
+    if (recent) setState({ recent });
+  },
   openSample: async () => actions.opened(await attempt(() => api.openSample())),
 
   async refreshProject() {
@@ -228,6 +247,46 @@ export const actions = {
     }
   },
 
+  async loadScenarios() {
+    const scenarios = await attempt(() => api.scenarios());
+    if (scenarios) setState({ scenarios });
+  },
+
+  async duplicateScenario(from: string, to: string) {
+    const scenarios = await attempt(() => api.duplicateScenario(from, to));
+    if (scenarios) setState({ scenarios, message: { kind: "info", text: `Copied '${from}' to '${to}'.` } });
+    await actions.refreshProject();
+  },
+
+  async renameScenario(from: string, to: string) {
+    const scenarios = await attempt(() => api.renameScenario(from, to));
+    if (scenarios) setState({ scenarios });
+    await actions.refreshProject();
+  },
+
+  async deleteScenario(name: string) {
+    const scenarios = await attempt(() => api.deleteScenario(name));
+    if (scenarios) setState({ scenarios, comparison: null });
+    await actions.refreshProject();
+  },
+
+  async switchScenario(name: string) {
+    const switched = await attempt(() => api.switchScenario(name));
+    if (!switched) return;
+    const [project, board] = switched;
+    setState({ project, board, lastMove: null, pendingMove: null, selected: null });
+    await actions.loadScenarios();
+  },
+
+  async compareScenarios(a: string, b: string) {
+    const comparison = await attempt(() => api.compareScenarios(a, b));
+    if (comparison) setState({ comparison });
+  },
+
+  closeComparison() {
+    setState({ comparison: null });
+  },
+
   select(application: string | null) {
     setState({ selected: application });
   },
@@ -238,6 +297,10 @@ export const actions = {
 
   togglePresentation() {
     setState({ presentation: !state.presentation, screen: state.board ? "board" : state.screen });
+  },
+
+  toggleHostNames() {
+    setState({ hideHostNames: !state.hideHostNames });
   },
 
   dismissMessage() {

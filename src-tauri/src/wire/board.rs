@@ -131,6 +131,44 @@ pub struct ScenarioComparison {
     pub wins: Vec<u32>,
 }
 
+/// An application below its DR target on some day of the programme.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DrGap {
+    /// The application.
+    pub name: String,
+    /// Its tier.
+    pub tier: String,
+    /// Days below its DR target.
+    pub gap_days: u32,
+    /// Of those, days the migration itself opens (it met its target before).
+    pub gap_days_caused: u32,
+    /// Its DR posture at the end of the programme.
+    pub end_posture: String,
+    /// Whether it ends the programme below its target.
+    pub ends_below_target: bool,
+    /// Why, when it does.
+    pub note: Option<String>,
+}
+
+/// The DR gaps of a plan: mission-critical first, then the longest.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DrGaps {
+    /// Applications with gap-days, or ending below target.
+    pub applications: Vec<DrGap>,
+    /// Gap-days of all applications.
+    pub gap_days: u32,
+    /// Gap-days of mission-critical applications.
+    pub gap_days_mission_critical: u32,
+    /// First day from which every application meets its target (ISO).
+    pub full_coverage_from: Option<String>,
+    /// First day from which every application that met its target before the programme meets it again (ISO).
+    pub coverage_restored_from: Option<String>,
+    /// Whether the plan has a DR timeline (plans saved by an older Waveplan do not).
+    pub measured: bool,
+}
+
 /// The TypeScript declarations of this module.
 pub(super) fn decls() -> Vec<String> {
     vec![
@@ -141,5 +179,7 @@ pub(super) fn decls() -> Vec<String> {
         SettingRow::decl(),
         MovedApplication::decl(),
         ScenarioComparison::decl(),
+        DrGap::decl(),
+        DrGaps::decl(),
     ]
 }

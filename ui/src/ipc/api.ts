@@ -4,6 +4,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AppError,
   Board,
+  DrGaps,
   ExportFormatView,
   ExportOutcome,
   Explanation,
@@ -18,6 +19,8 @@ import type {
   Progress,
   ProjectView,
   RecentProject,
+  ScenarioComparison,
+  ScenarioView,
 } from "./types";
 
 /** A failed command: the shell's tagged error, with a message to show. */
@@ -101,4 +104,12 @@ export const api = {
   explain: (application: string) => call<Explanation>("explain", { application }),
   exportFormats: () => call<ExportFormatView[]>("export_formats"),
   exportPlan: (format: string) => call<ExportOutcome>("export_plan", { format }),
+  scenarios: () => call<ScenarioView[]>("scenarios"),
+  duplicateScenario: (from: string, to: string) => call<ScenarioView[]>("duplicate_scenario", { from, to }),
+  renameScenario: (from: string, to: string) => call<ScenarioView[]>("rename_scenario", { from, to }),
+  deleteScenario: (name: string) => call<ScenarioView[]>("delete_scenario", { name }),
+  switchScenario: (name: string) => call<[ProjectView, Board]>("switch_scenario", { name }),
+  compareScenarios: (a: string, b: string) => call<ScenarioComparison>("compare_scenarios", { a, b }),
+  drGaps: () => call<DrGaps>("dr_gaps"),
+  forgetRecent: (path: string) => call<RecentProject[]>("forget_recent", { path }),
 };

@@ -838,3 +838,57 @@ moved: Array<MovedApplication>,
  * Metrics on which each does better: [a, b].
  */
 wins: Array<number>, };
+export type DrGap = { 
+/**
+ * The application.
+ */
+name: string, 
+/**
+ * Its tier.
+ */
+tier: string, 
+/**
+ * Days below its DR target.
+ */
+gapDays: number, 
+/**
+ * Of those, days the migration itself opens (it met its target before).
+ */
+gapDaysCaused: number, 
+/**
+ * Its DR posture at the end of the programme.
+ */
+endPosture: string, 
+/**
+ * Whether it ends the programme below its target.
+ */
+endsBelowTarget: boolean, 
+/**
+ * Why, when it does.
+ */
+note: string | null, };
+export type DrGaps = { 
+/**
+ * Applications with gap-days, or ending below target.
+ */
+applications: Array<DrGap>, 
+/**
+ * Gap-days of all applications.
+ */
+gapDays: number, 
+/**
+ * Gap-days of mission-critical applications.
+ */
+gapDaysMissionCritical: number, 
+/**
+ * First day from which every application meets its target (ISO).
+ */
+fullCoverageFrom: string | null, 
+/**
+ * First day from which every application that met its target before the programme meets it again (ISO).
+ */
+coverageRestoredFrom: string | null, 
+/**
+ * Whether the plan has a DR timeline (plans saved by an older Waveplan do not).
+ */
+measured: boolean, };
