@@ -235,6 +235,13 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
     until(&client, "the undo", "const c = document.querySelector('[data-card=\"PACS\"]'); return c && Number(c.closest('[data-wave]').dataset.wave) === arguments[0]", vec![json!(pacs)]).await?;
     assert_eq!(text(&client, "[data-figure=violations] .figure-value").await?, "0");
 
+    // Duplicate the scenario and compare the two side by side.
+    click(&client, "[data-scenario-duplicate]").await?;
+    click(&client, "[data-scenario-ok]").await?;
+    click(&client, "[data-scenario-compare]").await?;
+    until(&client, "the comparison", "return document.querySelectorAll('[data-comparison] [data-metric]').length > 5", vec![]).await?;
+    assert!(text(&client, "[data-comparison] h4:last-of-type").await?.contains("same wave"), "a copy has every application in the same wave");
+
     // Export a workbook and find it on disk, with the plan in it.
     click(&client, "[data-screen=export]").await?;
     click(&client, "[data-format=xlsx]").await?;
@@ -296,11 +303,16 @@ async fn tour() -> Result<()> {
     until(&client, "the explanation", "return document.querySelector('[data-explain]')?.textContent.includes('What an earlier wave would break') ?? false", vec![]).await?;
     screenshot(&client, &dir, "wave-plan").await?;
     click(&client, "[data-feedback-undo]").await?;
+    click(&client, "[data-scenario-duplicate]").await?;
+    click(&client, "[data-scenario-ok]").await?;
+    click(&client, "[data-scenario-compare]").await?;
+    until(&client, "the comparison", "return document.querySelectorAll('[data-comparison] [data-metric]').length > 5", vec![]).await?;
+    screenshot(&client, &dir, "scenarios").await?;
     click(&client, "[data-screen=graph]").await?;
     until(&client, "the graph", "return /\\d+ nodes/.test(document.querySelector('[data-graph-size]')?.textContent ?? '')", vec![]).await?;
     screenshot(&client, &dir, "dependency-graph").await?;
     click(&client, "[data-screen=dr]").await?;
-    until(&client, "the DR chart", "return document.querySelector('[data-dr-summary]') !== null", vec![]).await?;
+    until(&client, "the DR chart and gap list", "return document.querySelector('[data-dr-summary]') !== null && document.querySelector('[data-dr-gaps]') !== null", vec![]).await?;
     screenshot(&client, &dir, "dr-coverage").await?;
     click(&client, "[data-screen=import]").await?;
     screenshot(&client, &dir, "import").await?;
