@@ -1,6 +1,6 @@
 //! The desktop app's tasks: `run` (open the app on the sample hospital),
 //! the desktop part of `test` (command tests, vitest, end to end under
-//! Xvfb), `screenshots`, `bundle` and `ipc-types`.
+//! Xvfb), `screenshots` and `ipc-types` (`bundle` is in bundle.rs).
 //!
 //! Everything the desktop app needs beyond Rust is installed here when it is
 //! missing: the Debian packages (through `setup::debian_packages`), the npm
@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::{cargo, project_root, setup, status};
 
@@ -138,31 +138,6 @@ pub fn screenshots() -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     under_xvfb(&["--workspace"], E2E_FEATURE, &["--exact", "tour"], &[], Some(&dir))?;
     eprintln!("xtask: screenshots in {}", dir.display());
-    Ok(())
-}
-
-/// `cargo xtask bundle`: the .deb and .rpm through the npm Tauri CLI.
-pub fn bundle() -> Result<()> {
-    build_front_end()?;
-    setup::debian_packages("the .rpm bundle", &["rpm"])?;
-    let root = project_root();
-    // The Tauri CLI runs from the app root (it finds src-tauri/ from there).
-    status(Command::new(root.join("ui/node_modules/.bin/tauri")).args(["build", "--bundles", "deb,rpm"]).current_dir(&root))?;
-    let bundles = root.join("target/release/bundle");
-    let mut found = Vec::new();
-    for kind in ["deb", "rpm"] {
-        for entry in std::fs::read_dir(bundles.join(kind)).into_iter().flatten().flatten() {
-            if entry.path().extension().is_some_and(|e| e == kind) {
-                found.push(entry.path());
-            }
-        }
-    }
-    if found.len() < 2 {
-        bail!("expected a .deb and an .rpm under {}", bundles.display());
-    }
-    for path in found {
-        println!("{}", path.display());
-    }
     Ok(())
 }
 

@@ -6,7 +6,8 @@
 //! - `test`: every test of the project: the libraries and the desktop
 //!   commands, vitest, and the desktop end to end under Xvfb.
 //! - `screenshots`, `bundle`, `ipc-types`: the desktop app's pictures for the
-//!   README, its .deb and .rpm, and its generated TypeScript types.
+//!   README, its .deb and .rpm (with `--install`: installed here through apt
+//!   and started once), and its generated TypeScript types.
 //! - `bench`: the end-to-end pipeline benchmark on a generated estate
 //!   (50,000 servers, 10,000 applications, 1,000,000 dependencies), with
 //!   time and peak memory per stage, for BENCHMARKS.md.
@@ -26,6 +27,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 mod bench_planner;
+mod bundle;
 mod desktop;
 mod exports;
 mod setup;
@@ -39,7 +41,7 @@ fn main() -> Result<()> {
         Some("demo") => run(&args[1..]),
         Some("test") => test(),
         Some("screenshots") => desktop::screenshots(),
-        Some("bundle") => desktop::bundle(),
+        Some("bundle") => bundle::bundle(&args[1..]),
         Some("ipc-types") => desktop::ipc_types(),
         Some("bench-desktop") => desktop::bench(),
         Some("bench") => bench(&args[1..]),
@@ -47,7 +49,7 @@ fn main() -> Result<()> {
         Some("bench-planner") => bench_planner::bench_planner(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | demo | test | screenshots | bundle | ipc-types | bench-desktop | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N] | bench-planner [--small N --skip-large]"
+                "usage: cargo xtask run | demo | test | screenshots | bundle [--install] | ipc-types | bench-desktop | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N] | bench-planner [--small N --skip-large]"
             );
             std::process::exit(2);
         }

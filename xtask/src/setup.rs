@@ -46,6 +46,25 @@ pub fn debian_packages(reason: &str, packages: &[&str]) -> Result<()> {
     apt(&install)
 }
 
+/// Installs a local `.deb` through apt, so its declared dependencies are
+/// resolved from the registry as a user's `apt-get install ./file.deb` would.
+pub fn install_local_deb(deb: &std::path::Path) -> Result<()> {
+    let root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    let mut command = if root { Command::new("apt-get") } else { Command::new("sudo") };
+    if !root {
+        command.arg("apt-get");
+    }
+    command
+        .args(["install", "-y", "-qq", "--reinstall", "--no-install-recommends"])
+        .arg(deb)
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    let status = command.status().with_context(|| format!("cannot run apt-get install {}", deb.display()))?;
+    if !status.success() {
+        bail!("apt-get install {} failed ({status})", deb.display());
+    }
+    Ok(())
+}
+
 /// Whether dpkg knows `package` as installed.
 fn installed(package: &str) -> bool {
     Command::new("dpkg-query")
