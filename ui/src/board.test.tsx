@@ -96,6 +96,26 @@ describe("wave board drag", () => {
   });
 });
 
+describe("keyboard move", () => {
+  it("shows the planner's price while the move is saved", async () => {
+    let finishMove: (value: unknown) => void = () => {};
+    mockIPC((cmd) => {
+      if (cmd === "price_move") return price("billing", 2, 1, [BROKEN]);
+      if (cmd === "move_application") return new Promise((resolve) => (finishMove = resolve));
+      return null;
+    });
+    setState({ project, board: board([card("billing", 2)]), screen: "board" });
+    const { container } = render(<WaveBoard />);
+    const billing = container.querySelector<HTMLElement>('[data-card="billing"]')!;
+    billing.focus();
+    await act(async () => {
+      fireEvent.keyDown(billing, { key: "ArrowLeft", altKey: true });
+    });
+    await waitFor(() => expect(container.querySelector("[data-pending-move] [data-broken]")?.textContent).toContain("must move after 'ehr'"));
+    finishMove(null);
+  });
+});
+
 describe("store: prices", () => {
   it("keeps the answer to the latest hover when an earlier one answers later", async () => {
     const pending: Record<number, (v: unknown) => void> = {};

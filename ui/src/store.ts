@@ -205,9 +205,13 @@ export const actions = {
 
   async moveApplication(application: string, wave: number) {
     // What the hover priced shows at once; the saved move replaces it.
-    const priced = state.pendingMove;
+    const hovered = state.pendingMove;
     ++priceAsked;
-    setState({ pendingMove: priced && priced.application === application && priced.toWave === wave ? priced : null });
+    let priced = hovered && hovered.application === application && hovered.toWave === wave ? hovered : null;
+    // A keyboard move or a quick drop has no price yet: ask for it first (a
+    // few milliseconds), so what breaks shows while the plan is assembled and saved.
+    if (!priced) priced = (await api.priceMove(application, wave).catch(() => null)) ?? null;
+    setState({ pendingMove: priced });
     const outcome = await attempt(() => api.moveApplication(application, wave));
     setState({ pendingMove: null });
     if (!outcome) return;
