@@ -6,7 +6,6 @@
 //! main thread, so the window stays live during a long import or plan.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
@@ -55,7 +54,7 @@ pub async fn startup<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<ProjectV
 /// The open project, or none.
 #[tauri::command]
 pub async fn project_info<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<ProjectView>> {
-    blocking(app, |_, state| Ok(state.session().as_ref().map(Session::view).transpose()?)).await
+    blocking(app, |_, state| state.session().as_ref().map(Session::view).transpose()).await
 }
 
 /// The recent projects, newest first.
@@ -145,7 +144,7 @@ fn apply_settings(config: &mut waveplan_core::PlanConfig, settings: &PlanSetting
     if settings.wave_days == 0 {
         return Err(AppError::invalid("waveDays", "a wave lasts at least 1 day"));
     }
-    if !(settings.bandwidth_mbps > 0.0) {
+    if settings.bandwidth_mbps.is_nan() || settings.bandwidth_mbps <= 0.0 {
         return Err(AppError::invalid("bandwidthMbps", "bandwidth must be more than 0"));
     }
     config.wave_days = settings.wave_days;
@@ -179,30 +178,17 @@ pub async fn board<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<Board>> {
     blocking(app, |_, state| state.with_session(|s| Ok(s.plan.as_ref().map(|p| view::board(&s.estate, p, &s.scenario))))).await
 }
 
+/// Prices a card hovering over a wave: what the move would break and do to
+/// the objective, from the planner's incremental what-if; nothing changes.
+#[tauri::command]
+pub async fn price_move<R: Runtime>(app: AppHandle<R>, application: String, wave: u32) -> AppResult<MovePrice> {
+    blocking(app, move |_, state| state.with_session(|session| whatif::price(session, &application, wave))).await
+}
+
 /// Drops a card on a wave: moves its move group there, says what broke.
 #[tauri::command]
 pub async fn move_application<R: Runtime>(app: AppHandle<R>, application: String, wave: u32) -> AppResult<MoveOutcome> {
-    blocking(app, move |_, state| {
-        state.with_session(|session| {
-            let started = Instant::now();
-            let before = session.plan()?.clone();
-            let label = format!("move {application} to wave {wave}");
-            let moved = session.edit(&label, Touches::Plan, |estate, plan| {
-                whatif::move_application(estate, plan.as_mut().ok_or(AppError::NoPlan)?, &application, wave)
-            })?;
-            let after = session.plan()?;
-            let (was, now): (Vec<_>, Vec<_>) = (before.violations.iter().map(view::violation).collect(), after.violations.iter().map(view::violation).collect());
-            Ok(MoveOutcome {
-                broken: now.iter().filter(|v| !was.contains(v)).cloned().collect(),
-                mended: was.iter().filter(|v| !now.contains(v)).cloned().collect(),
-                before: view::objective(&before),
-                board: view::board(&session.estate, after, &session.scenario),
-                moved,
-                millis: started.elapsed().as_secs_f64() * 1000.0,
-            })
-        })
-    })
-    .await
+    blocking(app, move |_, state| state.with_session(|session| whatif::apply(session, &application, wave))).await
 }
 
 /// Pins an application to its current wave, or unpins it (a constraint the
@@ -286,7 +272,7 @@ pub async fn graph<R: Runtime>(app: AppHandle<R>) -> AppResult<GraphView> {
 /// Why an application is in its wave and what an earlier wave would break.
 #[tauri::command]
 pub async fn explain<R: Runtime>(app: AppHandle<R>, application: String) -> AppResult<Explanation> {
-    blocking(app, move |_, state| state.with_session(|s| whatif::explain(&s.estate, s.plan()?, &application))).await
+    blocking(app, move |_, state| state.with_session(|s| whatif::explain(s, &application))).await
 }
 
 /// The export formats offered.

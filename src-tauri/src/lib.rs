@@ -7,12 +7,14 @@
 
 mod commands;
 mod dialog;
+mod dr;
 mod edit;
 mod error;
 mod export;
 mod import;
 mod recent;
 mod sample;
+mod scenario;
 mod session;
 mod state;
 mod view;
@@ -121,6 +123,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options
             commands::plan_project,
             commands::plan_settings,
             commands::board,
+            commands::price_move,
             commands::move_application,
             commands::set_pinned,
             commands::undo,
@@ -131,6 +134,14 @@ pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options
             commands::explain,
             commands::export_formats,
             commands::export_plan,
+            scenario::scenarios,
+            scenario::duplicate_scenario,
+            scenario::rename_scenario,
+            scenario::delete_scenario,
+            scenario::switch_scenario,
+            scenario::compare_scenarios,
+            dr::dr_gaps,
+            recent::forget_recent,
         ])
 }
 

@@ -28,3 +28,24 @@ pub fn remember(config_dir: &Path, path: &Path, name: &str) -> AppResult<()> {
     std::fs::create_dir_all(config_dir).map_err(|e| AppError::io(config_dir, e))?;
     crate::export::write_atomically(&config_dir.join(FILE), &serde_json::to_vec_pretty(&list)?)
 }
+
+/// Takes `path` off the list (a file moved or deleted, or one the user no
+/// longer wants there); the file itself is never touched.
+pub fn forget(config_dir: &Path, path: &str) -> AppResult<Vec<RecentProject>> {
+    let mut list = list(config_dir);
+    let before = list.len();
+    list.retain(|r| r.path != path);
+    if list.len() != before {
+        crate::export::write_atomically(&config_dir.join(FILE), &serde_json::to_vec_pretty(&list)?)?;
+    }
+    Ok(list)
+}
+
+/// Removes a project from the recent list; returns the list.
+#[tauri::command]
+pub async fn forget_recent<R: tauri::Runtime>(app: tauri::AppHandle<R>, path: String) -> AppResult<Vec<RecentProject>> {
+    use tauri::Manager;
+    tauri::async_runtime::spawn_blocking(move || forget(&app.state::<crate::state::AppState>().dirs.config, &path))
+        .await
+        .map_err(|e| AppError::Internal { message: format!("task failed: {e}") })?
+}

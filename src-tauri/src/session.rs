@@ -62,6 +62,8 @@ pub struct Session {
     /// against an older estate is redone.
     pub generation: u64,
     unsaved: bool,
+    /// The planner's what-if session of the plan (the board's drag).
+    pub what_if: crate::whatif::Cache,
 }
 
 /// What an edit changes, so only that is saved and kept for undo.
@@ -96,7 +98,7 @@ impl Session {
             })?),
             None => None,
         };
-        Ok(Session { project, estate, scenario, plan, generation: 0, unsaved: false })
+        Ok(Session { project, estate, scenario, plan, generation: 0, unsaved: false, what_if: Default::default() })
     }
 
     /// The file's path.
@@ -287,6 +289,42 @@ impl Session {
             }
         }
         self.project.set_setting(SCENARIO_SETTING, &self.scenario)?;
+        Ok(())
+    }
+}
+
+/// Scenarios: the board shows one; the others wait in the file.
+impl Session {
+    /// The plan saved under `scenario`, if there is one.
+    pub fn saved_plan(&self, scenario: &str) -> AppResult<Option<Plan>> {
+        match self.project.load_plan(scenario)? {
+            Some((_, json)) => Ok(Some(serde_json::from_str::<Plan>(&json).map_err(|e| AppError::Store {
+                message: format!("{}: the saved plan '{scenario}' cannot be read: {e}", self.project.path().display()),
+            })?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Puts `scenario` on the board. The undo history is the board's, so it
+    /// starts again: an undo never carries one scenario's plan into another.
+    pub fn switch_scenario(&mut self, scenario: &str) -> AppResult<()> {
+        let plan = self.saved_plan(scenario)?.ok_or_else(|| AppError::NotFound { what: "scenario".into(), name: scenario.into() })?;
+        self.scenario = scenario.to_string();
+        self.plan = Some(plan);
+        self.project.clear_history(Stack::Undo)?;
+        self.project.clear_history(Stack::Redo)?;
+        self.project.set_setting(SCENARIO_SETTING, &self.scenario)?;
+        Ok(())
+    }
+
+    /// Renames a scenario, following it on the board when it is the one shown.
+    pub fn rename_scenario(&mut self, from: &str, to: &str) -> AppResult<()> {
+        let to = to.trim();
+        self.project.rename_scenario(from, to)?;
+        if self.scenario == from {
+            self.scenario = to.to_string();
+            self.project.set_setting(SCENARIO_SETTING, &self.scenario)?;
+        }
         Ok(())
     }
 }

@@ -1,129 +1,157 @@
-//! Drag-a-card feedback: the plan with one move group put in another wave,
-//! checked from scratch with `core::verify_plan`.
+//! The board's drag and Explain, over the planner's incremental what-if
+//! (`waveplan_core::plan::PlanSession`): a hovered move is priced without a
+//! change, a dropped one is applied and the plan assembled again by the
+//! planner. Nothing here decides what breaks or what a move costs.
 //!
-//! This is the one place the board's what-if lives, so the planner's
-//! incremental what-if API can replace it at merge without touching the
-//! commands. It edits the plan only as a drag does (which wave each
-//! application, its servers and its figures are in); it decides nothing.
+//! The `PlanSession` is built once per planned state (it contracts the estate
+//! into the planner's problem) and kept in [`Cache`], which knows when the
+//! inventory or the plan changed under it, so every hover after the first
+//! costs only the planner's incremental check.
 
-use chrono::Duration;
-use waveplan_core::{Estate, Plan, verify_plan};
+use std::time::Instant;
+
+use waveplan_core::plan::session::{SessionError, WhatIf};
+use waveplan_core::plan::{ObjectiveValue, PlanSession};
+use waveplan_core::{Plan, PlanConfig};
 
 use crate::error::{AppError, AppResult};
+use crate::session::{Session, Touches};
+use crate::view;
+use crate::wire::{EarlierWave, Explanation, MoveOutcome, MovePrice, PlannerObjective};
 
-/// Moves `application` and the rest of its move group to `wave`, re-checks
-/// every hard constraint and returns the names that moved.
-pub fn move_application(estate: &Estate, plan: &mut Plan, application: &str, wave: u32) -> AppResult<Vec<String>> {
-    let placement = plan
-        .applications
-        .iter()
-        .find(|p| p.name == application)
-        .ok_or_else(|| AppError::NotFound { what: "application in the plan".into(), name: application.into() })?;
-    let group = placement.move_group;
-    let last = plan.waves.last().map_or(0, |w| w.index);
-    if wave == 0 || wave > last + 1 {
-        return Err(AppError::invalid("wave", format!("wave {wave} does not exist (the plan has waves 1 to {last}, and a new one after)")));
-    }
-    if wave == last + 1 {
-        add_wave(plan);
-    }
-    let moved: Vec<String> = plan.applications.iter().filter(|p| p.move_group == group).map(|p| p.name.clone()).collect();
-    for name in &moved {
-        move_one(estate, plan, name, wave);
-    }
-    for summary in plan.move_groups.iter_mut().filter(|g| g.index == group) {
-        summary.wave = wave;
-    }
-    plan.violations = verify_plan(estate, plan);
-    plan.metrics.hard_violations = plan.violations.len();
-    Ok(moved)
+/// Earlier waves Explain prices, nearest first.
+const EARLIER_WAVES: u32 = 12;
+
+/// The planner's session of the plan on the board, and what it was built from.
+#[derive(Default)]
+pub struct Cache {
+    built: Option<(Key, PlanSession)>,
 }
 
-/// An empty wave after the last, on the plan's calendar.
-fn add_wave(plan: &mut Plan) {
-    let index = plan.waves.last().map_or(1, |w| w.index + 1);
-    plan.waves.push(waveplan_core::plan::Wave {
-        index,
-        name: format!("Wave {index}"),
-        start: plan.config.wave_start(index),
-        end: plan.config.wave_end(index),
-        pilot: false,
-        applications: Vec::new(),
-        servers: Vec::new(),
-        storage_gb: 0.0,
-        downtime_minutes: 0,
-        downtime_longest_minutes: 0,
-        schedule: Default::default(),
-    });
+/// What a `PlanSession` depends on: the inventory's generation, the
+/// settings and every application's wave.
+#[derive(PartialEq)]
+struct Key {
+    generation: u64,
+    config: PlanConfig,
+    waves: Vec<u32>,
 }
 
-fn move_one(estate: &Estate, plan: &mut Plan, name: &str, to: u32) {
-    let Some(p) = plan.applications.iter_mut().find(|p| p.name == name) else { return };
-    let from = p.wave;
-    if from == to {
-        return;
-    }
-    p.wave = to;
-    let shift = plan.config.wave_start(to) - plan.config.wave_start(from);
-    p.cutover = p.cutover.map(|c| c + Duration::days(shift.num_days()));
-    let (storage, minutes) = (p.storage_gb, p.downtime.minutes);
-    let servers: Vec<String> = estate
-        .applications
-        .iter()
-        .find(|a| a.name == name)
-        .map(|a| a.servers.iter().map(|&s| estate.server(s).name.clone()).collect())
-        .unwrap_or_default();
-    if let Some(w) = plan.waves.iter_mut().find(|w| w.index == from) {
-        w.applications.retain(|a| a != name);
-        w.servers.retain(|s| !servers.contains(s));
-        w.storage_gb = (w.storage_gb - storage).max(0.0);
-        w.downtime_minutes = w.downtime_minutes.saturating_sub(u64::from(minutes));
-    }
-    if let Some(w) = plan.waves.iter_mut().find(|w| w.index == to) {
-        w.applications.push(name.to_string());
-        for s in servers {
-            if !w.servers.contains(&s) {
-                w.servers.push(s);
-            }
-        }
-        w.storage_gb += storage;
-        w.downtime_minutes += u64::from(minutes);
-    }
-    let longest: HashMap<u32, u32> = plan.applications.iter().fold(HashMap::new(), |mut m, p| {
-        let e = m.entry(p.wave).or_insert(0);
-        *e = (*e).max(p.downtime.minutes);
-        m
-    });
-    for w in &mut plan.waves {
-        w.downtime_longest_minutes = longest.get(&w.index).copied().unwrap_or(0);
+impl Key {
+    fn of(generation: u64, plan: &Plan) -> Key {
+        Key { generation, config: plan.config.clone(), waves: plan.applications.iter().map(|a| a.wave).collect() }
     }
 }
 
-use std::collections::HashMap;
+/// The planner's session of the open project's plan, built if stale.
+fn planner(session: &mut Session) -> AppResult<&mut PlanSession> {
+    let plan = session.plan.as_ref().ok_or(AppError::NoPlan)?;
+    let key = Key::of(session.generation, plan);
+    let cache = &mut session.what_if;
+    if cache.built.as_ref().is_none_or(|(k, _)| *k != key) {
+        cache.built = Some((key, PlanSession::new(&session.estate, plan)));
+    }
+    Ok(&mut cache.built.as_mut().expect("just built").1)
+}
+
+fn session_error(error: SessionError) -> AppError {
+    match error {
+        SessionError::UnknownApplication(name) => AppError::NotFound { what: "application in the plan".into(), name },
+        other => AppError::invalid("wave", other.to_string()),
+    }
+}
+
+fn objective(value: &ObjectiveValue) -> PlannerObjective {
+    PlannerObjective {
+        traffic_days: value.traffic_days,
+        between_waves: value.between_waves,
+        on_premises: value.on_premises,
+        waves: value.waves,
+        imbalance: value.imbalance,
+    }
+}
+
+fn price_view(answer: &WhatIf, started: Instant) -> MovePrice {
+    MovePrice {
+        application: answer.application.clone(),
+        from_wave: answer.from_wave,
+        to_wave: answer.to_wave,
+        moves_with: answer.moves_with.clone(),
+        broken: answer.broken.iter().map(view::violation).collect(),
+        before: objective(&answer.before),
+        after: objective(&answer.after),
+        millis: started.elapsed().as_secs_f64() * 1000.0,
+    }
+}
+
+/// What moving `application` (with its move group) to `wave` would break and
+/// do to the objective; nothing is changed.
+pub fn price(session: &mut Session, application: &str, wave: u32) -> AppResult<MovePrice> {
+    let started = Instant::now();
+    let answer = planner(session)?.what_if(application, wave).map_err(session_error)?;
+    Ok(price_view(&answer, started))
+}
+
+/// Moves `application` and its move group to `wave` as one undoable edit:
+/// the planner applies the move and assembles the plan again (calendar,
+/// downtime, DR, reasons, verification), and the project file is saved.
+pub fn apply(session: &mut Session, application: &str, wave: u32) -> AppResult<MoveOutcome> {
+    let started = Instant::now();
+    let before = session.plan()?;
+    let (was, objective_before) =
+        (before.violations.iter().map(view::violation).collect::<Vec<_>>(), view::objective(before));
+    let planner = planner(session)?;
+    // Priced on a copy, so a refused move leaves the session as it was.
+    let answer = planner.what_if(application, wave).map_err(session_error)?;
+    let price = price_view(&answer, started);
+    planner.apply(application, wave).map_err(session_error)?;
+    let plan = planner.plan();
+    let label = format!("move {application} to wave {}", answer.to_wave);
+    session.edit(&label, Touches::Plan, |_, current| {
+        *current = Some(plan);
+        Ok(())
+    })?;
+    let after = session.plan.as_ref().ok_or(AppError::NoPlan)?;
+    // The session already stands where the new plan does: keep it.
+    if let Some((key, _)) = &mut session.what_if.built {
+        *key = Key::of(session.generation, after);
+    }
+    let now: Vec<_> = after.violations.iter().map(view::violation).collect();
+    Ok(MoveOutcome {
+        mended: was.iter().filter(|v| !now.contains(v)).cloned().collect(),
+        broken: price.broken.clone(),
+        before: objective_before,
+        board: view::board(&session.estate, after, &session.scenario),
+        moved: answer.moves_with.clone(),
+        millis: started.elapsed().as_secs_f64() * 1000.0,
+        price,
+    })
+}
 
 /// Why `application` is in its wave, and what each earlier wave would break.
-pub fn explain(estate: &Estate, plan: &Plan, application: &str) -> AppResult<crate::wire::Explanation> {
+pub fn explain(session: &mut Session, application: &str) -> AppResult<Explanation> {
+    let plan = session.plan()?;
     let placement = plan
         .applications
         .iter()
         .find(|p| p.name == application)
         .ok_or_else(|| AppError::NotFound { what: "application in the plan".into(), name: application.into() })?;
-    let before: Vec<_> = plan.violations.clone();
-    let mut earlier = Vec::new();
-    for wave in (1..placement.wave).rev() {
-        let mut trial = plan.clone();
-        move_application(estate, &mut trial, application, wave)?;
-        let broken = trial.violations.iter().filter(|v| !before.contains(v)).map(crate::view::violation).collect();
-        earlier.push(crate::wire::EarlierWave { wave, broken });
-    }
     let group = plan.move_groups.iter().find(|g| g.index == placement.move_group);
-    Ok(crate::wire::Explanation {
+    let mut explanation = Explanation {
         application: application.to_string(),
         wave: placement.wave,
         reasons: placement.reasons.clone(),
         group_reasons: group.map(|g| g.reasons.clone()).unwrap_or_default(),
-        moves_with: group.map(|g| g.members.iter().filter(|m| *m != application).cloned().collect()).unwrap_or_default(),
+        moves_with: group
+            .map(|g| g.members.iter().filter(|m| *m != application).cloned().collect())
+            .unwrap_or_default(),
         downtime_steps: placement.downtime.steps.iter().map(|s| format!("{}: {}", s.step, s.arithmetic)).collect(),
-        earlier,
-    })
+        earlier: Vec::new(),
+    };
+    let planner = planner(session)?;
+    for wave in (1..explanation.wave).rev().take(EARLIER_WAVES as usize) {
+        let answer = planner.what_if(application, wave).map_err(session_error)?;
+        explanation.earlier.push(EarlierWave { wave, broken: answer.broken.iter().map(view::violation).collect() });
+    }
+    Ok(explanation)
 }

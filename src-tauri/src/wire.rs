@@ -7,6 +7,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod board;
+pub use board::*;
+
 /// Record counts of an estate.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -310,8 +313,11 @@ pub struct MoveOutcome {
     pub broken: Vec<ViolationView>,
     /// Constraints the move mended.
     pub mended: Vec<ViolationView>,
-    /// Milliseconds the check took in the shell.
+    /// Milliseconds the move took in the shell (check, re-assembly, save).
     pub millis: f64,
+    /// The planner's incremental answer for the move: what it broke and
+    /// how the objective changed.
+    pub price: MovePrice,
 }
 
 /// A blackout period.
@@ -532,7 +538,10 @@ pub fn typescript() -> String {
         ExportFormatView::decl(),
         ExportOutcome::decl(),
         crate::error::AppError::decl(),
-    ] {
+    ]
+    .into_iter()
+    .chain(board::decls())
+    {
         out.push_str("export ");
         out.push_str(&decl);
         out.push('\n');

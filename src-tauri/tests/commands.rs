@@ -88,9 +88,7 @@ fn the_sample_opens_plans_and_a_drag_before_a_dependency_is_reported_and_undone(
     let outcome = ok(&h.window, "move_application", json!({ "application": "PACS", "wave": vna - 1 }));
     let broken: Vec<&str> = outcome["broken"].as_array().expect("broken").iter().map(|v| v["message"].as_str().expect("message")).collect();
     assert!(
-        broken.iter().any(|m| m.contains("'PACS'")
-            && m.contains("depends on 'Vendor Neutral Archive'")
-            && m.contains("must move in the same wave or earlier")),
+        broken.iter().any(|m| m.contains("'PACS' in wave") && m.contains("must move after 'Vendor Neutral Archive'")),
         "{broken:?}"
     );
     assert_eq!(outcome["before"]["hardViolations"], 0);
@@ -106,6 +104,106 @@ fn the_sample_opens_plans_and_a_drag_before_a_dependency_is_reported_and_undone(
     assert_eq!(board["objective"]["hardViolations"], 0);
     ok(&h.window, "redo", json!({}));
     assert_eq!(wave_of(&ok(&h.window, "board", json!({})), "PACS"), vna - 1);
+}
+
+#[test]
+fn a_hovered_move_is_priced_by_the_planner_without_a_change_and_a_pin_holds_against_it() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    let board = ok(&h.window, "plan_project", json!({ "settings": settings(&h.window), "onProgress": CHANNEL }));
+    let (pacs, vna) = (wave_of(&board, "PACS"), wave_of(&board, "Vendor Neutral Archive"));
+
+    let price = ok(&h.window, "price_move", json!({ "application": "PACS", "wave": vna - 1 }));
+    assert_eq!((price["fromWave"].as_u64(), price["toWave"].as_u64()), (Some(pacs), Some(vna - 1)));
+    assert!(price["movesWith"].as_array().expect("group").iter().any(|m| m == "PACS"));
+    let broken = price["broken"].as_array().expect("broken").clone();
+    assert!(broken.iter().any(|v| v["constraint"] == "before" && v["message"].as_str().unwrap_or("").contains("must move after 'Vendor Neutral Archive'")), "{broken:?}");
+    assert!(price["after"]["trafficDays"].as_f64() != price["before"]["trafficDays"].as_f64(), "moving PACS away from its archive changes the traffic-days: {price}");
+    // Pricing changed nothing: no undo step, PACS where it was.
+    assert_eq!(ok(&h.window, "project_info", json!({}))["undo"], "re-plan");
+    assert_eq!(wave_of(&ok(&h.window, "board", json!({})), "PACS"), pacs);
+
+    // The drop says what the hover said, and the plan is the planner's again.
+    let outcome = ok(&h.window, "move_application", json!({ "application": "PACS", "wave": vna - 1 }));
+    assert_eq!(outcome["broken"], json!(broken));
+    assert_eq!(outcome["price"]["after"], price["after"]);
+    assert_eq!(wave_of(&outcome["board"], "PACS"), vna - 1);
+    ok(&h.window, "undo", json!({}));
+
+    // Pinned, PACS holds its wave: a move elsewhere breaks the pin; unpinned it does not.
+    ok(&h.window, "set_pinned", json!({ "application": "PACS", "pinned": true }));
+    let pinned = ok(&h.window, "price_move", json!({ "application": "PACS", "wave": pacs + 1 }));
+    let pin_broken = |p: &Value| p["broken"].as_array().expect("broken").iter().any(|v| v["message"].as_str().unwrap_or("").contains("pinned"));
+    assert!(pin_broken(&pinned), "{pinned}");
+    ok(&h.window, "set_pinned", json!({ "application": "PACS", "pinned": false }));
+    assert!(!pin_broken(&ok(&h.window, "price_move", json!({ "application": "PACS", "wave": pacs + 1 }))));
+
+    assert_eq!(call(&h.window, "price_move", json!({ "application": "PACS", "wave": 0 })).expect_err("wave 0")["kind"], "invalid");
+    assert_eq!(call(&h.window, "price_move", json!({ "application": "Nope", "wave": 1 })).expect_err("unknown")["kind"], "notFound");
+}
+
+#[test]
+fn scenarios_are_duplicated_renamed_compared_switched_and_deleted() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    let board = ok(&h.window, "plan_project", json!({ "settings": settings(&h.window), "onProgress": CHANNEL }));
+    let pacs = wave_of(&board, "PACS");
+    let list = ok(&h.window, "duplicate_scenario", json!({ "from": "baseline", "to": "fast" }));
+    assert_eq!(list.as_array().expect("list").iter().map(|s| (s["name"].as_str().unwrap_or(""), s["current"] == true)).collect::<Vec<_>>(), [("baseline", true), ("fast", false)]);
+    let list = ok(&h.window, "rename_scenario", json!({ "from": "fast", "to": "fast lane" }));
+    assert!(list.as_array().expect("list").iter().any(|s| s["name"] == "fast lane"));
+    assert_eq!(call(&h.window, "rename_scenario", json!({ "from": "fast lane", "to": "baseline" })).expect_err("taken")["kind"], "store");
+
+    // A move on the board, then the two side by side: PACS is the difference.
+    ok(&h.window, "move_application", json!({ "application": "PACS", "wave": pacs + 1 }));
+    let c = ok(&h.window, "compare_scenarios", json!({ "a": "baseline", "b": "fast lane" }));
+    assert!(c["metrics"].as_array().expect("metrics").len() >= 8, "{c}");
+    let moved = c["moved"].as_array().expect("moved");
+    assert!(moved.iter().any(|m| m["application"] == "PACS" && m["waveA"] == pacs + 1 && m["waveB"] == pacs), "{moved:?}");
+
+    // Switched, the board is the other plan and the undo history starts again.
+    let switched = ok(&h.window, "switch_scenario", json!({ "name": "fast lane" }));
+    assert_eq!(switched[0]["scenario"], "fast lane");
+    assert_eq!(switched[0]["undo"], Value::Null);
+    assert_eq!(wave_of(&switched[1], "PACS"), pacs);
+    assert_eq!(call(&h.window, "delete_scenario", json!({ "name": "fast lane" })).expect_err("on the board")["kind"], "invalid");
+    let list = ok(&h.window, "delete_scenario", json!({ "name": "baseline" }));
+    assert_eq!(list.as_array().expect("list").len(), 1);
+}
+
+#[test]
+fn dr_gaps_list_mission_critical_first_then_the_longest() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    ok(&h.window, "plan_project", json!({ "settings": settings(&h.window), "onProgress": CHANNEL }));
+    let gaps = ok(&h.window, "dr_gaps", json!({}));
+    assert_eq!(gaps["measured"], true);
+    let rows = gaps["applications"].as_array().expect("applications");
+    assert!(!rows.is_empty(), "the sample hospital has DR gap-days: {gaps}");
+    let rank = |t: &Value| ["mission-critical", "business-critical", "business-operational", "administrative"].iter().position(|x| t == x).expect("tier");
+    for pair in rows.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert!((rank(&a["tier"]), std::cmp::Reverse(a["gapDays"].as_u64())) <= (rank(&b["tier"]), std::cmp::Reverse(b["gapDays"].as_u64())), "{a} before {b}");
+    }
+    let total: u64 = rows.iter().map(|r| r["gapDays"].as_u64().expect("days")).sum();
+    assert_eq!(total, gaps["gapDays"].as_u64().expect("total"), "the list holds every gap-day");
+}
+
+#[test]
+fn a_recent_project_moved_away_is_shown_missing_refused_once_and_removable() {
+    let dirs = tempfile::tempdir().expect("temp dir");
+    let (_app, window) = start_in(dirs.path());
+    ok(&window, "open_sample", json!({}));
+    let path = ok(&window, "recent_projects", json!({}))[0]["path"].as_str().expect("path").to_string();
+    std::fs::rename(&path, format!("{path}.moved")).expect("move the file away");
+    let recent = ok(&window, "recent_projects", json!({}));
+    assert_eq!(recent[0]["exists"], false);
+    // Opening it says so once, as an error value, and the list still holds it until removed.
+    assert!(call(&window, "open_recent", json!({ "path": path })).is_err());
+    assert_eq!(ok(&window, "recent_projects", json!({})).as_array().expect("list").len(), 1);
+    assert_eq!(ok(&window, "forget_recent", json!({ "path": path })), json!([]));
+    assert_eq!(ok(&window, "recent_projects", json!({})), json!([]));
+    assert!(Path::new(&format!("{path}.moved")).is_file(), "removing it from the list leaves the file alone");
 }
 
 #[test]

@@ -225,7 +225,7 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
     drag(&client, "PACS", vna - 1).await?;
     let broken = until(&client, "the move's feedback", "return document.querySelector('[data-broken]')?.textContent ?? null", vec![]).await?;
     let broken = broken.as_str().unwrap_or("");
-    assert!(broken.contains("depends on 'Vendor Neutral Archive'") && broken.contains("must move in the same wave or earlier"), "{broken}");
+    assert!(broken.contains("'PACS' in wave") && broken.contains("must move after 'Vendor Neutral Archive'"), "{broken}");
     assert_eq!(wave_of(&client, "PACS").await?, vna - 1);
     assert_ne!(text(&client, "[data-figure=violations] .figure-value").await?, "0");
     assert_eq!(js(&client, "return document.querySelector('[data-card=\"PACS\"]').classList.contains('violated')", vec![]).await?, json!(true));
@@ -234,6 +234,13 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
     client.find(Locator::Css("[data-card=\"PACS\"]")).await?.send_keys("\u{E009}z\u{E000}").await?;
     until(&client, "the undo", "const c = document.querySelector('[data-card=\"PACS\"]'); return c && Number(c.closest('[data-wave]').dataset.wave) === arguments[0]", vec![json!(pacs)]).await?;
     assert_eq!(text(&client, "[data-figure=violations] .figure-value").await?, "0");
+
+    // Duplicate the scenario and compare the two side by side.
+    click(&client, "[data-scenario-duplicate]").await?;
+    click(&client, "[data-scenario-ok]").await?;
+    click(&client, "[data-scenario-compare]").await?;
+    until(&client, "the comparison", "return document.querySelectorAll('[data-comparison] [data-metric]').length > 5", vec![]).await?;
+    assert!(text(&client, "[data-comparison] h4:last-of-type").await?.contains("same wave"), "a copy has every application in the same wave");
 
     // Export a workbook and find it on disk, with the plan in it.
     click(&client, "[data-screen=export]").await?;
@@ -433,11 +440,16 @@ async fn tour() -> Result<()> {
     until(&client, "the explanation", "return document.querySelector('[data-explain]')?.textContent.includes('What an earlier wave would break') ?? false", vec![]).await?;
     screenshot(&client, &dir, "wave-plan").await?;
     click(&client, "[data-feedback-undo]").await?;
+    click(&client, "[data-scenario-duplicate]").await?;
+    click(&client, "[data-scenario-ok]").await?;
+    click(&client, "[data-scenario-compare]").await?;
+    until(&client, "the comparison", "return document.querySelectorAll('[data-comparison] [data-metric]').length > 5", vec![]).await?;
+    screenshot(&client, &dir, "scenarios").await?;
     click(&client, "[data-screen=graph]").await?;
     until(&client, "the graph", "return /\\d+ nodes/.test(document.querySelector('[data-graph-size]')?.textContent ?? '')", vec![]).await?;
     screenshot(&client, &dir, "dependency-graph").await?;
     click(&client, "[data-screen=dr]").await?;
-    until(&client, "the DR chart", "return document.querySelector('[data-dr-summary]') !== null", vec![]).await?;
+    until(&client, "the DR chart and gap list", "return document.querySelector('[data-dr-summary]') !== null && document.querySelector('[data-dr-gaps]') !== null", vec![]).await?;
     screenshot(&client, &dir, "dr-coverage").await?;
     click(&client, "[data-screen=import]").await?;
     screenshot(&client, &dir, "import").await?;
@@ -491,14 +503,28 @@ async fn bench_desktop() -> Result<()> {
     )
     .await?;
     click(&client, "[data-screen=board]").await?;
+    // The hover: the planner's price of the last card one wave earlier,
+    // through the real IPC (the first answer builds the what-if session).
+    let hover = js_async(
+        &client,
+        "const cards = [...document.querySelectorAll('[data-card]')]; const card = cards[cards.length - 1];
+         const wave = Number(card.closest('[data-wave]').dataset.wave); const name = card.dataset.card;
+         const invoke = window.__TAURI_INTERNALS__.invoke; const times = []; let broken = 0;
+         for (let i = 0; i < 21; i++) { const t = performance.now(); const p = await invoke('price_move', { application: name, wave: Math.max(1, wave - 1 - (i % 3)) }); times.push(performance.now() - t); broken = Math.max(broken, p.broken.length); }
+         const first = times.shift(); times.sort((a, b) => a - b);
+         return [first, times[Math.floor(times.length / 2)], times[times.length - 1], broken];",
+    )
+    .await?;
+    // The drop: Alt+Left on the last card, to the feedback of the saved move.
     let drop = js_async(
         &client,
         "const cards = [...document.querySelectorAll('[data-card]')]; const card = cards[cards.length - 1];
          const wave = Number(card.closest('[data-wave]').dataset.wave); const name = card.dataset.card;
          const t = performance.now();
          card.focus(); card.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', altKey: true, bubbles: true }));
-         await new Promise(r => { const tick = () => document.querySelector('[data-feedback]') ? r() : requestAnimationFrame(tick); tick(); });
-         return [performance.now() - t, Number(document.querySelector('[data-feedback] .muted').textContent.match(/(\\d+) ms/)[1]), name, wave];",
+         await new Promise(r => { const tick = () => document.querySelector('[data-feedback-timing]') ? r() : requestAnimationFrame(tick); tick(); });
+         const timing = document.querySelector('[data-feedback-timing]').textContent.match(/priced in ([\\d.]+) ms, saved in ([\\d.]+) ms/);
+         return [performance.now() - t, Number(timing[1]), Number(timing[2]), name, wave, document.querySelectorAll('[data-feedback] [data-broken] li').length];",
     )
     .await?;
     click(&client, "[data-screen=graph]").await?;
@@ -524,7 +550,9 @@ async fn bench_desktop() -> Result<()> {
     println!("| open the project, board shown (session included) | {open_board:.2} s |");
     println!("| inventory: servers table shown ({}) | {:.0} ms |", inventory[1].as_str().unwrap_or(""), inventory[0].as_f64().unwrap_or(0.0));
     println!("| inventory scroll, frame time median / p95 | {:.1} / {:.1} ms |", scroll[0].as_f64().unwrap_or(0.0), scroll[1].as_f64().unwrap_or(0.0));
-    println!("| card moved ({} from wave {}), feedback shown / shell's check | {:.0} / {:.0} ms |", drop[2], drop[3], drop[0].as_f64().unwrap_or(0.0), drop[1].as_f64().unwrap_or(0.0));
+    let ms = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    println!("| hovered move priced through IPC: first (builds the what-if session) / median / worst of 20 (up to {} broken) | {:.0} / {:.1} / {:.1} ms |", hover[3], ms(&hover[0]), ms(&hover[1]), ms(&hover[2]));
+    println!("| card dropped ({} from wave {}, {} broken): planner's price in the shell / move saved in the shell / feedback on screen | {:.1} / {:.0} / {:.0} ms |", drop[3], drop[4], drop[5], ms(&drop[1]), ms(&drop[2]), ms(&drop[0]));
     println!("| graph drawn ({}) | {:.0} ms |", graph[3].as_str().unwrap_or(""), graph[0].as_f64().unwrap_or(0.0));
     println!("| graph zoom, frame time median / p95 | {:.1} / {:.1} ms |", graph[1].as_f64().unwrap_or(0.0), graph[2].as_f64().unwrap_or(0.0));
     client.close().await?;

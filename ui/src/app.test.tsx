@@ -9,6 +9,7 @@ import { WaveBoard } from "./screens/WaveBoard";
 import { Inventory } from "./screens/Inventory";
 import { ImportWizard } from "./screens/ImportWizard";
 import { board, card, HOSTILE, project, servers } from "./fixtures.test-data";
+import { price } from "./board.test-data";
 
 // jsdom has no layout, so the virtualiser would see an empty viewport: in
 // these tests it renders every row (the app's own code path is unchanged).
@@ -89,6 +90,7 @@ describe("wave board", () => {
           broken: [{ constraint: "precedence", message: "'billing' (wave 1) depends on 'ehr', which moves later (wave 2)" }],
           mended: [],
           millis: 3.2,
+          price: price("billing", 2, 1, [{ constraint: "precedence", message: "'billing' (wave 1) depends on 'ehr', which moves later (wave 2)" }]),
         };
       }
       if (cmd === "project_info") return { ...project, undo: "move billing to wave 1" };

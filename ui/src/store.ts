@@ -11,9 +11,12 @@ import type {
   ImportProgress,
   MappingInput,
   MoveOutcome,
+  MovePrice,
   Progress,
   ProjectView,
   RecentProject,
+  ScenarioComparison,
+  ScenarioView,
 } from "./ipc/types";
 
 export type Screen = "start" | "board" | "inventory" | "graph" | "dr" | "import" | "export";
@@ -24,8 +27,12 @@ export interface State {
   screen: Screen;
   board: Board | null;
   lastMove: MoveOutcome | null;
+  /** The planner's price of the move under the pointer (a card hovering a wave, or dropped and not yet saved). */
+  pendingMove: MovePrice | null;
   selected: string | null;
   presentation: boolean;
+  /** In presentation mode, host names are hidden too (addresses always are). */
+  hideHostNames: boolean;
   settingsOpen: boolean;
   progress: Progress | null;
   importPreview: ImportPreview | null;
@@ -34,6 +41,10 @@ export interface State {
   message: { kind: "error" | "info"; text: string } | null;
   /** Bumped when the inventory changes, so tables reload. */
   inventoryVersion: number;
+  /** The project's scenarios (loaded by the scenario bar). */
+  scenarios: ScenarioView[];
+  /** Two scenarios side by side, while the comparison is open. */
+  comparison: ScenarioComparison | null;
 }
 
 const initial: State = {
@@ -42,17 +53,22 @@ const initial: State = {
   screen: "start",
   board: null,
   lastMove: null,
+  pendingMove: null,
   selected: null,
   presentation: false,
+  hideHostNames: true,
   settingsOpen: false,
   progress: null,
   importPreview: null,
   importProgress: null,
   message: null,
   inventoryVersion: 0,
+  scenarios: [],
+  comparison: null,
 };
 
 let state: State = initial;
+let priceAsked = 0;
 const listeners = new Set<() => void>();
 
 export function getState(): State {
@@ -125,7 +141,17 @@ export const actions = {
   },
   newProject: async () => actions.opened(await attempt(() => api.newProject())),
   openProject: async () => actions.opened(await attempt(() => api.openProject())),
-  openRecent: async (path: string) => actions.opened(await attempt(() => api.openRecent(path))),
+  async openRecent(path: string) {
+    const project = await attempt(() => api.openRecent(path));
+    if (project) await actions.opened(project);
+    // A file gone since the list was shown: the list now says so (one message, no loop).
+    else await actions.loadRecent();
+  },
+
+  async forgetRecent(path: string) {
+    const recent = await attempt(() => api.forgetRecent(path));
+    if (recent) setState({ recent });
+  },
   openSample: async () => actions.opened(await attempt(() => api.openSample())),
 
   async refreshProject() {
@@ -201,8 +227,33 @@ export const actions = {
     await actions.refreshProject();
   },
 
+  /** Prices the card hovering over a wave; a later hover wins over a slower earlier answer. */
+  async priceMove(application: string, wave: number | null) {
+    const asked = ++priceAsked;
+    if (wave === null) {
+      setState({ pendingMove: null });
+      return;
+    }
+    try {
+      const price = await api.priceMove(application, wave);
+      if (asked === priceAsked) setState({ pendingMove: price });
+    } catch {
+      // A price is a hint: a failure shows when the card is dropped.
+      if (asked === priceAsked) setState({ pendingMove: null });
+    }
+  },
+
   async moveApplication(application: string, wave: number) {
+    // What the hover priced shows at once; the saved move replaces it.
+    const hovered = state.pendingMove;
+    ++priceAsked;
+    let priced = hovered && hovered.application === application && hovered.toWave === wave ? hovered : null;
+    // A keyboard move or a quick drop has no price yet: ask for it first (a
+    // few milliseconds), so what breaks shows while the plan is assembled and saved.
+    if (!priced) priced = (await api.priceMove(application, wave).catch(() => null)) ?? null;
+    setState({ pendingMove: priced });
     const outcome = await attempt(() => api.moveApplication(application, wave));
+    setState({ pendingMove: null });
     if (!outcome) return;
     setState({ board: outcome.board, lastMove: outcome, selected: application });
     await actions.refreshProject();
@@ -240,6 +291,46 @@ export const actions = {
     }
   },
 
+  async loadScenarios() {
+    const scenarios = await attempt(() => api.scenarios());
+    if (scenarios) setState({ scenarios });
+  },
+
+  async duplicateScenario(from: string, to: string) {
+    const scenarios = await attempt(() => api.duplicateScenario(from, to));
+    if (scenarios) setState({ scenarios, message: { kind: "info", text: `Copied '${from}' to '${to}'.` } });
+    await actions.refreshProject();
+  },
+
+  async renameScenario(from: string, to: string) {
+    const scenarios = await attempt(() => api.renameScenario(from, to));
+    if (scenarios) setState({ scenarios });
+    await actions.refreshProject();
+  },
+
+  async deleteScenario(name: string) {
+    const scenarios = await attempt(() => api.deleteScenario(name));
+    if (scenarios) setState({ scenarios, comparison: null });
+    await actions.refreshProject();
+  },
+
+  async switchScenario(name: string) {
+    const switched = await attempt(() => api.switchScenario(name));
+    if (!switched) return;
+    const [project, board] = switched;
+    setState({ project, board, lastMove: null, pendingMove: null, selected: null });
+    await actions.loadScenarios();
+  },
+
+  async compareScenarios(a: string, b: string) {
+    const comparison = await attempt(() => api.compareScenarios(a, b));
+    if (comparison) setState({ comparison });
+  },
+
+  closeComparison() {
+    setState({ comparison: null });
+  },
+
   select(application: string | null) {
     setState({ selected: application });
   },
@@ -250,6 +341,10 @@ export const actions = {
 
   togglePresentation() {
     setState({ presentation: !state.presentation, screen: state.board ? "board" : state.screen });
+  },
+
+  toggleHostNames() {
+    setState({ hideHostNames: !state.hideHostNames });
   },
 
   dismissMessage() {

@@ -7,6 +7,7 @@ export function Toolbar() {
   const project = useStore((s) => s.project)!;
   const board = useStore((s) => s.board);
   const presentation = useStore((s) => s.presentation);
+  const hideHostNames = useStore((s) => s.hideHostNames);
   const o = board?.objective;
   return (
     <header className="toolbar">
@@ -37,6 +38,17 @@ export function Toolbar() {
             {board ? "Re-plan" : "Plan"}
           </button>
         </div>
+      )}
+      {presentation && (
+        <button
+          className="toggle"
+          onClick={actions.toggleHostNames}
+          aria-pressed={hideHostNames}
+          title="Addresses are always hidden while presenting; host names when this is on"
+          data-hide-host-names
+        >
+          {hideHostNames ? "Host names hidden" : "Host names shown"}
+        </button>
       )}
       <button className="toggle" onClick={actions.togglePresentation} aria-pressed={presentation} title="Presentation mode (F5)">
         {presentation ? "Exit presentation" : "Present"}

@@ -4,6 +4,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AppError,
   Board,
+  DrGaps,
   ExportFormatView,
   ExportOutcome,
   Explanation,
@@ -17,10 +18,13 @@ import type {
   InventoryKind,
   InventoryTable,
   MoveOutcome,
+  MovePrice,
   PlanSettings,
   Progress,
   ProjectView,
   RecentProject,
+  ScenarioComparison,
+  ScenarioView,
 } from "./types";
 
 /** A failed command: the shell's tagged error, with a message to show. */
@@ -97,6 +101,7 @@ export const api = {
     call<Board>("plan_project", { settings, onProgress: progressChannel(onProgress) }),
   planSettings: () => call<PlanSettings>("plan_settings"),
   board: () => call<Board | null>("board"),
+  priceMove: (application: string, wave: number) => call<MovePrice>("price_move", { application, wave }),
   moveApplication: (application: string, wave: number) => call<MoveOutcome>("move_application", { application, wave }),
   setPinned: (application: string, pinned: boolean) => call<Board>("set_pinned", { application, pinned }),
   undo: () => call<ProjectView>("undo"),
@@ -108,4 +113,12 @@ export const api = {
   explain: (application: string) => call<Explanation>("explain", { application }),
   exportFormats: () => call<ExportFormatView[]>("export_formats"),
   exportPlan: (format: string) => call<ExportOutcome>("export_plan", { format }),
+  scenarios: () => call<ScenarioView[]>("scenarios"),
+  duplicateScenario: (from: string, to: string) => call<ScenarioView[]>("duplicate_scenario", { from, to }),
+  renameScenario: (from: string, to: string) => call<ScenarioView[]>("rename_scenario", { from, to }),
+  deleteScenario: (name: string) => call<ScenarioView[]>("delete_scenario", { name }),
+  switchScenario: (name: string) => call<[ProjectView, Board]>("switch_scenario", { name }),
+  compareScenarios: (a: string, b: string) => call<ScenarioComparison>("compare_scenarios", { a, b }),
+  drGaps: () => call<DrGaps>("dr_gaps"),
+  forgetRecent: (path: string) => call<RecentProject[]>("forget_recent", { path }),
 };

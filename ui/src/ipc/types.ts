@@ -434,9 +434,14 @@ broken: Array<ViolationView>,
  */
 mended: Array<ViolationView>, 
 /**
- * Milliseconds the check took in the shell.
+ * Milliseconds the move took in the shell (check, re-assembly, save).
  */
-millis: number, };
+millis: number, 
+/**
+ * The planner's incremental answer for the move: what it broke and
+ * how the objective changed.
+ */
+price: MovePrice, };
 export type BlackoutView = { 
 /**
  * What it is.
@@ -686,6 +691,227 @@ message: string, } } | { "kind": "cancelled" } | { "kind": "internal", "detail":
  * What went wrong.
  */
 message: string, } };
+export type PlannerObjective = { 
+/**
+ * Traffic-days: `betweenWaves + onPremises`.
+ */
+trafficDays: number, 
+/**
+ * Weight × days between the cutovers of groups that talk.
+ */
+betweenWaves: number, 
+/**
+ * Weight × days of traffic to what stays on premises.
+ */
+onPremises: number, 
+/**
+ * Waves (the last wave used).
+ */
+waves: number, 
+/**
+ * Coefficient of variation of servers per wave (0: even).
+ */
+imbalance: number, };
+export type MovePrice = { 
+/**
+ * The application asked about.
+ */
+application: string, 
+/**
+ * Its wave now.
+ */
+fromWave: number, 
+/**
+ * The wave it would go to.
+ */
+toWave: number, 
+/**
+ * Everything that moves with it (its move group, itself included).
+ */
+movesWith: Array<string>, 
+/**
+ * Every hard constraint the move would break (empty: valid).
+ */
+broken: Array<ViolationView>, 
+/**
+ * The objective now.
+ */
+before: PlannerObjective, 
+/**
+ * The objective after the move.
+ */
+after: PlannerObjective, 
+/**
+ * Milliseconds the shell took to answer.
+ */
+millis: number, };
+export type ScenarioView = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Whether the board shows it.
+ */
+current: boolean, 
+/**
+ * Waves with a cutover.
+ */
+waves: number, 
+/**
+ * Broken hard constraints.
+ */
+hardViolations: number, 
+/**
+ * Last day of the programme (ISO).
+ */
+programmeEnd: string | null, };
+export type MetricRow = { 
+/**
+ * The metric's key, as in the plan JSON's `metrics`.
+ */
+key: string, 
+/**
+ * In words.
+ */
+label: string, 
+/**
+ * `count`, `share` (0 to 1), `minutes`, `days`, `traffic-days` or `date`.
+ */
+unit: string, 
+/**
+ * The first scenario's figure (none for a date or no value).
+ */
+a: number | null, 
+/**
+ * The second's.
+ */
+b: number | null, 
+/**
+ * The first scenario's day (ISO), for a date metric.
+ */
+aDate: string | null, 
+/**
+ * The second's.
+ */
+bDate: string | null, 
+/**
+ * Whether each plan has the metric at all (older plans lack some).
+ */
+measured: Array<boolean>, 
+/**
+ * `b − a` (days for dates); none when either has no value.
+ */
+difference: number | null, 
+/**
+ * `a` or `b`: which does better; none when equal or neither is better by nature.
+ */
+better: string | null, };
+export type SettingRow = { 
+/**
+ * The setting's key, as in the plan JSON's `config`.
+ */
+key: string, 
+/**
+ * In the first scenario.
+ */
+a: string, 
+/**
+ * In the second.
+ */
+b: string, };
+export type MovedApplication = { 
+/**
+ * The application.
+ */
+application: string, 
+/**
+ * Its wave in the first scenario (none: not planned there).
+ */
+waveA: number | null, 
+/**
+ * Its wave in the second.
+ */
+waveB: number | null, };
+export type ScenarioComparison = { 
+/**
+ * The first scenario.
+ */
+a: string, 
+/**
+ * The second.
+ */
+b: string, 
+/**
+ * Every metric, in core's fixed order.
+ */
+metrics: Array<MetricRow>, 
+/**
+ * The settings that differ.
+ */
+settings: Array<SettingRow>, 
+/**
+ * Applications in another wave.
+ */
+moved: Array<MovedApplication>, 
+/**
+ * Metrics on which each does better: [a, b].
+ */
+wins: Array<number>, };
+export type DrGap = { 
+/**
+ * The application.
+ */
+name: string, 
+/**
+ * Its tier.
+ */
+tier: string, 
+/**
+ * Days below its DR target.
+ */
+gapDays: number, 
+/**
+ * Of those, days the migration itself opens (it met its target before).
+ */
+gapDaysCaused: number, 
+/**
+ * Its DR posture at the end of the programme.
+ */
+endPosture: string, 
+/**
+ * Whether it ends the programme below its target.
+ */
+endsBelowTarget: boolean, 
+/**
+ * Why, when it does.
+ */
+note: string | null, };
+export type DrGaps = { 
+/**
+ * Applications with gap-days, or ending below target.
+ */
+applications: Array<DrGap>, 
+/**
+ * Gap-days of all applications.
+ */
+gapDays: number, 
+/**
+ * Gap-days of mission-critical applications.
+ */
+gapDaysMissionCritical: number, 
+/**
+ * First day from which every application meets its target (ISO).
+ */
+fullCoverageFrom: string | null, 
+/**
+ * First day from which every application that met its target before the programme meets it again (ISO).
+ */
+coverageRestoredFrom: string | null, 
+/**
+ * Whether the plan has a DR timeline (plans saved by an older Waveplan do not).
+ */
+measured: boolean, };
 export type ImportProgress = { 
 /**
  * The task's id, for cancelling it.

@@ -24,6 +24,7 @@ export function DependencyGraph() {
   const container = useRef<HTMLDivElement>(null);
   const board = useStore((s) => s.board);
   const presentation = useStore((s) => s.presentation);
+  const hideHostNames = useStore((s) => s.hideHostNames);
 
   useEffect(() => {
     void api.graph().then(setData);
@@ -49,7 +50,7 @@ export function DependencyGraph() {
         x: p.x,
         y: p.y,
         size: n.kind === "application" ? 7 : n.kind === "device" ? 5 : 4,
-        label: presentation && n.kind !== "application" ? (n.application ?? n.kind) : n.label,
+        label: presentation && hideHostNames && n.kind !== "application" ? (n.application ?? n.kind) : n.label,
         color: n.kind === "device" ? "#805ad5" : n.kind === "external" ? "#718096" : colour.get(groupOf(n, grouping)),
       });
     }
@@ -67,7 +68,7 @@ export function DependencyGraph() {
       setFailure(`The graph needs WebGL, which this display does not offer (${String(error)}).`);
     }
     return () => sigma?.kill();
-  }, [shown, grouping, highlight, presentation]);
+  }, [shown, grouping, highlight, presentation, hideHostNames]);
 
   const environments = useMemo(() => [...new Set((data?.nodes ?? []).map((n) => n.environment).filter(Boolean))].sort(), [data]);
   const totals = shown && {

@@ -1,8 +1,12 @@
 // DR coverage over the programme: the share of applications meeting their
-// DR target after each wave, per criticality tier, and the first day full
-// coverage is restored.
+// DR target after each wave, per criticality tier, the first day full
+// coverage is restored (from the planner's day-by-day DR timeline), and the
+// applications with DR gap-days, mission-critical first.
+import { useEffect, useState } from "react";
 import { useStore } from "../store";
-import { day } from "../format";
+import { api } from "../ipc/api";
+import type { DrGaps } from "../ipc/types";
+import { count, day } from "../format";
 
 const TIER_COLOUR: Record<string, string> = {
   "mission-critical": "#c53030",
@@ -13,6 +17,15 @@ const TIER_COLOUR: Record<string, string> = {
 
 export function DrCoverage() {
   const board = useStore((s) => s.board);
+  const [gaps, setGaps] = useState<DrGaps | null>(null);
+  useEffect(() => {
+    let live = true;
+    setGaps(null);
+    if (board) api.drGaps().then((g) => live && setGaps(g), () => live && setGaps(null));
+    return () => {
+      live = false;
+    };
+  }, [board]);
   if (!board || board.drCoverage.length === 0) return <section className="empty"><h2>No plan yet</h2><p>Plan the waves to see DR coverage through the programme.</p></section>;
   const points = board.drCoverage;
   const tiers = [...new Set(points.flatMap((p) => p.tiers.map((t) => t.tier)))];
@@ -27,7 +40,15 @@ export function DrCoverage() {
       <h2>DR coverage through the programme</h2>
       <p className="lead" data-dr-summary>
         Lowest: {(lowest.share * 100).toFixed(0)}% after {lowest.afterWave === 0 ? "the start" : `wave ${lowest.afterWave}`}.{" "}
-        {restored ? `Full coverage restored on ${day(restored.date)} (after wave ${restored.afterWave}).` : points[points.length - 1].share >= 0.9999 ? "Coverage is full throughout." : `Coverage ends at ${(points[points.length - 1].share * 100).toFixed(0)}%: some applications never reach their DR target.`}
+        {gaps?.measured ? (
+          <RestoredDays gaps={gaps} />
+        ) : restored ? (
+          `Full coverage restored on ${day(restored.date)} (after wave ${restored.afterWave}).`
+        ) : points[points.length - 1].share >= 0.9999 ? (
+          "Coverage is full throughout."
+        ) : (
+          `Coverage ends at ${(points[points.length - 1].share * 100).toFixed(0)}%: some applications never reach their DR target.`
+        )}
       </p>
       <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="DR coverage per tier after each wave">
         {[0, 0.25, 0.5, 0.75, 1].map((s) => (
@@ -89,6 +110,62 @@ export function DrCoverage() {
           ))}
         </tbody>
       </table>
+      {gaps && <GapList gaps={gaps} />}
     </section>
+  );
+}
+
+function RestoredDays({ gaps }: { gaps: DrGaps }) {
+  return (
+    <span data-dr-restored>
+      {gaps.coverageRestoredFrom
+        ? `Every application that met its DR target before the programme meets it again from ${day(gaps.coverageRestoredFrom)}. `
+        : "Some applications that met their DR target before the programme never meet it again. "}
+      {gaps.fullCoverageFrom ? `Full coverage from ${day(gaps.fullCoverageFrom)}.` : "Full coverage is never reached."}
+    </span>
+  );
+}
+
+const TIER_NAME: Record<string, string> = {
+  "mission-critical": "Mission-critical",
+  "business-critical": "Business-critical",
+  "business-operational": "Business-operational",
+  administrative: "Administrative",
+};
+
+/** The applications below their DR target on some day, mission-critical first. */
+export function GapList({ gaps }: { gaps: DrGaps }) {
+  if (!gaps.measured) return <p className="muted">This plan was saved without a DR timeline: re-plan it to see the gap-days.</p>;
+  if (gaps.applications.length === 0) return <p data-dr-gaps>No application has a DR gap-day.</p>;
+  return (
+    <div data-dr-gaps>
+      <h3>
+        {count(gaps.applications.length, "application")} with DR gap-days · {count(gaps.gapDays, "gap-day")} in all, {gaps.gapDaysMissionCritical.toLocaleString("en")} mission-critical
+      </h3>
+      <table className="counts gap-list">
+        <thead>
+          <tr>
+            <th>Application</th>
+            <th>Tier</th>
+            <th>Gap-days</th>
+            <th title="Days it met its target before the programme: the gap the migration opens">Caused by the move</th>
+            <th>At the end</th>
+          </tr>
+        </thead>
+        <tbody>
+          {gaps.applications.map((a) => (
+            <tr key={a.name} data-dr-gap={a.name} className={a.tier === "mission-critical" ? "critical" : ""}>
+              <td>{a.name}</td>
+              <td>{TIER_NAME[a.tier] ?? a.tier}</td>
+              <td>{a.gapDays.toLocaleString("en")}</td>
+              <td>{a.gapDaysCaused.toLocaleString("en")}</td>
+              <td className={a.endsBelowTarget ? "bad-text" : ""} title={a.note ?? undefined}>
+                {a.endsBelowTarget ? `below target (${a.endPosture})` : a.endPosture}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

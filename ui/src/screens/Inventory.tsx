@@ -33,7 +33,12 @@ export function Inventory() {
     };
   }, [kind, version, project?.undo]);
 
-  const columns = useMemo(() => (table ? table.columns.map((c, i) => ({ c, i })).filter(({ c }) => !(presentation && c.sensitive)) : []), [table, presentation]);
+  const hideHostNames = useStore((s) => s.hideHostNames);
+  // Presenting: addresses are always hidden, host names when the presenter chose so.
+  const columns = useMemo(
+    () => (table ? table.columns.map((c, i) => ({ c, i })).filter(({ c }) => !(presentation && c.sensitive && (hideHostNames || c.key === "ip"))) : []),
+    [table, presentation, hideHostNames],
+  );
   const rows = useMemo(() => {
     if (!table || table.kind !== kind) return [];
     const needle = search.trim().toLowerCase();

@@ -1,4 +1,5 @@
-// Start: new project, open one, the recent ones, the sample hospital.
+// Start: new project, open one, the recent ones (a file moved or deleted is
+// shown missing and can be removed from the list), the sample hospital.
 import { useEffect } from "react";
 import { actions, useStore } from "../store";
 
@@ -32,11 +33,21 @@ export function StartScreen() {
       ) : (
         <ul className="recent">
           {recent.map((r) => (
-            <li key={r.path}>
+            <li key={r.path} className={r.exists ? "" : "missing"} data-recent={r.path}>
               <button className="link" disabled={!r.exists} onClick={() => void actions.openRecent(r.path)} title={r.path}>
                 {r.name}
               </button>
-              <span className="muted"> {r.exists ? r.path : "(file moved or deleted)"}</span>
+              {!r.exists && <span className="badge warn">missing</span>}
+              <span className="muted"> {r.exists ? r.path : `${r.path}: moved or deleted`}</span>
+              <button
+                className="link forget"
+                onClick={() => void actions.forgetRecent(r.path)}
+                aria-label={`Remove ${r.name} from the recent projects`}
+                title="Remove from this list (the file is not touched)"
+                data-forget-recent
+              >
+                Remove
+              </button>
             </li>
           ))}
         </ul>

@@ -1,13 +1,15 @@
 // The wave plan board: a column per wave, a card per application. Drag a
-// card (or Alt+←/→ on a focused card) to move it and its move group; the
-// feedback bar says at once what broke and how the figures changed.
+// card (or Alt+←/→ on a focused card) to move it and its move group; while
+// it hovers a wave the planner's incremental what-if prices the move, and
+// the feedback bar says what would break and how the objective changes.
 import { useEffect, useRef, useState } from "react";
 import { actions, useStore } from "../store";
-import type { Board, Card, WaveColumn } from "../ipc/types";
+import type { Board, Card, MovePrice, PlannerObjective, WaveColumn } from "../ipc/types";
 import { count, delta, minutes, span } from "../format";
 import { ExplainPanel } from "../components/ExplainPanel";
 import { SettingsPanel } from "../components/SettingsPanel";
 import { Timeline } from "../components/Timeline";
+import { ScenarioBar } from "../components/ScenarioBar";
 
 const TIER_SHORT: Record<string, string> = {
   "mission-critical": "Mission-critical",
@@ -32,6 +34,7 @@ export function WaveBoard() {
   const settingsOpen = useStore((s) => s.settingsOpen);
   const selected = useStore((s) => s.selected);
   const presentation = useStore((s) => s.presentation);
+  const pending = useStore((s) => s.pendingMove);
   const [drag, setDrag] = useState<Drag | null>(null);
   const dragRef = useRef<Drag | null>(null);
   dragRef.current = drag;
@@ -43,6 +46,7 @@ export function WaveBoard() {
       if (!d) return;
       const active = d.active || Math.hypot(e.clientX - d.startX, e.clientY - d.startY) > 5;
       const over = active ? waveUnder(e.clientX, e.clientY) : null;
+      if (over !== d.over) void actions.priceMove(d.card.name, over !== null && over !== d.card.wave ? over : null);
       setDrag({ ...d, x: e.clientX, y: e.clientY, active, over });
     };
     const up = (e: PointerEvent) => {
@@ -55,6 +59,7 @@ export function WaveBoard() {
       }
       const wave = waveUnder(e.clientX, e.clientY);
       if (wave !== null && wave !== d.card.wave) void actions.moveApplication(d.card.name, wave);
+      else void actions.priceMove(d.card.name, null);
     };
     window.addEventListener("pointermove", move);
     window.addEventListener("pointerup", up);
@@ -86,14 +91,15 @@ export function WaveBoard() {
   const lastWave = board.waves.length ? board.waves[board.waves.length - 1].index : 0;
   return (
     <section className="board-screen">
+      {!presentation && <ScenarioBar />}
       <MoveFeedback />
       {!presentation && <Timeline board={board} />}
       <div className="board-body">
         <div className="board" role="list" aria-label="Waves">
           {board.waves.map((wave) => (
-            <Column key={wave.index} wave={wave} over={drag?.over === wave.index} onGrab={(card, e) => grab(card, e)} selected={selected} lastWave={lastWave} />
+            <Column key={wave.index} wave={wave} over={drag?.over === wave.index ? verdict(pending, wave.index) : null} onGrab={(card, e) => grab(card, e)} selected={selected} lastWave={lastWave} />
           ))}
-          <div className={`column new-wave${drag?.over === lastWave + 1 ? " over" : ""}`} data-wave={lastWave + 1}>
+          <div className={`column new-wave${drag?.over === lastWave + 1 ? ` over ${verdict(pending, lastWave + 1)}` : ""}`} data-wave={lastWave + 1}>
             <div className="column-head">
               <h3>New wave</h3>
               <div className="muted">Drop a card here to add wave {lastWave + 1}</div>
@@ -120,6 +126,12 @@ export function WaveBoard() {
   }
 }
 
+/** How the column under a dragged card is marked: by the planner's price once it has answered. */
+function verdict(price: MovePrice | null, wave: number): string {
+  if (!price || price.toWave !== wave) return "";
+  return price.broken.length ? "breaks" : "keeps";
+}
+
 function waveUnder(x: number, y: number): number | null {
   const column = document.elementFromPoint(x, y)?.closest<HTMLElement>("[data-wave]");
   return column ? Number(column.dataset.wave) : null;
@@ -133,7 +145,8 @@ function Column({
   lastWave,
 }: {
   wave: WaveColumn;
-  over: boolean;
+  /** null: not under the dragged card; otherwise "", "breaks" or "keeps". */
+  over: string | null;
   onGrab: (card: Card, e: React.PointerEvent) => void;
   selected: string | null;
   lastWave: number;
@@ -141,7 +154,7 @@ function Column({
   const full = wave.capacity !== null && wave.servers > wave.capacity;
   const load = wave.capacity ? Math.min(100, (100 * wave.servers) / wave.capacity) : 0;
   return (
-    <div className={`column${over ? " over" : ""}`} data-wave={wave.index} role="listitem" aria-label={wave.name}>
+    <div className={`column${over !== null ? ` over ${over}` : ""}`} data-wave={wave.index} role="listitem" aria-label={wave.name}>
       <div className="column-head">
         <h3>
           {wave.name} {wave.pilot && <span className="badge">pilot</span>}
@@ -232,7 +245,9 @@ function CardView({ card, onGrab, selected, lastWave }: { card: Card; onGrab: (c
 
 function MoveFeedback() {
   const move = useStore((s) => s.lastMove);
+  const pending = useStore((s) => s.pendingMove);
   const project = useStore((s) => s.project);
+  if (pending) return <PriceFeedback price={pending} />;
   if (!move) return null;
   const after = move.board.objective;
   const bad = move.broken.length > 0;
@@ -240,12 +255,15 @@ function MoveFeedback() {
     <div className={`feedback ${bad ? "bad" : "good"}`} role="status" data-feedback>
       <div className="feedback-head">
         <strong>
-          Moved {move.moved.join(", ")} to wave {move.board.waves.find((w) => w.cards.some((c) => c.name === move.moved[0]))?.index}
+          Moved {move.moved.join(", ")} to wave {move.price.toWave}
         </strong>
-        <span className="muted"> · checked in {move.millis.toFixed(0)} ms</span>
+        <span className="muted" data-feedback-timing>
+          {" "}
+          · priced in {move.price.millis.toFixed(1)} ms, saved in {move.millis.toFixed(0)} ms
+        </span>
         <span className="feedback-figures">
-          Broken constraints {move.before.hardViolations} → {after.hardViolations} ({delta(move.before.hardViolations, after.hardViolations)}) · Waves{" "}
-          {move.before.waves} → {after.waves} · Fullest wave {move.before.fullestWaveServers} → {after.fullestWaveServers} servers
+          Broken constraints {move.before.hardViolations} → {after.hardViolations} ({delta(move.before.hardViolations, after.hardViolations)}) ·{" "}
+          <ObjectiveChange before={move.price.before} after={move.price.after} /> · Fullest wave {move.before.fullestWaveServers} → {after.fullestWaveServers} servers
         </span>
         {project?.undo && (
           <button onClick={() => void actions.undo()} data-feedback-undo>
@@ -253,15 +271,7 @@ function MoveFeedback() {
           </button>
         )}
       </div>
-      {move.broken.length > 0 && (
-        <ul className="violations" data-broken>
-          {move.broken.map((v, i) => (
-            <li key={i}>
-              <span className="badge bad">{v.constraint}</span> {v.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      <Broken price={move.price} />
       {move.mended.length > 0 && (
         <ul className="violations mended">
           {move.mended.map((v, i) => (
@@ -274,6 +284,54 @@ function MoveFeedback() {
       {!bad && move.mended.length === 0 && <div>No constraint broken.</div>}
     </div>
   );
+}
+
+/** The planner's price of a move not yet saved: the card hovering a wave, or dropped and being saved. */
+function PriceFeedback({ price }: { price: MovePrice }) {
+  const bad = price.broken.length > 0;
+  return (
+    <div className={`feedback ${bad ? "bad" : "good"} pending`} role="status" data-feedback data-pending-move>
+      <div className="feedback-head">
+        <strong>
+          {price.movesWith.join(", ")} → wave {price.toWave}
+        </strong>
+        <span className="muted"> · priced in {price.millis.toFixed(1)} ms</span>
+        <span className="feedback-figures">
+          {bad ? `Would break ${count(price.broken.length, "constraint")}` : "Would break nothing"} · <ObjectiveChange before={price.before} after={price.after} />
+        </span>
+      </div>
+      <Broken price={price} />
+    </div>
+  );
+}
+
+function Broken({ price }: { price: MovePrice }) {
+  if (price.broken.length === 0) return null;
+  return (
+    <ul className="violations" data-broken>
+      {price.broken.map((v, i) => (
+        <li key={i}>
+          <span className="badge bad">{v.constraint}</span> {v.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The planner's objective, before → after: traffic-days, waves, imbalance. */
+function ObjectiveChange({ before, after }: { before: PlannerObjective; after: PlannerObjective }) {
+  const traffic = after.trafficDays - before.trafficDays;
+  const sign = traffic > 0.5 ? "+" : "";
+  return (
+    <span data-objective title="The planner's objective: hybrid traffic-days first (between waves and to what stays on premises), then waves, then imbalance">
+      Traffic-days {round(before.trafficDays)} → {round(after.trafficDays)} ({Math.abs(traffic) < 0.5 ? "±0" : `${sign}${round(traffic)}`}) · Waves {before.waves} → {after.waves} ·
+      Imbalance {before.imbalance.toFixed(2)} → {after.imbalance.toFixed(2)}
+    </span>
+  );
+}
+
+function round(x: number): string {
+  return Math.round(x).toLocaleString("en");
 }
 
 function BoardFooter({ board }: { board: Board }) {

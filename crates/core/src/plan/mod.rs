@@ -512,6 +512,18 @@ pub fn plan_from_assignment(estate: &Estate, config: &PlanConfig, assignment: &A
     finish(estate, config, &problem, &prepared, assignment)
 }
 
+/// The plan of groups put in their waves by hand (the desktop board's drag,
+/// through [`PlanSession::plan`]): assembled and verified like any plan, but
+/// what it breaks is the user's choice, not a planner failure, so it is
+/// reported in `violations` only, without an `internal` conflict.
+pub(crate) fn plan_by_hand(estate: &Estate, config: &PlanConfig, assignment: &Assignment) -> Plan {
+    let (problem, prepared) = Problem::build_prepared(estate, config);
+    let mut plan = finish(estate, config, &problem, &prepared, assignment);
+    plan.conflicts.retain(|c| c.constraint != "internal");
+    plan.feasible = plan.conflicts.is_empty() && plan.violations.is_empty();
+    plan
+}
+
 fn finish(
     estate: &Estate,
     config: &PlanConfig,

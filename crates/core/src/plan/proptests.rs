@@ -243,6 +243,16 @@ proptest! {
         prop_assert!((answer.after.cut_weight - full.cut_weight).abs() < 1e-6 * full.cut_weight.max(1.0));
         // Staying where it is breaks nothing.
         prop_assert!(session.what_if(&app, answer.from_wave).unwrap().broken.is_empty());
+        // The plan assembled after the move has it there, and a move the
+        // incremental check passes is one the verifier passes too (the check
+        // may be stricter: the pilot's qualification is the planner's rule).
+        let after = moved.plan();
+        prop_assert_eq!(after.applications.iter().find(|a| a.name == app).map(|a| a.wave), Some(answer.to_wave));
+        if answer.broken.is_empty() {
+            prop_assert!(after.violations.is_empty(), "what-if passed it, the verifier found {:?}", after.violations);
+        }
+        prop_assert_eq!(after.feasible, after.violations.is_empty() && after.conflicts.is_empty());
+        prop_assert!(after.conflicts.iter().all(|c| c.constraint != "internal"));
     }
 }
 

@@ -57,6 +57,8 @@ pub struct WhatIf {
 /// A planned state that answers what-if questions and explains placements.
 #[derive(Clone, Debug)]
 pub struct PlanSession {
+    /// The estate the plan is of, for [`PlanSession::plan`].
+    estate: Estate,
     problem: Problem,
     config: super::PlanConfig,
     cutover_tracks: crate::downtime::IncrementalTracks,
@@ -103,7 +105,15 @@ impl PlanSession {
         }
         let value = objective::evaluate(&problem, &waves);
         let cutover_tracks = crate::downtime::IncrementalTracks::new(estate, &plan.config);
-        PlanSession { problem, config: plan.config.clone(), cutover_tracks, waves, group_of_app, value }
+        PlanSession {
+            estate: estate.clone(),
+            problem,
+            config: plan.config.clone(),
+            cutover_tracks,
+            waves,
+            group_of_app,
+            value,
+        }
     }
 
     /// The problem the session works on.
@@ -195,6 +205,15 @@ impl PlanSession {
         self.waves[g as usize] = answer.to_wave;
         self.value = objective::evaluate(&self.problem, &self.waves);
         Ok(answer)
+    }
+
+    /// The plan as the session stands after [`PlanSession::apply`]: every
+    /// group in its wave, with calendar, downtime, DR and reasons worked out
+    /// again and every hard constraint verified (`violations` lists what the
+    /// moves broke).
+    pub fn plan(&self) -> Plan {
+        let assignment = super::Assignment { waves: self.waves.clone(), conflicts: self.problem.conflicts.clone() };
+        super::plan_by_hand(&self.estate, &self.config, &assignment)
     }
 
     /// Why `app` is in its wave and what would have to change to move it earlier.
