@@ -31,6 +31,15 @@ const COMMANDS: &[&str] = &[
     "explain",
     "export_formats",
     "export_plan",
+    "price_move",
+    "scenarios",
+    "duplicate_scenario",
+    "rename_scenario",
+    "delete_scenario",
+    "switch_scenario",
+    "compare_scenarios",
+    "dr_gaps",
+    "forget_recent",
 ];
 
 fn main() {
