@@ -9,9 +9,9 @@
 mod args;
 mod commands;
 mod cutover;
-mod planner;
 mod export;
 mod infrastructure;
+mod planner;
 mod report;
 mod scenario;
 mod schedule_report;
