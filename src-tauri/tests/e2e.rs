@@ -136,7 +136,8 @@ async fn until(client: &Client, what: &str, script: &str, args: Vec<Value>) -> R
         }
         if started.elapsed() > PATIENCE {
             let message = js(client, "return document.querySelector('[data-message]')?.textContent ?? ''", vec![]).await?;
-            bail!("timed out waiting for {what} (message bar: {message})");
+            let feedback = js(client, "return document.querySelector('[data-feedback]')?.textContent ?? 'no feedback shown'", vec![]).await?;
+            bail!("timed out waiting for {what} (message bar: {message}; move feedback: {feedback})");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -226,6 +227,8 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
     let broken = until(&client, "the move's feedback", "return document.querySelector('[data-broken]')?.textContent ?? null", vec![]).await?;
     let broken = broken.as_str().unwrap_or("");
     assert!(broken.contains("'PACS' in wave") && broken.contains("must move after 'Vendor Neutral Archive'"), "{broken}");
+    // The price shows while the drop is saved; the card moves once it is.
+    until(&client, "the saved move", "return document.querySelector('[data-feedback-timing]') !== null", vec![]).await?;
     assert_eq!(wave_of(&client, "PACS").await?, vna - 1);
     assert_ne!(text(&client, "[data-figure=violations] .figure-value").await?, "0");
     assert_eq!(js(&client, "return document.querySelector('[data-card=\"PACS\"]').classList.contains('violated')", vec![]).await?, json!(true));

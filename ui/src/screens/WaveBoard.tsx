@@ -57,7 +57,11 @@ export function WaveBoard() {
         actions.select(d.card.name);
         return;
       }
-      const wave = waveUnder(e.clientX, e.clientY);
+      // The wave under the pointer, or else the one the card was last seen
+      // over (highlighted and priced): the price's feedback appearing above
+      // the board can shift the columns from under the pointer by the time
+      // it is released.
+      const wave = waveUnder(e.clientX, e.clientY) ?? d.over;
       if (wave !== null && wave !== d.card.wave) void actions.moveApplication(d.card.name, wave);
       else void actions.priceMove(d.card.name, null);
     };
