@@ -18,7 +18,7 @@ export function Toolbar() {
       {o && (
         <div className="figures" aria-label="Plan figures" data-objective>
           <Figure label="Broken constraints" value={String(o.hardViolations)} tone={o.hardViolations ? "bad" : "good"} id="violations" />
-          <Figure label="Waves" value={String(o.waves)} id="waves" />
+          <Figure label="Waves with cutovers" value={String(o.waves)} id="waves" />
           <Figure label="Programme end" value={day(o.programmeEnd)} id="end" />
           <Figure label="Downtime, all cutovers" value={minutes(o.downtimeTotalMinutes)} id="downtime" />
         </div>
