@@ -12,7 +12,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use waveplan_core::{Blackout, Constraint, plan_waves};
 
 use crate::error::{AppError, AppResult};
-use crate::session::{PLAN_CONFIG_SETTING, Session, Touches};
+use crate::session::{Session, Touches};
 use crate::state::{AppState, lock};
 use crate::wire::*;
 use crate::{dialog, export, recent, sample, view, whatif, window};
@@ -127,7 +127,7 @@ pub async fn plan_project<R: Runtime>(app: AppHandle<R>, settings: PlanSettings,
                 *current = Some(plan);
                 Ok(())
             })?;
-            session.project.set_setting(PLAN_CONFIG_SETTING, &config)?;
+            session.project.set_setting(waveplan_store::keys::PLAN_CONFIG, &config)?;
             Ok(view::board(&session.estate, session.plan()?, &session.scenario))
         });
         state.finish_task(&task);

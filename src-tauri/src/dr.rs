@@ -3,10 +3,9 @@
 //! the planner's DR timeline (`core::dr::timeline`) worked them out. A thin
 //! adapter: the days are counted in core, never here.
 
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Runtime};
 
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::error::AppResult;
 use crate::wire::{DrGap, DrGaps};
 
 /// The DR gap list of a plan.
@@ -39,7 +38,5 @@ pub fn gaps(plan: &waveplan_core::Plan) -> DrGaps {
 /// The applications with DR gap-days in the plan on the board.
 #[tauri::command]
 pub async fn dr_gaps<R: Runtime>(app: AppHandle<R>) -> AppResult<DrGaps> {
-    tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().with_session(|s| Ok(gaps(s.plan()?))))
-        .await
-        .map_err(|e| AppError::Internal { message: format!("task failed: {e}") })?
+    crate::commands::blocking(app, |_, state| state.with_session(|s| Ok(gaps(s.plan()?)))).await
 }

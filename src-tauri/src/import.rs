@@ -27,17 +27,10 @@ use crate::wire_import::{
     ConflictChoice, ConflictView, ImportProgress, MappingFieldView, MappingInput, MappingView, SourcedValueView,
 };
 
-/// The project setting the CLI keeps the merge policy under.
-pub const MERGE_POLICY_SETTING: &str = "merge_policy";
 /// Bytes read from each file for its preview.
 const PREVIEW_BYTES: usize = 64 * 1024;
 /// Rows shown in a preview.
 const PREVIEW_ROWS: usize = 5;
-
-/// The project setting of a mapping profile (the CLI's key too).
-pub fn mapping_setting(name: &str) -> String {
-    format!("mapping:{name}")
-}
 
 /// An import read and merged, waiting for the user to save it.
 pub struct Staged {
@@ -146,7 +139,7 @@ pub fn stage(
     let rows = meter.totals().1;
     let policy = match policy {
         Some(policy) => policy,
-        None => session.project.setting(MERGE_POLICY_SETTING)?.unwrap_or_default(),
+        None => session.project.setting(waveplan_store::keys::MERGE_POLICY)?.unwrap_or_default(),
     };
     let mut staged = Staged {
         paths,
@@ -304,13 +297,13 @@ pub fn commit(session: &mut Session, staged: Staged) -> AppResult<()> {
         }))?,
     };
     let policy = serde_json::to_value(&staged.policy)?;
-    session.import(staged.estate, &record, &[(MERGE_POLICY_SETTING, policy)])
+    session.import(staged.estate, &record, &[(waveplan_store::keys::MERGE_POLICY, policy)])
 }
 
 /// The mapping profiles saved in the project.
 pub fn saved_mappings(session: &Session) -> AppResult<Vec<ColumnMapping>> {
     let mut out = Vec::new();
-    for key in session.project.setting_keys("mapping:")? {
+    for key in session.project.setting_keys(waveplan_store::keys::MAPPING_PREFIX)? {
         if let Some(mapping) = session.project.setting::<ColumnMapping>(&key)? {
             out.push(mapping);
         }

@@ -44,8 +44,5 @@ pub fn forget(config_dir: &Path, path: &str) -> AppResult<Vec<RecentProject>> {
 /// Removes a project from the recent list; returns the list.
 #[tauri::command]
 pub async fn forget_recent<R: tauri::Runtime>(app: tauri::AppHandle<R>, path: String) -> AppResult<Vec<RecentProject>> {
-    use tauri::Manager;
-    tauri::async_runtime::spawn_blocking(move || forget(&app.state::<crate::state::AppState>().dirs.config, &path))
-        .await
-        .map_err(|e| AppError::Internal { message: format!("task failed: {e}") })?
+    crate::commands::blocking(app, move |_, state| forget(&state.dirs.config, &path)).await
 }

@@ -3,12 +3,11 @@
 //! `waveplan compare` prints). Thin adapters, like `commands.rs`; kept apart
 //! so the scenario screen grows here.
 
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Runtime};
 use waveplan_core::compare::{self, MetricValue, Side};
 
 use crate::error::{AppError, AppResult};
 use crate::session::Session;
-use crate::state::AppState;
 use crate::view;
 use crate::wire::{Board, MetricRow, MovedApplication, ProjectView, ScenarioComparison, ScenarioView, SettingRow};
 
@@ -16,14 +15,7 @@ async fn with_session<R: Runtime, T: Send + 'static>(
     app: AppHandle<R>,
     f: impl FnOnce(&mut Session) -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
-    tauri::async_runtime::spawn_blocking(move || {
-        let state = app.state::<AppState>();
-        let result = state.with_session(f);
-        crate::window::update_title(&app, &state);
-        result
-    })
-    .await
-    .map_err(|e| AppError::Internal { message: format!("task failed: {e}") })?
+    crate::commands::blocking(app, move |_, state| state.with_session(f)).await
 }
 
 /// Every scenario of the project with its headline figures.

@@ -19,8 +19,6 @@ use crate::error::{AppError, AppResult};
 use crate::view;
 use crate::wire::ProjectView;
 
-/// The project setting the planner's settings are kept under (shared with the CLI).
-pub const PLAN_CONFIG_SETTING: &str = "plan_config";
 /// The project setting naming the scenario the board shows.
 const SCENARIO_SETTING: &str = "desktop:scenario";
 /// The scenario a new project plans into (the CLI's default too).
@@ -129,7 +127,7 @@ impl Session {
 
     /// The planner's settings: the project's, or the defaults.
     pub fn plan_config(&self) -> AppResult<PlanConfig> {
-        let saved = self.project.setting(PLAN_CONFIG_SETTING)?.or_else(|| self.plan.as_ref().map(|p| p.config.clone()));
+        let saved = self.project.setting(waveplan_store::keys::PLAN_CONFIG)?.or_else(|| self.plan.as_ref().map(|p| p.config.clone()));
         // A new plan starts next Monday, as `waveplan plan` does.
         Ok(saved.unwrap_or_else(|| {
             let today = chrono::Local::now().date_naive();

@@ -116,7 +116,7 @@ fn install_and_start(deb: &Path) -> Result<()> {
     )?;
     let out = project_root().join("bench-out");
     std::fs::create_dir_all(&out)?;
-    let home = tempfile_dir(&out.join("installed-home"))?;
+    let home = fresh_dir(&out.join("installed-home"))?;
     let shot = out.join("installed.png");
     let _ = std::fs::remove_file(&shot);
     let display = free_display();
@@ -194,7 +194,7 @@ fn free_display() -> u32 {
 }
 
 /// `dir`, emptied and created: a fresh home folder for the started app.
-fn tempfile_dir(dir: &Path) -> Result<PathBuf> {
+fn fresh_dir(dir: &Path) -> Result<PathBuf> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir)?;
     Ok(dir.to_path_buf())

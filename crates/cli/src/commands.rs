@@ -17,12 +17,6 @@ use waveplan_store::{ImportRecord, Project};
 use crate::args::{Cli, Command, MappingCommand, PlanSettings};
 use crate::report;
 
-pub(crate) const PLAN_CONFIG_SETTING: &str = "plan_config";
-const MERGE_POLICY_SETTING: &str = "merge_policy";
-
-fn mapping_setting(name: &str) -> String {
-    format!("mapping:{name}")
-}
 
 /// A file on disk, streamed or read whole as the importer needs.
 struct FileSource {
@@ -149,13 +143,13 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
     };
     let mapping: Option<ColumnMapping> = match (request.mapping, &project) {
         (None, _) => None,
-        (Some(name), Some(project)) => Some(project.setting(&mapping_setting(name))?.with_context(|| {
+        (Some(name), Some(project)) => Some(project.setting(&waveplan_store::keys::mapping(name))?.with_context(|| {
             format!("{}: no mapping named '{name}' (see `waveplan mapping list`)", project_path.display())
         })?),
         (Some(name), None) => bail!("{}: no such project, so no mapping named '{name}'", project_path.display()),
     };
     let saved_policy: Option<MergePolicy> = match &project {
-        Some(project) => project.setting(MERGE_POLICY_SETTING)?,
+        Some(project) => project.setting(waveplan_store::keys::MERGE_POLICY)?,
         None => None,
     };
     // A new precedence keeps the conflicts the user settled one by one.
@@ -189,13 +183,13 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
         if let Some(project) = &mut project {
             project.save_import(&estate, &record)?;
             if request.precedence.is_some() {
-                project.set_setting(MERGE_POLICY_SETTING, &policy)?;
+                project.set_setting(waveplan_store::keys::MERGE_POLICY, &policy)?;
             }
         } else {
             let result = Project::create(project_path).and_then(|mut project| {
                 project.save_import(&estate, &record)?;
                 if request.precedence.is_some() {
-                    project.set_setting(MERGE_POLICY_SETTING, &policy)?;
+                    project.set_setting(waveplan_store::keys::MERGE_POLICY, &policy)?;
                 }
                 Ok(())
             });
@@ -314,12 +308,12 @@ fn mapping(command: MappingCommand) -> Result<ExitCode> {
             };
             mapping.name = name.clone();
             let mut project = open_project(&project)?;
-            project.set_setting(&mapping_setting(&name), &mapping)?;
+            project.set_setting(&waveplan_store::keys::mapping(&name), &mapping)?;
             println!("saved mapping '{name}' ({} of {} columns mapped)", mapping.columns.len(), mapping.table.as_str());
         }
         MappingCommand::List { project } => {
             let project = open_project(&project)?;
-            for name in project.setting_keys("mapping:")? {
+            for name in project.setting_keys(waveplan_store::keys::MAPPING_PREFIX)? {
                 let mapping: Option<ColumnMapping> = project.setting(&name)?;
                 if let Some(mapping) = mapping {
                     let columns: Vec<String> =
@@ -341,7 +335,7 @@ fn next_monday(today: NaiveDate) -> NaiveDate {
 pub(crate) fn plan_config(project: &Project, settings: &PlanSettings, scenario: &str) -> Result<PlanConfig> {
     let saved = match crate::scenario::saved_config(project, scenario)? {
         Some(config) => Some(config),
-        None => project.setting(PLAN_CONFIG_SETTING)?,
+        None => project.setting(waveplan_store::keys::PLAN_CONFIG)?,
     };
     let mut config =
         saved.unwrap_or_else(|| PlanConfig { start: next_monday(Local::now().date_naive()), ..PlanConfig::default() });
@@ -384,7 +378,7 @@ fn plan(project: &mut Project, settings: &PlanSettings, scenario: &str) -> Resul
         return Ok(plan);
     }
     project.save_plan(scenario, &serde_json::to_string(&config)?, &serde_json::to_string(&plan)?)?;
-    project.set_setting(PLAN_CONFIG_SETTING, &config)?;
+    project.set_setting(waveplan_store::keys::PLAN_CONFIG, &config)?;
     Ok(plan)
 }
 

@@ -16,7 +16,7 @@ use waveplan_core::{PlanConfig, plan_waves};
 use waveplan_import::native::parse_duration_minutes;
 
 use crate::args::PlanSettings;
-use crate::commands::{PLAN_CONFIG_SETTING, load_plan, open_project, plan_config};
+use crate::commands::{load_plan, open_project, plan_config};
 use crate::scenario::value_text;
 
 /// `waveplan settings`.
@@ -209,7 +209,7 @@ pub fn run(args: &SettingsArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    project.set_setting(PLAN_CONFIG_SETTING, &new)?;
+    project.set_setting(waveplan_store::keys::PLAN_CONFIG, &new)?;
     let old_plan =
         if project.load_plan(&args.scenario)?.is_some() { Some(load_plan(&project, &args.scenario)?) } else { None };
     let Some(old_plan) = old_plan else {

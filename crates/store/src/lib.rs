@@ -40,3 +40,4 @@ pub use history::{HistoryStep, Stack};
 pub use project::Project;
 pub use scenario::ScenarioSummary;
 pub use schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+pub use setting::keys;

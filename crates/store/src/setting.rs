@@ -1,7 +1,8 @@
 //! Project settings: a key/value table whose values are JSON.
 //!
-//! The store does not know what the settings mean; callers choose the keys
-//! and the types. A value that no longer deserialises as the caller's type is
+//! The store does not know what the settings mean; callers choose the types.
+//! The keys that the command and the desktop app both read are named once,
+//! in [`keys`], so the two agree on the project file. A value that no longer deserialises as the caller's type is
 //! reported as [`StoreError::Corrupt`], naming the key.
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -11,6 +12,21 @@ use serde::de::DeserializeOwned;
 use crate::codec::to_json;
 use crate::error::StoreError;
 use crate::project::Project;
+
+/// The setting keys shared by every program that opens a project.
+pub mod keys {
+    /// The planner settings of the last plan (`core::PlanConfig`).
+    pub const PLAN_CONFIG: &str = "plan_config";
+    /// How imports merge sources (`core::MergePolicy`).
+    pub const MERGE_POLICY: &str = "merge_policy";
+    /// The prefix of the saved column mappings, one key per mapping.
+    pub const MAPPING_PREFIX: &str = "mapping:";
+
+    /// The key of the column mapping named `name`.
+    pub fn mapping(name: &str) -> String {
+        format!("{MAPPING_PREFIX}{name}")
+    }
+}
 
 impl Project {
     /// Stores `value` as JSON under `key`, replacing what was there.
