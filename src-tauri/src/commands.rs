@@ -114,7 +114,11 @@ pub fn cancel_task(state: tauri::State<'_, AppState>, task: u32) -> bool {
 
 /// Plans the project with these settings and saves the plan (undoable).
 #[tauri::command]
-pub async fn plan_project<R: Runtime>(app: AppHandle<R>, settings: PlanSettings, on_progress: Channel<Progress>) -> AppResult<Board> {
+pub async fn plan_project<R: Runtime>(
+    app: AppHandle<R>,
+    settings: PlanSettings,
+    on_progress: Channel<Progress>,
+) -> AppResult<Board> {
     blocking(app, move |_, state| {
         let task = state.start_task();
         let _ = on_progress.send(Progress { task: task.id, stage: "planning".into(), done: 0, total: 1 });
@@ -138,7 +142,8 @@ pub async fn plan_project<R: Runtime>(app: AppHandle<R>, settings: PlanSettings,
 
 fn apply_settings(config: &mut waveplan_core::PlanConfig, settings: &PlanSettings) -> AppResult<()> {
     let date = |field: &str, text: &str| {
-        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| AppError::invalid(field, format!("'{text}' is not a date (YYYY-MM-DD)")))
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| AppError::invalid(field, format!("'{text}' is not a date (YYYY-MM-DD)")))
     };
     config.start = date("start", &settings.start)?;
     if settings.wave_days == 0 {
@@ -175,7 +180,10 @@ pub async fn plan_settings<R: Runtime>(app: AppHandle<R>) -> AppResult<PlanSetti
 /// The board of the current scenario, or none before the first plan.
 #[tauri::command]
 pub async fn board<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<Board>> {
-    blocking(app, |_, state| state.with_session(|s| Ok(s.plan.as_ref().map(|p| view::board(&s.estate, p, &s.scenario))))).await
+    blocking(app, |_, state| {
+        state.with_session(|s| Ok(s.plan.as_ref().map(|p| view::board(&s.estate, p, &s.scenario))))
+    })
+    .await
 }
 
 /// Prices a card hovering over a wave: what the move would break and do to
@@ -206,7 +214,11 @@ pub async fn set_pinned<R: Runtime>(app: AppHandle<R>, application: String, pinn
             session.edit(&label, Touches::Both, |estate, plan| {
                 estate.constraints.retain(|c| !matches!(c, Constraint::PinWave { app, .. } if *app == id));
                 if pinned {
-                    estate.constraints.push(Constraint::PinWave { app: id, wave, reason: Some("pinned on the board".into()) });
+                    estate.constraints.push(Constraint::PinWave {
+                        app: id,
+                        wave,
+                        reason: Some("pinned on the board".into()),
+                    });
                 }
                 if let Some(plan) = plan {
                     plan.violations = waveplan_core::verify_plan(estate, plan);
@@ -240,7 +252,12 @@ pub async fn inventory<R: Runtime>(app: AppHandle<R>, kind: InventoryKind) -> Ap
 
 /// Sets a planning field of an application (validated), as an undoable edit.
 #[tauri::command]
-pub async fn edit_application<R: Runtime>(app: AppHandle<R>, application: String, field: String, value: String) -> AppResult<ProjectView> {
+pub async fn edit_application<R: Runtime>(
+    app: AppHandle<R>,
+    application: String,
+    field: String,
+    value: String,
+) -> AppResult<ProjectView> {
     blocking(app, move |_, state| {
         state.with_session(|session| {
             let label = format!("edit {field} of {application}");
@@ -289,9 +306,13 @@ pub async fn export_plan<R: Runtime>(app: AppHandle<R>, format: String) -> AppRe
             let guard = state.session();
             let session = guard.as_ref().ok_or(AppError::NoProject)?;
             let extension = export::formats().into_iter().find(|f| f.id == format).map(|f| f.extension);
-            (session.name(), extension.ok_or_else(|| AppError::NotFound { what: "export format".into(), name: format.clone() })?)
+            (
+                session.name(),
+                extension.ok_or_else(|| AppError::NotFound { what: "export format".into(), name: format.clone() })?,
+            )
         };
-        let target = dialog::save_as(app, "Export the plan", &export::suggested_name(&name, &format), &extension).ok_or(AppError::Cancelled)?;
+        let target = dialog::save_as(app, "Export the plan", &export::suggested_name(&name, &format), &extension)
+            .ok_or(AppError::Cancelled)?;
         state.with_session(|s| export::write(&s.estate, s.plan()?, &s.scenario, &format, &target))
     })
     .await

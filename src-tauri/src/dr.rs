@@ -11,9 +11,12 @@ use crate::wire::{DrGap, DrGaps};
 /// The DR gap list of a plan.
 pub fn gaps(plan: &waveplan_core::Plan) -> DrGaps {
     let timeline = &plan.dr;
-    let mut applications: Vec<&waveplan_core::dr::AppDr> = timeline.applications.iter().filter(|a| a.gap_days > 0 || a.ends_below_target).collect();
+    let mut applications: Vec<&waveplan_core::dr::AppDr> =
+        timeline.applications.iter().filter(|a| a.gap_days > 0 || a.ends_below_target).collect();
     // Most critical first (the tiers are declared from most to least), then the longest gap.
-    applications.sort_by(|a, b| (a.tier as u8).cmp(&(b.tier as u8)).then(b.gap_days.cmp(&a.gap_days)).then(a.name.cmp(&b.name)));
+    applications.sort_by(|a, b| {
+        (a.tier as u8).cmp(&(b.tier as u8)).then(b.gap_days.cmp(&a.gap_days)).then(a.name.cmp(&b.name))
+    });
     DrGaps {
         applications: applications
             .into_iter()

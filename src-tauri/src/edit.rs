@@ -12,18 +12,23 @@ pub fn set_application_field(app: &mut Application, field: &str, value: &str) ->
     let empty = value.is_empty();
     macro_rules! vocabulary {
         ($t:ty, $target:expr) => {
-            $target = if empty {
-                None
-            } else {
-                Some(<$t>::parse(value).ok_or_else(|| AppError::invalid(field, format!("'{value}' is not one of {}", <$t>::expected())))?)
-            }
+            $target =
+                if empty {
+                    None
+                } else {
+                    Some(<$t>::parse(value).ok_or_else(|| {
+                        AppError::invalid(field, format!("'{value}' is not one of {}", <$t>::expected()))
+                    })?)
+                }
         };
     }
     let minutes = |text: &str| -> AppResult<Option<u32>> {
         if text.is_empty() {
             return Ok(None);
         }
-        text.parse::<u32>().map(Some).map_err(|_| AppError::invalid(field, format!("'{text}' is not a whole number of minutes")))
+        text.parse::<u32>()
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, format!("'{text}' is not a whole number of minutes")))
     };
     match field {
         "tier" => vocabulary!(Tier, app.tier),
@@ -32,8 +37,11 @@ pub fn set_application_field(app: &mut Application, field: &str, value: &str) ->
         "rto_minutes" => app.rto_minutes = minutes(value)?,
         "rpo_minutes" => app.rpo_minutes = minutes(value)?,
         "maintenance_window" => {
-            app.maintenance_window =
-                if empty { None } else { Some(MaintenanceWindow::parse(value).map_err(|message| AppError::invalid(field, message))?) }
+            app.maintenance_window = if empty {
+                None
+            } else {
+                Some(MaintenanceWindow::parse(value).map_err(|message| AppError::invalid(field, message))?)
+            }
         }
         other => return Err(AppError::invalid(other, "this field cannot be edited here")),
     }

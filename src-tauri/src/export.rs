@@ -35,8 +35,8 @@ pub fn suggested_name(project: &str, format: &str) -> String {
 
 /// Writes the plan in `format` at `target` (a file, or a folder for the CSV tables).
 pub fn write(estate: &Estate, plan: &Plan, scenario: &str, format: &str, target: &Path) -> AppResult<ExportOutcome> {
-    let format =
-        Format::parse(format).ok_or_else(|| AppError::NotFound { what: "export format".into(), name: format.into() })?;
+    let format = Format::parse(format)
+        .ok_or_else(|| AppError::NotFound { what: "export format".into(), name: format.into() })?;
     let options = Options {
         scenario: Some(scenario.to_string()),
         generated_at: Some(chrono::Utc::now().naive_utc()),
@@ -44,7 +44,10 @@ pub fn write(estate: &Estate, plan: &Plan, scenario: &str, format: &str, target:
     };
     let files: Vec<(PathBuf, Vec<u8>)> = if format == Format::Csv {
         std::fs::create_dir_all(target).map_err(|e| AppError::io(target, e))?;
-        waveplan_export::files(format, estate, plan, &options)?.into_iter().map(|f| (target.join(f.name), f.bytes)).collect()
+        waveplan_export::files(format, estate, plan, &options)?
+            .into_iter()
+            .map(|f| (target.join(f.name), f.bytes))
+            .collect()
     } else {
         let mut bytes = Vec::new();
         waveplan_export::write(format, estate, plan, &options, &mut bytes)?;

@@ -111,7 +111,9 @@ pub async fn apply_mapping<R: Runtime>(
         let path = staged_path(state, &file)?;
         let mapping = import::mapping_from(mapping, &import::first_table(&path)?.headers)?;
         if save {
-            state.with_session(|s| Ok(s.project.set_setting(&waveplan_store::keys::mapping(&mapping.name), &mapping)?))?;
+            state.with_session(|s| {
+                Ok(s.project.set_setting(&waveplan_store::keys::mapping(&mapping.name), &mapping)?)
+            })?;
         }
         let (paths, mut mappings, policy) = {
             let staged = lock(&state.staged);

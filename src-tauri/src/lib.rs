@@ -12,6 +12,7 @@ mod edit;
 mod error;
 mod export;
 mod import;
+mod import_commands;
 mod recent;
 mod sample;
 mod scenario;
@@ -22,7 +23,6 @@ mod whatif;
 mod window;
 pub mod wire;
 pub mod wire_import;
-mod import_commands;
 
 use std::path::PathBuf;
 
@@ -157,10 +157,8 @@ fn new_state(dirs: Dirs, options: &Options) -> AppState {
 /// Starts the desktop app.
 pub fn run() {
     let options = Options::from_args(std::env::args().skip(1));
-    app(tauri::Builder::default(), None, options)
-        .run(tauri::generate_context!())
-        .unwrap_or_else(|error| {
-            eprintln!("waveplan-desktop: {error}");
-            std::process::exit(1);
-        });
+    app(tauri::Builder::default(), None, options).run(tauri::generate_context!()).unwrap_or_else(|error| {
+        eprintln!("waveplan-desktop: {error}");
+        std::process::exit(1);
+    });
 }

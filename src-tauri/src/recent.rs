@@ -10,8 +10,10 @@ const KEEP: usize = 10;
 
 /// The recent projects, newest first, each saying whether its file is still there.
 pub fn list(config_dir: &Path) -> Vec<RecentProject> {
-    let mut list: Vec<RecentProject> =
-        std::fs::read(config_dir.join(FILE)).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
+    let mut list: Vec<RecentProject> = std::fs::read(config_dir.join(FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
     for entry in &mut list {
         entry.exists = Path::new(&entry.path).is_file();
     }
@@ -23,7 +25,10 @@ pub fn remember(config_dir: &Path, path: &Path, name: &str) -> AppResult<()> {
     let mut list = list(config_dir);
     let shown = path.display().to_string();
     list.retain(|r| r.path != shown);
-    list.insert(0, RecentProject { path: shown, name: name.to_string(), opened_at: chrono::Utc::now().to_rfc3339(), exists: true });
+    list.insert(
+        0,
+        RecentProject { path: shown, name: name.to_string(), opened_at: chrono::Utc::now().to_rfc3339(), exists: true },
+    );
     list.truncate(KEEP);
     std::fs::create_dir_all(config_dir).map_err(|e| AppError::io(config_dir, e))?;
     crate::export::write_atomically(&config_dir.join(FILE), &serde_json::to_vec_pretty(&list)?)

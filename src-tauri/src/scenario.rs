@@ -22,7 +22,8 @@ async fn with_session<R: Runtime, T: Send + 'static>(
 pub fn list(session: &Session) -> AppResult<Vec<ScenarioView>> {
     let mut rows = Vec::new();
     for summary in session.project.scenarios()? {
-        let plan = if summary.name == session.scenario { session.plan.clone() } else { session.saved_plan(&summary.name)? };
+        let plan =
+            if summary.name == session.scenario { session.plan.clone() } else { session.saved_plan(&summary.name)? };
         let objective = plan.as_ref().map(view::objective).unwrap_or_default();
         rows.push(ScenarioView {
             current: summary.name == session.scenario,
@@ -43,7 +44,11 @@ pub async fn scenarios<R: Runtime>(app: AppHandle<R>) -> AppResult<Vec<ScenarioV
 
 /// A copy of scenario `from` under the name `to` (the board stays where it is).
 #[tauri::command]
-pub async fn duplicate_scenario<R: Runtime>(app: AppHandle<R>, from: String, to: String) -> AppResult<Vec<ScenarioView>> {
+pub async fn duplicate_scenario<R: Runtime>(
+    app: AppHandle<R>,
+    from: String,
+    to: String,
+) -> AppResult<Vec<ScenarioView>> {
     with_session(app, move |s| {
         s.project.copy_scenario(&from, to.trim())?;
         list(s)
@@ -66,7 +71,10 @@ pub async fn rename_scenario<R: Runtime>(app: AppHandle<R>, from: String, to: St
 pub async fn delete_scenario<R: Runtime>(app: AppHandle<R>, name: String) -> AppResult<Vec<ScenarioView>> {
     with_session(app, move |s| {
         if name == s.scenario {
-            return Err(AppError::invalid("scenario", format!("'{name}' is on the board: switch to another scenario before deleting it")));
+            return Err(AppError::invalid(
+                "scenario",
+                format!("'{name}' is on the board: switch to another scenario before deleting it"),
+            ));
         }
         if !s.project.delete_scenario(&name)? {
             return Err(AppError::NotFound { what: "scenario".into(), name });
@@ -122,8 +130,16 @@ fn comparison(c: &compare::Comparison) -> ScenarioComparison {
                 better: m.better.map(side),
             })
             .collect(),
-        settings: c.settings.iter().map(|r| SettingRow { key: r.key.clone(), a: r.a.clone(), b: r.b.clone() }).collect(),
-        moved: c.moved.iter().map(|m| MovedApplication { application: m.name.clone(), wave_a: m.wave_a, wave_b: m.wave_b }).collect(),
+        settings: c
+            .settings
+            .iter()
+            .map(|r| SettingRow { key: r.key.clone(), a: r.a.clone(), b: r.b.clone() })
+            .collect(),
+        moved: c
+            .moved
+            .iter()
+            .map(|m| MovedApplication { application: m.name.clone(), wave_a: m.wave_a, wave_b: m.wave_b })
+            .collect(),
         wins: vec![c.wins.0 as u32, c.wins.1 as u32],
     }
 }

@@ -127,7 +127,10 @@ impl Session {
 
     /// The planner's settings: the project's, or the defaults.
     pub fn plan_config(&self) -> AppResult<PlanConfig> {
-        let saved = self.project.setting(waveplan_store::keys::PLAN_CONFIG)?.or_else(|| self.plan.as_ref().map(|p| p.config.clone()));
+        let saved = self
+            .project
+            .setting(waveplan_store::keys::PLAN_CONFIG)?
+            .or_else(|| self.plan.as_ref().map(|p| p.config.clone()));
         // A new plan starts next Monday, as `waveplan plan` does.
         Ok(saved.unwrap_or_else(|| {
             let today = chrono::Local::now().date_naive();
@@ -306,7 +309,9 @@ impl Session {
     /// Puts `scenario` on the board. The undo history is the board's, so it
     /// starts again: an undo never carries one scenario's plan into another.
     pub fn switch_scenario(&mut self, scenario: &str) -> AppResult<()> {
-        let plan = self.saved_plan(scenario)?.ok_or_else(|| AppError::NotFound { what: "scenario".into(), name: scenario.into() })?;
+        let plan = self
+            .saved_plan(scenario)?
+            .ok_or_else(|| AppError::NotFound { what: "scenario".into(), name: scenario.into() })?;
         self.scenario = scenario.to_string();
         self.plan = Some(plan);
         self.project.clear_history(Stack::Undo)?;

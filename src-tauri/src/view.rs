@@ -74,7 +74,8 @@ pub fn objective(plan: &Plan) -> Objective {
         programme_end: used.iter().map(|w| w.end).max().map(|d| d.to_string()),
         fullest_wave_servers: plan.waves.iter().map(|w| w.servers.len() as u32).max().unwrap_or(0),
         downtime_total_minutes: plan.waves.iter().map(|w| w.downtime_minutes as u32).sum(),
-        waves_over_capacity: capacity.map_or(0, |c| plan.waves.iter().filter(|w| w.servers.len() as u32 > c).count() as u32),
+        waves_over_capacity: capacity
+            .map_or(0, |c| plan.waves.iter().filter(|w| w.servers.len() as u32 > c).count() as u32),
     }
 }
 
@@ -93,7 +94,9 @@ pub fn board(estate: &Estate, plan: &Plan, scenario: &str) -> Board {
     let violated: Vec<&str> = plan.violations.iter().map(|v| v.message.as_str()).collect();
     let named_in_violation = |name: &str| {
         let quoted = format!("'{name}'");
-        violated.iter().any(|m| m.contains(&quoted) || m.split(", ").any(|part| part == name) || m.starts_with(&format!("{name},")))
+        violated.iter().any(|m| {
+            m.contains(&quoted) || m.split(", ").any(|part| part == name) || m.starts_with(&format!("{name},"))
+        })
     };
     let mut cards: HashMap<u32, Vec<Card>> = HashMap::new();
     for p in &plan.applications {
@@ -143,12 +146,20 @@ pub fn board(estate: &Estate, plan: &Plan, scenario: &str) -> Board {
         .iter()
         .map(|c| CoveragePoint {
             after_wave: c.after_wave,
-            date: if c.after_wave == 0 { plan.config.start.to_string() } else { plan.config.wave_end(c.after_wave).to_string() },
+            date: if c.after_wave == 0 {
+                plan.config.start.to_string()
+            } else {
+                plan.config.wave_end(c.after_wave).to_string()
+            },
             share: c.share,
             tiers: c
                 .by_tier
                 .iter()
-                .map(|t| TierShare { tier: t.tier.as_str().to_string(), applications: t.applications as u32, meeting: t.meeting as u32 })
+                .map(|t| TierShare {
+                    tier: t.tier.as_str().to_string(),
+                    applications: t.applications as u32,
+                    meeting: t.meeting as u32,
+                })
                 .collect(),
         })
         .collect();
@@ -165,7 +176,14 @@ pub fn board(estate: &Estate, plan: &Plan, scenario: &str) -> Board {
 }
 
 fn column(key: &str, label: &str) -> InventoryColumn {
-    InventoryColumn { key: key.into(), label: label.into(), editable: false, sensitive: false, numeric: false, choices: Vec::new() }
+    InventoryColumn {
+        key: key.into(),
+        label: label.into(),
+        editable: false,
+        sensitive: false,
+        numeric: false,
+        choices: Vec::new(),
+    }
 }
 
 fn numeric(mut c: InventoryColumn) -> InventoryColumn {
@@ -198,11 +216,8 @@ macro_rules! spellings {
 /// One inventory table, every cell as text.
 pub fn inventory(estate: &Estate, plan: Option<&Plan>, kind: InventoryKind) -> InventoryTable {
     use waveplan_core::{Environment, Strategy, Tier};
-    let app_of_server: HashMap<usize, &str> = estate
-        .applications
-        .iter()
-        .flat_map(|a| a.servers.iter().map(move |s| (s.index(), a.name.as_str())))
-        .collect();
+    let app_of_server: HashMap<usize, &str> =
+        estate.applications.iter().flat_map(|a| a.servers.iter().map(move |s| (s.index(), a.name.as_str()))).collect();
     let wave_of_app: HashMap<&str, u32> =
         plan.map(|p| p.applications.iter().map(|a| (a.name.as_str(), a.wave)).collect()).unwrap_or_default();
     let (columns, rows) = match kind {
@@ -217,7 +232,10 @@ pub fn inventory(estate: &Estate, plan: Option<&Plan>, kind: InventoryKind) -> I
                 numeric(column("storage_gb", "Storage GB")),
                 column("environment", "Environment"),
                 column("site", "Site"),
-                column(if devices { "device_class" } else { "application" }, if devices { "Device class" } else { "Application" }),
+                column(
+                    if devices { "device_class" } else { "application" },
+                    if devices { "Device class" } else { "Application" },
+                ),
             ];
             let rows = estate
                 .servers
@@ -234,7 +252,11 @@ pub fn inventory(estate: &Estate, plan: Option<&Plan>, kind: InventoryKind) -> I
                         format!("{:.0}", s.storage_gb()),
                         text(s.environment.map(|e| e.as_str())),
                         text(s.site.as_ref()),
-                        if devices { text(s.device_class.as_ref()) } else { app_of_server.get(&i).map(|a| a.to_string()).unwrap_or_default() },
+                        if devices {
+                            text(s.device_class.as_ref())
+                        } else {
+                            app_of_server.get(&i).map(|a| a.to_string()).unwrap_or_default()
+                        },
                     ]
                 })
                 .collect();
@@ -334,13 +356,11 @@ pub fn inventory(estate: &Estate, plan: Option<&Plan>, kind: InventoryKind) -> I
 /// The dependency graph at server level, each node tagged with its
 /// application, move group and wave, each edge with what makes it risky.
 pub fn graph(estate: &Estate, plan: Option<&Plan>) -> GraphView {
-    let app_of_server: HashMap<usize, &str> = estate
-        .applications
-        .iter()
-        .flat_map(|a| a.servers.iter().map(move |s| (s.index(), a.name.as_str())))
-        .collect();
-    let placement: HashMap<&str, (u32, u32)> =
-        plan.map(|p| p.applications.iter().map(|a| (a.name.as_str(), (a.wave, a.move_group))).collect()).unwrap_or_default();
+    let app_of_server: HashMap<usize, &str> =
+        estate.applications.iter().flat_map(|a| a.servers.iter().map(move |s| (s.index(), a.name.as_str()))).collect();
+    let placement: HashMap<&str, (u32, u32)> = plan
+        .map(|p| p.applications.iter().map(|a| (a.name.as_str(), (a.wave, a.move_group))).collect())
+        .unwrap_or_default();
     let server_wave: HashMap<&str, u32> = plan
         .map(|p| p.waves.iter().flat_map(|w| w.servers.iter().map(move |s| (s.as_str(), w.index))).collect())
         .unwrap_or_default();
@@ -436,10 +456,9 @@ pub fn graph(estate: &Estate, plan: Option<&Plan>) -> GraphView {
     }
     let index: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
     let cycle_group = |n: &GraphNode| -> Option<usize> {
-        n.application
-            .as_deref()
-            .and_then(|a| cyclic_apps.get(a).copied())
-            .or_else(|| n.id.strip_prefix('s').and_then(|i| i.parse::<usize>().ok()).and_then(|i| cyclic_servers.get(&i).copied()))
+        n.application.as_deref().and_then(|a| cyclic_apps.get(a).copied()).or_else(|| {
+            n.id.strip_prefix('s').and_then(|i| i.parse::<usize>().ok()).and_then(|i| cyclic_servers.get(&i).copied())
+        })
     };
     let edges = edges
         .into_iter()

@@ -86,7 +86,8 @@ fn the_sample_opens_plans_and_a_drag_before_a_dependency_is_reported_and_undone(
     assert!(vna < pacs, "PACS moves after its archive");
 
     let outcome = ok(&h.window, "move_application", json!({ "application": "PACS", "wave": vna - 1 }));
-    let broken: Vec<&str> = outcome["broken"].as_array().expect("broken").iter().map(|v| v["message"].as_str().expect("message")).collect();
+    let broken: Vec<&str> =
+        outcome["broken"].as_array().expect("broken").iter().map(|v| v["message"].as_str().expect("message")).collect();
     assert!(
         broken.iter().any(|m| m.contains("'PACS' in wave") && m.contains("must move after 'Vendor Neutral Archive'")),
         "{broken:?}"
@@ -94,7 +95,12 @@ fn the_sample_opens_plans_and_a_drag_before_a_dependency_is_reported_and_undone(
     assert_eq!(outcome["before"]["hardViolations"], 0);
     assert!(outcome["board"]["objective"]["hardViolations"].as_u64().expect("count") >= 1);
     assert_eq!(wave_of(&outcome["board"], "PACS"), vna - 1);
-    let card = outcome["board"]["waves"][(vna - 2) as usize]["cards"].as_array().expect("cards").iter().find(|c| c["name"] == "PACS").cloned();
+    let card = outcome["board"]["waves"][(vna - 2) as usize]["cards"]
+        .as_array()
+        .expect("cards")
+        .iter()
+        .find(|c| c["name"] == "PACS")
+        .cloned();
     assert_eq!(card.expect("PACS card")["violated"], true);
 
     let project = ok(&h.window, "undo", json!({}));
@@ -117,8 +123,15 @@ fn a_hovered_move_is_priced_by_the_planner_without_a_change_and_a_pin_holds_agai
     assert_eq!((price["fromWave"].as_u64(), price["toWave"].as_u64()), (Some(pacs), Some(vna - 1)));
     assert!(price["movesWith"].as_array().expect("group").iter().any(|m| m == "PACS"));
     let broken = price["broken"].as_array().expect("broken").clone();
-    assert!(broken.iter().any(|v| v["constraint"] == "before" && v["message"].as_str().unwrap_or("").contains("must move after 'Vendor Neutral Archive'")), "{broken:?}");
-    assert!(price["after"]["trafficDays"].as_f64() != price["before"]["trafficDays"].as_f64(), "moving PACS away from its archive changes the traffic-days: {price}");
+    assert!(
+        broken.iter().any(|v| v["constraint"] == "before"
+            && v["message"].as_str().unwrap_or("").contains("must move after 'Vendor Neutral Archive'")),
+        "{broken:?}"
+    );
+    assert!(
+        price["after"]["trafficDays"].as_f64() != price["before"]["trafficDays"].as_f64(),
+        "moving PACS away from its archive changes the traffic-days: {price}"
+    );
     // Pricing changed nothing: no undo step, PACS where it was.
     assert_eq!(ok(&h.window, "project_info", json!({}))["undo"], "re-plan");
     assert_eq!(wave_of(&ok(&h.window, "board", json!({})), "PACS"), pacs);
@@ -133,13 +146,21 @@ fn a_hovered_move_is_priced_by_the_planner_without_a_change_and_a_pin_holds_agai
     // Pinned, PACS holds its wave: a move elsewhere breaks the pin; unpinned it does not.
     ok(&h.window, "set_pinned", json!({ "application": "PACS", "pinned": true }));
     let pinned = ok(&h.window, "price_move", json!({ "application": "PACS", "wave": pacs + 1 }));
-    let pin_broken = |p: &Value| p["broken"].as_array().expect("broken").iter().any(|v| v["message"].as_str().unwrap_or("").contains("pinned"));
+    let pin_broken = |p: &Value| {
+        p["broken"].as_array().expect("broken").iter().any(|v| v["message"].as_str().unwrap_or("").contains("pinned"))
+    };
     assert!(pin_broken(&pinned), "{pinned}");
     ok(&h.window, "set_pinned", json!({ "application": "PACS", "pinned": false }));
     assert!(!pin_broken(&ok(&h.window, "price_move", json!({ "application": "PACS", "wave": pacs + 1 }))));
 
-    assert_eq!(call(&h.window, "price_move", json!({ "application": "PACS", "wave": 0 })).expect_err("wave 0")["kind"], "invalid");
-    assert_eq!(call(&h.window, "price_move", json!({ "application": "Nope", "wave": 1 })).expect_err("unknown")["kind"], "notFound");
+    assert_eq!(
+        call(&h.window, "price_move", json!({ "application": "PACS", "wave": 0 })).expect_err("wave 0")["kind"],
+        "invalid"
+    );
+    assert_eq!(
+        call(&h.window, "price_move", json!({ "application": "Nope", "wave": 1 })).expect_err("unknown")["kind"],
+        "notFound"
+    );
 }
 
 #[test]
@@ -149,24 +170,40 @@ fn scenarios_are_duplicated_renamed_compared_switched_and_deleted() {
     let board = ok(&h.window, "plan_project", json!({ "settings": settings(&h.window), "onProgress": CHANNEL }));
     let pacs = wave_of(&board, "PACS");
     let list = ok(&h.window, "duplicate_scenario", json!({ "from": "baseline", "to": "fast" }));
-    assert_eq!(list.as_array().expect("list").iter().map(|s| (s["name"].as_str().unwrap_or(""), s["current"] == true)).collect::<Vec<_>>(), [("baseline", true), ("fast", false)]);
+    assert_eq!(
+        list.as_array()
+            .expect("list")
+            .iter()
+            .map(|s| (s["name"].as_str().unwrap_or(""), s["current"] == true))
+            .collect::<Vec<_>>(),
+        [("baseline", true), ("fast", false)]
+    );
     let list = ok(&h.window, "rename_scenario", json!({ "from": "fast", "to": "fast lane" }));
     assert!(list.as_array().expect("list").iter().any(|s| s["name"] == "fast lane"));
-    assert_eq!(call(&h.window, "rename_scenario", json!({ "from": "fast lane", "to": "baseline" })).expect_err("taken")["kind"], "store");
+    assert_eq!(
+        call(&h.window, "rename_scenario", json!({ "from": "fast lane", "to": "baseline" })).expect_err("taken")["kind"],
+        "store"
+    );
 
     // A move on the board, then the two side by side: PACS is the difference.
     ok(&h.window, "move_application", json!({ "application": "PACS", "wave": pacs + 1 }));
     let c = ok(&h.window, "compare_scenarios", json!({ "a": "baseline", "b": "fast lane" }));
     assert!(c["metrics"].as_array().expect("metrics").len() >= 8, "{c}");
     let moved = c["moved"].as_array().expect("moved");
-    assert!(moved.iter().any(|m| m["application"] == "PACS" && m["waveA"] == pacs + 1 && m["waveB"] == pacs), "{moved:?}");
+    assert!(
+        moved.iter().any(|m| m["application"] == "PACS" && m["waveA"] == pacs + 1 && m["waveB"] == pacs),
+        "{moved:?}"
+    );
 
     // Switched, the board is the other plan and the undo history starts again.
     let switched = ok(&h.window, "switch_scenario", json!({ "name": "fast lane" }));
     assert_eq!(switched[0]["scenario"], "fast lane");
     assert_eq!(switched[0]["undo"], Value::Null);
     assert_eq!(wave_of(&switched[1], "PACS"), pacs);
-    assert_eq!(call(&h.window, "delete_scenario", json!({ "name": "fast lane" })).expect_err("on the board")["kind"], "invalid");
+    assert_eq!(
+        call(&h.window, "delete_scenario", json!({ "name": "fast lane" })).expect_err("on the board")["kind"],
+        "invalid"
+    );
     let list = ok(&h.window, "delete_scenario", json!({ "name": "baseline" }));
     assert_eq!(list.as_array().expect("list").len(), 1);
 }
@@ -180,10 +217,19 @@ fn dr_gaps_list_mission_critical_first_then_the_longest() {
     assert_eq!(gaps["measured"], true);
     let rows = gaps["applications"].as_array().expect("applications");
     assert!(!rows.is_empty(), "the sample hospital has DR gap-days: {gaps}");
-    let rank = |t: &Value| ["mission-critical", "business-critical", "business-operational", "administrative"].iter().position(|x| t == x).expect("tier");
+    let rank = |t: &Value| {
+        ["mission-critical", "business-critical", "business-operational", "administrative"]
+            .iter()
+            .position(|x| t == x)
+            .expect("tier")
+    };
     for pair in rows.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
-        assert!((rank(&a["tier"]), std::cmp::Reverse(a["gapDays"].as_u64())) <= (rank(&b["tier"]), std::cmp::Reverse(b["gapDays"].as_u64())), "{a} before {b}");
+        assert!(
+            (rank(&a["tier"]), std::cmp::Reverse(a["gapDays"].as_u64()))
+                <= (rank(&b["tier"]), std::cmp::Reverse(b["gapDays"].as_u64())),
+            "{a} before {b}"
+        );
     }
     let total: u64 = rows.iter().map(|r| r["gapDays"].as_u64().expect("days")).sum();
     assert_eq!(total, gaps["gapDays"].as_u64().expect("total"), "the list holds every gap-day");
@@ -224,7 +270,12 @@ fn work_is_in_the_file_when_the_app_is_reopened() {
     ok(&window, "open_recent", json!({ "path": path }));
     let board = ok(&window, "board", json!({}));
     assert_eq!(wave_of(&board, "Citrix Virtual Apps"), 1);
-    let card = board["waves"][0]["cards"].as_array().expect("cards").iter().find(|c| c["name"] == "Citrix Virtual Apps").cloned();
+    let card = board["waves"][0]["cards"]
+        .as_array()
+        .expect("cards")
+        .iter()
+        .find(|c| c["name"] == "Citrix Virtual Apps")
+        .cloned();
     assert_eq!(card.expect("card")["pinned"], true);
 }
 
@@ -245,8 +296,18 @@ fn an_import_with_an_error_names_file_line_and_column_and_saves_nothing() {
     h.window.state::<AppState>().answer_dialogs(vec![bad.display().to_string()]);
     let preview = ok(&h.window, "pick_import_files", json!({ "onProgress": CHANNEL }));
     assert!(preview["errors"].as_u64().expect("errors") >= 1, "{preview}");
-    let error = preview["diagnostics"].as_array().expect("diagnostics").iter().find(|d| d["severity"] == "error").cloned().expect("an error");
-    assert_eq!((error["file"].as_str(), error["line"].as_u64(), error["column"].as_u64()), (Some("servers.csv"), Some(2), Some(2)), "{error}");
+    let error = preview["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["severity"] == "error")
+        .cloned()
+        .expect("an error");
+    assert_eq!(
+        (error["file"].as_str(), error["line"].as_u64(), error["column"].as_u64()),
+        (Some("servers.csv"), Some(2), Some(2)),
+        "{error}"
+    );
     assert_eq!(preview["files"][0]["headers"], json!(["name", "cores", "memory_gb"]));
     let refused = call(&h.window, "commit_import", json!({ "onProgress": CHANNEL })).expect_err("refused");
     assert_eq!(refused["kind"], "importRefused");
@@ -266,12 +327,18 @@ fn an_import_with_an_error_names_file_line_and_column_and_saves_nothing() {
 fn inline_edits_are_validated_and_undoable() {
     let h = start();
     ok(&h.window, "open_sample", json!({}));
-    let error = call(&h.window, "edit_application", json!({ "application": "PACS", "field": "tier", "value": "gold" })).expect_err("invalid");
+    let error = call(&h.window, "edit_application", json!({ "application": "PACS", "field": "tier", "value": "gold" }))
+        .expect_err("invalid");
     assert_eq!(error["kind"], "invalid");
     assert_eq!(error["detail"]["field"], "tier");
     ok(&h.window, "edit_application", json!({ "application": "PACS", "field": "rto_minutes", "value": "30" }));
     let table = ok(&h.window, "inventory", json!({ "kind": "applications" }));
-    let column = table["columns"].as_array().expect("columns").iter().position(|c| c["key"] == "rto_minutes").expect("rto column");
+    let column = table["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .position(|c| c["key"] == "rto_minutes")
+        .expect("rto column");
     let row = table["rows"].as_array().expect("rows").iter().find(|r| r[0] == "PACS").cloned().expect("PACS row");
     assert_eq!(row[column], "30");
     ok(&h.window, "undo", json!({}));
@@ -302,12 +369,18 @@ fn blackouts_are_validated_and_kept_in_the_plan() {
     ok(&h.window, "open_sample", json!({}));
     let mut s = settings(&h.window);
     s["blackouts"] = json!([{ "name": "Year-end freeze", "start": "2027-02-01", "end": "2027-01-01" }]);
-    let error = call(&h.window, "plan_project", json!({ "settings": s.clone(), "onProgress": CHANNEL })).expect_err("ends before start");
+    let error = call(&h.window, "plan_project", json!({ "settings": s.clone(), "onProgress": CHANNEL }))
+        .expect_err("ends before start");
     assert_eq!(error["kind"], "invalid");
     s["blackouts"] = json!([{ "name": "EHR upgrade go-live", "start": "2027-01-18", "end": "2027-01-31" }]);
     let board = ok(&h.window, "plan_project", json!({ "settings": s, "onProgress": CHANNEL }));
     assert_eq!(board["settings"]["blackouts"][0]["name"], "EHR upgrade go-live");
-    let blocked: Vec<&Value> = board["waves"].as_array().expect("waves").iter().filter(|w| !w["blackouts"].as_array().expect("b").is_empty()).collect();
+    let blocked: Vec<&Value> = board["waves"]
+        .as_array()
+        .expect("waves")
+        .iter()
+        .filter(|w| !w["blackouts"].as_array().expect("b").is_empty())
+        .collect();
     assert!(!blocked.is_empty());
     assert!(blocked.iter().all(|w| w["cards"].as_array().expect("cards").is_empty()), "no cutover in a blackout");
 }
@@ -323,21 +396,56 @@ fn an_unknown_spreadsheet_is_mapped_a_conflict_settled_and_a_reopened_project_st
     let preview = ok(&h.window, "pick_import_files", json!({ "onProgress": CHANNEL }));
     assert_eq!(preview["files"][0]["format"], Value::Null, "{preview}");
     let suggested = ok(&h.window, "mapping_for_file", json!({ "file": "asset-register.csv", "table": null }));
-    let column = |field: &str| suggested["fields"].as_array().expect("fields").iter().find(|f| f["field"] == field).expect(field)["header"].clone();
+    let column = |field: &str| {
+        suggested["fields"].as_array().expect("fields").iter().find(|f| f["field"] == field).expect(field)["header"]
+            .clone()
+    };
     assert_eq!(column("memory_gb"), "Memory (MB)");
     assert_eq!(suggested["units"]["memory"], "MB");
     let mapping = json!({ "name": "asset register", "table": "servers", "columns": { "name": "Device", "cores": "Processors", "memory_gb": "Memory (MB)" }, "units": suggested["units"] });
-    let refused = call(&h.window, "apply_mapping", json!({ "file": "asset-register.csv", "mapping": { "name": "x", "table": "servers", "columns": { "cores": "Processors" }, "units": {} }, "save": false, "onProgress": CHANNEL }));
+    let refused = call(
+        &h.window,
+        "apply_mapping",
+        json!({ "file": "asset-register.csv", "mapping": { "name": "x", "table": "servers", "columns": { "cores": "Processors" }, "units": {} }, "save": false, "onProgress": CHANNEL }),
+    );
     assert_eq!(refused.expect_err("no name column")["kind"], "invalid");
-    let preview = ok(&h.window, "apply_mapping", json!({ "file": "asset-register.csv", "mapping": mapping, "save": true, "onProgress": CHANNEL }));
-    assert_eq!((preview["files"][0]["format"].as_str(), preview["after"]["servers"].as_u64()), (Some("mapped"), Some(151)), "{preview}");
+    let preview = ok(
+        &h.window,
+        "apply_mapping",
+        json!({ "file": "asset-register.csv", "mapping": mapping, "save": true, "onProgress": CHANNEL }),
+    );
+    assert_eq!(
+        (preview["files"][0]["format"].as_str(), preview["after"]["servers"].as_u64()),
+        (Some("mapped"), Some(151)),
+        "{preview}"
+    );
     assert_eq!(preview["rows"], 4.0);
-    let conflict = preview["conflicts"].as_array().expect("conflicts").iter().find(|c| c["name"] == "dc01" && c["field"] == "cores").cloned().expect("dc01's cores");
+    let conflict = preview["conflicts"]
+        .as_array()
+        .expect("conflicts")
+        .iter()
+        .find(|c| c["name"] == "dc01" && c["field"] == "cores")
+        .cloned()
+        .expect("dc01's cores");
     assert_eq!((conflict["kept"]["value"].as_str(), conflict["resolved"].as_bool()), (Some("4"), Some(false)));
-    let typo = call(&h.window, "resolve_conflict", json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "value", "value": "eight" } }));
+    let typo = call(
+        &h.window,
+        "resolve_conflict",
+        json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "value", "value": "eight" } }),
+    );
     assert_eq!(typo.expect_err("not a number")["kind"], "invalid");
-    let settled = ok(&h.window, "resolve_conflict", json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "source", "value": "mapped" } }));
-    let conflict = settled["conflicts"].as_array().expect("conflicts").iter().find(|c| c["name"] == "dc01").cloned().expect("dc01");
+    let settled = ok(
+        &h.window,
+        "resolve_conflict",
+        json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "source", "value": "mapped" } }),
+    );
+    let conflict = settled["conflicts"]
+        .as_array()
+        .expect("conflicts")
+        .iter()
+        .find(|c| c["name"] == "dc01")
+        .cloned()
+        .expect("dc01");
     assert_eq!((conflict["kept"]["value"].as_str(), conflict["resolved"].as_bool()), (Some("8"), Some(true)));
     ok(&h.window, "commit_import", json!({ "onProgress": CHANNEL }));
 
@@ -353,6 +461,9 @@ fn an_unknown_spreadsheet_is_mapped_a_conflict_settled_and_a_reopened_project_st
     assert_eq!(redone["counts"]["servers"], 151);
     let store = waveplan_store::Project::open(&path).expect("open");
     let policy: Value = store.setting("merge_policy").expect("setting").expect("the policy is saved");
-    assert_eq!(policy["resolutions"][0], json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "source", "value": "mapped" } }));
+    assert_eq!(
+        policy["resolutions"][0],
+        json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "source", "value": "mapped" } })
+    );
     assert!(store.setting::<Value>("mapping:asset register").expect("setting").is_some(), "the profile is saved");
 }

@@ -56,8 +56,14 @@ impl Driver {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
         caps.insert("tauri:options".into(), json!({ "application": APP, "args": args }));
-        let client = ClientBuilder::native().capabilities(caps).connect(&format!("http://127.0.0.1:{}", self.port)).await?;
-        client.wait().at_most(PATIENCE).for_element(Locator::Css("[data-current-screen]")).await.context("the window never showed")?;
+        let client =
+            ClientBuilder::native().capabilities(caps).connect(&format!("http://127.0.0.1:{}", self.port)).await?;
+        client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css("[data-current-screen]"))
+            .await
+            .context("the window never showed")?;
         Ok(client)
     }
 
@@ -67,7 +73,9 @@ impl Driver {
         let mut pids = Vec::new();
         for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
             let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-            if std::fs::read_link(format!("/proc/{pid}/exe")).ok().as_deref() == Some(app.as_path()) && descends_from(pid, self.child.id()) {
+            if std::fs::read_link(format!("/proc/{pid}/exe")).ok().as_deref() == Some(app.as_path())
+                && descends_from(pid, self.child.id())
+            {
                 pids.push(pid);
             }
         }
@@ -86,7 +94,9 @@ fn descends_from(mut pid: u32, ancestor: u32) -> bool {
     for _ in 0..16 {
         let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
         // The parent is the second field after the parenthesised name.
-        let Some(parent) = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)).and_then(|p| p.parse().ok()) else {
+        let Some(parent) =
+            stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)).and_then(|p| p.parse().ok())
+        else {
             return false;
         };
         if parent == ancestor {
@@ -104,7 +114,9 @@ fn tauri_driver() -> PathBuf {
     if let Some(path) = std::env::var_os("TAURI_DRIVER") {
         return path.into();
     }
-    let cargo_home = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
     match cargo_home.map(|h| h.join("bin/tauri-driver")) {
         Some(path) if path.is_file() => path,
         _ => PathBuf::from("tauri-driver"),
@@ -135,8 +147,14 @@ async fn until(client: &Client, what: &str, script: &str, args: Vec<Value>) -> R
             return Ok(value);
         }
         if started.elapsed() > PATIENCE {
-            let message = js(client, "return document.querySelector('[data-message]')?.textContent ?? ''", vec![]).await?;
-            let feedback = js(client, "return document.querySelector('[data-feedback]')?.textContent ?? 'no feedback shown'", vec![]).await?;
+            let message =
+                js(client, "return document.querySelector('[data-message]')?.textContent ?? ''", vec![]).await?;
+            let feedback = js(
+                client,
+                "return document.querySelector('[data-feedback]')?.textContent ?? 'no feedback shown'",
+                vec![],
+            )
+            .await?;
             bail!("timed out waiting for {what} (message bar: {message}; move feedback: {feedback})");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -144,12 +162,20 @@ async fn until(client: &Client, what: &str, script: &str, args: Vec<Value>) -> R
 }
 
 async fn click(client: &Client, css: &str) -> Result<()> {
-    client.wait().at_most(PATIENCE).for_element(Locator::Css(css)).await.with_context(|| format!("no {css}"))?.click().await?;
+    client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(css))
+        .await
+        .with_context(|| format!("no {css}"))?
+        .click()
+        .await?;
     Ok(())
 }
 
 async fn text(client: &Client, css: &str) -> Result<String> {
-    let value = js(client, "return document.querySelector(arguments[0])?.textContent ?? null", vec![json!(css)]).await?;
+    let value =
+        js(client, "return document.querySelector(arguments[0])?.textContent ?? null", vec![json!(css)]).await?;
     value.as_str().map(str::to_string).with_context(|| format!("no {css}"))
 }
 
@@ -176,7 +202,12 @@ async fn drag(client: &Client, app: &str, wave: u64) -> Result<()> {
         .then(PointerAction::MoveToElement { element: card, duration: None, x: 0.0, y: 0.0 })
         .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
         .then(PointerAction::MoveBy { duration: Some(Duration::from_millis(100)), x: 20.0, y: 10.0 })
-        .then(PointerAction::MoveToElement { element: column, duration: Some(Duration::from_millis(300)), x: 0.0, y: 0.0 })
+        .then(PointerAction::MoveToElement {
+            element: column,
+            duration: Some(Duration::from_millis(300)),
+            x: 0.0,
+            y: 0.0,
+        })
         .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
     client.perform_actions(mouse).await?;
     Ok(())
@@ -195,24 +226,40 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
     let driver = Driver::start(home.path())?;
 
     let servers = work.path().join("new-servers.csv");
-    std::fs::write(&servers, "name,ip_addresses,os_family,cores,memory_gb,disk_used_gb,environment\ne2e-web-01,10.99.0.1,linux,4,16,80,production\ne2e-web-02,10.99.0.2,linux,4,16,80,production\n")?;
+    std::fs::write(
+        &servers,
+        "name,ip_addresses,os_family,cores,memory_gb,disk_used_gb,environment\ne2e-web-01,10.99.0.1,linux,4,16,80,production\ne2e-web-02,10.99.0.2,linux,4,16,80,production\n",
+    )?;
     let workbook = work.path().join("exported.xlsx");
     let args = answers(work.path(), &[servers.display().to_string(), workbook.display().to_string()])?;
     let client = driver.session(&args).await?;
 
     // Open the sample hospital.
     click(&client, "[data-open-sample]").await?;
-    until(&client, "the project's name", "return document.querySelector('.toolbar h1')?.textContent === 'Sample hospital'", vec![]).await?;
+    until(
+        &client,
+        "the project's name",
+        "return document.querySelector('.toolbar h1')?.textContent === 'Sample hospital'",
+        vec![],
+    )
+    .await?;
 
     // Import a file and see its counts.
     click(&client, "[data-screen=import]").await?;
     click(&client, "[data-pick-files]").await?;
-    until(&client, "the import preview", "return document.querySelector('[data-import-counts]') !== null", vec![]).await?;
+    until(&client, "the import preview", "return document.querySelector('[data-import-counts]') !== null", vec![])
+        .await?;
     assert_eq!(text(&client, "[data-count=servers] td:nth-of-type(1)").await?, "149");
     assert_eq!(text(&client, "[data-count=servers] td:nth-of-type(2)").await?, "151");
     assert_eq!(text(&client, "[data-import-file] [data-format]").await?, "native");
     click(&client, "[data-commit-import]").await?;
-    let message = until(&client, "the import's message", "return document.querySelector('[data-message]')?.textContent ?? null", vec![]).await?;
+    let message = until(
+        &client,
+        "the import's message",
+        "return document.querySelector('[data-message]')?.textContent ?? null",
+        vec![],
+    )
+    .await?;
     assert!(message.as_str().unwrap_or("").starts_with("Imported: 151 servers"), "{message}");
 
     // Plan.
@@ -224,14 +271,28 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
 
     // Drag PACS before the archive it depends on: the violation shows at once.
     drag(&client, "PACS", vna - 1).await?;
-    let broken = until(&client, "the move's feedback", "return document.querySelector('[data-broken]')?.textContent ?? null", vec![]).await?;
+    let broken = until(
+        &client,
+        "the move's feedback",
+        "return document.querySelector('[data-broken]')?.textContent ?? null",
+        vec![],
+    )
+    .await?;
     let broken = broken.as_str().unwrap_or("");
-    assert!(broken.contains("'PACS' in wave") && broken.contains("must move after 'Vendor Neutral Archive'"), "{broken}");
+    assert!(
+        broken.contains("'PACS' in wave") && broken.contains("must move after 'Vendor Neutral Archive'"),
+        "{broken}"
+    );
     // The price shows while the drop is saved; the card moves once it is.
-    until(&client, "the saved move", "return document.querySelector('[data-feedback-timing]') !== null", vec![]).await?;
+    until(&client, "the saved move", "return document.querySelector('[data-feedback-timing]') !== null", vec![])
+        .await?;
     assert_eq!(wave_of(&client, "PACS").await?, vna - 1);
     assert_ne!(text(&client, "[data-figure=violations] .figure-value").await?, "0");
-    assert_eq!(js(&client, "return document.querySelector('[data-card=\"PACS\"]').classList.contains('violated')", vec![]).await?, json!(true));
+    assert_eq!(
+        js(&client, "return document.querySelector('[data-card=\"PACS\"]').classList.contains('violated')", vec![])
+            .await?,
+        json!(true)
+    );
 
     // Undo it with Ctrl+Z.
     client.find(Locator::Css("[data-card=\"PACS\"]")).await?.send_keys("\u{E009}z\u{E000}").await?;
@@ -242,8 +303,17 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
     click(&client, "[data-scenario-duplicate]").await?;
     click(&client, "[data-scenario-ok]").await?;
     click(&client, "[data-scenario-compare]").await?;
-    until(&client, "the comparison", "return document.querySelectorAll('[data-comparison] [data-metric]').length > 5", vec![]).await?;
-    assert!(text(&client, "[data-comparison] h4:last-of-type").await?.contains("same wave"), "a copy has every application in the same wave");
+    until(
+        &client,
+        "the comparison",
+        "return document.querySelectorAll('[data-comparison] [data-metric]').length > 5",
+        vec![],
+    )
+    .await?;
+    assert!(
+        text(&client, "[data-comparison] h4:last-of-type").await?.contains("same wave"),
+        "a copy has every application in the same wave"
+    );
 
     // Export a workbook and find it on disk, with the plan in it.
     click(&client, "[data-screen=export]").await?;
@@ -253,14 +323,24 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
     use calamine::Reader as _;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&workbook)?;
     let applications = book.worksheet_range("Applications")?;
-    let names: Vec<String> = applications.rows().filter_map(|r| r.iter().map(|c| c.to_string()).find(|c| c == "PACS" || c == "Vendor Neutral Archive")).collect();
-    assert!(names.iter().any(|n| n == "PACS") && names.iter().any(|n| n == "Vendor Neutral Archive"), "the workbook's Applications sheet has the plan: {names:?}");
+    let names: Vec<String> = applications
+        .rows()
+        .filter_map(|r| r.iter().map(|c| c.to_string()).find(|c| c == "PACS" || c == "Vendor Neutral Archive"))
+        .collect();
+    assert!(
+        names.iter().any(|n| n == "PACS") && names.iter().any(|n| n == "Vendor Neutral Archive"),
+        "the workbook's Applications sheet has the plan: {names:?}"
+    );
 
     // Mid-edit: move a card, then kill the app without a chance to save.
     click(&client, "[data-screen=board]").await?;
     let citrix = wave_of(&client, "Citrix Virtual Apps").await?;
     // The keyboard way: Alt+Left on a focused card moves it a wave earlier.
-    client.find(Locator::Css("[data-card=\"Citrix Virtual Apps\"]")).await?.send_keys("\u{E00A}\u{E012}\u{E000}").await?;
+    client
+        .find(Locator::Css("[data-card=\"Citrix Virtual Apps\"]"))
+        .await?
+        .send_keys("\u{E00A}\u{E012}\u{E000}")
+        .await?;
     until(&client, "Citrix a wave earlier", &format!("const c = document.querySelector('[data-card=\"Citrix Virtual Apps\"]'); return c && c.closest('[data-wave]').dataset.wave === '{}'", citrix - 1), vec![]).await?;
     let pids = driver.app_pids();
     assert!(!pids.is_empty(), "the app's process is not found");
@@ -271,14 +351,37 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
 
     // Reopen: the work is there.
     let client = driver.session(&[]).await?;
-    until(&client, "the recent list", "return [...document.querySelectorAll('.recent button')].some(b => b.textContent === 'Sample hospital')", vec![]).await?;
-    js(&client, "[...document.querySelectorAll('.recent button')].find(b => b.textContent === 'Sample hospital').click()", vec![]).await?;
+    until(
+        &client,
+        "the recent list",
+        "return [...document.querySelectorAll('.recent button')].some(b => b.textContent === 'Sample hospital')",
+        vec![],
+    )
+    .await?;
+    js(
+        &client,
+        "[...document.querySelectorAll('.recent button')].find(b => b.textContent === 'Sample hospital').click()",
+        vec![],
+    )
+    .await?;
     assert_eq!(wave_of(&client, "Citrix Virtual Apps").await?, citrix - 1);
     click(&client, "[data-screen=inventory]").await?;
     click(&client, "[data-kind=servers]").await?;
-    until(&client, "every server", "return document.querySelector('[data-row-count]')?.textContent === '151 rows'", vec![]).await?;
+    until(
+        &client,
+        "every server",
+        "return document.querySelector('[data-row-count]')?.textContent === '151 rows'",
+        vec![],
+    )
+    .await?;
     client.find(Locator::Css("[data-search]")).await?.send_keys("e2e-web").await?;
-    until(&client, "the imported servers", "return document.querySelector('[data-row=\"e2e-web-01\"]') !== null", vec![]).await?;
+    until(
+        &client,
+        "the imported servers",
+        "return document.querySelector('[data-row=\"e2e-web-01\"]') !== null",
+        vec![],
+    )
+    .await?;
     assert_eq!(text(&client, "[data-row-count]").await?, "2 rows");
     client.close().await?;
     Ok(())
@@ -425,7 +528,8 @@ async fn an_unknown_spreadsheet_is_mapped_its_conflict_settled_and_the_import_un
 async fn tour() -> Result<()> {
     let home = tempfile::tempdir()?;
     let scratch = tempfile::tempdir()?;
-    let dir = std::env::var_os("WAVEPLAN_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|| scratch.path().to_path_buf());
+    let dir =
+        std::env::var_os("WAVEPLAN_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|| scratch.path().to_path_buf());
     std::fs::create_dir_all(&dir)?;
     let driver = Driver::start(home.path())?;
     let client = driver.session(&[]).await?;
@@ -446,10 +550,22 @@ async fn tour() -> Result<()> {
     click(&client, "[data-scenario-duplicate]").await?;
     click(&client, "[data-scenario-ok]").await?;
     click(&client, "[data-scenario-compare]").await?;
-    until(&client, "the comparison", "return document.querySelectorAll('[data-comparison] [data-metric]').length > 5", vec![]).await?;
+    until(
+        &client,
+        "the comparison",
+        "return document.querySelectorAll('[data-comparison] [data-metric]').length > 5",
+        vec![],
+    )
+    .await?;
     screenshot(&client, &dir, "scenarios").await?;
     click(&client, "[data-screen=graph]").await?;
-    until(&client, "the graph", "return /\\d+ nodes/.test(document.querySelector('[data-graph-size]')?.textContent ?? '')", vec![]).await?;
+    until(
+        &client,
+        "the graph",
+        "return /\\d+ nodes/.test(document.querySelector('[data-graph-size]')?.textContent ?? '')",
+        vec![],
+    )
+    .await?;
     screenshot(&client, &dir, "dependency-graph").await?;
     click(&client, "[data-screen=dr]").await?;
     until(&client, "the DR chart and gap list", "return document.querySelector('[data-dr-summary]') !== null && document.querySelector('[data-dr-gaps]') !== null", vec![]).await?;
@@ -475,7 +591,8 @@ async fn tour() -> Result<()> {
 #[cfg(feature = "bench")]
 #[tokio::test(flavor = "multi_thread")]
 async fn bench_desktop() -> Result<()> {
-    let project = std::env::var("WAVEPLAN_BENCH_PROJECT").context("set WAVEPLAN_BENCH_PROJECT (cargo xtask bench-desktop)")?;
+    let project =
+        std::env::var("WAVEPLAN_BENCH_PROJECT").context("set WAVEPLAN_BENCH_PROJECT (cargo xtask bench-desktop)")?;
     let home = tempfile::tempdir()?;
     let driver = Driver::start(home.path())?;
 
@@ -551,13 +668,39 @@ async fn bench_desktop() -> Result<()> {
     println!("| --- | ---: |");
     println!("| cold start to an interactive start screen (WebDriver session included) | {cold:.2} s |");
     println!("| open the project, board shown (session included) | {open_board:.2} s |");
-    println!("| inventory: servers table shown ({}) | {:.0} ms |", inventory[1].as_str().unwrap_or(""), inventory[0].as_f64().unwrap_or(0.0));
-    println!("| inventory scroll, frame time median / p95 | {:.1} / {:.1} ms |", scroll[0].as_f64().unwrap_or(0.0), scroll[1].as_f64().unwrap_or(0.0));
+    println!(
+        "| inventory: servers table shown ({}) | {:.0} ms |",
+        inventory[1].as_str().unwrap_or(""),
+        inventory[0].as_f64().unwrap_or(0.0)
+    );
+    println!(
+        "| inventory scroll, frame time median / p95 | {:.1} / {:.1} ms |",
+        scroll[0].as_f64().unwrap_or(0.0),
+        scroll[1].as_f64().unwrap_or(0.0)
+    );
     let ms = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
-    println!("| hovered move priced through IPC: first (builds the what-if session) / median / worst of 20 (up to {} broken) | {:.0} / {:.1} / {:.1} ms |", hover[3], ms(&hover[0]), ms(&hover[1]), ms(&hover[2]));
-    println!("| card dropped ({} from wave {}, {} broken): planner's price in the shell / move saved in the shell / feedback on screen | {:.1} / {:.0} / {:.0} ms |", drop[3], drop[4], drop[5], ms(&drop[1]), ms(&drop[2]), ms(&drop[0]));
+    println!(
+        "| hovered move priced through IPC: first (builds the what-if session) / median / worst of 20 (up to {} broken) | {:.0} / {:.1} / {:.1} ms |",
+        hover[3],
+        ms(&hover[0]),
+        ms(&hover[1]),
+        ms(&hover[2])
+    );
+    println!(
+        "| card dropped ({} from wave {}, {} broken): planner's price in the shell / move saved in the shell / feedback on screen | {:.1} / {:.0} / {:.0} ms |",
+        drop[3],
+        drop[4],
+        drop[5],
+        ms(&drop[1]),
+        ms(&drop[2]),
+        ms(&drop[0])
+    );
     println!("| graph drawn ({}) | {:.0} ms |", graph[3].as_str().unwrap_or(""), graph[0].as_f64().unwrap_or(0.0));
-    println!("| graph zoom, frame time median / p95 | {:.1} / {:.1} ms |", graph[1].as_f64().unwrap_or(0.0), graph[2].as_f64().unwrap_or(0.0));
+    println!(
+        "| graph zoom, frame time median / p95 | {:.1} / {:.1} ms |",
+        graph[1].as_f64().unwrap_or(0.0),
+        graph[2].as_f64().unwrap_or(0.0)
+    );
     client.close().await?;
     Ok(())
 }

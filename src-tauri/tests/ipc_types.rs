@@ -13,8 +13,5 @@ fn the_committed_typescript_types_match_the_rust_wire_types() {
         std::fs::write(&path, &generated).expect("write types.ts");
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "ui/src/ipc/types.ts is stale: run `cargo xtask ipc-types` and commit it"
-    );
+    assert!(committed == generated, "ui/src/ipc/types.ts is stale: run `cargo xtask ipc-types` and commit it");
 }

@@ -16,7 +16,10 @@ use anyhow::{Context, Result, bail};
 use crate::setup;
 
 pub fn bench_planner(extra: &[String]) -> Result<()> {
-    setup::debian_packages("building HiGHS for the planner benchmark's exact model", &["cmake", "g++", "libclang-dev"])?;
+    setup::debian_packages(
+        "building HiGHS for the planner benchmark's exact model",
+        &["cmake", "g++", "libclang-dev"],
+    )?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .args(["run", "--release", "--locked", "-p", "waveplan-exact", "--features", "highs"])

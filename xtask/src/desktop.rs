@@ -38,12 +38,18 @@ pub fn build_front_end() -> Result<()> {
     // npm, and Debian's npm package then conflicts with it): use the npm on
     // PATH, and only without one install Debian's.
     if Command::new("npm").arg("--version").output().is_err() {
-        setup::debian_packages("the desktop app's front end (Vite 8 needs Node.js 20.19 or newer)", &["nodejs", "npm"])?;
+        setup::debian_packages(
+            "the desktop app's front end (Vite 8 needs Node.js 20.19 or newer)",
+            &["nodejs", "npm"],
+        )?;
     }
     let ui = project_root().join("ui");
     let lock = ui.join("package-lock.json");
     let installed = ui.join("node_modules/.package-lock.json");
-    let stale = match (std::fs::metadata(&lock).and_then(|m| m.modified()), std::fs::metadata(&installed).and_then(|m| m.modified())) {
+    let stale = match (
+        std::fs::metadata(&lock).and_then(|m| m.modified()),
+        std::fs::metadata(&installed).and_then(|m| m.modified()),
+    ) {
         (Ok(lock), Ok(installed)) => lock > installed,
         _ => true,
     };
@@ -152,14 +158,43 @@ pub fn bench() -> Result<()> {
     std::fs::create_dir_all(&out)?;
     let exe = root.join("target/release/waveplan");
     let estate = out.join("estate");
-    status(Command::new(&exe).args(["generate", "--servers", "50000", "--apps", "10000", "--dependencies", "200000", "--seed", "42", "-o"]).arg(&estate))?;
+    status(
+        Command::new(&exe)
+            .args([
+                "generate",
+                "--servers",
+                "50000",
+                "--apps",
+                "10000",
+                "--dependencies",
+                "200000",
+                "--seed",
+                "42",
+                "-o",
+            ])
+            .arg(&estate),
+    )?;
     let project = out.join("bench.waveplan");
-    let files: Vec<PathBuf> = ["servers", "devices", "applications", "datastores", "members", "dependencies", "constraints"]
-        .iter()
-        .map(|t| estate.join(format!("{t}.csv")))
-        .collect();
-    status(Command::new(&exe).arg("import").args(&files).arg("--project").arg(&project).stdout(std::process::Stdio::null()))?;
-    status(Command::new(&exe).arg("plan").arg(&project).args(["--max-servers-per-wave", "500"]).stdout(std::process::Stdio::null()))?;
+    let files: Vec<PathBuf> =
+        ["servers", "devices", "applications", "datastores", "members", "dependencies", "constraints"]
+            .iter()
+            .map(|t| estate.join(format!("{t}.csv")))
+            .collect();
+    status(
+        Command::new(&exe)
+            .arg("import")
+            .args(&files)
+            .arg("--project")
+            .arg(&project)
+            .stdout(std::process::Stdio::null()),
+    )?;
+    status(
+        Command::new(&exe)
+            .arg("plan")
+            .arg(&project)
+            .args(["--max-servers-per-wave", "500"])
+            .stdout(std::process::Stdio::null()),
+    )?;
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     eprintln!("xtask: load average before the run: {load}");
     let mut command = Command::new("xvfb-run");
@@ -167,7 +202,17 @@ pub fn bench() -> Result<()> {
     command
         .args(["-a", "-s", "-screen 0 1440x900x24"])
         .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--locked", "--workspace", "--features", "waveplan-desktop/bench", "--", "--exact", "bench_desktop", "--nocapture"])
+        .args([
+            "test",
+            "--locked",
+            "--workspace",
+            "--features",
+            "waveplan-desktop/bench",
+            "--",
+            "--exact",
+            "bench_desktop",
+            "--nocapture",
+        ])
         .env("TAURI_DRIVER", tauri_driver()?)
         .env("WAVEPLAN_BENCH_PROJECT", &project);
     status(&mut command)

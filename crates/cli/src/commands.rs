@@ -17,7 +17,6 @@ use waveplan_store::{ImportRecord, Project};
 use crate::args::{Cli, Command, MappingCommand, PlanSettings};
 use crate::report;
 
-
 /// A file on disk, streamed or read whole as the importer needs.
 struct FileSource {
     path: PathBuf,
@@ -143,9 +142,11 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
     };
     let mapping: Option<ColumnMapping> = match (request.mapping, &project) {
         (None, _) => None,
-        (Some(name), Some(project)) => Some(project.setting(&waveplan_store::keys::mapping(name))?.with_context(|| {
-            format!("{}: no mapping named '{name}' (see `waveplan mapping list`)", project_path.display())
-        })?),
+        (Some(name), Some(project)) => {
+            Some(project.setting(&waveplan_store::keys::mapping(name))?.with_context(|| {
+                format!("{}: no mapping named '{name}' (see `waveplan mapping list`)", project_path.display())
+            })?)
+        }
         (Some(name), None) => bail!("{}: no such project, so no mapping named '{name}'", project_path.display()),
     };
     let saved_policy: Option<MergePolicy> = match &project {
