@@ -21,13 +21,13 @@ use waveplan_core::{Estate, PlanConfig};
 
 struct Row {
     name: String,
-    /// Wave of each group.
-    waves: Vec<u32>,
     groups: usize,
     violations: usize,
     value: ObjectiveValue,
     dr_gap_days: f64,
     seconds: f64,
+    /// The applications the planner kept in each pilot wave at the least.
+    pilot_floor: Vec<u32>,
 }
 
 fn run(name: &str, estate: &Estate, config: &PlanConfig, baseline: bool) -> Result<(Row, Problem)> {
@@ -44,20 +44,15 @@ fn run(name: &str, estate: &Estate, config: &PlanConfig, baseline: bool) -> Resu
     Ok((
         Row {
             name: name.to_string(),
-            waves: assignment.waves.clone(),
             groups: problem.groups.len(),
             violations: plan.violations.len(),
             value,
             dr_gap_days: plan.metrics.dr_gap_days_mission_critical as f64,
             seconds,
+            pilot_floor: assignment.pilot_floor.clone(),
         },
         problem,
     ))
-}
-
-/// Whether the planner put a group in wave `w`.
-fn assignment_has(row: &Row, w: u32) -> bool {
-    row.waves.contains(&w)
 }
 
 /// Servers of the largest move group: a wave must take at least that many.
@@ -165,15 +160,12 @@ fn main() -> Result<()> {
             *left_out.entry(reason).or_default() += 1;
             continue;
         }
-        // The planner keeps a group in each pilot wave it filled; the model
-        // is asked for the same, no more.
-        let pilot = if (1..=problem.pilot_waves).all(|w| assignment_has(&row, w)) {
-            waveplan_exact::Pilot::Kept
-        } else {
-            waveplan_exact::Pilot::MayBeEmpty
-        };
+        // The planner keeps in each pilot wave the applications its packing
+        // put there; the model is asked for the same, no more.
+        let pilot = waveplan_exact::Pilot::Applications(row.pilot_floor.iter().skip(1).copied().min().unwrap_or(0));
+        let model_waves = row.value.waves.max(6);
         let started = Instant::now();
-        let optimum = match waveplan_exact::solve_with(&problem, row.value.waves.max(6), solver, pilot) {
+        let optimum = match waveplan_exact::solve_with(&problem, model_waves, solver, pilot) {
             Ok(optimum) if row.violations > 0 => {
                 // A valid plan exists and the planner did not find one: a miss, not an omission.
                 println!(
@@ -196,12 +188,7 @@ fn main() -> Result<()> {
         let exact_seconds = started.elapsed().as_secs_f64();
         let microlp = if solver != waveplan_exact::Solver::Microlp && problem.groups.len() <= microlp_groups {
             let started = Instant::now();
-            let other = waveplan_exact::solve_with(
-                &problem,
-                row.value.waves,
-                waveplan_exact::Solver::Microlp,
-                waveplan_exact::Pilot::Kept,
-            );
+            let other = waveplan_exact::solve_with(&problem, model_waves, waveplan_exact::Solver::Microlp, pilot);
             let same = other.is_ok_and(|o| {
                 (o.value.traffic_days - optimum.value.traffic_days).abs() <= 1e-6 * optimum.value.traffic_days.max(1.0)
             });

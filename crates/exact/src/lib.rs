@@ -12,8 +12,9 @@
 //! (which needs a schedule of each wave) is left out: the model is then a
 //! relaxation, and its optimum a proven lower bound. The planner keeps a
 //! group in every pilot wave (the pilot is there to prove the process, and
-//! an empty first wave only delays the programme); [`Pilot::Kept`] asks the
-//! model for the same, [`Pilot::MayBeEmpty`] leaves it out. Objective:
+//! an empty first wave only delays the programme), and the applications its
+//! packing put there; [`Pilot::Applications`] asks the model for the same,
+//! [`Pilot::Kept`] for one group a pilot wave, [`Pilot::MayBeEmpty`] for none. Objective:
 //! traffic-days (`days × (Σ weight·d + Σ staying·(L − y))`), then a small
 //! weight on `L` so that fewer waves win ties.
 //!
@@ -88,13 +89,17 @@ impl Solver {
     }
 }
 
-/// Whether the pilot waves must each hold a group, as the planner keeps them.
+/// What the pilot waves must hold, as the planner keeps them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pilot {
     /// Every pilot wave holds at least one group.
     Kept,
     /// A pilot wave may be left empty.
     MayBeEmpty,
+    /// Every pilot wave holds at least this many applications (the planner
+    /// keeps what its packing put in each pilot wave, up to the pilot's
+    /// applications: pass the least of them).
+    Applications(u32),
 }
 
 /// Solves the problem exactly with waves `1..=max_waves`, with microlp, a
@@ -181,9 +186,19 @@ pub fn solve_with(problem: &Problem, max_waves: u32, solver: Solver, pilot: Pilo
     }
     for w in 1..=waves {
         let in_wave = |g: usize| x[g].iter().find(|&&(ww, _)| ww == w).map(|&(_, v)| v);
-        if pilot == Pilot::Kept && w <= problem.pilot_waves {
-            let held: Expression = (0..n).filter_map(in_wave).sum();
-            constraints.push(held.geq(1.0));
+        if w <= problem.pilot_waves {
+            match pilot {
+                Pilot::Kept => {
+                    let held: Expression = (0..n).filter_map(in_wave).sum();
+                    constraints.push(held.geq(1.0));
+                }
+                Pilot::Applications(apps) if apps > 0 => {
+                    let held: Expression =
+                        (0..n).filter_map(|g| in_wave(g).map(|v| problem.groups[g].need[1] * v)).sum();
+                    constraints.push(held.geq(f64::from(apps)));
+                }
+                _ => {}
+            }
         }
         for r in 0..RESOURCES {
             if let Some(cap) = problem.cap(r, w) {

@@ -27,8 +27,11 @@ fn optimum_is_valid_and_never_beaten() {
         let heuristic = assign(&estate, &problem, &config);
         let heuristic_value = waveplan_core::plan::evaluate(&problem, &heuristic.waves);
         let optimum = solve(&problem, heuristic_value.waves.max(1)).expect("the heuristic's wave count is feasible");
-        let plan =
-            plan_from_assignment(&estate, &config, &Assignment { waves: optimum.waves.clone(), conflicts: Vec::new() });
+        let plan = plan_from_assignment(
+            &estate,
+            &config,
+            &Assignment { waves: optimum.waves.clone(), ..Assignment::default() },
+        );
         // The model leaves out the cutover tracks (a relaxation: its optimum
         // is still a lower bound); everything else must hold.
         let broken: Vec<_> =

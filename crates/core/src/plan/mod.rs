@@ -429,13 +429,20 @@ pub fn plan_waves(estate: &Estate, config: &PlanConfig) -> Plan {
 }
 
 /// Where the planner puts each group of a problem, and what it could not keep.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Assignment {
     /// Wave of each group (1-based).
     pub waves: Vec<u32>,
     /// Constraints that cannot all be kept (empty: every one holds).
     pub conflicts: Vec<Conflict>,
+    /// Per pilot wave (index 0 unused), the applications the planner kept
+    /// there at the least: what its packing put there, up to
+    /// [`PlanConfig::pilot_applications`] (empty when it kept none).
+    pub pilot_floor: Vec<u32>,
 }
+
+/// Groups in one neighbourhood of the large-neighbourhood search.
+const NEIGHBOURHOOD: usize = 12;
 
 /// The planner proper: pack, then improve by local search, on a problem.
 pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assignment {
@@ -444,6 +451,7 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
     let mut state = search::pack(problem, Some(check), &mut conflicts);
     if conflicts.is_empty() {
         compact(&mut state);
+        state.keep_pilot();
         if config.search_passes > 0 {
             // Small problems can afford several searches from the same
             // packing, each visiting groups in another (seeded) order.
@@ -464,23 +472,16 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
                         continue;
                     }
                     compact(&mut packed);
+                    // The pilot keeps what the first packing gave it.
+                    packed.pilot_floor = state.pilot_floor.clone();
+                    if !packed.pilot_all_kept() {
+                        continue;
+                    }
                     packed
                 };
                 search::improve(&mut trial, config.objective, config.seed.wrapping_add(run), config.search_passes);
                 if runs > 1 {
-                    // Small problems: re-solve windows of two to six adjacent
-                    // waves exactly (as many as hold few enough groups), and
-                    // let the local search follow up.
-                    let new_wave = config.objective == ObjectiveKind::TrafficDays;
-                    for round in 0..4u64 {
-                        let improved = (2..=6)
-                            .fold(false, |any, width| any | window::reoptimise_windows(&mut trial, width, new_wave));
-                        if !improved {
-                            break;
-                        }
-                        let seed = config.seed.wrapping_add(run).wrapping_add(round << 32);
-                        search::improve(&mut trial, config.objective, seed, config.search_passes);
-                    }
+                    polish(&mut trial, config, config.seed.wrapping_add(run));
                 }
                 compact(&mut trial);
                 let value = objective::evaluate(problem, &trial.wave);
@@ -488,12 +489,61 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
                     best = Some((trial, value));
                 }
             }
+            // A wave opened inside the plan (every later group one wave
+            // later, where it may go) and the plan polished again: the trade
+            // that spreads a full plan over one wave more, which no window
+            // of the plan as it stands reaches.
+            if runs > 1 && config.objective == ObjectiveKind::TrafficDays {
+                if let Some((incumbent, value)) = best.take() {
+                    let mut kept = (incumbent, value);
+                    for at in problem.pilot_waves + 1..=kept.0.last {
+                        let mut trial = kept.0.clone();
+                        if !window::open_wave(&mut trial, at) {
+                            continue;
+                        }
+                        polish(&mut trial, config, config.seed.wrapping_add(u64::from(at) << 16));
+                        compact(&mut trial);
+                        let value = objective::evaluate(problem, &trial.wave);
+                        if objective::compare(config.objective, &value, &kept.1).is_lt() {
+                            kept = (trial, value);
+                        }
+                    }
+                    best = Some(kept);
+                }
+            }
             if let Some((trial, _)) = best {
                 state = trial;
             }
         }
     }
-    Assignment { waves: state.wave, conflicts }
+    let pilot_floor = state.pilot_floor.iter().map(|&x| x.round() as u32).collect();
+    Assignment { waves: state.wave, conflicts, pilot_floor }
+}
+
+/// The large-neighbourhood search of a small problem (at most 500 groups):
+/// the whole plan re-solved exactly when it holds few enough groups, else
+/// windows of two to six adjacent waves (as many as hold few enough
+/// groups); the groups of every pair and triple of waves; neighbourhoods of
+/// related groups; each round followed by the local search, until a round
+/// finds nothing better (four rounds at most).
+fn polish(trial: &mut search::State<'_>, config: &PlanConfig, seed: u64) {
+    let problem = trial.problem;
+    let new_wave = config.objective == ObjectiveKind::TrafficDays;
+    let whole = problem.groups.len() <= window::MOST_GROUPS;
+    for round in 0..4u64 {
+        let seed = seed.wrapping_add(round << 32);
+        let mut improved = if whole {
+            window::reoptimise_plan(trial, new_wave)
+        } else {
+            (2..=6).fold(false, |any, width| any | window::reoptimise_windows(trial, width, new_wave))
+        };
+        improved |= window::reoptimise_wave_sets(trial, new_wave);
+        improved |= window::reoptimise_neighbourhoods(trial, NEIGHBOURHOOD, new_wave, seed);
+        if !improved {
+            break;
+        }
+        search::improve(trial, config.objective, seed, config.search_passes);
+    }
 }
 
 /// The baseline planner on a problem (priority-score ordering with capacity
@@ -501,7 +551,7 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
 pub fn assign_baseline(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assignment {
     let mut conflicts = problem.conflicts.clone();
     let state = search::baseline(problem, Some(search::CutoverCheck::new(estate, config)), &mut conflicts);
-    Assignment { waves: state.wave, conflicts }
+    Assignment { waves: state.wave, conflicts, pilot_floor: Vec::new() }
 }
 
 /// The plan of an estate with its groups in the given waves (as
@@ -953,6 +1003,48 @@ mod tests {
             conflict.involves.contains(&"app00".to_string()) && conflict.involves.contains(&"app01".to_string()),
             "{conflict:?}"
         );
+    }
+
+    #[test]
+    fn two_pins_that_overflow_their_wave_are_infeasible_and_named_never_a_plan() {
+        // The smallest estate of the kind the benchmark met (seeds 12035 and
+        // 12058): two applications of 3 servers pinned to one wave that takes 4.
+        let mut e = estate(2, 3, &[]);
+        for app in 0..2 {
+            e.constraints.push(Constraint::PinWave { app: AppId(app), wave: 2, reason: Some("vendor on site".into()) });
+        }
+        let config = PlanConfig { max_servers_per_wave: Some(4), pilot_applications: 0, ..PlanConfig::default() };
+        let plan = plan_waves(&e, &config);
+        assert!(!plan.feasible);
+        assert!(!plan.violations.is_empty() && plan.violations.iter().all(|v| v.constraint != "internal"));
+        let conflict = plan.conflicts.iter().find(|c| c.constraint == "capacity").expect("a capacity conflict");
+        assert!(
+            conflict.message.contains("none of them has room (wave 2: no room for its 3 servers, 3 of 4 taken by"),
+            "{conflict:?}"
+        );
+        assert_eq!(conflict.involves, ["app00", "app01"], "{conflict:?}");
+        assert!(conflict.message.contains("'app00'") && conflict.message.contains("'app01'"), "{conflict:?}");
+        // The what-if session of that plan sees the same: infeasible, the conflict named.
+        let again = PlanSession::new(&e, &plan).plan();
+        assert!(!again.feasible);
+        assert_eq!(again.conflicts, plan.conflicts);
+        assert_eq!(again.violations, plan.violations);
+    }
+
+    #[test]
+    fn the_pilot_keeps_the_applications_asked_for() {
+        // Five small test applications that talk to the production ones: the
+        // search would rather move them next to those, but the pilot keeps
+        // the three it was asked for.
+        let mut e = estate(8, 1, &[(5, 0), (6, 1), (7, 2), (5, 3), (6, 4)]);
+        for app in 0..5 {
+            e.applications[app].environment = Some(Environment::Test);
+        }
+        let config = PlanConfig { max_servers_per_wave: Some(3), pilot_applications: 3, ..PlanConfig::default() };
+        let plan = plan_waves(&e, &config);
+        assert_eq!(plan.metrics.hard_violations, 0, "{:?}", plan.violations);
+        assert!(plan.waves[0].pilot);
+        assert_eq!(plan.waves[0].applications.len(), 3, "{:?}", plan.waves[0]);
     }
 
     #[test]

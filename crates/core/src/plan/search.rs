@@ -74,6 +74,10 @@ pub struct State<'p> {
     staying_total: f64,
     /// The cutover-track check, when the state knows its estate.
     pub cutover: Option<CutoverCheck<'p>>,
+    /// Per pilot wave (index 0 unused), the applications it keeps: what the
+    /// packer put there, up to [`Problem::pilot_applications`]. The search
+    /// never moves a pilot wave below it ([`State::keep_pilot`]); empty: no floor.
+    pub(crate) pilot_floor: Vec<f64>,
 }
 
 /// A move's effect on the objective.
@@ -134,7 +138,35 @@ impl<'p> State<'p> {
             servers_total: 0.0,
             staying_total: problem.staying.iter().sum(),
             cutover: None,
+            pilot_floor: Vec::new(),
         }
+    }
+
+    /// From now on, each pilot wave keeps at least the applications it holds
+    /// (the packer fills the pilot first, as far as the pilot's rules, the
+    /// order and the capacities let it): the search then trades the pilot's
+    /// applications for others, never empties it below what was asked where
+    /// that was feasible.
+    pub fn keep_pilot(&mut self) {
+        let pilot = self.problem.pilot_waves as usize;
+        self.pilot_floor = (0..=pilot).map(|w| if w == 0 { 0.0 } else { self.load[w][1] }).collect();
+    }
+
+    /// The applications pilot wave `w` must keep (0 outside the pilot or with no floor).
+    pub fn pilot_floor(&self, w: u32) -> f64 {
+        self.pilot_floor.get(w as usize).copied().unwrap_or(0.0)
+    }
+
+    /// Whether wave `w` keeps its pilot applications with `out` applications
+    /// taken out of it and `inn` put in.
+    pub fn pilot_kept(&self, w: u32, out: f64, inn: f64) -> bool {
+        let floor = self.pilot_floor(w);
+        floor <= 0.0 || self.load[w as usize][1] - out + inn >= floor - 0.5
+    }
+
+    /// Whether every pilot wave keeps its applications as it stands.
+    pub fn pilot_all_kept(&self) -> bool {
+        (1..self.pilot_floor.len() as u32).all(|w| self.pilot_kept(w, 0.0, 0.0))
     }
 
     /// A state with every group at the given wave.
@@ -448,7 +480,8 @@ pub fn pack_shuffled<'p>(
     };
     let order = problem.topological_order(|g| {
         let key = pack_key(problem, g);
-        if shuffle.is_some() { (key.0, noise[g as usize], key) } else { (key.0, 0, key) }
+        // Pilot candidates first still, so that restarts fill the pilot as the first packing does.
+        if shuffle.is_some() { (key.0, key.1, noise[g as usize], key) } else { (key.0, key.1, 0, key) }
     });
     let mut placed = vec![false; problem.groups.len()];
     for &g in &order {
@@ -478,21 +511,39 @@ fn place_first_fit(state: &mut State<'_>, g: u32, conflicts: &mut Vec<Conflict>)
     let info = &p.groups[g as usize];
     if !p.oversized(g) && lo <= hi {
         let mut why: Vec<String> = Vec::new();
+        let mut names = vec![info.label.as_str()];
+        if let Some(bound) = &p.latest_why[g as usize] {
+            names.push(p.groups[bound.origin as usize].label.as_str());
+        }
         for w in lo..=hi.min(p.horizon) {
             let block =
                 state.block(g, w, None).or_else(|| (!state.cutovers_fit(g, w, None)).then_some(Block::CutoverWindow));
             if let Some(block) = block {
-                why.push(format!("wave {w}: {}", describe_block(state, g, &block)));
+                let mut text = format!("wave {w}: {}", describe_block(state, g, &block));
+                // Name what takes the room: that is the other side of the conflict.
+                if let Block::Capacity(r) = block {
+                    let members = &state.members[w as usize];
+                    let labels: Vec<String> =
+                        members.iter().take(5).map(|&h| format!("'{}'", p.groups[h as usize].label)).collect();
+                    let more =
+                        if members.len() > 5 { format!(" and {} more", members.len() - 5) } else { String::new() };
+                    text.push_str(&format!(
+                        ", {} of {} taken by {}{more}",
+                        fmt_need(state.load[w as usize][r]),
+                        p.cap(r, w).map_or_else(|| "?".into(), fmt_need),
+                        labels.join(", ")
+                    ));
+                    names.extend(members.iter().take(5).map(|&h| p.groups[h as usize].label.as_str()));
+                }
+                why.push(text);
             }
             if why.len() >= 6 {
                 why.push("...".into());
                 break;
             }
         }
-        let mut names = vec![info.label.as_str()];
-        if let Some(bound) = &p.latest_why[g as usize] {
-            names.push(p.groups[bound.origin as usize].label.as_str());
-        }
+        names.sort_unstable();
+        names.dedup();
         conflicts.push(Conflict::new(
             "capacity",
             format!(
@@ -623,11 +674,13 @@ fn improve_group(state: &mut State<'_>, g: u32, kind: ObjectiveKind, scale: f64)
     let from = state.wave[g as usize];
     let (lo, hi) = state.range(g);
     let (lo, hi) = (lo.max(1), hi.min(p.horizon));
-    // A pilot wave keeps at least one group: it is there to prove the process.
-    let last_of_pilot = from <= p.pilot_waves && state.members[from as usize].len() == 1;
-    if lo > hi || last_of_pilot {
+    if lo > hi {
         return false;
     }
+    // A pilot wave keeps its applications (it is there to prove the process):
+    // one at its floor only trades them, by a swap.
+    let apps = p.groups[g as usize].need[1];
+    let may_leave = state.pilot_kept(from, apps, 0.0);
     // Past the last wave every staying link costs more: the pull stays within it.
     let target = pull(state, g, lo, hi.min(state.last.max(from)).max(lo));
     let mut candidates: Vec<u32> = Vec::with_capacity(12);
@@ -648,7 +701,7 @@ fn improve_group(state: &mut State<'_>, g: u32, kind: ObjectiveKind, scale: f64)
     }
     let mut improving: Vec<(u32, Delta)> = Vec::new();
     for &w in &candidates {
-        if w == from || improving.iter().any(|x| x.0 == w) {
+        if !may_leave || w == from || improving.iter().any(|x| x.0 == w) {
             continue;
         }
         let d = state.delta_move(g, w);
@@ -668,6 +721,7 @@ fn improve_group(state: &mut State<'_>, g: u32, kind: ObjectiveKind, scale: f64)
     }
     // Held by what it waits for (or what waits for it): move them along.
     if target != from
+        && may_leave
         && matches!(state.block(g, target, None), Some(Block::Predecessor(_) | Block::Successor(_)))
         && shift_cluster(state, g, target, kind, scale)
     {
@@ -681,7 +735,9 @@ fn improve_group(state: &mut State<'_>, g: u32, kind: ObjectiveKind, scale: f64)
         let members = state.members[target as usize].clone();
         let mut best: Option<(u32, Delta)> = None;
         for &h in members.iter().take(64) {
-            if !state.can_swap(g, h) {
+            let apps_h = p.groups[h as usize].need[1];
+            let pilot_kept = state.pilot_kept(from, apps, apps_h) && state.pilot_kept(target, apps_h, apps);
+            if !pilot_kept || !state.can_swap(g, h) {
                 continue;
             }
             let d = state.delta_swap(g, h);
@@ -782,8 +838,8 @@ fn shift_cluster(state: &mut State<'_>, g: u32, target: u32, kind: ObjectiveKind
         state.place(x, w);
         placed.push(x);
     }
-    // A pilot wave keeps at least one group.
-    ok &= old.iter().all(|&(_, w)| w > p.pilot_waves || !state.members[w as usize].is_empty());
+    // A pilot wave keeps its applications.
+    ok &= state.pilot_all_kept();
     if ok {
         let days = f64::from(p.wave_days);
         let delta = Delta {

@@ -65,6 +65,9 @@ pub struct PlanSession {
     waves: Vec<u32>,
     group_of_app: HashMap<String, u32>,
     value: ObjectiveValue,
+    /// What the plan's input cannot keep, whatever the moves (an infeasible
+    /// input stays infeasible in [`PlanSession::plan`]).
+    conflicts: Vec<super::Conflict>,
 }
 
 /// Error of a session question.
@@ -113,6 +116,7 @@ impl PlanSession {
             waves,
             group_of_app,
             value,
+            conflicts: plan.conflicts.iter().filter(|c| c.constraint != "internal").cloned().collect(),
         }
     }
 
@@ -212,7 +216,8 @@ impl PlanSession {
     /// again and every hard constraint verified (`violations` lists what the
     /// moves broke).
     pub fn plan(&self) -> Plan {
-        let assignment = super::Assignment { waves: self.waves.clone(), conflicts: self.problem.conflicts.clone() };
+        let assignment =
+            super::Assignment { waves: self.waves.clone(), conflicts: self.conflicts.clone(), pilot_floor: Vec::new() };
         super::plan_by_hand(&self.estate, &self.config, &assignment)
     }
 
