@@ -493,7 +493,7 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
             // later, where it may go) and the plan polished again: the trade
             // that spreads a full plan over one wave more, which no window
             // of the plan as it stands reaches.
-            if runs > 1 && config.objective == ObjectiveKind::TrafficDays {
+            if problem.groups.len() <= window::MOST_GROUPS && config.objective == ObjectiveKind::TrafficDays {
                 if let Some((incumbent, value)) = best.take() {
                     let mut kept = (incumbent, value);
                     for at in problem.pilot_waves + 1..=kept.0.last {
@@ -537,7 +537,11 @@ fn polish(trial: &mut search::State<'_>, config: &PlanConfig, seed: u64) {
         } else {
             (2..=6).fold(false, |any, width| any | window::reoptimise_windows(trial, width, new_wave))
         };
-        improved |= window::reoptimise_wave_sets(trial, new_wave);
+        if whole {
+            // Pairs and triples of waves: affordable on small problems only
+            // (on 193 groups and 21 waves they took a minute).
+            improved |= window::reoptimise_wave_sets(trial, new_wave);
+        }
         improved |= window::reoptimise_neighbourhoods(trial, NEIGHBOURHOOD, new_wave, seed);
         if !improved {
             break;
