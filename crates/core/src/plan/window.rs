@@ -1,9 +1,12 @@
-//! Large-neighbourhood search: the groups of a window of waves re-placed
-//! exactly among those waves, everything else held, by branch and bound over
-//! the window's groups. A problem of at most [`MOST_GROUPS`] groups is one
-//! window: the whole plan, and one wave more, re-solved at once. Larger
-//! problems (up to 500 groups) slide windows of two to six adjacent waves
-//! over the plan, each of at most [`MOST_GROUPS`] groups.
+//! Large-neighbourhood search: a set of groups re-placed exactly among a
+//! range of waves, everything else held, by branch and bound over the set.
+//! The sets: on a problem of at most [`MOST_GROUPS`] groups, the whole plan
+//! and one wave more ([`reoptimise_plan`]), the groups of every pair and
+//! triple of waves, adjacent or not ([`reoptimise_wave_sets`]); on larger
+//! ones (up to 500 groups) windows of two to six adjacent waves
+//! ([`reoptimise_windows`]); on every one, neighbourhoods of related groups
+//! ([`reoptimise_neighbourhoods`]). [`open_wave`] opens an empty wave inside
+//! the plan for the planner to polish again.
 //!
 //! The local search moves one group, a swap or a precedence chain at a
 //! time; an optimum that needs several unrelated groups to trade waves at
