@@ -9,13 +9,13 @@ use std::path::PathBuf;
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
-use waveplan_core::{Blackout, Constraint, plan_waves};
+use waveplan_core::{Constraint, plan_waves};
 
 use crate::error::{AppError, AppResult};
 use crate::session::{Session, Touches};
 use crate::state::{AppState, lock};
 use crate::wire::*;
-use crate::{dialog, export, recent, sample, view, whatif, window};
+use crate::{dialog, export, recent, sample, settings, view, whatif, window};
 
 /// Runs `f` with the state on a blocking thread.
 pub(crate) async fn blocking<R: Runtime, T: Send + 'static>(
@@ -124,9 +124,21 @@ pub async fn plan_project<R: Runtime>(
         let _ = on_progress.send(Progress { task: task.id, stage: "planning".into(), done: 0, total: 1 });
         let result = state.with_session(|session| {
             let mut config = session.plan_config()?;
-            apply_settings(&mut config, &settings)?;
+            settings::apply(&mut config, &settings)?;
             let plan = plan_waves(&session.estate, &config);
             task.check()?;
+            if !plan.feasible {
+                // As `waveplan plan`: no plan rather than an invalid one.
+                let conflicts: Vec<String> =
+                    plan.conflicts.iter().map(|c| format!("{}: {}", c.constraint, c.message)).collect();
+                return Err(AppError::invalid(
+                    "settings",
+                    format!(
+                        "these constraints cannot all be kept, so there is no valid plan (nothing was changed): {}",
+                        conflicts.join("; ")
+                    ),
+                ));
+            }
             session.edit("re-plan", Touches::Plan, |_, current| {
                 *current = Some(plan);
                 Ok(())
@@ -140,41 +152,10 @@ pub async fn plan_project<R: Runtime>(
     .await
 }
 
-fn apply_settings(config: &mut waveplan_core::PlanConfig, settings: &PlanSettings) -> AppResult<()> {
-    let date = |field: &str, text: &str| {
-        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| AppError::invalid(field, format!("'{text}' is not a date (YYYY-MM-DD)")))
-    };
-    config.start = date("start", &settings.start)?;
-    if settings.wave_days == 0 {
-        return Err(AppError::invalid("waveDays", "a wave lasts at least 1 day"));
-    }
-    if settings.bandwidth_mbps.is_nan() || settings.bandwidth_mbps <= 0.0 {
-        return Err(AppError::invalid("bandwidthMbps", "bandwidth must be more than 0"));
-    }
-    config.wave_days = settings.wave_days;
-    config.max_servers_per_wave = settings.max_servers_per_wave.filter(|&m| m > 0);
-    config.max_storage_gb_per_wave = settings.max_storage_gb_per_wave.filter(|&m| m > 0.0);
-    config.pilot_applications = settings.pilot_applications;
-    config.downtime.bandwidth_mbps = settings.bandwidth_mbps;
-    config.blackouts = settings
-        .blackouts
-        .iter()
-        .map(|b| {
-            let (start, end) = (date("blackout start", &b.start)?, date("blackout end", &b.end)?);
-            if end < start {
-                return Err(AppError::invalid("blackout", format!("'{}' ends before it starts", b.name)));
-            }
-            Ok(Blackout { name: b.name.clone(), start, end })
-        })
-        .collect::<AppResult<_>>()?;
-    Ok(())
-}
-
 /// The planner settings the panel starts from.
 #[tauri::command]
 pub async fn plan_settings<R: Runtime>(app: AppHandle<R>) -> AppResult<PlanSettings> {
-    blocking(app, |_, state| state.with_session(|s| Ok(view::settings(&s.plan_config()?)))).await
+    blocking(app, |_, state| state.with_session(|s| Ok(settings::view(&s.plan_config()?)))).await
 }
 
 /// The board of the current scenario, or none before the first plan.

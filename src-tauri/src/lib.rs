@@ -17,6 +17,7 @@ mod recent;
 mod sample;
 mod scenario;
 mod session;
+mod settings;
 mod state;
 mod view;
 mod whatif;

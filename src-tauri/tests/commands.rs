@@ -372,7 +372,7 @@ fn blackouts_are_validated_and_kept_in_the_plan() {
     let error = call(&h.window, "plan_project", json!({ "settings": s.clone(), "onProgress": CHANNEL }))
         .expect_err("ends before start");
     assert_eq!(error["kind"], "invalid");
-    s["blackouts"] = json!([{ "name": "EHR upgrade go-live", "start": "2027-01-18", "end": "2027-01-31" }]);
+    s["blackouts"] = json!([{ "name": "EHR upgrade go-live", "start": "2027-03-01", "end": "2027-03-14" }]);
     let board = ok(&h.window, "plan_project", json!({ "settings": s, "onProgress": CHANNEL }));
     assert_eq!(board["settings"]["blackouts"][0]["name"], "EHR upgrade go-live");
     let blocked: Vec<&Value> = board["waves"]
@@ -466,4 +466,98 @@ fn an_unknown_spreadsheet_is_mapped_a_conflict_settled_and_a_reopened_project_st
         json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "source", "value": "mapped" } })
     );
     assert!(store.setting::<Value>("mapping:asset register").expect("setting").is_some(), "the profile is saved");
+}
+
+#[test]
+fn every_setting_the_panel_shows_is_planned_with_shown_again_and_what_it_does_not_show_is_kept() {
+    let h = start();
+    let project = ok(&h.window, "open_sample", json!({}));
+    let path = project["path"].as_str().expect("path").to_string();
+    // A constant the panel does not show, set as `waveplan settings` would.
+    {
+        let mut store = waveplan_store::Project::open(Path::new(&path)).expect("open");
+        let mut config = waveplan_core::PlanConfig::default();
+        config.downtime.cutover_tracks = 3;
+        config.coupling_threshold = 55.0;
+        store.set_setting(waveplan_store::keys::PLAN_CONFIG, &config).expect("setting");
+    }
+    ok(&h.window, "open_recent", json!({ "path": path }));
+    let mut s = settings(&h.window);
+    assert_eq!(s["choices"]["objectives"], json!(["traffic-days", "fewest-waves"]));
+    assert_eq!(s["choices"]["precedenceRules"], json!(["same-or-earlier", "earlier", "together", "ignore"]));
+    for (key, value) in [
+        ("waveDays", json!(10.0)),
+        ("maxServersPerWave", json!(60.0)),
+        ("maxStorageGbPerWave", json!(90000.5)),
+        ("maxApplicationsPerWave", json!(12.0)),
+        ("maxReplicatingServersPerWave", json!(50.0)),
+        ("maxCutoverHoursPerWave", json!(400.25)),
+        ("pilotApplications", json!(4.0)),
+        ("pilotWaves", json!(1.0)),
+        ("bandwidthMbps", json!(750.0)),
+        ("objective", json!("fewest-waves")),
+        ("minimiseDrGapDays", json!(true)),
+        ("drGapDayWeight", json!(1.5)),
+        ("precedence", json!({ "service": "same-or-earlier", "database": "same-or-earlier", "storage": "ignore" })),
+        ("latencyWeight", json!(2.0)),
+        ("seed", json!("18446744073709551615")),
+        ("searchPasses", json!(5.0)),
+    ] {
+        s[key] = value;
+    }
+    let board = ok(&h.window, "plan_project", json!({ "settings": s.clone(), "onProgress": CHANNEL }));
+    assert_eq!(board["settings"], s, "the board shows what was planned with");
+    assert_eq!(ok(&h.window, "plan_settings", json!({})), s, "the panel opens on it again");
+    assert!(
+        board["waves"].as_array().expect("waves").iter().all(|w| w["cards"].as_array().expect("cards").len() <= 12),
+        "at most 12 applications a wave"
+    );
+    let store = waveplan_store::Project::open(Path::new(&path)).expect("open");
+    let (config, _) = store.load_plan("baseline").expect("load").expect("a plan");
+    let config: waveplan_core::PlanConfig = serde_json::from_str(&config).expect("config");
+    assert_eq!(config.max_applications_per_wave, Some(12));
+    assert_eq!(config.precedence.storage, waveplan_core::plan::PrecedenceRule::Ignore);
+    assert_eq!(config.objective, waveplan_core::plan::ObjectiveKind::FewestWaves);
+    assert!(config.minimise_dr_gap_days);
+    assert_eq!(config.seed, u64::MAX);
+    assert_eq!(
+        (config.downtime.cutover_tracks, config.coupling_threshold),
+        (3, 55.0),
+        "what the panel does not show is kept"
+    );
+
+    // A refused value names its field, and nothing changes.
+    let undo = ok(&h.window, "project_info", json!({}))["undo"].clone();
+    for (key, value, field) in [
+        ("maxApplicationsPerWave", json!(2.5), "maxApplicationsPerWave"),
+        ("waveDays", json!(0), "waveDays"),
+        ("objective", json!("cheapest"), "objective"),
+        ("precedence", json!({ "service": "first", "database": "earlier", "storage": "ignore" }), "precedence.service"),
+    ] {
+        let mut bad = s.clone();
+        bad[key] = value;
+        let error = call(&h.window, "plan_project", json!({ "settings": bad, "onProgress": CHANNEL })).expect_err(key);
+        assert_eq!(
+            (error["kind"].as_str(), error["detail"]["field"].as_str()),
+            (Some("invalid"), Some(field)),
+            "{error}"
+        );
+    }
+    assert_eq!(ok(&h.window, "project_info", json!({}))["undo"], undo);
+    assert_eq!(ok(&h.window, "plan_settings", json!({})), s);
+}
+
+#[test]
+fn settings_no_plan_can_keep_are_refused_with_the_conflicts_and_the_plan_stays() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    let planned = ok(&h.window, "plan_project", json!({ "settings": settings(&h.window), "onProgress": CHANNEL }));
+    let mut s = settings(&h.window);
+    s["maxServersPerWave"] = json!(1.0);
+    let error =
+        call(&h.window, "plan_project", json!({ "settings": s, "onProgress": CHANNEL })).expect_err("infeasible");
+    assert_eq!(error["kind"], "invalid", "{error}");
+    let message = error["detail"]["message"].as_str().expect("message");
+    assert!(message.starts_with("these constraints cannot all be kept"), "{message}");
+    assert_eq!(ok(&h.window, "board", json!({}))["settings"], planned["settings"]);
 }

@@ -19,6 +19,12 @@ import type {
   ScenarioView,
 } from "./ipc/types";
 
+/** A settings value the shell refused: the panel's field (its wire name) and why. */
+export interface SettingsError {
+  field: string;
+  text: string;
+}
+
 export type Screen = "start" | "board" | "inventory" | "graph" | "dr" | "import" | "export";
 
 export interface State {
@@ -225,6 +231,20 @@ export const actions = {
     if (!board) return;
     setState({ board, lastMove: null, screen: "board", settingsOpen: false });
     await actions.refreshProject();
+  },
+
+  /** Re-plans with the settings panel's values; what was refused (and for which field), else null. */
+  async replan(settings: import("./ipc/types").PlanSettings): Promise<SettingsError | null> {
+    try {
+      const board = await api.planProject(settings, onProgress);
+      setState({ board, lastMove: null, screen: "board", settingsOpen: false, progress: null });
+      await actions.refreshProject();
+      return null;
+    } catch (error) {
+      setState({ progress: null });
+      if (error instanceof CommandError && error.error.kind === "invalid") return { field: error.error.detail.field, text: error.error.detail.message };
+      return { field: "", text: error instanceof CommandError ? error.message : String(error) };
+    }
   },
 
   /** Prices the card hovering over a wave; a later hover wins over a slower earlier answer. */
