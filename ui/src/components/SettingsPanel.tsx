@@ -175,20 +175,9 @@ export function SettingsPanel() {
                   onChange={(e) => blackout(i, { name: e.target.value })}
                   required
                 />
-                <input
-                  type="date"
-                  aria-label="First day"
-                  value={b.start}
-                  onChange={(e) => blackout(i, { start: e.target.value })}
-                  required
-                />
-                <input
-                  type="date"
-                  aria-label="Last day"
-                  value={b.end}
-                  onChange={(e) => blackout(i, { end: e.target.value })}
-                  required
-                />
+                {(["start", "end"] as const).map((end) => (
+                  <input key={end} type="date" aria-label={end === "start" ? "First day" : "Last day"} value={b[end]} onChange={(e) => blackout(i, { [end]: e.target.value })} required />
+                ))}
                 <button type="button" onClick={() => set({ blackouts: settings.blackouts.filter((_, j) => j !== i) })} aria-label="Remove blackout">
                   ✕
                 </button>
