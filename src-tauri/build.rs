@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "redo",
     "inventory",
     "edit_application",
+    "edit_applications",
     "graph",
     "explain",
     "export_formats",

@@ -239,16 +239,37 @@ pub async fn edit_application<R: Runtime>(
     field: String,
     value: String,
 ) -> AppResult<ProjectView> {
+    let label = format!("edit {field} of {application}");
+    edit_many(app, label, vec![application], field, value).await
+}
+
+/// Sets a planning field of every selected application at once: the value
+/// validated once, all or none of them changed, one undo step, one save.
+#[tauri::command]
+pub async fn edit_applications<R: Runtime>(
+    app: AppHandle<R>,
+    applications: Vec<String>,
+    field: String,
+    value: String,
+) -> AppResult<ProjectView> {
+    let label = match applications.as_slice() {
+        [one] => format!("edit {field} of {one}"),
+        many => format!("set {field} of {} applications", many.len()),
+    };
+    edit_many(app, label, applications, field, value).await
+}
+
+async fn edit_many<R: Runtime>(
+    app: AppHandle<R>,
+    label: String,
+    applications: Vec<String>,
+    field: String,
+    value: String,
+) -> AppResult<ProjectView> {
     blocking(app, move |_, state| {
         state.with_session(|session| {
-            let label = format!("edit {field} of {application}");
             session.edit(&label, Touches::Both, |estate, plan| {
-                let app = estate
-                    .applications
-                    .iter_mut()
-                    .find(|a| a.name == application)
-                    .ok_or_else(|| AppError::NotFound { what: "application".into(), name: application.clone() })?;
-                crate::edit::set_application_field(app, &field, &value)?;
+                crate::edit::set_applications_field(estate, &applications, &field, &value)?;
                 if let Some(plan) = plan {
                     plan.violations = waveplan_core::verify_plan(estate, plan);
                     plan.metrics.hard_violations = plan.violations.len();

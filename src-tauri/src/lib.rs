@@ -131,6 +131,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options
             commands::redo,
             commands::inventory,
             commands::edit_application,
+            commands::edit_applications,
             commands::graph,
             commands::explain,
             commands::export_formats,

@@ -561,3 +561,52 @@ fn settings_no_plan_can_keep_are_refused_with_the_conflicts_and_the_plan_stays()
     assert!(message.starts_with("these constraints cannot all be kept"), "{message}");
     assert_eq!(ok(&h.window, "board", json!({}))["settings"], planned["settings"]);
 }
+
+fn application_cell(window: &WebviewWindow<MockRuntime>, app: &str, key: &str) -> String {
+    let table = ok(window, "inventory", json!({ "kind": "applications" }));
+    let column = table["columns"].as_array().expect("columns").iter().position(|c| c["key"] == key).expect("column");
+    let row = table["rows"].as_array().expect("rows").iter().find(|r| r[0] == app).cloned().expect("row");
+    row[column].as_str().expect("cell").to_string()
+}
+
+#[test]
+fn a_bulk_edit_sets_every_selected_application_in_one_undo_step_or_none() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    ok(&h.window, "plan_project", json!({ "settings": settings(&h.window), "onProgress": CHANNEL }));
+    let apps = ["PACS", "Vendor Neutral Archive", "Citrix Virtual Apps"];
+    let before: Vec<String> = apps.iter().map(|a| application_cell(&h.window, a, "strategy")).collect();
+    let replanned = ok(&h.window, "project_info", json!({}))["undo"].clone();
+
+    // Refused: a value no strategy is, or a name not in the inventory; nothing changes.
+    let error =
+        call(&h.window, "edit_applications", json!({ "applications": apps, "field": "strategy", "value": "teleport" }))
+            .expect_err("not a strategy");
+    assert_eq!((error["kind"].as_str(), error["detail"]["field"].as_str()), (Some("invalid"), Some("strategy")));
+    let error = call(
+        &h.window,
+        "edit_applications",
+        json!({ "applications": ["PACS", "No such app"], "field": "strategy", "value": "retire" }),
+    )
+    .expect_err("unknown application");
+    assert_eq!(error, json!({ "kind": "notFound", "detail": { "what": "application", "name": "No such app" } }));
+    assert_eq!(ok(&h.window, "project_info", json!({}))["undo"], replanned, "no undo step for a refusal");
+    assert_eq!(apps.iter().map(|a| application_cell(&h.window, a, "strategy")).collect::<Vec<_>>(), before);
+
+    let project =
+        ok(&h.window, "edit_applications", json!({ "applications": apps, "field": "strategy", "value": "retire" }));
+    assert_eq!(project["undo"], "set strategy of 3 applications");
+    for app in apps {
+        assert_eq!(application_cell(&h.window, app, "strategy"), "retire", "{app}");
+    }
+    let board = ok(&h.window, "board", json!({}));
+    assert!(board["objective"]["hardViolations"].is_u64(), "the plan's verdicts are checked again");
+
+    // One undo puts all three back; a redo sets them again.
+    let project = ok(&h.window, "undo", json!({}));
+    assert_eq!(project["undo"], replanned);
+    assert_eq!(project["redo"], "set strategy of 3 applications");
+    assert_eq!(apps.iter().map(|a| application_cell(&h.window, a, "strategy")).collect::<Vec<_>>(), before);
+    ok(&h.window, "redo", json!({}));
+    assert!(apps.iter().all(|a| application_cell(&h.window, a, "strategy") == "retire"));
+}

@@ -311,6 +311,18 @@ export const actions = {
     }
   },
 
+  /** Sets one planning field of every application named, as one undoable edit; the refusal's message, else null. */
+  async editApplications(applications: string[], field: string, value: string): Promise<string | null> {
+    try {
+      const project = await api.editApplications(applications, field, value);
+      const board = await api.board();
+      setState({ project, board, message: { kind: "info", text: `Set ${field.replace(/_/g, " ")} of ${applications.length.toLocaleString("en")} applications (Ctrl+Z undoes it).` } });
+      return null;
+    } catch (error) {
+      return error instanceof CommandError ? error.message : String(error);
+    }
+  },
+
   async loadScenarios() {
     const scenarios = await attempt(() => api.scenarios());
     if (scenarios) setState({ scenarios });

@@ -109,6 +109,8 @@ export const api = {
   inventory: (kind: InventoryKind) => call<InventoryTable>("inventory", { kind }),
   editApplication: (application: string, field: string, value: string) =>
     call<ProjectView>("edit_application", { application, field, value }),
+  editApplications: (applications: string[], field: string, value: string) =>
+    call<ProjectView>("edit_applications", { applications, field, value }),
   graph: () => call<GraphView>("graph"),
   explain: (application: string) => call<Explanation>("explain", { application }),
   exportFormats: () => call<ExportFormatView[]>("export_formats"),
