@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "edit_application",
     "edit_applications",
     "graph",
+    "save_graph_svg",
+    "save_graph_png",
     "explain",
     "export_formats",
     "export_plan",

@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::session::{Session, Touches};
 use crate::state::{AppState, lock};
 use crate::wire::*;
-use crate::{dialog, export, recent, sample, settings, view, whatif, window};
+use crate::{dialog, export, graph_image, recent, sample, settings, view, whatif, window};
 
 /// Runs `f` with the state on a blocking thread.
 pub(crate) async fn blocking<R: Runtime, T: Send + 'static>(
@@ -286,6 +286,31 @@ async fn edit_many<R: Runtime>(
 #[tauri::command]
 pub async fn graph<R: Runtime>(app: AppHandle<R>) -> AppResult<GraphView> {
     blocking(app, |_, state| state.with_session(|s| Ok(view::graph(&s.estate, s.plan.as_ref())))).await
+}
+
+/// Saves the graph's view as SVG where the user chooses: the scene drawn
+/// as vectors, names as escaped text.
+#[tauri::command]
+pub async fn save_graph_svg<R: Runtime>(app: AppHandle<R>, scene: GraphScene) -> AppResult<ExportOutcome> {
+    blocking(app, move |app, state| graph_image::save(app, state, graph_image::svg(&scene)?.as_bytes(), "svg")).await
+}
+
+/// Saves the graph's view as PNG where the user chooses: the page's
+/// rendering of its WebGL layers, sent as the request's raw bytes.
+#[tauri::command]
+pub async fn save_graph_png<R: Runtime>(
+    app: AppHandle<R>,
+    request: tauri::ipc::Request<'_>,
+) -> AppResult<ExportOutcome> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(AppError::invalid("image", "the picture must be sent as bytes"));
+    };
+    let bytes = bytes.clone();
+    blocking(app, move |app, state| {
+        graph_image::png_size(&bytes)?;
+        graph_image::save(app, state, &bytes, "png")
+    })
+    .await
 }
 
 /// Why an application is in its wave and what an earlier wave would break.

@@ -11,6 +11,7 @@ mod dr;
 mod edit;
 mod error;
 mod export;
+mod graph_image;
 mod import;
 mod import_commands;
 mod recent;
@@ -133,6 +134,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options
             commands::edit_application,
             commands::edit_applications,
             commands::graph,
+            commands::save_graph_svg,
+            commands::save_graph_png,
             commands::explain,
             commands::export_formats,
             commands::export_plan,

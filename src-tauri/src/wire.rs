@@ -589,6 +589,86 @@ pub struct ExportOutcome {
     pub bytes: u32,
 }
 
+/// The dependency graph as it is on screen, for saving as SVG: what is
+/// drawn where in the view's pixels (the camera, filters, grouping,
+/// highlights and hidden names already applied by the page).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphScene {
+    /// Width of the view, pixels.
+    pub width: f64,
+    /// Height of the view, pixels.
+    pub height: f64,
+    /// Background colour (`#rrggbb`).
+    pub background: String,
+    /// Colour of the labels.
+    pub label_color: String,
+    /// What the drawing is, for its title.
+    pub title: String,
+    /// The nodes in view, in drawing order.
+    pub nodes: Vec<SceneNode>,
+    /// The links in view, drawn under the nodes.
+    pub edges: Vec<SceneEdge>,
+    /// The groups' names, at their centres.
+    pub groups: Vec<SceneLabel>,
+    /// The legend: what each highlight colour means.
+    pub legend: Vec<SceneLegend>,
+}
+
+/// A node of a [`GraphScene`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SceneNode {
+    /// Centre, pixels from the left.
+    pub x: f64,
+    /// Centre, pixels from the top.
+    pub y: f64,
+    /// Radius, pixels.
+    pub size: f64,
+    /// Fill colour.
+    pub color: String,
+    /// The label drawn beside it, if the view shows it.
+    pub label: Option<String>,
+    /// The name given as its tooltip (none when names are hidden).
+    pub title: Option<String>,
+}
+
+/// A link of a [`GraphScene`], between two of its nodes (indices).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SceneEdge {
+    /// The dependent node.
+    pub from: u32,
+    /// The node depended on.
+    pub to: u32,
+    /// Stroke colour.
+    pub color: String,
+    /// Stroke width, pixels.
+    pub size: f64,
+}
+
+/// A text at a place of a [`GraphScene`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SceneLabel {
+    /// Pixels from the left.
+    pub x: f64,
+    /// Pixels from the top.
+    pub y: f64,
+    /// The text.
+    pub text: String,
+}
+
+/// A legend entry of a [`GraphScene`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SceneLegend {
+    /// The colour.
+    pub color: String,
+    /// What it means.
+    pub text: String,
+}
+
 /// The TypeScript of every wire type, as committed in `ui/src/ipc/types.ts`.
 pub fn typescript() -> String {
     let mut out = String::from(
@@ -626,6 +706,11 @@ pub fn typescript() -> String {
         EarlierWave::decl(),
         ExportFormatView::decl(),
         ExportOutcome::decl(),
+        GraphScene::decl(),
+        SceneNode::decl(),
+        SceneEdge::decl(),
+        SceneLabel::decl(),
+        SceneLegend::decl(),
         crate::error::AppError::decl(),
     ]
     .into_iter()

@@ -28,17 +28,21 @@ fn start() -> Harness {
     Harness { _app: app, window, _dirs: dirs }
 }
 
-fn call(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: tauri::ipc::InvokeBody) -> Result<Value, Value> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: tauri::ipc::CallbackFn(0),
         error: tauri::ipc::CallbackFn(1),
         url: "tauri://localhost".parse().expect("url"),
-        body: tauri::ipc::InvokeBody::Json(args),
+        body,
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
     };
     get_ipc_response(window, request).map(|body| body.deserialize::<Value>().expect("json"))
+}
+
+fn call(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    invoke(window, cmd, tauri::ipc::InvokeBody::Json(args))
 }
 
 fn ok(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Value {
@@ -609,4 +613,53 @@ fn a_bulk_edit_sets_every_selected_application_in_one_undo_step_or_none() {
     assert_eq!(apps.iter().map(|a| application_cell(&h.window, a, "strategy")).collect::<Vec<_>>(), before);
     ok(&h.window, "redo", json!({}));
     assert!(apps.iter().all(|a| application_cell(&h.window, a, "strategy") == "retire"));
+}
+
+#[test]
+fn the_graph_view_is_saved_as_svg_and_png_where_the_user_chooses() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let hostile = "<img src=x onerror=alert(1)>";
+    let scene = json!({
+        "width": 640.0, "height": 480.0, "background": "#ffffff", "labelColor": "#1a202c", "title": "Sample hospital",
+        "nodes": [
+            { "x": 100.0, "y": 100.0, "size": 6.0, "color": "#2b6cb0", "label": hostile, "title": hostile },
+            { "x": 300.0, "y": 200.0, "size": 4.0, "color": "#2f855a", "label": null, "title": null },
+        ],
+        "edges": [{ "from": 0, "to": 1, "color": "#e53e3e", "size": 1.6 }],
+        "groups": [{ "x": 200.0, "y": 40.0, "text": "wave 2" }],
+        "legend": [{ "color": "#e53e3e", "text": "cross-wave links" }],
+    });
+    // A name typed without its extension gets it.
+    let chosen = dir.path().join("estate");
+    h.window.state::<AppState>().answer_dialogs(vec![chosen.display().to_string()]);
+    let outcome = ok(&h.window, "save_graph_svg", json!({ "scene": scene }));
+    let target = dir.path().join("estate.svg");
+    assert_eq!(outcome["written"], json!([target.display().to_string()]));
+    let svg = std::fs::read_to_string(&target).expect("written");
+    assert!(svg.contains("&lt;img src=x onerror=alert(1)&gt;") && !svg.contains("<img"), "{svg}");
+    assert_eq!((svg.matches("<circle ").count(), svg.matches("<line ").count()), (2, 1));
+
+    // PNG: the bytes as sent, refused when they are not a PNG.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(&640u32.to_be_bytes());
+    png.extend_from_slice(&480u32.to_be_bytes());
+    png.extend_from_slice(&[8, 6, 0, 0, 0]);
+    let picture = dir.path().join("estate.png");
+    h.window.state::<AppState>().answer_dialogs(vec![picture.display().to_string()]);
+    ok_raw(&h.window, "save_graph_png", png.clone());
+    assert_eq!(std::fs::read(&picture).expect("written"), png);
+    let refused = call_raw(&h.window, "save_graph_png", b"GIF89a".to_vec()).expect_err("not a png");
+    assert_eq!(refused["detail"]["message"], "the picture is not a PNG");
+    h.window.state::<AppState>().answer_dialogs(vec![String::new()]);
+    assert_eq!(call_raw(&h.window, "save_graph_png", png), Err(json!({ "kind": "cancelled" })));
+}
+
+fn call_raw(window: &WebviewWindow<MockRuntime>, cmd: &str, bytes: Vec<u8>) -> Result<Value, Value> {
+    invoke(window, cmd, tauri::ipc::InvokeBody::Raw(bytes))
+}
+
+fn ok_raw(window: &WebviewWindow<MockRuntime>, cmd: &str, bytes: Vec<u8>) -> Value {
+    call_raw(window, cmd, bytes).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
 }

@@ -323,6 +323,12 @@ export const actions = {
     }
   },
 
+  /** Saves the graph's view where the user chooses: an SVG scene, or a PNG's bytes. */
+  async saveGraph(format: "svg" | "png", picture: import("./ipc/types").GraphScene | Uint8Array) {
+    const outcome = await attempt(() => (picture instanceof Uint8Array ? api.saveGraphPng(picture) : api.saveGraphSvg(picture)));
+    if (outcome) setState({ message: { kind: "info", text: `Saved the graph as ${format.toUpperCase()}: ${outcome.written.join(", ")}` } });
+  },
+
   async loadScenarios() {
     const scenarios = await attempt(() => api.scenarios());
     if (scenarios) setState({ scenarios });

@@ -726,6 +726,107 @@ written: Array<string>,
  * Bytes in all.
  */
 bytes: number, };
+export type GraphScene = { 
+/**
+ * Width of the view, pixels.
+ */
+width: number, 
+/**
+ * Height of the view, pixels.
+ */
+height: number, 
+/**
+ * Background colour (`#rrggbb`).
+ */
+background: string, 
+/**
+ * Colour of the labels.
+ */
+labelColor: string, 
+/**
+ * What the drawing is, for its title.
+ */
+title: string, 
+/**
+ * The nodes in view, in drawing order.
+ */
+nodes: Array<SceneNode>, 
+/**
+ * The links in view, drawn under the nodes.
+ */
+edges: Array<SceneEdge>, 
+/**
+ * The groups' names, at their centres.
+ */
+groups: Array<SceneLabel>, 
+/**
+ * The legend: what each highlight colour means.
+ */
+legend: Array<SceneLegend>, };
+export type SceneNode = { 
+/**
+ * Centre, pixels from the left.
+ */
+x: number, 
+/**
+ * Centre, pixels from the top.
+ */
+y: number, 
+/**
+ * Radius, pixels.
+ */
+size: number, 
+/**
+ * Fill colour.
+ */
+color: string, 
+/**
+ * The label drawn beside it, if the view shows it.
+ */
+label: string | null, 
+/**
+ * The name given as its tooltip (none when names are hidden).
+ */
+title: string | null, };
+export type SceneEdge = { 
+/**
+ * The dependent node.
+ */
+from: number, 
+/**
+ * The node depended on.
+ */
+to: number, 
+/**
+ * Stroke colour.
+ */
+color: string, 
+/**
+ * Stroke width, pixels.
+ */
+size: number, };
+export type SceneLabel = { 
+/**
+ * Pixels from the left.
+ */
+x: number, 
+/**
+ * Pixels from the top.
+ */
+y: number, 
+/**
+ * The text.
+ */
+text: string, };
+export type SceneLegend = { 
+/**
+ * The colour.
+ */
+color: string, 
+/**
+ * What it means.
+ */
+text: string, };
 export type AppError = { "kind": "noProject" } | { "kind": "noPlan" } | { "kind": "store", "detail": { 
 /**
  * What the store said, naming the file.
