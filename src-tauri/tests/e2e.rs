@@ -545,8 +545,7 @@ async fn a_selection_is_edited_at_once_and_undone_in_one_step_and_the_graph_save
     let png = work.path().join("estate.png");
     let client = driver.session(&answers(work.path(), &[svg.display().to_string(), png.display().to_string()])?).await?;
     click(&client, "[data-open-sample]").await?;
-    click(&client, "[data-screen=board]").await?;
-    click(&client, "[data-plan]").await?;
+    click(&client, "[data-replan]").await?;
     until(&client, "the board", "return document.querySelectorAll('[data-card]').length > 30", vec![]).await?;
 
     // Select the first two applications: a click, then Shift+Down.
@@ -620,7 +619,8 @@ async fn a_selection_is_edited_at_once_and_undone_in_one_step_and_the_graph_save
     assert!(drawing.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{drawing:.300}");
     let (circles, lines, texts) =
         (drawing.matches("<circle ").count(), drawing.matches("<line ").count(), drawing.matches("<text ").count());
-    assert!(circles > 20 && lines > 20 && texts > 5, "circles {circles}, lines {lines}, texts {texts}");
+    let groups = drawing.split("<g class=\"groups\"").nth(1).unwrap_or("").split("</g>").next().unwrap_or("");
+    assert!(circles > 20 && lines > 20 && texts > 5, "circles {circles}, lines {lines}, texts {texts}: {groups}");
     assert!(drawing.contains(">cross-wave links</text>"), "the legend is in the drawing");
 
     // And as PNG: the WebGL layers rendered at the view's size.
@@ -635,7 +635,7 @@ async fn a_selection_is_edited_at_once_and_undone_in_one_step_and_the_graph_save
     let picture = std::fs::read(&png).with_context(|| format!("no {}", png.display()))?;
     assert!(picture.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
     let word = |at: usize| u32::from_be_bytes([picture[at], picture[at + 1], picture[at + 2], picture[at + 3]]);
-    let view = js(&client, "const c = document.querySelector('[data-graph-canvas]'); return [c.clientWidth * devicePixelRatio, c.clientHeight * devicePixelRatio]", vec![]).await?;
+    let view = js(&client, "const c = document.querySelector('[data-graph-canvas] canvas'); return [c.width, c.height]", vec![]).await?;
     assert_eq!(json!([word(16) as f64, word(20) as f64]), json!([view[0].as_f64(), view[1].as_f64()]), "the view's size");
     // A blank picture of that size packs into a few kilobytes; the graph does not.
     assert!(picture.len() > 30_000, "{} bytes", picture.len());

@@ -94,3 +94,19 @@ describe("graph scene", () => {
     expect(without.nodes.map((n) => n.title)).toEqual([HOSTILE]);
   });
 });
+
+describe("group names", () => {
+  it("places each name above its group and leaves out one that would overlap a bigger group's", async () => {
+    const { groupLabels } = await import("./screens/graphScene");
+    const identity = { graphToViewport: (p: { x: number; y: number }) => ({ x: p.x * 10, y: p.y * 10 }) };
+    const labels = groupLabels(identity, [
+      { name: "wave 1", x: 10, y: 10, radius: 3 },
+      { name: "wave 2", x: 11, y: 10, radius: 2.9 },
+      { name: "wave 3", x: 40, y: 10, radius: 1 },
+    ]);
+    expect(labels).toEqual([
+      { x: 100, y: 100 - 30 - 8, text: "wave 1" },
+      { x: 400, y: 100 - 10 - 8, text: "wave 3" },
+    ]);
+  });
+});

@@ -44,7 +44,7 @@ const OBJECTIVE_LABELS: Record<string, string> = {
 };
 
 const RULE_LABELS: Record<string, string> = {
-  "same-or-earlier": "same wave or earlier",
+  "same-or-earlier": "the same wave or earlier",
   earlier: "an earlier wave",
   together: "the same wave",
   ignore: "any wave (left hybrid)",
@@ -136,7 +136,7 @@ export function SettingsPanel() {
           {settings.minimiseDrGapDays &&
             number({ key: "drGapDayWeight", label: "Traffic-days one gap-day is worth", hint: "0: automatic, the mean traffic of a move group", min: 0, step: "any" })}
         </Section>
-        <Section title="A dependency moves in" hint="than what depends on it">
+        <Section title="Precedence" hint="where what is depended on moves, against what depends on it">
           <div className="settings-grid">
             {KINDS.map((k) => {
               const field = `precedence.${k.key}`;

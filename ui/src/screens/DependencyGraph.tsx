@@ -71,7 +71,6 @@ export function DependencyGraph() {
       graph.addEdge(e.from, e.to, { color: EDGE[tone], size: tone === "plain" ? 0.6 : 1.6, type: "arrow", zIndex: tone === "plain" ? 0 : 1 });
     }
     let sigma: Sigma | null = null;
-    let frame = 0;
     try {
       sigma = new Sigma(graph, container.current, {
         renderEdgeLabels: false,
@@ -84,17 +83,13 @@ export function DependencyGraph() {
       sigma.on("clickStage", () => setSelected(null));
       // The group names follow the camera.
       const instance = sigma;
-      instance.on("afterRender", () => {
-        cancelAnimationFrame(frame);
-        frame = requestAnimationFrame(() => setLabels(groupLabels(instance, placesRef.current)));
-      });
+      instance.on("afterRender", () => setLabels(groupLabels(instance, placesRef.current)));
       sigmaRef.current = sigma;
       setFailure(null);
     } catch (error) {
       setFailure(`The graph needs WebGL, which this display does not offer (${String(error)}).`);
     }
     return () => {
-      cancelAnimationFrame(frame);
       sigmaRef.current = null;
       sigma?.kill();
     };
@@ -119,7 +114,8 @@ export function DependencyGraph() {
         background: themeColour("--panel", "#ffffff"),
         labelColor: themeColour("--text", "#1a202c"),
         title: `Dependencies of ${project?.name ?? "the estate"}, grouped by ${grouping === "moveGroup" ? "move group" : grouping}`,
-        groups: labels,
+        // Placed now, for the camera as it is (not as the last frame left the overlay).
+        groups: groupLabels(sigma, placesRef.current),
         legend,
       },
       titles,

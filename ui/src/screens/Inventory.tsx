@@ -207,7 +207,9 @@ function BulkEdit({ columns, names, hidden, onClear }: { columns: InventoryColum
           <select value={value} onChange={(e) => setValue(e.target.value)} data-bulk-value aria-label="New value">
             <option value="">(none)</option>
             {column.choices.map((c) => (
-              <option key={c}>{c}</option>
+              <option key={c} value={c}>
+                {c}
+              </option>
             ))}
           </select>
         ) : (
@@ -250,7 +252,9 @@ function Cell({ column, value, row, kind }: { column: InventoryColumn; value: st
           <select autoFocus value={draft} onChange={(e) => (setDraft(e.target.value), void commit(e.target.value))} onKeyDown={(e) => e.key === "Escape" && setEditing(false)} onBlur={() => setEditing(false)} aria-label={column.label}>
             <option value="">(none)</option>
             {column.choices.map((c) => (
-              <option key={c}>{c}</option>
+              <option key={c} value={c}>
+                {c}
+              </option>
             ))}
           </select>
         ) : (

@@ -73,14 +73,22 @@ export function sceneOf(drawn: Drawn): GraphScene {
   };
 }
 
-/** The group names' places in the view: above each group's circle. */
-export function groupLabels(sigma: Sigma, places: GroupPlace[]): SceneLabel[] {
-  return places.map((p) => {
+/** The group names' places in the view, above each group's circle; a name
+ *  that would overlap one already placed (bigger groups first) is left out. */
+export function groupLabels(sigma: Pick<Sigma, "graphToViewport">, places: GroupPlace[]): SceneLabel[] {
+  const placed: { label: SceneLabel; box: [number, number, number, number] }[] = [];
+  for (const p of [...places].sort((a, b) => b.radius - a.radius || a.name.localeCompare(b.name))) {
     const centre = sigma.graphToViewport({ x: p.x, y: p.y });
     const rim = sigma.graphToViewport({ x: p.x + p.radius, y: p.y });
     const r = Math.abs(rim.x - centre.x);
-    return { x: centre.x, y: centre.y - r - 8, text: p.name };
-  });
+    const label = { x: centre.x, y: centre.y - r - 8, text: p.name };
+    // About 7.5 pixels a character at 13 px, 16 pixels high, centred on x, above y.
+    const half = (p.name.length * 7.5) / 2 + 4;
+    const box: [number, number, number, number] = [label.x - half, label.y - 16, label.x + half, label.y + 2];
+    if (placed.some(({ box: b }) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
+    placed.push({ label, box });
+  }
+  return placed.map((p) => p.label);
 }
 
 /** What sigma draws now, read back from its display data. */
