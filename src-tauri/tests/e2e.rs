@@ -529,7 +529,11 @@ async fn strategy_cell(client: &Client, app: &str) -> Result<String> {
     let script = "const head = [...document.querySelectorAll('[role=columnheader]')].findIndex(h => h.textContent.startsWith('Strategy'));
         const row = document.querySelector(`[data-row=\"${CSS.escape(arguments[0])}\"]`);
         return row ? row.children[head].textContent : null;";
-    Ok(until(client, &format!("the strategy of {app}"), script, vec![json!(app)]).await?.as_str().unwrap_or("").to_string())
+    Ok(until(client, &format!("the strategy of {app}"), script, vec![json!(app)])
+        .await?
+        .as_str()
+        .unwrap_or("")
+        .to_string())
 }
 
 /// Two applications selected in the inventory (a click, then Shift+Down),
@@ -543,7 +547,8 @@ async fn a_selection_is_edited_at_once_and_undone_in_one_step_and_the_graph_save
     let driver = Driver::start(home.path())?;
     let svg = work.path().join("estate.svg");
     let png = work.path().join("estate.png");
-    let client = driver.session(&answers(work.path(), &[svg.display().to_string(), png.display().to_string()])?).await?;
+    let client =
+        driver.session(&answers(work.path(), &[svg.display().to_string(), png.display().to_string()])?).await?;
     click(&client, "[data-open-sample]").await?;
     click(&client, "[data-replan]").await?;
     until(&client, "the board", "return document.querySelectorAll('[data-card]').length > 30", vec![]).await?;
@@ -552,7 +557,9 @@ async fn a_selection_is_edited_at_once_and_undone_in_one_step_and_the_graph_save
     click(&client, "[data-screen=inventory]").await?;
     click(&client, "[data-kind=applications]").await?;
     until(&client, "the applications", "return document.querySelectorAll('[data-row]').length > 10", vec![]).await?;
-    let names = js(&client, "return [...document.querySelectorAll('[data-row]')].slice(0, 2).map(r => r.dataset.row)", vec![]).await?;
+    let names =
+        js(&client, "return [...document.querySelectorAll('[data-row]')].slice(0, 2).map(r => r.dataset.row)", vec![])
+            .await?;
     let names: Vec<String> = serde_json::from_value(names)?;
     let before = [strategy_cell(&client, &names[0]).await?, strategy_cell(&client, &names[1]).await?];
     client.find(Locator::Css(&format!("[data-row=\"{}\"] [role=gridcell]", names[0]))).await?.click().await?;
@@ -635,8 +642,17 @@ async fn a_selection_is_edited_at_once_and_undone_in_one_step_and_the_graph_save
     let picture = std::fs::read(&png).with_context(|| format!("no {}", png.display()))?;
     assert!(picture.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
     let word = |at: usize| u32::from_be_bytes([picture[at], picture[at + 1], picture[at + 2], picture[at + 3]]);
-    let view = js(&client, "const c = document.querySelector('[data-graph-canvas] canvas'); return [c.width, c.height]", vec![]).await?;
-    assert_eq!(json!([word(16) as f64, word(20) as f64]), json!([view[0].as_f64(), view[1].as_f64()]), "the view's size");
+    let view = js(
+        &client,
+        "const c = document.querySelector('[data-graph-canvas] canvas'); return [c.width, c.height]",
+        vec![],
+    )
+    .await?;
+    assert_eq!(
+        json!([word(16) as f64, word(20) as f64]),
+        json!([view[0].as_f64(), view[1].as_f64()]),
+        "the view's size"
+    );
     // A blank picture of that size packs into a few kilobytes; the graph does not.
     assert!(picture.len() > 30_000, "{} bytes", picture.len());
     client.close().await?;
@@ -672,12 +688,16 @@ async fn tour() -> Result<()> {
     // The planner's settings panel over the board.
     click(&client, "[data-screen=board]").await?;
     click(&client, "[data-open-settings]").await?;
-    until(&client, "the settings panel", "return document.querySelector('[data-settings-panel]') !== null", vec![]).await?;
+    until(&client, "the settings panel", "return document.querySelector('[data-settings-panel]') !== null", vec![])
+        .await?;
     screenshot(&client, &dir, "settings").await?;
     click(&client, "[data-settings-panel] .panel-actions button[type=button]").await?;
     let vna = wave_of(&client, "Vendor Neutral Archive").await?;
     drag(&client, "PACS", vna - 1).await?;
     until(&client, "the feedback", "return document.querySelector('[data-broken]') !== null", vec![]).await?;
+    // The card moves to its new column (a new element) once the move is saved.
+    until(&client, "the saved move", "return document.querySelector('[data-feedback-timing]') !== null", vec![])
+        .await?;
     client.find(Locator::Css("[data-card=\"PACS\"]")).await?.send_keys("\u{E007}").await?;
     until(&client, "the explanation", "return document.querySelector('[data-explain]')?.textContent.includes('What an earlier wave would break') ?? false", vec![]).await?;
     screenshot(&client, &dir, "wave-plan").await?;
