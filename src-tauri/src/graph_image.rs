@@ -143,6 +143,16 @@ pub fn svg(scene: &GraphScene) -> AppResult<String> {
     }
     out.push_str("</g>\n");
     let _ = writeln!(out, "<g class=\"legend\" font-size=\"12\" fill=\"{label_colour}\">");
+    if !scene.legend.is_empty() {
+        // A backing, so the legend reads over whatever is drawn under it.
+        let longest = scene.legend.iter().map(|e| e.text.chars().count()).max().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "<rect x=\"6\" y=\"4\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{background}\" opacity=\"0.85\"/>",
+            Px(longest as f64 * 7.0 + 36.0),
+            Px(scene.legend.len() as f64 * 18.0 + 8.0)
+        );
+    }
     for (i, entry) in scene.legend.iter().enumerate() {
         let fill = colour(&format!("legend.{i}"), &entry.color)?;
         let y = 18.0 + 18.0 * i as f64;

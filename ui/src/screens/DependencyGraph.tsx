@@ -77,6 +77,8 @@ export function DependencyGraph() {
         labelRenderedSizeThreshold: 9,
         defaultEdgeType: "arrow",
         zIndex: true,
+        // Room above the top row for the groups' names.
+        stagePadding: 50,
         labelColor: { color: themeColour("--text", "#1a202c") },
       });
       sigma.on("clickNode", ({ node }) => setSelected(node));

@@ -107,7 +107,8 @@ export function drawnBy(sigma: Sigma, meta: Omit<Drawn, "width" | "height" | "no
   graph.forEachEdge((id, _attributes, from, to) => {
     const d = sigma.getEdgeDisplayData(id);
     if (!d || d.hidden) return;
-    edges.push({ from, to, color: d.color, size: Math.max(0.5, sigma.scaleSize(d.size)) });
+    // Sigma draws a link `size` pixels thick whatever the zoom.
+    edges.push({ from, to, color: d.color, size: Math.max(0.5, d.size) });
   });
   return { ...meta, width, height, nodes, edges };
 }
@@ -130,6 +131,14 @@ export async function pngOf(sigma: Sigma, drawn: Drawn): Promise<Uint8Array> {
     ctx.globalAlpha = 1;
     ctx.textAlign = "left";
     ctx.font = "12px system-ui, 'DejaVu Sans', sans-serif";
+    if (drawn.legend.length > 0) {
+      // The backing the SVG's legend has too.
+      const longest = Math.max(...drawn.legend.map((e) => e.text.length));
+      ctx.globalAlpha = 0.85;
+      ctx.fillStyle = drawn.background;
+      ctx.fillRect(6, 4, longest * 7 + 36, drawn.legend.length * 18 + 8);
+      ctx.globalAlpha = 1;
+    }
     drawn.legend.forEach((entry, i) => {
       const y = 18 + 18 * i;
       ctx.fillStyle = entry.color;
