@@ -76,7 +76,7 @@ fn whole(field: &str, what: &str, value: f64, least: u32) -> AppResult<u32> {
 fn whole_limit(field: &str, what: &str, value: Option<f64>) -> AppResult<Option<u32>> {
     match value {
         None => Ok(None),
-        Some(v) if v == 0.0 => Ok(None),
+        Some(0.0) => Ok(None),
         Some(v) => whole(field, what, v, 1).map(Some).map_err(|_| {
             AppError::invalid(field, format!("{what} must be a whole number of 1 or more, or empty for no limit"))
         }),
@@ -87,7 +87,7 @@ fn whole_limit(field: &str, what: &str, value: Option<f64>) -> AppResult<Option<
 fn real_limit(field: &str, what: &str, value: Option<f64>) -> AppResult<Option<f64>> {
     match value {
         None => Ok(None),
-        Some(v) if v == 0.0 => Ok(None),
+        Some(0.0) => Ok(None),
         Some(v) if v.is_finite() && v > 0.0 => Ok(Some(v)),
         Some(_) => Err(AppError::invalid(field, format!("{what} must be more than 0, or empty for no limit"))),
     }
@@ -257,9 +257,12 @@ mod tests {
         assert_eq!(config.max_cutover_hours_per_wave, None);
     }
 
+    /// A field, a change that makes it wrong, and the message that says so.
+    type Case = (&'static str, Box<dyn Fn(&mut PlanSettings)>, &'static str);
+
     #[test]
     fn each_bad_value_is_refused_naming_its_field_and_nothing_changes() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut PlanSettings)>, &str)> = vec![
+        let cases: Vec<Case> = vec![
             ("start", Box::new(|s| s.start = "next week".into()), "'next week' is not a date (YYYY-MM-DD)"),
             ("waveDays", Box::new(|s| s.wave_days = 0.0), "days per wave must be a whole number of 1 or more"),
             ("waveDays", Box::new(|s| s.wave_days = 2.5), "days per wave must be a whole number of 1 or more"),
