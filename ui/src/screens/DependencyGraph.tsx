@@ -168,14 +168,14 @@ export function DependencyGraph() {
           </select>
         </label>
         {dependencyKindNames.length > 1 && (
-          <label>
-            Links{" "}
+          <label title="Where the dependency was found: observed in connection data, declared by a CMDB or an owner, or entered by hand">
+            Link kind{" "}
             <select
               value={dependencyKindNames.find((k) => dependencyKinds[k] !== false && dependencyKindNames.every((o) => o === k || dependencyKinds[o] === false)) ?? ""}
               onChange={(e) => setDependencyKinds(Object.fromEntries(dependencyKindNames.map((k) => [k, e.target.value === "" || k === e.target.value])))}
               data-dependency-kind
             >
-              <option value="">every kind</option>
+              <option value="">any</option>
               {dependencyKindNames.map((k) => (
                 <option key={k}>{k}</option>
               ))}
