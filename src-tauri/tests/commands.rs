@@ -663,3 +663,35 @@ fn call_raw(window: &WebviewWindow<MockRuntime>, cmd: &str, bytes: Vec<u8>) -> R
 fn ok_raw(window: &WebviewWindow<MockRuntime>, cmd: &str, bytes: Vec<u8>) -> Value {
     call_raw(window, cmd, bytes).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
 }
+
+#[test]
+fn a_bulk_edit_of_thousands_of_applications_is_one_step() {
+    let dirs = tempfile::tempdir().expect("temp dir");
+    let path = dirs.path().join("large.waveplan");
+    let config =
+        waveplan_core::generate::GenerateConfig { servers: 5_000, applications: 2_000, dependencies: 10_000, seed: 7 };
+    let estate = waveplan_core::generate::generate_estate(&config);
+    waveplan_store::Project::create(&path).expect("create").save_estate(&estate).expect("save");
+    let dirs_of_app = Dirs { data: dirs.path().join("data"), config: dirs.path().join("config") };
+    let app =
+        app(mock_builder(), Some(dirs_of_app), Options::default()).build(mock_context(noop_assets())).expect("app");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+    // The mock runtime runs no `setup`: say what to open as it would.
+    *app.state::<AppState>().startup.lock().expect("lock") = Some(path);
+    assert_eq!(ok(&window, "startup", json!({}))["counts"]["applications"], 2_000);
+    let table = ok(&window, "inventory", json!({ "kind": "applications" }));
+    let names: Vec<Value> = table["rows"].as_array().expect("rows").iter().map(|r| r[0].clone()).collect();
+    let column =
+        table["columns"].as_array().expect("columns").iter().position(|c| c["key"] == "environment").expect("column");
+    let before: Vec<Value> = table["rows"].as_array().expect("rows").iter().map(|r| r[column].clone()).collect();
+
+    let project =
+        ok(&window, "edit_applications", json!({ "applications": names, "field": "environment", "value": "dr" }));
+    assert_eq!(project["undo"], "set environment of 2000 applications");
+    let table = ok(&window, "inventory", json!({ "kind": "applications" }));
+    assert!(table["rows"].as_array().expect("rows").iter().all(|r| r[column] == "dr"));
+    ok(&window, "undo", json!({}));
+    let table = ok(&window, "inventory", json!({ "kind": "applications" }));
+    let after: Vec<Value> = table["rows"].as_array().expect("rows").iter().map(|r| r[column].clone()).collect();
+    assert_eq!(after, before, "one undo puts every one back");
+}
