@@ -69,7 +69,8 @@ export function Inventory() {
 
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12, initialRect: { width: 1200, height: 800 } });
-  const template = columns.map(({ c }) => (c.numeric ? "minmax(80px, 0.6fr)" : "minmax(120px, 1fr)")).join(" ");
+  // An editable number's header keeps room for its label and the pencil.
+  const template = columns.map(({ c }) => (c.numeric ? `minmax(${c.editable ? 104 : 80}px, 0.6fr)` : "minmax(120px, 1fr)")).join(" ");
 
   const focusRow = (key: string | null) => {
     if (key === null) return;
@@ -123,6 +124,7 @@ export function Inventory() {
             <button
               key={c.key}
               role="columnheader"
+              title={c.label}
               aria-sort={sort?.column === i ? (sort.descending ? "descending" : "ascending") : "none"}
               onClick={() => setSort(sort?.column === i ? { column: i, descending: !sort.descending } : { column: i, descending: false })}
             >
