@@ -15,6 +15,8 @@ import { drawnBy, groupLabels, pngOf, sceneOf, type Drawn } from "./graphScene";
 
 /** Groups are named on the graph up to this many (beyond, the names would cover it). */
 const MOST_GROUP_LABELS = 150;
+/** What is not near the node clicked. */
+const FADED = "#d5dbe3";
 const LEGEND = { cycle: "cycles", crossWave: "cross-wave links", hybrid: "hybrid links (stays on premises)" } as const;
 
 /** A colour of the page's theme, as #rrggbb. */
@@ -97,11 +99,20 @@ export function DependencyGraph() {
     };
   }, [shown, grouping, highlight, hideNames]);
 
-  // The node clicked stands out, with its links.
+  // The node clicked stands out with what it talks to; the rest fades.
   useEffect(() => {
     const sigma = sigmaRef.current;
     if (!sigma) return;
-    sigma.setSetting("nodeReducer", (node, attributes) => (node === selected ? { ...attributes, highlighted: true, zIndex: 2 } : attributes));
+    const graph = sigma.getGraph();
+    const near = selected && graph.hasNode(selected) ? new Set([selected, ...graph.neighbors(selected)]) : null;
+    sigma.setSetting("nodeReducer", (node, attributes) => {
+      if (!near) return attributes;
+      if (node === selected) return { ...attributes, highlighted: true, zIndex: 2 };
+      return near.has(node) ? { ...attributes, zIndex: 1 } : { ...attributes, color: FADED, label: null, zIndex: 0 };
+    });
+    sigma.setSetting("edgeReducer", (edge, attributes) =>
+      !near || graph.hasExtremity(edge, selected!) ? attributes : { ...attributes, color: FADED, zIndex: 0 },
+    );
   }, [selected, shown, grouping, highlight, hideNames]);
 
   /** What is on screen now, for a picture of it. */
