@@ -107,8 +107,9 @@ export function DependencyGraph() {
     const near = selected && graph.hasNode(selected) ? new Set([selected, ...graph.neighbors(selected)]) : null;
     sigma.setSetting("nodeReducer", (node, attributes) => {
       if (!near) return attributes;
-      if (node === selected) return { ...attributes, highlighted: true, zIndex: 2 };
-      return near.has(node) ? { ...attributes, zIndex: 1 } : { ...attributes, color: FADED, label: null, zIndex: 0 };
+      if (node === selected) return { ...attributes, highlighted: true, forceLabel: true, zIndex: 2 };
+      // The neighbours' names too, while there are few enough to read.
+      return near.has(node) ? { ...attributes, forceLabel: near.size <= 21, zIndex: 1 } : { ...attributes, color: FADED, label: null, zIndex: 0 };
     });
     sigma.setSetting("edgeReducer", (edge, attributes) =>
       !near || graph.hasExtremity(edge, selected!) ? attributes : { ...attributes, color: FADED, zIndex: 0 },
