@@ -63,7 +63,7 @@ export function handleCommand(id: string): void {
           text:
             id === "about"
               ? "Waveplan: cloud-migration wave planning. Everything stays on this computer."
-              : "Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+1…6 screens · Ctrl+R re-plan · Ctrl+I import · F5 presentation · on a card: Alt+←/→ move a wave, P pin",
+              : "Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+1…6 screens · Ctrl+R re-plan · Ctrl+I import · F5 presentation · on a card: Alt+←/→ move a wave, P pin · inventory rows: Shift+↑/↓ or Shift+click select, Ctrl+A every row shown",
         },
       });
       return;
