@@ -536,12 +536,14 @@ async fn strategy_cell(client: &Client, app: &str) -> Result<String> {
         .to_string())
 }
 
-/// Two applications selected in the inventory (a click, then Shift+Down),
+/// The planner's settings panel re-planning with a capacity it did not
+/// show before; two applications selected in the inventory (a click, then Shift+Down),
 /// their strategy set in one bulk edit, and one Ctrl+Z putting both back;
 /// then the dependency graph, zoomed, saved as SVG and as PNG through the
 /// save dialog, and both files read back from disk.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_selection_is_edited_at_once_and_undone_in_one_step_and_the_graph_saved_as_svg_and_png() -> Result<()> {
+async fn settings_re_plan_a_selection_is_edited_at_once_and_undone_in_one_step_and_the_graph_saved_as_svg_and_png()
+-> Result<()> {
     let home = tempfile::tempdir()?;
     let work = tempfile::tempdir()?;
     let driver = Driver::start(home.path())?;
@@ -552,6 +554,30 @@ async fn a_selection_is_edited_at_once_and_undone_in_one_step_and_the_graph_save
     click(&client, "[data-open-sample]").await?;
     click(&client, "[data-replan]").await?;
     until(&client, "the board", "return document.querySelectorAll('[data-card]').length > 30", vec![]).await?;
+
+    // Re-plan from the settings panel with at most 6 applications a wave; the panel opens on it again.
+    let most = "return Math.max(...[...document.querySelectorAll('[data-wave]')].map(w => w.querySelectorAll('[data-card]').length))";
+    assert!(js(&client, most, vec![]).await?.as_u64().unwrap_or(0) > 6, "the default plan has fuller waves");
+    click(&client, "[data-open-settings]").await?;
+    let field = client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css("[data-setting=maxApplicationsPerWave] input"))
+        .await?;
+    field.send_keys("6").await?;
+    click(&client, "[data-settings-replan]").await?;
+    until(&client, "the panel closed", "return document.querySelector('[data-settings-panel]') === null", vec![])
+        .await?;
+    until(&client, "the re-planned board", &format!("{most} <= 6"), vec![]).await?;
+    click(&client, "[data-open-settings]").await?;
+    until(
+        &client,
+        "the setting kept",
+        "return document.querySelector('[data-setting=maxApplicationsPerWave] input')?.value === '6'",
+        vec![],
+    )
+    .await?;
+    click(&client, "[data-settings-panel] .panel-actions button[type=button]").await?;
 
     // Select the first two applications: a click, then Shift+Down.
     click(&client, "[data-screen=inventory]").await?;
