@@ -6,6 +6,7 @@ import { act, fireEvent, render, waitFor } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { getState, resetState, setState } from "./store";
 import { Inventory } from "./screens/Inventory";
+import { handleCommand } from "./commands";
 import { EMPTY, clickRow, moveCursor, selectAll, selectedInOrder, toggleCursor } from "./screens/selection";
 import { project } from "./fixtures.test-data";
 import type { InventoryTable } from "./ipc/types";
@@ -157,5 +158,21 @@ describe("bulk edit", () => {
     });
     expect(container.querySelector("[data-bulk-error]")?.textContent).toBe("rto_minutes: 'soon' is not a whole number of minutes");
     expect(getState().project).toBe(project);
+  });
+
+  it("takes Edit > Select all (the menu's Ctrl+A) as every row shown", async () => {
+    mockIPC((cmd) => (cmd === "inventory" ? apps : null));
+    setState({ project, screen: "inventory" });
+    const { container } = render(<Inventory />);
+    await waitFor(() => expect(shownNames(container).length).toBe(4));
+    fireEvent.change(container.querySelector("[data-search]")!, { target: { value: "rehost" } });
+    (document.activeElement as HTMLElement | null)?.blur();
+    act(() => handleCommand("select-all"));
+    expect(selectedNames(container)).toEqual(["billing", "ehr", "lab"]);
+    // In a text field it selects the text instead.
+    const search = container.querySelector("[data-search]") as HTMLInputElement;
+    search.focus();
+    act(() => handleCommand("select-all"));
+    expect([search.selectionStart, search.selectionEnd]).toEqual([0, "rehost".length]);
   });
 });
