@@ -747,6 +747,19 @@ async fn tour() -> Result<()> {
         vec![],
     )
     .await?;
+    // Found by name (the keyboard's click): selected, its details shown, the camera on it.
+    client.find(Locator::Css("[data-graph-find]")).await?.send_keys("pacs-app01\u{E007}").await?;
+    until(
+        &client,
+        "the node's details",
+        "return document.querySelector('[data-node-details] h3')?.textContent === 'pacs-app01' ?? false",
+        vec![],
+    )
+    .await?;
+    until(&client, "the camera on it", "return document.querySelector('[data-camera-moving]') === null", vec![])
+        .await?;
+    // A software-rendered WebGL frame can take a while on a loaded machine.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     screenshot(&client, &dir, "dependency-graph").await?;
     click(&client, "[data-screen=dr]").await?;
     until(&client, "the DR chart and gap list", "return document.querySelector('[data-dr-summary]') !== null && document.querySelector('[data-dr-gaps]') !== null", vec![]).await?;

@@ -116,6 +116,25 @@ export function DependencyGraph() {
     );
   }, [selected, shown, grouping, highlight, hideNames]);
 
+  // Find a node by the name shown: select it and bring the camera to it (the keyboard's way to click one).
+  const [find, setFind] = useState("");
+  const [moving, setMoving] = useState(false);
+  const names = useMemo(() => (shown ? [...new Set(shown.nodes.map((n) => shownName(n, hideNames)))].sort().slice(0, 5000) : []), [shown, hideNames]);
+  const focusNode = (name: string) => {
+    const sigma = sigmaRef.current;
+    const wanted = name.trim().toLowerCase();
+    const found = shown?.nodes.find((n) => shownName(n, hideNames).toLowerCase() === wanted) ?? shown?.nodes.find((n) => shownName(n, hideNames).toLowerCase().includes(wanted));
+    if (!sigma || !found || !wanted) return;
+    setSelected(found.id);
+    const at = sigma.getNodeDisplayData(found.id);
+    if (!at) return;
+    setMoving(true);
+    void sigma
+      .getCamera()
+      .animate({ x: at.x, y: at.y, ratio: Math.min(sigma.getCamera().ratio, 0.6) }, { duration: 400 })
+      .finally(() => setMoving(false));
+  };
+
   /** What is on screen now, for a picture of it. */
   const drawn = (): Drawn | null => {
     const sigma = sigmaRef.current;
@@ -214,12 +233,31 @@ export function DependencyGraph() {
             <span className="muted">{totals?.[k] ?? 0}</span>
           </label>
         ))}
+        <label className="graph-find">
+          Find{" "}
+          <input
+            list="graph-node-names"
+            placeholder="a node by name"
+            value={find}
+            onChange={(e) => setFind(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") focusNode(find);
+              if (e.key === "Escape") (setFind(""), setSelected(null));
+            }}
+            data-graph-find
+          />
+          <datalist id="graph-node-names">
+            {names.map((n) => (
+              <option key={n} value={n} />
+            ))}
+          </datalist>
+        </label>
         <span className="muted" data-graph-size>
           {shown ? `${shown.nodes.length.toLocaleString("en")} nodes, ${shown.edges.length.toLocaleString("en")} links` : "loading…"}
         </span>
       </div>
       <div className="graph-body">
-        <div className="graph-view">
+        <div className="graph-view" data-camera-moving={moving || undefined}>
           <div className="graph-canvas" ref={container} data-graph-canvas />
           <div className="graph-group-labels" aria-hidden="true">
             {labels.map((l) => (
