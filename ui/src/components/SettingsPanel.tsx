@@ -104,6 +104,8 @@ export function SettingsPanel() {
           const problem = await actions.replan(settings);
           setBusy(false);
           setError(problem);
+          // The refused field into view (the panel scrolls).
+          if (problem) requestAnimationFrame(() => document.querySelector(`[data-setting="${problem.field}"]`)?.scrollIntoView?.({ block: "center" }));
         }}
       >
         <h2>Planner settings</h2>
@@ -166,7 +168,7 @@ export function SettingsPanel() {
         <fieldset data-blackouts>
           <legend>Blackout periods (no cutover)</legend>
           {settings.blackouts.map((b, i) => (
-            <div key={i}>
+            <div key={i} data-setting={`blackouts.${i}`}>
               <div className="blackout-row" data-blackout={i}>
                 <input
                   aria-label="Blackout name"
@@ -200,12 +202,12 @@ export function SettingsPanel() {
             </label>
           </div>
         </details>
-        {error && !fieldShown(error.field) && (
-          <p className="bad-text" role="alert" data-settings-error>
-            {error.text}
-          </p>
-        )}
         <div className="panel-actions">
+          {error && !fieldShown(error.field) && (
+            <p className="bad-text" role="alert" data-settings-error>
+              {error.text}
+            </p>
+          )}
           <button type="button" onClick={close}>
             Cancel
           </button>
