@@ -207,12 +207,7 @@ function BulkEdit({ columns, names, hidden, onClear }: { columns: InventoryColum
         to{" "}
         {column && column.choices.length > 0 ? (
           <select value={value} onChange={(e) => setValue(e.target.value)} data-bulk-value aria-label="New value">
-            <option value="">(none)</option>
-            {column.choices.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
+            <ChoiceOptions choices={column.choices} />
           </select>
         ) : (
           <input value={value} onChange={(e) => setValue(e.target.value)} placeholder={field === "maintenance_window" ? "Sun 01:00-05:00" : "empty: clear"} data-bulk-value aria-label="New value" aria-invalid={problem !== null} />
@@ -230,6 +225,20 @@ function BulkEdit({ columns, names, hidden, onClear }: { columns: InventoryColum
         </span>
       )}
     </form>
+  );
+}
+
+/** A vocabulary's spellings as options, after "(none)" that clears the field. */
+function ChoiceOptions({ choices }: { choices: string[] }) {
+  return (
+    <>
+      <option value="">(none)</option>
+      {choices.map((c) => (
+        <option key={c} value={c}>
+          {c}
+        </option>
+      ))}
+    </>
   );
 }
 
@@ -252,12 +261,7 @@ function Cell({ column, value, row, kind }: { column: InventoryColumn; value: st
       <div role="gridcell" className="cell editing">
         {column.choices.length > 0 ? (
           <select autoFocus value={draft} onChange={(e) => (setDraft(e.target.value), void commit(e.target.value))} onKeyDown={(e) => e.key === "Escape" && setEditing(false)} onBlur={() => setEditing(false)} aria-label={column.label}>
-            <option value="">(none)</option>
-            {column.choices.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
+            <ChoiceOptions choices={column.choices} />
           </select>
         ) : (
           <input
