@@ -524,6 +524,14 @@ async fn an_unknown_spreadsheet_is_mapped_its_conflict_settled_and_the_import_un
     Ok(())
 }
 
+/// Waits until the inventory shows `strategy` for `app`.
+async fn until_strategy(client: &Client, app: &str, strategy: &str) -> Result<()> {
+    let script = "const head = [...document.querySelectorAll('[role=columnheader]')].findIndex(h => h.textContent.startsWith('Strategy'));
+        return document.querySelector(`[data-row=\"${CSS.escape(arguments[0])}\"]`)?.children[head].textContent === arguments[1]";
+    until(client, &format!("{app} with strategy {strategy}"), script, vec![json!(app), json!(strategy)]).await?;
+    Ok(())
+}
+
 /// The strategy shown for an application in the inventory table.
 async fn strategy_cell(client: &Client, app: &str) -> Result<String> {
     let script = "const head = [...document.querySelectorAll('[role=columnheader]')].findIndex(h => h.textContent.startsWith('Strategy'));
@@ -609,14 +617,7 @@ async fn settings_re_plan_a_selection_is_edited_at_once_and_undone_in_one_step_a
     )
     .await?;
     for name in &names {
-        until(
-            &client,
-            &format!("{name} set to {target}"),
-            "const head = [...document.querySelectorAll('[role=columnheader]')].findIndex(h => h.textContent.startsWith('Strategy'));
-             return document.querySelector(`[data-row=\"${CSS.escape(arguments[0])}\"]`)?.children[head].textContent === arguments[1]",
-            vec![json!(name), json!(target)],
-        )
-        .await?;
+        until_strategy(&client, name, target).await?;
     }
     // One Ctrl+Z (outside a text field) puts both back.
     client.find(Locator::Css("[data-kind=applications]")).await?.send_keys("\u{E009}z\u{E000}").await?;
@@ -627,7 +628,10 @@ async fn settings_re_plan_a_selection_is_edited_at_once_and_undone_in_one_step_a
         vec![],
     )
     .await?;
-    assert_eq!([strategy_cell(&client, &names[0]).await?, strategy_cell(&client, &names[1]).await?], before);
+    // The table reloads after the undo: wait for both cells to read as before.
+    for (name, was) in names.iter().zip(&before) {
+        until_strategy(&client, name, was).await?;
+    }
 
     // The graph, zoomed in, saved as SVG: a vector drawing of what is shown.
     click(&client, "[data-screen=graph]").await?;
