@@ -714,6 +714,8 @@ async fn tour() -> Result<()> {
     until(&client, "the bulk edit bar", "return document.querySelector('[data-bulk-edit]') !== null", vec![]).await?;
     client.find(Locator::Css("[data-bulk-field]")).await?.select_by_value("strategy").await?;
     client.find(Locator::Css("[data-bulk-value]")).await?.select_by_value("replatform").await?;
+    js(&client, "document.querySelector('[data-bulk-edit]').scrollIntoView({ block: 'nearest' })", vec![]).await?;
+    until(&client, "the value chosen", "return document.querySelector('[data-bulk-apply]')?.textContent === 'Apply to 3 applications' && document.querySelector('[data-bulk-value]')?.value === 'replatform'", vec![]).await?;
     screenshot(&client, &dir, "inventory-bulk-edit").await?;
     // The planner's settings panel over the board.
     click(&client, "[data-screen=board]").await?;
@@ -730,6 +732,8 @@ async fn tour() -> Result<()> {
         .await?;
     client.find(Locator::Css("[data-card=\"PACS\"]")).await?.send_keys("\u{E007}").await?;
     until(&client, "the explanation", "return document.querySelector('[data-explain]')?.textContent.includes('What an earlier wave would break') ?? false", vec![]).await?;
+    // A scroll makes WebKit paint the explanation before the picture (else it can hand back an older frame).
+    js(&client, "document.querySelector('[data-explain]').scrollIntoView({ block: 'nearest' })", vec![]).await?;
     screenshot(&client, &dir, "wave-plan").await?;
     click(&client, "[data-feedback-undo]").await?;
     click(&client, "[data-scenario-duplicate]").await?;
