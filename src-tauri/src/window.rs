@@ -61,7 +61,9 @@ pub fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .item(&PredefinedMenuItem::cut(app, None)?)
         .item(&PredefinedMenuItem::copy(app, None)?)
         .item(&PredefinedMenuItem::paste(app, None)?)
-        .item(&PredefinedMenuItem::select_all(app, None)?)
+        // The page's own: in a text field it selects the text, in the
+        // inventory the rows shown.
+        .item(&item("select-all", "Select all", Some("CmdOrCtrl+A"))?)
         .separator()
         .item(&item("find", "Find", Some("CmdOrCtrl+F"))?)
         .build()?;

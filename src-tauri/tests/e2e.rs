@@ -518,6 +518,171 @@ async fn an_unknown_spreadsheet_is_mapped_its_conflict_settled_and_the_import_un
     Ok(())
 }
 
+/// Waits until the inventory shows `strategy` for `app`.
+async fn until_strategy(client: &Client, app: &str, strategy: &str) -> Result<()> {
+    let script = "const head = [...document.querySelectorAll('[role=columnheader]')].findIndex(h => h.textContent.startsWith('Strategy'));
+        return document.querySelector(`[data-row=\"${CSS.escape(arguments[0])}\"]`)?.children[head].textContent === arguments[1]";
+    until(client, &format!("{app} with strategy {strategy}"), script, vec![json!(app), json!(strategy)]).await?;
+    Ok(())
+}
+
+/// The strategy shown for an application in the inventory table.
+async fn strategy_cell(client: &Client, app: &str) -> Result<String> {
+    let script = "const head = [...document.querySelectorAll('[role=columnheader]')].findIndex(h => h.textContent.startsWith('Strategy'));
+        const row = document.querySelector(`[data-row=\"${CSS.escape(arguments[0])}\"]`);
+        return row ? row.children[head].textContent : null;";
+    Ok(until(client, &format!("the strategy of {app}"), script, vec![json!(app)])
+        .await?
+        .as_str()
+        .unwrap_or("")
+        .to_string())
+}
+
+/// The planner's settings panel re-planning with a capacity it did not
+/// show before; two applications selected in the inventory (a click, then Shift+Down),
+/// their strategy set in one bulk edit, and one Ctrl+Z putting both back;
+/// then the dependency graph, zoomed, saved as SVG and as PNG through the
+/// save dialog, and both files read back from disk.
+#[tokio::test(flavor = "multi_thread")]
+async fn settings_re_plan_a_selection_is_edited_at_once_and_undone_in_one_step_and_the_graph_saved_as_svg_and_png()
+-> Result<()> {
+    let home = tempfile::tempdir()?;
+    let work = tempfile::tempdir()?;
+    let driver = Driver::start(home.path())?;
+    let svg = work.path().join("estate.svg");
+    let png = work.path().join("estate.png");
+    let client =
+        driver.session(&answers(work.path(), &[svg.display().to_string(), png.display().to_string()])?).await?;
+    click(&client, "[data-open-sample]").await?;
+    click(&client, "[data-replan]").await?;
+    until(&client, "the board", "return document.querySelectorAll('[data-card]').length > 30", vec![]).await?;
+
+    // Re-plan from the settings panel with at most 6 applications a wave; the panel opens on it again.
+    let most = "return Math.max(...[...document.querySelectorAll('[data-wave]')].map(w => w.querySelectorAll('[data-card]').length))";
+    assert!(js(&client, most, vec![]).await?.as_u64().unwrap_or(0) > 6, "the default plan has fuller waves");
+    click(&client, "[data-open-settings]").await?;
+    let field = client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css("[data-setting=maxApplicationsPerWave] input"))
+        .await?;
+    field.send_keys("6").await?;
+    click(&client, "[data-settings-replan]").await?;
+    until(&client, "the panel closed", "return document.querySelector('[data-settings-panel]') === null", vec![])
+        .await?;
+    until(&client, "the re-planned board", &format!("{most} <= 6"), vec![]).await?;
+    click(&client, "[data-open-settings]").await?;
+    until(
+        &client,
+        "the setting kept",
+        "return document.querySelector('[data-setting=maxApplicationsPerWave] input')?.value === '6'",
+        vec![],
+    )
+    .await?;
+    click(&client, "[data-settings-panel] .panel-actions button[type=button]").await?;
+
+    // Select the first two applications: a click, then Shift+Down.
+    click(&client, "[data-screen=inventory]").await?;
+    click(&client, "[data-kind=applications]").await?;
+    until(&client, "the applications", "return document.querySelectorAll('[data-row]').length > 10", vec![]).await?;
+    let names =
+        js(&client, "return [...document.querySelectorAll('[data-row]')].slice(0, 2).map(r => r.dataset.row)", vec![])
+            .await?;
+    let names: Vec<String> = serde_json::from_value(names)?;
+    let before = [strategy_cell(&client, &names[0]).await?, strategy_cell(&client, &names[1]).await?];
+    client.find(Locator::Css(&format!("[data-row=\"{}\"] [role=gridcell]", names[0]))).await?.click().await?;
+    client.find(Locator::Css("[data-grid-body]")).await?.send_keys("\u{E008}\u{E015}\u{E000}").await?;
+    until(
+        &client,
+        "two selected",
+        "return document.querySelector('[data-selected-count]')?.textContent === '2 applications selected'",
+        vec![],
+    )
+    .await?;
+    let target = if before.iter().any(|s| s == "retire") { "retain" } else { "retire" };
+    client.find(Locator::Css("[data-bulk-field]")).await?.select_by_value("strategy").await?;
+    client.find(Locator::Css("[data-bulk-value]")).await?.select_by_value(target).await?;
+    click(&client, "[data-bulk-apply]").await?;
+    until(
+        &client,
+        "the bulk edit's undo step",
+        "return document.querySelector('[data-undo]')?.title === 'Undo set strategy of 2 applications (Ctrl+Z)'",
+        vec![],
+    )
+    .await?;
+    for name in &names {
+        until_strategy(&client, name, target).await?;
+    }
+    // One Ctrl+Z (outside a text field) puts both back.
+    client.find(Locator::Css("[data-kind=applications]")).await?.send_keys("\u{E009}z\u{E000}").await?;
+    until(
+        &client,
+        "the bulk edit undone",
+        "return document.querySelector('[data-redo]')?.title === 'Redo set strategy of 2 applications (Ctrl+Shift+Z)'",
+        vec![],
+    )
+    .await?;
+    // The table reloads after the undo: wait for both cells to read as before.
+    for (name, was) in names.iter().zip(&before) {
+        until_strategy(&client, name, was).await?;
+    }
+
+    // The graph, zoomed in, saved as SVG: a vector drawing of what is shown.
+    click(&client, "[data-screen=graph]").await?;
+    until(&client, "the graph", "return document.querySelector('[data-graph-canvas] canvas') !== null && /\\d+ nodes/.test(document.querySelector('[data-graph-size]')?.textContent ?? '')", vec![]).await?;
+    js(
+        &client,
+        "const c = document.querySelector('[data-graph-canvas] canvas:last-child'); const b = c.getBoundingClientRect();
+         c.dispatchEvent(new WheelEvent('wheel', { deltaY: -120, clientX: b.left + b.width / 2, clientY: b.top + b.height / 2, bubbles: true }));",
+        vec![],
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    click(&client, "[data-save-graph=svg]").await?;
+    until(
+        &client,
+        "the SVG saved",
+        "return (document.querySelector('[data-message]')?.textContent ?? '').startsWith('Saved the graph as SVG')",
+        vec![],
+    )
+    .await?;
+    let drawing = std::fs::read_to_string(&svg).with_context(|| format!("no {}", svg.display()))?;
+    assert!(drawing.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{drawing:.300}");
+    let (circles, lines, texts) =
+        (drawing.matches("<circle ").count(), drawing.matches("<line ").count(), drawing.matches("<text ").count());
+    let groups = drawing.split("<g class=\"groups\"").nth(1).unwrap_or("").split("</g>").next().unwrap_or("");
+    assert!(circles > 20 && lines > 20 && texts > 5, "circles {circles}, lines {lines}, texts {texts}: {groups}");
+    assert!(drawing.contains(">cross-wave links</text>"), "the legend is in the drawing");
+
+    // And as PNG: the WebGL layers rendered at the view's size.
+    click(&client, "[data-save-graph=png]").await?;
+    until(
+        &client,
+        "the PNG saved",
+        "return (document.querySelector('[data-message]')?.textContent ?? '').startsWith('Saved the graph as PNG')",
+        vec![],
+    )
+    .await?;
+    let picture = std::fs::read(&png).with_context(|| format!("no {}", png.display()))?;
+    assert!(picture.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+    let word = |at: usize| u32::from_be_bytes([picture[at], picture[at + 1], picture[at + 2], picture[at + 3]]);
+    let view = js(
+        &client,
+        "const c = document.querySelector('[data-graph-canvas] canvas'); return [c.width, c.height]",
+        vec![],
+    )
+    .await?;
+    assert_eq!(
+        json!([word(16) as f64, word(20) as f64]),
+        json!([view[0].as_f64(), view[1].as_f64()]),
+        "the view's size"
+    );
+    // A blank picture of that size packs into a few kilobytes; the graph does not.
+    assert!(picture.len() > 30_000, "{} bytes", picture.len());
+    client.close().await?;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn tour() -> Result<()> {
     let home = tempfile::tempdir()?;
@@ -534,9 +699,29 @@ async fn tour() -> Result<()> {
     click(&client, "[data-screen=board]").await?;
     click(&client, "[data-plan]").await?;
     until(&client, "the board", "return document.querySelectorAll('[data-card]').length > 30", vec![]).await?;
+    // A selection of applications in the inventory, with the bulk edit bar.
+    click(&client, "[data-screen=inventory]").await?;
+    client.find(Locator::Css("[data-search]")).await?.send_keys("lab").await?;
+    until(&client, "the search", "return document.querySelectorAll('[data-row]').length >= 3", vec![]).await?;
+    js(&client, "document.querySelector('[data-grid-body] [data-row]')?.children[0]?.click()", vec![]).await?;
+    client.find(Locator::Css("[data-grid-body]")).await?.send_keys("\u{E008}\u{E015}\u{E015}\u{E000}").await?;
+    until(&client, "the bulk edit bar", "return document.querySelector('[data-bulk-edit]') !== null", vec![]).await?;
+    client.find(Locator::Css("[data-bulk-field]")).await?.select_by_value("strategy").await?;
+    client.find(Locator::Css("[data-bulk-value]")).await?.select_by_value("replatform").await?;
+    screenshot(&client, &dir, "inventory-bulk-edit").await?;
+    // The planner's settings panel over the board.
+    click(&client, "[data-screen=board]").await?;
+    click(&client, "[data-open-settings]").await?;
+    until(&client, "the settings panel", "return document.querySelector('[data-settings-panel]') !== null", vec![])
+        .await?;
+    screenshot(&client, &dir, "settings").await?;
+    click(&client, "[data-settings-panel] .panel-actions button[type=button]").await?;
     let vna = wave_of(&client, "Vendor Neutral Archive").await?;
     drag(&client, "PACS", vna - 1).await?;
     until(&client, "the feedback", "return document.querySelector('[data-broken]') !== null", vec![]).await?;
+    // The card moves to its new column (a new element) once the move is saved.
+    until(&client, "the saved move", "return document.querySelector('[data-feedback-timing]') !== null", vec![])
+        .await?;
     client.find(Locator::Css("[data-card=\"PACS\"]")).await?.send_keys("\u{E007}").await?;
     until(&client, "the explanation", "return document.querySelector('[data-explain]')?.textContent.includes('What an earlier wave would break') ?? false", vec![]).await?;
     screenshot(&client, &dir, "wave-plan").await?;
@@ -560,6 +745,19 @@ async fn tour() -> Result<()> {
         vec![],
     )
     .await?;
+    // Found by name (the keyboard's click): selected, its details shown, the camera on it.
+    client.find(Locator::Css("[data-graph-find]")).await?.send_keys("pacs-app01\u{E007}").await?;
+    until(
+        &client,
+        "the node's details",
+        "return document.querySelector('[data-node-details] h3')?.textContent === 'pacs-app01' ?? false",
+        vec![],
+    )
+    .await?;
+    until(&client, "the camera on it", "return document.querySelector('[data-camera-moving]') === null", vec![])
+        .await?;
+    // A software-rendered WebGL frame can take a while on a loaded machine.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     screenshot(&client, &dir, "dependency-graph").await?;
     click(&client, "[data-screen=dr]").await?;
     until(&client, "the DR chart and gap list", "return document.querySelector('[data-dr-summary]') !== null && document.querySelector('[data-dr-gaps]') !== null", vec![]).await?;
