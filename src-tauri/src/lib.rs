@@ -101,6 +101,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options
                 Startup::Project(path) => Some(path.clone()),
             };
             *state::lock(&state.startup) = path;
+            window::software_rendering(app.handle());
             let menu = window::menu(app.handle())?;
             app.set_menu(menu)?;
             Ok(())
