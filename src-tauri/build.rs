@@ -27,7 +27,10 @@ const COMMANDS: &[&str] = &[
     "redo",
     "inventory",
     "edit_application",
+    "edit_applications",
     "graph",
+    "save_graph_svg",
+    "save_graph_png",
     "explain",
     "export_formats",
     "export_plan",
@@ -43,6 +46,10 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    // `generate_context!` embeds the built front end when the crate
+    // compiles, and a proc macro cannot tell cargo so: without this a
+    // front-end change leaves the app serving the old one.
+    println!("cargo:rerun-if-changed=../ui/dist");
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     tauri_build::try_build(attributes).expect("tauri build step");
 }

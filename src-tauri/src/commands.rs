@@ -9,13 +9,13 @@ use std::path::PathBuf;
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
-use waveplan_core::{Blackout, Constraint, plan_waves};
+use waveplan_core::{Constraint, plan_waves};
 
 use crate::error::{AppError, AppResult};
 use crate::session::{Session, Touches};
 use crate::state::{AppState, lock};
 use crate::wire::*;
-use crate::{dialog, export, recent, sample, view, whatif, window};
+use crate::{dialog, export, graph_image, recent, sample, settings, view, whatif, window};
 
 /// Runs `f` with the state on a blocking thread.
 pub(crate) async fn blocking<R: Runtime, T: Send + 'static>(
@@ -124,9 +124,21 @@ pub async fn plan_project<R: Runtime>(
         let _ = on_progress.send(Progress { task: task.id, stage: "planning".into(), done: 0, total: 1 });
         let result = state.with_session(|session| {
             let mut config = session.plan_config()?;
-            apply_settings(&mut config, &settings)?;
+            settings::apply(&mut config, &settings)?;
             let plan = plan_waves(&session.estate, &config);
             task.check()?;
+            if !plan.feasible {
+                // As `waveplan plan`: no plan rather than an invalid one.
+                let conflicts: Vec<String> =
+                    plan.conflicts.iter().map(|c| format!("{}: {}", c.constraint, c.message)).collect();
+                return Err(AppError::invalid(
+                    "settings",
+                    format!(
+                        "these constraints cannot all be kept, so there is no valid plan (nothing was changed): {}",
+                        conflicts.join("; ")
+                    ),
+                ));
+            }
             session.edit("re-plan", Touches::Plan, |_, current| {
                 *current = Some(plan);
                 Ok(())
@@ -140,41 +152,10 @@ pub async fn plan_project<R: Runtime>(
     .await
 }
 
-fn apply_settings(config: &mut waveplan_core::PlanConfig, settings: &PlanSettings) -> AppResult<()> {
-    let date = |field: &str, text: &str| {
-        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| AppError::invalid(field, format!("'{text}' is not a date (YYYY-MM-DD)")))
-    };
-    config.start = date("start", &settings.start)?;
-    if settings.wave_days == 0 {
-        return Err(AppError::invalid("waveDays", "a wave lasts at least 1 day"));
-    }
-    if settings.bandwidth_mbps.is_nan() || settings.bandwidth_mbps <= 0.0 {
-        return Err(AppError::invalid("bandwidthMbps", "bandwidth must be more than 0"));
-    }
-    config.wave_days = settings.wave_days;
-    config.max_servers_per_wave = settings.max_servers_per_wave.filter(|&m| m > 0);
-    config.max_storage_gb_per_wave = settings.max_storage_gb_per_wave.filter(|&m| m > 0.0);
-    config.pilot_applications = settings.pilot_applications;
-    config.downtime.bandwidth_mbps = settings.bandwidth_mbps;
-    config.blackouts = settings
-        .blackouts
-        .iter()
-        .map(|b| {
-            let (start, end) = (date("blackout start", &b.start)?, date("blackout end", &b.end)?);
-            if end < start {
-                return Err(AppError::invalid("blackout", format!("'{}' ends before it starts", b.name)));
-            }
-            Ok(Blackout { name: b.name.clone(), start, end })
-        })
-        .collect::<AppResult<_>>()?;
-    Ok(())
-}
-
 /// The planner settings the panel starts from.
 #[tauri::command]
 pub async fn plan_settings<R: Runtime>(app: AppHandle<R>) -> AppResult<PlanSettings> {
-    blocking(app, |_, state| state.with_session(|s| Ok(view::settings(&s.plan_config()?)))).await
+    blocking(app, |_, state| state.with_session(|s| Ok(settings::view(&s.plan_config()?)))).await
 }
 
 /// The board of the current scenario, or none before the first plan.
@@ -258,16 +239,37 @@ pub async fn edit_application<R: Runtime>(
     field: String,
     value: String,
 ) -> AppResult<ProjectView> {
+    let label = format!("edit {field} of {application}");
+    edit_many(app, label, vec![application], field, value).await
+}
+
+/// Sets a planning field of every selected application at once: the value
+/// validated once, all or none of them changed, one undo step, one save.
+#[tauri::command]
+pub async fn edit_applications<R: Runtime>(
+    app: AppHandle<R>,
+    applications: Vec<String>,
+    field: String,
+    value: String,
+) -> AppResult<ProjectView> {
+    let label = match applications.as_slice() {
+        [one] => format!("edit {field} of {one}"),
+        many => format!("set {field} of {} applications", many.len()),
+    };
+    edit_many(app, label, applications, field, value).await
+}
+
+async fn edit_many<R: Runtime>(
+    app: AppHandle<R>,
+    label: String,
+    applications: Vec<String>,
+    field: String,
+    value: String,
+) -> AppResult<ProjectView> {
     blocking(app, move |_, state| {
         state.with_session(|session| {
-            let label = format!("edit {field} of {application}");
             session.edit(&label, Touches::Both, |estate, plan| {
-                let app = estate
-                    .applications
-                    .iter_mut()
-                    .find(|a| a.name == application)
-                    .ok_or_else(|| AppError::NotFound { what: "application".into(), name: application.clone() })?;
-                crate::edit::set_application_field(app, &field, &value)?;
+                crate::edit::set_applications_field(estate, &applications, &field, &value)?;
                 if let Some(plan) = plan {
                     plan.violations = waveplan_core::verify_plan(estate, plan);
                     plan.metrics.hard_violations = plan.violations.len();
@@ -284,6 +286,31 @@ pub async fn edit_application<R: Runtime>(
 #[tauri::command]
 pub async fn graph<R: Runtime>(app: AppHandle<R>) -> AppResult<GraphView> {
     blocking(app, |_, state| state.with_session(|s| Ok(view::graph(&s.estate, s.plan.as_ref())))).await
+}
+
+/// Saves the graph's view as SVG where the user chooses: the scene drawn
+/// as vectors, names as escaped text.
+#[tauri::command]
+pub async fn save_graph_svg<R: Runtime>(app: AppHandle<R>, scene: GraphScene) -> AppResult<ExportOutcome> {
+    blocking(app, move |app, state| graph_image::save(app, state, graph_image::svg(&scene)?.as_bytes(), "svg")).await
+}
+
+/// Saves the graph's view as PNG where the user chooses: the page's
+/// rendering of its WebGL layers, sent as the request's raw bytes.
+#[tauri::command]
+pub async fn save_graph_png<R: Runtime>(
+    app: AppHandle<R>,
+    request: tauri::ipc::Request<'_>,
+) -> AppResult<ExportOutcome> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(AppError::invalid("image", "the picture must be sent as bytes"));
+    };
+    let bytes = bytes.clone();
+    blocking(app, move |app, state| {
+        graph_image::png_size(&bytes)?;
+        graph_image::save(app, state, &bytes, "png")
+    })
+    .await
 }
 
 /// Why an application is in its wave and what an earlier wave would break.

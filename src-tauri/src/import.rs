@@ -7,7 +7,6 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -15,7 +14,7 @@ use waveplan_core::merge::{Batch, Choice, Conflict, MergePolicy, RecordKind, Res
 use waveplan_core::{Diagnostic, Estate, Severity};
 use waveplan_import::mapped::{ColumnMapping, MappedTable, suggest_mapping};
 use waveplan_import::progress::{Metered, ReadProgress};
-use waveplan_import::{Options, Source, read_sources};
+use waveplan_import::{Opened, Options, Source, read_sources};
 use waveplan_store::ImportRecord;
 
 use crate::error::{AppError, AppResult};
@@ -54,22 +53,6 @@ pub struct Staged {
     pub generation: u64,
     /// What the user saw.
     pub preview: ImportPreview,
-}
-
-/// A file on disk, streamed or read whole as its importer needs.
-struct FileSource {
-    path: PathBuf,
-    name: String,
-}
-
-impl Source for FileSource {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>> {
-        Ok(Box::new(std::io::BufReader::with_capacity(256 * 1024, std::fs::File::open(&self.path)?)))
-    }
 }
 
 fn file_name(path: &Path) -> String {
@@ -129,8 +112,8 @@ pub fn stage(
     }
     let total_bytes = paths.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
     let meter = Meter { task, started, total_bytes, files: RefCell::new(BTreeMap::new()), send };
-    let sources: Vec<Metered<FileSource>> =
-        paths.iter().map(|p| Metered::new(FileSource { path: p.clone(), name: file_name(p) }, &meter)).collect();
+    let sources: Vec<_> =
+        paths.iter().map(|p| Metered::new(Opened::new(file_name(p), move || std::fs::File::open(p)), &meter)).collect();
     let dyn_sources: Vec<&dyn Source> = sources.iter().map(|s| s as &dyn Source).collect();
     let options = Options { file_mappings: Some(&mappings), ..Options::default() };
     let imported = read_sources(&dyn_sources, &options);

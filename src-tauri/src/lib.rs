@@ -11,12 +11,14 @@ mod dr;
 mod edit;
 mod error;
 mod export;
+mod graph_image;
 mod import;
 mod import_commands;
 mod recent;
 mod sample;
 mod scenario;
 mod session;
+mod settings;
 mod state;
 mod view;
 mod whatif;
@@ -99,6 +101,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options
                 Startup::Project(path) => Some(path.clone()),
             };
             *state::lock(&state.startup) = path;
+            window::software_rendering(app.handle());
             let menu = window::menu(app.handle())?;
             app.set_menu(menu)?;
             Ok(())
@@ -130,7 +133,10 @@ pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options
             commands::redo,
             commands::inventory,
             commands::edit_application,
+            commands::edit_applications,
             commands::graph,
+            commands::save_graph_svg,
+            commands::save_graph_png,
             commands::explain,
             commands::export_formats,
             commands::export_plan,

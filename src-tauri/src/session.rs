@@ -125,12 +125,14 @@ impl Session {
         })
     }
 
-    /// The planner's settings: the project's, or the defaults.
+    /// The planner's settings: the scenario's (what its plan was made
+    /// with), else the project's last, else the defaults; `waveplan plan`
+    /// looks in the same order.
     pub fn plan_config(&self) -> AppResult<PlanConfig> {
-        let saved = self
-            .project
-            .setting(waveplan_store::keys::PLAN_CONFIG)?
-            .or_else(|| self.plan.as_ref().map(|p| p.config.clone()));
+        let saved = match &self.plan {
+            Some(plan) => Some(plan.config.clone()),
+            None => self.project.setting(waveplan_store::keys::PLAN_CONFIG)?,
+        };
         // A new plan starts next Monday, as `waveplan plan` does.
         Ok(saved.unwrap_or_else(|| {
             let today = chrono::Local::now().date_naive();

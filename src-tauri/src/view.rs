@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use waveplan_core::graph::{Unit, UnitGraph};
 use waveplan_core::group::{GlueReason, form_move_groups};
-use waveplan_core::{Constraint, Diagnostic, Endpoint, Estate, EstateCounts, Plan, PlanConfig};
+use waveplan_core::{Constraint, Diagnostic, Endpoint, Estate, EstateCounts, Plan};
 
 use crate::wire::*;
 
@@ -45,23 +45,6 @@ pub fn pinned(estate: &Estate) -> HashMap<&str, u32> {
             _ => None,
         })
         .collect()
-}
-
-/// The plan's settings as the panel edits them.
-pub fn settings(config: &PlanConfig) -> PlanSettings {
-    PlanSettings {
-        start: config.start.to_string(),
-        wave_days: config.wave_days,
-        max_servers_per_wave: config.max_servers_per_wave,
-        max_storage_gb_per_wave: config.max_storage_gb_per_wave,
-        pilot_applications: config.pilot_applications,
-        bandwidth_mbps: config.downtime.bandwidth_mbps,
-        blackouts: config
-            .blackouts
-            .iter()
-            .map(|b| BlackoutView { name: b.name.clone(), start: b.start.to_string(), end: b.end.to_string() })
-            .collect(),
-    }
 }
 
 /// The figures of a plan.
@@ -170,7 +153,7 @@ pub fn board(estate: &Estate, plan: &Plan, scenario: &str) -> Board {
         objective: objective(plan),
         not_migrating: plan.not_migrating.iter().map(|n| format!("{} ({}): {}", n.name, n.kind, n.reason)).collect(),
         warnings: plan.warnings.clone(),
-        settings: settings(&plan.config),
+        settings: crate::settings::view(&plan.config),
         dr_coverage,
     }
 }

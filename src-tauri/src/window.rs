@@ -10,6 +10,31 @@ use tauri::{AppHandle, DragDropEvent, Emitter, Manager, Runtime, Window, WindowE
 
 use crate::state::{AppState, lock};
 
+/// Draws the page without accelerated compositing on a machine with no GPU
+/// (no `/dev/dri`: a virtual machine, a remote desktop host, Xvfb), unless
+/// `WEBKIT_DISABLE_COMPOSITING_MODE` says otherwise. There WebKitGTK
+/// composites through Mesa's software GL, which costs more than it saves:
+/// a scroll step of the 49,000-row servers table took 1.3 s a frame
+/// composited against 0.11 s without (BENCHMARKS.md, desktop speed).
+pub fn software_rendering<R: Runtime>(app: &AppHandle<R>) {
+    #[cfg(target_os = "linux")]
+    {
+        if std::path::Path::new("/dev/dri").exists() || std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some() {
+            return;
+        }
+        for window in app.webview_windows().into_values() {
+            let _ = window.with_webview(|webview| {
+                use webkit2gtk::{SettingsExt, WebViewExt};
+                if let Some(settings) = WebViewExt::settings(&webview.inner()) {
+                    settings.set_hardware_acceleration_policy(webkit2gtk::HardwareAccelerationPolicy::Never);
+                }
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+}
+
 /// Builds the menu bar.
 pub fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let item = |id: &str, text: &str, accelerator: Option<&str>| {
@@ -36,7 +61,9 @@ pub fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .item(&PredefinedMenuItem::cut(app, None)?)
         .item(&PredefinedMenuItem::copy(app, None)?)
         .item(&PredefinedMenuItem::paste(app, None)?)
-        .item(&PredefinedMenuItem::select_all(app, None)?)
+        // The page's own: in a text field it selects the text, in the
+        // inventory the rows shown.
+        .item(&item("select-all", "Select all", Some("CmdOrCtrl+A"))?)
         .separator()
         .item(&item("find", "Find", Some("CmdOrCtrl+F"))?)
         .build()?;

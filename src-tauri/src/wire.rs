@@ -332,24 +332,111 @@ pub struct BlackoutView {
     pub end: String,
 }
 
-/// The planner's settings as the settings panel edits them.
+/// The planner's settings as the settings panel edits them: what
+/// `waveplan plan` takes as flags. Numbers are sent as the user typed them
+/// (JSON numbers, `null` for an empty field) and validated in the shell, so
+/// every refusal names its field in one place.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanSettings {
     /// First day of wave 1 (ISO).
     pub start: String,
-    /// Days per wave.
-    pub wave_days: u32,
-    /// Most servers per wave; none for no limit.
-    pub max_servers_per_wave: Option<u32>,
-    /// Most storage per wave, GB; none for no limit.
+    /// Days per wave (a whole number, 1 or more).
+    pub wave_days: f64,
+    /// Most servers per wave; none (or 0) for no limit.
+    pub max_servers_per_wave: Option<f64>,
+    /// Most storage per wave, GB; none (or 0) for no limit.
     pub max_storage_gb_per_wave: Option<f64>,
-    /// Applications in the pilot wave.
-    pub pilot_applications: u32,
+    /// Most applications per wave; none (or 0) for no limit.
+    #[serde(default)]
+    pub max_applications_per_wave: Option<f64>,
+    /// Most servers replicating for one wave; none (or 0) for no limit.
+    #[serde(default)]
+    pub max_replicating_servers_per_wave: Option<f64>,
+    /// Most cutover team hours per wave (the sum of estimated downtimes);
+    /// none (or 0) for no limit.
+    #[serde(default)]
+    pub max_cutover_hours_per_wave: Option<f64>,
+    /// Applications in the pilot waves (0 for no pilot).
+    pub pilot_applications: f64,
+    /// Waves at the start that are pilot waves.
+    #[serde(default = "one")]
+    pub pilot_waves: f64,
     /// Bandwidth for data copies, Mbit/s.
     pub bandwidth_mbps: f64,
     /// No cutover in these.
     pub blackouts: Vec<BlackoutView>,
+    /// What the planner minimises first: `traffic-days` or `fewest-waves`.
+    #[serde(default = "traffic_days")]
+    pub objective: String,
+    /// Minimise mission-critical DR gap-days as well (the secondary objective).
+    #[serde(default)]
+    pub minimise_dr_gap_days: bool,
+    /// Traffic-days one mission-critical DR gap-day is worth; 0: automatic.
+    #[serde(default)]
+    pub dr_gap_day_weight: f64,
+    /// How each kind of dependency orders its two ends.
+    #[serde(default)]
+    pub precedence: PrecedenceView,
+    /// Factor on the weight of latency-sensitive dependencies.
+    #[serde(default = "latency_weight")]
+    pub latency_weight: f64,
+    /// Seed of the local search's visiting order: digits, so every `u64`
+    /// the command line takes survives the trip through JavaScript.
+    #[serde(default = "zero")]
+    pub seed: String,
+    /// Most passes of local search (0: the first feasible packing).
+    #[serde(default = "search_passes")]
+    pub search_passes: f64,
+    /// The spellings the choices take (filled by the shell; ignored when sent back).
+    #[serde(default)]
+    pub choices: SettingsChoices,
+}
+
+fn zero() -> String {
+    "0".into()
+}
+fn one() -> f64 {
+    1.0
+}
+fn traffic_days() -> String {
+    "traffic-days".into()
+}
+fn latency_weight() -> f64 {
+    3.0
+}
+fn search_passes() -> f64 {
+    30.0
+}
+
+/// The precedence rule of each kind of dependency target, by its spelling
+/// (`same-or-earlier`, `earlier`, `together`, `ignore`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PrecedenceView {
+    /// Dependencies on application services.
+    pub service: String,
+    /// Dependencies on databases.
+    pub database: String,
+    /// Dependencies on file shares and object stores.
+    pub storage: String,
+}
+
+impl Default for PrecedenceView {
+    fn default() -> Self {
+        let rule = || "same-or-earlier".to_string();
+        PrecedenceView { service: rule(), database: rule(), storage: rule() }
+    }
+}
+
+/// The values the settings panel's choices offer, from the core's vocabularies.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsChoices {
+    /// The objectives.
+    pub objectives: Vec<String>,
+    /// The precedence rules.
+    pub precedence_rules: Vec<String>,
 }
 
 /// Which inventory table.
@@ -502,6 +589,86 @@ pub struct ExportOutcome {
     pub bytes: u32,
 }
 
+/// The dependency graph as it is on screen, for saving as SVG: what is
+/// drawn where in the view's pixels (the camera, filters, grouping,
+/// highlights and hidden names already applied by the page).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphScene {
+    /// Width of the view, pixels.
+    pub width: f64,
+    /// Height of the view, pixels.
+    pub height: f64,
+    /// Background colour (`#rrggbb`).
+    pub background: String,
+    /// Colour of the labels.
+    pub label_color: String,
+    /// What the drawing is, for its title.
+    pub title: String,
+    /// The nodes in view, in drawing order.
+    pub nodes: Vec<SceneNode>,
+    /// The links in view, drawn under the nodes.
+    pub edges: Vec<SceneEdge>,
+    /// The groups' names, at their centres.
+    pub groups: Vec<SceneLabel>,
+    /// The legend: what each highlight colour means.
+    pub legend: Vec<SceneLegend>,
+}
+
+/// A node of a [`GraphScene`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SceneNode {
+    /// Centre, pixels from the left.
+    pub x: f64,
+    /// Centre, pixels from the top.
+    pub y: f64,
+    /// Radius, pixels.
+    pub size: f64,
+    /// Fill colour.
+    pub color: String,
+    /// The label drawn beside it, if the view shows it.
+    pub label: Option<String>,
+    /// The name given as its tooltip (none when names are hidden).
+    pub title: Option<String>,
+}
+
+/// A link of a [`GraphScene`], between two of its nodes (indices).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SceneEdge {
+    /// The dependent node.
+    pub from: u32,
+    /// The node depended on.
+    pub to: u32,
+    /// Stroke colour.
+    pub color: String,
+    /// Stroke width, pixels.
+    pub size: f64,
+}
+
+/// A text at a place of a [`GraphScene`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SceneLabel {
+    /// Pixels from the left.
+    pub x: f64,
+    /// Pixels from the top.
+    pub y: f64,
+    /// The text.
+    pub text: String,
+}
+
+/// A legend entry of a [`GraphScene`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SceneLegend {
+    /// The colour.
+    pub color: String,
+    /// What it means.
+    pub text: String,
+}
+
 /// The TypeScript of every wire type, as committed in `ui/src/ipc/types.ts`.
 pub fn typescript() -> String {
     let mut out = String::from(
@@ -527,6 +694,8 @@ pub fn typescript() -> String {
         MoveOutcome::decl(),
         BlackoutView::decl(),
         PlanSettings::decl(),
+        PrecedenceView::decl(),
+        SettingsChoices::decl(),
         InventoryKind::decl(),
         InventoryColumn::decl(),
         InventoryTable::decl(),
@@ -537,6 +706,11 @@ pub fn typescript() -> String {
         EarlierWave::decl(),
         ExportFormatView::decl(),
         ExportOutcome::decl(),
+        GraphScene::decl(),
+        SceneNode::decl(),
+        SceneEdge::decl(),
+        SceneLabel::decl(),
+        SceneLegend::decl(),
         crate::error::AppError::decl(),
     ]
     .into_iter()

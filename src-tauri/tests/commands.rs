@@ -28,17 +28,21 @@ fn start() -> Harness {
     Harness { _app: app, window, _dirs: dirs }
 }
 
-fn call(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: tauri::ipc::InvokeBody) -> Result<Value, Value> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: tauri::ipc::CallbackFn(0),
         error: tauri::ipc::CallbackFn(1),
         url: "tauri://localhost".parse().expect("url"),
-        body: tauri::ipc::InvokeBody::Json(args),
+        body,
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
     };
     get_ipc_response(window, request).map(|body| body.deserialize::<Value>().expect("json"))
+}
+
+fn call(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    invoke(window, cmd, tauri::ipc::InvokeBody::Json(args))
 }
 
 fn ok(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Value {
@@ -372,7 +376,7 @@ fn blackouts_are_validated_and_kept_in_the_plan() {
     let error = call(&h.window, "plan_project", json!({ "settings": s.clone(), "onProgress": CHANNEL }))
         .expect_err("ends before start");
     assert_eq!(error["kind"], "invalid");
-    s["blackouts"] = json!([{ "name": "EHR upgrade go-live", "start": "2027-01-18", "end": "2027-01-31" }]);
+    s["blackouts"] = json!([{ "name": "EHR upgrade go-live", "start": "2027-03-01", "end": "2027-03-14" }]);
     let board = ok(&h.window, "plan_project", json!({ "settings": s, "onProgress": CHANNEL }));
     assert_eq!(board["settings"]["blackouts"][0]["name"], "EHR upgrade go-live");
     let blocked: Vec<&Value> = board["waves"]
@@ -466,4 +470,228 @@ fn an_unknown_spreadsheet_is_mapped_a_conflict_settled_and_a_reopened_project_st
         json!({ "record": "server", "name": "dc01", "field": "cores", "choice": { "kind": "source", "value": "mapped" } })
     );
     assert!(store.setting::<Value>("mapping:asset register").expect("setting").is_some(), "the profile is saved");
+}
+
+#[test]
+fn every_setting_the_panel_shows_is_planned_with_shown_again_and_what_it_does_not_show_is_kept() {
+    let h = start();
+    let project = ok(&h.window, "open_sample", json!({}));
+    let path = project["path"].as_str().expect("path").to_string();
+    // A constant the panel does not show, set as `waveplan settings` would.
+    {
+        let mut store = waveplan_store::Project::open(Path::new(&path)).expect("open");
+        let mut config = waveplan_core::PlanConfig::default();
+        config.downtime.cutover_tracks = 3;
+        config.coupling_threshold = 55.0;
+        store.set_setting(waveplan_store::keys::PLAN_CONFIG, &config).expect("setting");
+    }
+    ok(&h.window, "open_recent", json!({ "path": path }));
+    let mut s = settings(&h.window);
+    assert_eq!(s["choices"]["objectives"], json!(["traffic-days", "fewest-waves"]));
+    assert_eq!(s["choices"]["precedenceRules"], json!(["same-or-earlier", "earlier", "together", "ignore"]));
+    for (key, value) in [
+        ("waveDays", json!(10.0)),
+        ("maxServersPerWave", json!(60.0)),
+        ("maxStorageGbPerWave", json!(90000.5)),
+        ("maxApplicationsPerWave", json!(12.0)),
+        ("maxReplicatingServersPerWave", json!(50.0)),
+        ("maxCutoverHoursPerWave", json!(400.25)),
+        ("pilotApplications", json!(4.0)),
+        ("pilotWaves", json!(1.0)),
+        ("bandwidthMbps", json!(750.0)),
+        ("objective", json!("fewest-waves")),
+        ("minimiseDrGapDays", json!(true)),
+        ("drGapDayWeight", json!(1.5)),
+        ("precedence", json!({ "service": "same-or-earlier", "database": "same-or-earlier", "storage": "ignore" })),
+        ("latencyWeight", json!(2.0)),
+        ("seed", json!("18446744073709551615")),
+        ("searchPasses", json!(5.0)),
+    ] {
+        s[key] = value;
+    }
+    let board = ok(&h.window, "plan_project", json!({ "settings": s.clone(), "onProgress": CHANNEL }));
+    assert_eq!(board["settings"], s, "the board shows what was planned with");
+    assert_eq!(ok(&h.window, "plan_settings", json!({})), s, "the panel opens on it again");
+    assert!(
+        board["waves"].as_array().expect("waves").iter().all(|w| w["cards"].as_array().expect("cards").len() <= 12),
+        "at most 12 applications a wave"
+    );
+    let store = waveplan_store::Project::open(Path::new(&path)).expect("open");
+    let (config, _) = store.load_plan("baseline").expect("load").expect("a plan");
+    let config: waveplan_core::PlanConfig = serde_json::from_str(&config).expect("config");
+    assert_eq!(config.max_applications_per_wave, Some(12));
+    assert_eq!(config.precedence.storage, waveplan_core::plan::PrecedenceRule::Ignore);
+    assert_eq!(config.objective, waveplan_core::plan::ObjectiveKind::FewestWaves);
+    assert!(config.minimise_dr_gap_days);
+    assert_eq!(config.seed, u64::MAX);
+    assert_eq!(
+        (config.downtime.cutover_tracks, config.coupling_threshold),
+        (3, 55.0),
+        "what the panel does not show is kept"
+    );
+
+    // A refused value names its field, and nothing changes.
+    let undo = ok(&h.window, "project_info", json!({}))["undo"].clone();
+    for (key, value, field) in [
+        ("maxApplicationsPerWave", json!(2.5), "maxApplicationsPerWave"),
+        ("waveDays", json!(0), "waveDays"),
+        ("objective", json!("cheapest"), "objective"),
+        ("precedence", json!({ "service": "first", "database": "earlier", "storage": "ignore" }), "precedence.service"),
+    ] {
+        let mut bad = s.clone();
+        bad[key] = value;
+        let error = call(&h.window, "plan_project", json!({ "settings": bad, "onProgress": CHANNEL })).expect_err(key);
+        assert_eq!(
+            (error["kind"].as_str(), error["detail"]["field"].as_str()),
+            (Some("invalid"), Some(field)),
+            "{error}"
+        );
+    }
+    assert_eq!(ok(&h.window, "project_info", json!({}))["undo"], undo);
+    assert_eq!(ok(&h.window, "plan_settings", json!({})), s);
+}
+
+#[test]
+fn settings_no_plan_can_keep_are_refused_with_the_conflicts_and_the_plan_stays() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    let planned = ok(&h.window, "plan_project", json!({ "settings": settings(&h.window), "onProgress": CHANNEL }));
+    let mut s = settings(&h.window);
+    s["maxServersPerWave"] = json!(1.0);
+    let error =
+        call(&h.window, "plan_project", json!({ "settings": s, "onProgress": CHANNEL })).expect_err("infeasible");
+    assert_eq!(error["kind"], "invalid", "{error}");
+    let message = error["detail"]["message"].as_str().expect("message");
+    assert!(message.starts_with("these constraints cannot all be kept"), "{message}");
+    assert_eq!(ok(&h.window, "board", json!({}))["settings"], planned["settings"]);
+}
+
+fn application_cell(window: &WebviewWindow<MockRuntime>, app: &str, key: &str) -> String {
+    let table = ok(window, "inventory", json!({ "kind": "applications" }));
+    let column = table["columns"].as_array().expect("columns").iter().position(|c| c["key"] == key).expect("column");
+    let row = table["rows"].as_array().expect("rows").iter().find(|r| r[0] == app).cloned().expect("row");
+    row[column].as_str().expect("cell").to_string()
+}
+
+#[test]
+fn a_bulk_edit_sets_every_selected_application_in_one_undo_step_or_none() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    ok(&h.window, "plan_project", json!({ "settings": settings(&h.window), "onProgress": CHANNEL }));
+    let apps = ["PACS", "Vendor Neutral Archive", "Citrix Virtual Apps"];
+    let before: Vec<String> = apps.iter().map(|a| application_cell(&h.window, a, "strategy")).collect();
+    let replanned = ok(&h.window, "project_info", json!({}))["undo"].clone();
+
+    // Refused: a value no strategy is, or a name not in the inventory; nothing changes.
+    let error =
+        call(&h.window, "edit_applications", json!({ "applications": apps, "field": "strategy", "value": "teleport" }))
+            .expect_err("not a strategy");
+    assert_eq!((error["kind"].as_str(), error["detail"]["field"].as_str()), (Some("invalid"), Some("strategy")));
+    let error = call(
+        &h.window,
+        "edit_applications",
+        json!({ "applications": ["PACS", "No such app"], "field": "strategy", "value": "retire" }),
+    )
+    .expect_err("unknown application");
+    assert_eq!(error, json!({ "kind": "notFound", "detail": { "what": "application", "name": "No such app" } }));
+    assert_eq!(ok(&h.window, "project_info", json!({}))["undo"], replanned, "no undo step for a refusal");
+    assert_eq!(apps.iter().map(|a| application_cell(&h.window, a, "strategy")).collect::<Vec<_>>(), before);
+
+    let project =
+        ok(&h.window, "edit_applications", json!({ "applications": apps, "field": "strategy", "value": "retire" }));
+    assert_eq!(project["undo"], "set strategy of 3 applications");
+    for app in apps {
+        assert_eq!(application_cell(&h.window, app, "strategy"), "retire", "{app}");
+    }
+    let board = ok(&h.window, "board", json!({}));
+    assert!(board["objective"]["hardViolations"].is_u64(), "the plan's verdicts are checked again");
+
+    // One undo puts all three back; a redo sets them again.
+    let project = ok(&h.window, "undo", json!({}));
+    assert_eq!(project["undo"], replanned);
+    assert_eq!(project["redo"], "set strategy of 3 applications");
+    assert_eq!(apps.iter().map(|a| application_cell(&h.window, a, "strategy")).collect::<Vec<_>>(), before);
+    ok(&h.window, "redo", json!({}));
+    assert!(apps.iter().all(|a| application_cell(&h.window, a, "strategy") == "retire"));
+}
+
+#[test]
+fn the_graph_view_is_saved_as_svg_and_png_where_the_user_chooses() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let hostile = "<img src=x onerror=alert(1)>";
+    let scene = json!({
+        "width": 640.0, "height": 480.0, "background": "#ffffff", "labelColor": "#1a202c", "title": "Sample hospital",
+        "nodes": [
+            { "x": 100.0, "y": 100.0, "size": 6.0, "color": "#2b6cb0", "label": hostile, "title": hostile },
+            { "x": 300.0, "y": 200.0, "size": 4.0, "color": "#2f855a", "label": null, "title": null },
+        ],
+        "edges": [{ "from": 0, "to": 1, "color": "#e53e3e", "size": 1.6 }],
+        "groups": [{ "x": 200.0, "y": 40.0, "text": "wave 2" }],
+        "legend": [{ "color": "#e53e3e", "text": "cross-wave links" }],
+    });
+    // A name typed without its extension gets it.
+    let chosen = dir.path().join("estate");
+    h.window.state::<AppState>().answer_dialogs(vec![chosen.display().to_string()]);
+    let outcome = ok(&h.window, "save_graph_svg", json!({ "scene": scene }));
+    let target = dir.path().join("estate.svg");
+    assert_eq!(outcome["written"], json!([target.display().to_string()]));
+    let svg = std::fs::read_to_string(&target).expect("written");
+    assert!(svg.contains("&lt;img src=x onerror=alert(1)&gt;") && !svg.contains("<img"), "{svg}");
+    assert_eq!((svg.matches("<circle ").count(), svg.matches("<line ").count()), (2, 1));
+
+    // PNG: the bytes as sent, refused when they are not a PNG.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(&640u32.to_be_bytes());
+    png.extend_from_slice(&480u32.to_be_bytes());
+    png.extend_from_slice(&[8, 6, 0, 0, 0]);
+    let picture = dir.path().join("estate.png");
+    h.window.state::<AppState>().answer_dialogs(vec![picture.display().to_string()]);
+    ok_raw(&h.window, "save_graph_png", png.clone());
+    assert_eq!(std::fs::read(&picture).expect("written"), png);
+    let refused = call_raw(&h.window, "save_graph_png", b"GIF89a".to_vec()).expect_err("not a png");
+    assert_eq!(refused["detail"]["message"], "the picture is not a PNG");
+    h.window.state::<AppState>().answer_dialogs(vec![String::new()]);
+    assert_eq!(call_raw(&h.window, "save_graph_png", png), Err(json!({ "kind": "cancelled" })));
+}
+
+fn call_raw(window: &WebviewWindow<MockRuntime>, cmd: &str, bytes: Vec<u8>) -> Result<Value, Value> {
+    invoke(window, cmd, tauri::ipc::InvokeBody::Raw(bytes))
+}
+
+fn ok_raw(window: &WebviewWindow<MockRuntime>, cmd: &str, bytes: Vec<u8>) -> Value {
+    call_raw(window, cmd, bytes).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+}
+
+#[test]
+fn a_bulk_edit_of_thousands_of_applications_is_one_step() {
+    let dirs = tempfile::tempdir().expect("temp dir");
+    let path = dirs.path().join("large.waveplan");
+    let config =
+        waveplan_core::generate::GenerateConfig { servers: 5_000, applications: 2_000, dependencies: 10_000, seed: 7 };
+    let estate = waveplan_core::generate::generate_estate(&config);
+    waveplan_store::Project::create(&path).expect("create").save_estate(&estate).expect("save");
+    let dirs_of_app = Dirs { data: dirs.path().join("data"), config: dirs.path().join("config") };
+    let app =
+        app(mock_builder(), Some(dirs_of_app), Options::default()).build(mock_context(noop_assets())).expect("app");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+    // The mock runtime runs no `setup`: say what to open as it would.
+    *app.state::<AppState>().startup.lock().expect("lock") = Some(path);
+    assert_eq!(ok(&window, "startup", json!({}))["counts"]["applications"], 2_000);
+    let table = ok(&window, "inventory", json!({ "kind": "applications" }));
+    let names: Vec<Value> = table["rows"].as_array().expect("rows").iter().map(|r| r[0].clone()).collect();
+    let column =
+        table["columns"].as_array().expect("columns").iter().position(|c| c["key"] == "environment").expect("column");
+    let before: Vec<Value> = table["rows"].as_array().expect("rows").iter().map(|r| r[column].clone()).collect();
+
+    let project =
+        ok(&window, "edit_applications", json!({ "applications": names, "field": "environment", "value": "dr" }));
+    assert_eq!(project["undo"], "set environment of 2000 applications");
+    let table = ok(&window, "inventory", json!({ "kind": "applications" }));
+    assert!(table["rows"].as_array().expect("rows").iter().all(|r| r[column] == "dr"));
+    ok(&window, "undo", json!({}));
+    let table = ok(&window, "inventory", json!({ "kind": "applications" }));
+    let after: Vec<Value> = table["rows"].as_array().expect("rows").iter().map(|r| r[column].clone()).collect();
+    assert_eq!(after, before, "one undo puts every one back");
 }

@@ -23,6 +23,12 @@ export function handleCommand(id: string): void {
     case "redo":
       if (isTyping()) return void document.execCommand("redo");
       return void actions.redo();
+    case "select-all": {
+      const el = document.activeElement;
+      if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) return el.select();
+      if (getState().screen === "inventory") return void window.dispatchEvent(new Event("waveplan:select-all"));
+      return void document.execCommand("selectAll");
+    }
     case "find":
       actions.show("inventory");
       setTimeout(() => document.querySelector<HTMLInputElement>("[data-search]")?.focus(), 0);
@@ -57,7 +63,7 @@ export function handleCommand(id: string): void {
           text:
             id === "about"
               ? "Waveplan: cloud-migration wave planning. Everything stays on this computer."
-              : "Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+1…6 screens · Ctrl+R re-plan · Ctrl+I import · F5 presentation · on a card: Alt+←/→ move a wave, P pin",
+              : "Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+1…6 screens · Ctrl+R re-plan · Ctrl+I import · F5 presentation · on a card: Alt+←/→ move a wave, P pin · inventory rows: Shift+↑/↓ or Shift+click select, Ctrl+A every row shown",
         },
       });
       return;
@@ -84,6 +90,7 @@ export function shortcutFor(event: KeyboardEvent): string | null {
   if (key === "i") return "import";
   if (key === "e") return "export";
   if (key === "f") return "find";
+  if (key === "a") return "select-all";
   if (key === "r") return "replan";
   const views = ["view-board", "view-inventory", "view-graph", "view-dr", "view-import", "view-export"];
   const n = Number(event.key);

@@ -1,5 +1,5 @@
 // Wire values for the front-end tests, shaped as the shell sends them.
-import type { Board, Card, InventoryTable, ProjectView } from "./ipc/types";
+import type { Board, Card, InventoryTable, PlanSettings, ProjectView } from "./ipc/types";
 
 export const HOSTILE = `<img src=x onerror=alert(1)>`;
 
@@ -57,7 +57,7 @@ export function board(cards: Card[]): Board {
     objective: { hardViolations: 0, waves: 3, programmeEnd: "2027-02-14", fullestWaveServers: 2, downtimeTotalMinutes: 90, wavesOverCapacity: 0 },
     notMigrating: [],
     warnings: [],
-    settings: { start: "2027-01-04", waveDays: 14, maxServersPerWave: 40, maxStorageGbPerWave: null, pilotApplications: 3, bandwidthMbps: 1000, blackouts: [] },
+    settings: settings(),
     drCoverage: [],
   };
 }
@@ -75,3 +75,28 @@ export const servers: InventoryTable = {
     ["ehr-db-01", "10.0.0.2", "16", "ehr"],
   ],
 };
+
+/** The planner's settings as the shell sends them (every field of the panel). */
+export function settings(): PlanSettings {
+  return {
+    start: "2027-01-04",
+    waveDays: 14,
+    maxServersPerWave: 40,
+    maxStorageGbPerWave: null,
+    maxApplicationsPerWave: null,
+    maxReplicatingServersPerWave: 12,
+    maxCutoverHoursPerWave: 60.5,
+    pilotApplications: 3,
+    pilotWaves: 1,
+    bandwidthMbps: 1000,
+    blackouts: [{ name: "Year-end freeze", start: "2027-12-20", end: "2028-01-02" }],
+    objective: "traffic-days",
+    minimiseDrGapDays: false,
+    drGapDayWeight: 0,
+    precedence: { service: "same-or-earlier", database: "earlier", storage: "same-or-earlier" },
+    latencyWeight: 3,
+    seed: "18446744073709551615",
+    searchPasses: 30,
+    choices: { objectives: ["traffic-days", "fewest-waves"], precedenceRules: ["same-or-earlier", "earlier", "together", "ignore"] },
+  };
+}

@@ -19,6 +19,12 @@ import type {
   ScenarioView,
 } from "./ipc/types";
 
+/** A settings value the shell refused: the panel's field (its wire name) and why. */
+export interface SettingsError {
+  field: string;
+  text: string;
+}
+
 export type Screen = "start" | "board" | "inventory" | "graph" | "dr" | "import" | "export";
 
 export interface State {
@@ -227,6 +233,20 @@ export const actions = {
     await actions.refreshProject();
   },
 
+  /** Re-plans with the settings panel's values; what was refused (and for which field), else null. */
+  async replan(settings: import("./ipc/types").PlanSettings): Promise<SettingsError | null> {
+    try {
+      const board = await api.planProject(settings, onProgress);
+      setState({ board, lastMove: null, screen: "board", settingsOpen: false, progress: null });
+      await actions.refreshProject();
+      return null;
+    } catch (error) {
+      setState({ progress: null });
+      if (error instanceof CommandError && error.error.kind === "invalid") return { field: error.error.detail.field, text: error.error.detail.message };
+      return { field: "", text: error instanceof CommandError ? error.message : String(error) };
+    }
+  },
+
   /** Prices the card hovering over a wave; a later hover wins over a slower earlier answer. */
   async priceMove(application: string, wave: number | null) {
     const asked = ++priceAsked;
@@ -289,6 +309,24 @@ export const actions = {
     } catch (error) {
       return error instanceof CommandError ? error.message : String(error);
     }
+  },
+
+  /** Sets one planning field of every application named, as one undoable edit; the refusal's message, else null. */
+  async editApplications(applications: string[], field: string, value: string): Promise<string | null> {
+    try {
+      const project = await api.editApplications(applications, field, value);
+      const board = await api.board();
+      setState({ project, board, message: { kind: "info", text: `Set ${field.replace(/_/g, " ")} of ${applications.length.toLocaleString("en")} applications (Ctrl+Z undoes it).` } });
+      return null;
+    } catch (error) {
+      return error instanceof CommandError ? error.message : String(error);
+    }
+  },
+
+  /** Saves the graph's view where the user chooses: an SVG scene, or a PNG's bytes. */
+  async saveGraph(format: "svg" | "png", picture: import("./ipc/types").GraphScene | Uint8Array) {
+    const outcome = await attempt(() => (picture instanceof Uint8Array ? api.saveGraphPng(picture) : api.saveGraphSvg(picture)));
+    if (outcome) setState({ message: { kind: "info", text: `Saved the graph as ${format.toUpperCase()}: ${outcome.written.join(", ")}` } });
   },
 
   async loadScenarios() {

@@ -148,7 +148,10 @@ pub fn screenshots() -> Result<()> {
 }
 
 /// `cargo xtask bench-desktop`: the speed figures of BENCHMARKS.md, in the
-/// real app on a generated estate (50,000 servers, 10,000 applications).
+/// real app built in release (the front end embedded, as users get it), on
+/// generated estates: 50,000 servers and 10,000 applications (open, inventory,
+/// the board's drop), 5,000 servers (the graph), and the import throughput of
+/// the app against the CLI on 10,000 servers, both measured in this run.
 pub fn bench() -> Result<()> {
     build_front_end()?;
     let root = project_root();
@@ -157,65 +160,129 @@ pub fn bench() -> Result<()> {
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out)?;
     let exe = root.join("target/release/waveplan");
-    let estate = out.join("estate");
+    let project = planned_estate(&exe, &out, "large", &["50000", "10000", "200000"], "500")?;
+    let graph = planned_estate(&exe, &out, "graph", &["5000", "1000", "20000"], "100")?;
+    let import = estate(&exe, &out, "import", &["10000", "2000", "200000"])?;
+    let lines: usize = import
+        .iter()
+        .map(|f| std::fs::read(f).map(|b| b.iter().filter(|&&c| c == b'\n').count()))
+        .sum::<std::io::Result<_>>()?;
+    let import_list = import.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join("|");
+
+    setup::debian_packages("the desktop benchmark", DRIVE_PACKAGES)?;
+    let driver = tauri_driver()?;
+    // Build the app (release) before the clock starts.
+    status(cargo().args([
+        "test",
+        "--locked",
+        "--release",
+        "-p",
+        "waveplan-desktop",
+        "--features",
+        "waveplan-desktop/bench",
+        "--test",
+        "e2e",
+        "--no-run",
+    ]))?;
+    eprintln!("xtask: load average before the run: {}", load_average());
+    let cli_import = |label: &str| -> Result<()> {
+        let target = out.join(format!("cli-import-{}.waveplan", label.replace(' ', "-")));
+        let started = std::time::Instant::now();
+        status(
+            Command::new(&exe)
+                .arg("import")
+                .args(&import)
+                .arg("--project")
+                .arg(&target)
+                .arg("--json")
+                .stdout(std::process::Stdio::null()),
+        )?;
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "| `waveplan import` (CLI, {label}) | read + merge + save, process wall time | {seconds:.2} s | {:.0} |",
+            lines as f64 / seconds
+        );
+        Ok(())
+    };
+    println!("| path | what the time covers | time | rows per second |");
+    println!("| --- | --- | ---: | ---: |");
+    cli_import("before the app")?;
+    let import_run = bench_test(&driver, "bench::bench_import", &[("WAVEPLAN_BENCH_IMPORT", import_list.as_ref())]);
+    cli_import("after the app")?;
+    eprintln!("xtask: {lines} lines in the import estate; load average: {}", load_average());
+    let desktop_run = bench_test(
+        &driver,
+        "bench::bench_desktop",
+        &[("WAVEPLAN_BENCH_PROJECT", project.as_os_str()), ("WAVEPLAN_BENCH_GRAPH", graph.as_os_str())],
+    );
+    eprintln!("xtask: load average after the run: {}", load_average());
+    import_run.and(desktop_run)
+}
+
+/// One benchmark test of the app's end-to-end target, release build, under Xvfb.
+fn bench_test(driver: &Path, test: &str, env: &[(&str, &std::ffi::OsStr)]) -> Result<()> {
+    let mut command = Command::new("xvfb-run");
+    command
+        .args(["-a", "-s", "-screen 0 1440x900x24"])
+        .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--locked", "--release", "-p", "waveplan-desktop", "--features", "waveplan-desktop/bench"])
+        .args(["--test", "e2e", "--", "--exact", test, "--nocapture", "--test-threads", "1"])
+        .env("TAURI_DRIVER", driver)
+        .envs(env.iter().copied());
+    status(&mut command)
+}
+
+/// The one-, five- and fifteen-minute load averages.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `waveplan generate --servers S --apps A --dependencies D --seed 42` into `out/name`; its files.
+fn estate(exe: &Path, out: &Path, name: &str, size: &[&str; 3]) -> Result<Vec<PathBuf>> {
+    let dir = out.join(name);
     status(
-        Command::new(&exe)
+        Command::new(exe)
             .args([
                 "generate",
                 "--servers",
-                "50000",
+                size[0],
                 "--apps",
-                "10000",
+                size[1],
                 "--dependencies",
-                "200000",
+                size[2],
                 "--seed",
                 "42",
                 "-o",
             ])
-            .arg(&estate),
+            .arg(&dir),
     )?;
-    let project = out.join("bench.waveplan");
-    let files: Vec<PathBuf> =
-        ["servers", "devices", "applications", "datastores", "members", "dependencies", "constraints"]
-            .iter()
-            .map(|t| estate.join(format!("{t}.csv")))
-            .collect();
+    Ok(["servers", "devices", "applications", "datastores", "members", "dependencies", "constraints"]
+        .iter()
+        .map(|t| dir.join(format!("{t}.csv")))
+        .collect())
+}
+
+/// A generated estate imported into `out/name.waveplan` and planned with
+/// `--max-servers-per-wave capacity`; the project's path.
+fn planned_estate(exe: &Path, out: &Path, name: &str, size: &[&str; 3], capacity: &str) -> Result<PathBuf> {
+    let files = estate(exe, out, name, size)?;
+    let project = out.join(format!("{name}.waveplan"));
     status(
-        Command::new(&exe)
-            .arg("import")
-            .args(&files)
-            .arg("--project")
-            .arg(&project)
-            .stdout(std::process::Stdio::null()),
+        Command::new(exe).arg("import").args(&files).arg("--project").arg(&project).stdout(std::process::Stdio::null()),
     )?;
     status(
-        Command::new(&exe)
+        Command::new(exe)
             .arg("plan")
             .arg(&project)
-            .args(["--max-servers-per-wave", "500"])
+            .args(["--max-servers-per-wave", capacity])
             .stdout(std::process::Stdio::null()),
     )?;
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    eprintln!("xtask: load average before the run: {load}");
-    let mut command = Command::new("xvfb-run");
-    setup::debian_packages("the desktop benchmark", DRIVE_PACKAGES)?;
-    command
-        .args(["-a", "-s", "-screen 0 1440x900x24"])
-        .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "test",
-            "--locked",
-            "--workspace",
-            "--features",
-            "waveplan-desktop/bench",
-            "--",
-            "--exact",
-            "bench_desktop",
-            "--nocapture",
-        ])
-        .env("TAURI_DRIVER", tauri_driver()?)
-        .env("WAVEPLAN_BENCH_PROJECT", &project);
-    status(&mut command)
+    Ok(project)
 }
 
 /// `cargo xtask ipc-types`: regenerates ui/src/ipc/types.ts from the Rust wire types.

@@ -11,31 +11,11 @@ use waveplan_core::merge::{MergePolicy, merge_with};
 use waveplan_core::{Estate, Plan, PlanConfig, plan_waves};
 use waveplan_export::native::{NativeTable, write_native};
 use waveplan_import::mapped::{ColumnMapping, MappedTable, suggest_mapping};
-use waveplan_import::{Options, Source, read_sources};
+use waveplan_import::{Opened, Options, Source, read_sources};
 use waveplan_store::{ImportRecord, Project};
 
 use crate::args::{Cli, Command, MappingCommand, PlanSettings};
 use crate::report;
-
-/// A file on disk, streamed or read whole as the importer needs.
-struct FileSource {
-    path: PathBuf,
-    name: String,
-}
-
-impl Source for FileSource {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn open(&self) -> std::io::Result<Box<dyn std::io::BufRead + '_>> {
-        Ok(Box::new(std::io::BufReader::with_capacity(256 * 1024, std::fs::File::open(&self.path)?)))
-    }
-
-    fn read_all(&self) -> std::io::Result<Vec<u8>> {
-        std::fs::read(&self.path)
-    }
-}
 
 /// What `import` was asked, beyond the files and the project.
 pub struct ImportRequest<'a> {
@@ -159,8 +139,8 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
         None => saved_policy.unwrap_or_default(),
     };
 
-    let sources: Vec<FileSource> =
-        files.iter().map(|path| FileSource { path: path.clone(), name: path.display().to_string() }).collect();
+    let sources: Vec<_> =
+        files.iter().map(|path| Opened::new(path.display().to_string(), move || std::fs::File::open(path))).collect();
     let sources: Vec<&dyn Source> = sources.iter().map(|s| s as &dyn Source).collect();
     let infrastructure = match &project {
         Some(project) => crate::infrastructure::project_rules(project)?,

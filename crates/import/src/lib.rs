@@ -23,7 +23,7 @@ pub mod text;
 pub mod xlsx;
 
 pub use native::{Imported, Input, read_native};
-pub use registry::{Options, Source, formats, read_sources};
+pub use registry::{Opened, Options, Source, formats, read_sources};
 
 /// A format the importer knows, as `waveplan formats` lists it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -32,6 +32,39 @@ pub trait Source {
     }
 }
 
+/// A source the caller opens: the binaries, which alone touch paths, give
+/// its name and how to open it (`|| File::open(path)`); it is streamed
+/// through a 256 KiB buffer, or read whole.
+pub struct Opened<F> {
+    name: String,
+    open: F,
+}
+
+impl<F, R> Opened<F>
+where
+    F: Fn() -> std::io::Result<R>,
+    R: Read + 'static,
+{
+    /// A source called `name`, opened by `open` each time it is read.
+    pub fn new(name: impl Into<String>, open: F) -> Opened<F> {
+        Opened { name: name.into(), open }
+    }
+}
+
+impl<F, R> Source for Opened<F>
+where
+    F: Fn() -> std::io::Result<R>,
+    R: Read + 'static,
+{
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn open(&self) -> std::io::Result<Box<dyn BufRead + '_>> {
+        Ok(Box::new(std::io::BufReader::with_capacity(256 * 1024, (self.open)()?)))
+    }
+}
+
 impl Source for crate::Input<'_> {
     fn name(&self) -> &str {
         self.name

@@ -1,10 +1,12 @@
 // The programme on a calendar: one bar per wave, blackout periods shaded.
+import { memo } from "react";
 import type { Board } from "../ipc/types";
 import { day } from "../format";
 
 const DAY = 86_400_000;
 
-export function Timeline({ board }: { board: Board }) {
+/** Drawn again only when the board changes (not on every drag or price of the board around it). */
+export const Timeline = memo(function Timeline({ board }: { board: Board }) {
   if (board.waves.length === 0) return null;
   const t = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
   const start = Math.min(t(board.waves[0].start), ...board.settings.blackouts.map((b) => t(b.start)));
@@ -34,4 +36,4 @@ export function Timeline({ board }: { board: Board }) {
       </div>
     </div>
   );
-}
+});

@@ -31,7 +31,7 @@ export function Toolbar() {
           <button onClick={() => void actions.redo()} disabled={!project.redo} title={project.redo ? `Redo ${project.redo} (Ctrl+Shift+Z)` : "Nothing to redo"} data-redo>
             ↷ Redo
           </button>
-          <button onClick={() => setState({ settingsOpen: true, screen: "board" })} disabled={project.counts.applications + project.counts.servers === 0}>
+          <button onClick={() => setState({ settingsOpen: true, screen: "board" })} data-open-settings disabled={project.counts.applications + project.counts.servers === 0}>
             Settings…
           </button>
           <button className="primary" onClick={() => void actions.plan()} disabled={project.counts.applications + project.counts.servers === 0} data-replan>

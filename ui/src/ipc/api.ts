@@ -1,6 +1,6 @@
 // The one module that calls the Rust shell. Every command is a typed
 // function here; the types come from ./types.ts, generated from Rust.
-import { Channel, invoke } from "@tauri-apps/api/core";
+import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type {
   AppError,
   Board,
@@ -8,6 +8,7 @@ import type {
   ExportFormatView,
   ExportOutcome,
   Explanation,
+  GraphScene,
   GraphView,
   ConflictChoice,
   ImportOutcome,
@@ -62,7 +63,7 @@ function isAppError(value: unknown): value is AppError {
   return typeof value === "object" && value !== null && "kind" in value;
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (error) {
@@ -109,7 +110,12 @@ export const api = {
   inventory: (kind: InventoryKind) => call<InventoryTable>("inventory", { kind }),
   editApplication: (application: string, field: string, value: string) =>
     call<ProjectView>("edit_application", { application, field, value }),
+  editApplications: (applications: string[], field: string, value: string) =>
+    call<ProjectView>("edit_applications", { applications, field, value }),
   graph: () => call<GraphView>("graph"),
+  saveGraphSvg: (scene: GraphScene) => call<ExportOutcome>("save_graph_svg", { scene }),
+  /** The PNG's bytes go as the request's raw body, not as JSON. */
+  saveGraphPng: (png: Uint8Array) => call<ExportOutcome>("save_graph_png", png),
   explain: (application: string) => call<Explanation>("explain", { application }),
   exportFormats: () => call<ExportFormatView[]>("export_formats"),
   exportPlan: (format: string) => call<ExportOutcome>("export_plan", { format }),

@@ -461,21 +461,38 @@ export type PlanSettings = {
  */
 start: string, 
 /**
- * Days per wave.
+ * Days per wave (a whole number, 1 or more).
  */
 waveDays: number, 
 /**
- * Most servers per wave; none for no limit.
+ * Most servers per wave; none (or 0) for no limit.
  */
 maxServersPerWave: number | null, 
 /**
- * Most storage per wave, GB; none for no limit.
+ * Most storage per wave, GB; none (or 0) for no limit.
  */
 maxStorageGbPerWave: number | null, 
 /**
- * Applications in the pilot wave.
+ * Most applications per wave; none (or 0) for no limit.
+ */
+maxApplicationsPerWave: number | null, 
+/**
+ * Most servers replicating for one wave; none (or 0) for no limit.
+ */
+maxReplicatingServersPerWave: number | null, 
+/**
+ * Most cutover team hours per wave (the sum of estimated downtimes);
+ * none (or 0) for no limit.
+ */
+maxCutoverHoursPerWave: number | null, 
+/**
+ * Applications in the pilot waves (0 for no pilot).
  */
 pilotApplications: number, 
+/**
+ * Waves at the start that are pilot waves.
+ */
+pilotWaves: number, 
 /**
  * Bandwidth for data copies, Mbit/s.
  */
@@ -483,7 +500,62 @@ bandwidthMbps: number,
 /**
  * No cutover in these.
  */
-blackouts: Array<BlackoutView>, };
+blackouts: Array<BlackoutView>, 
+/**
+ * What the planner minimises first: `traffic-days` or `fewest-waves`.
+ */
+objective: string, 
+/**
+ * Minimise mission-critical DR gap-days as well (the secondary objective).
+ */
+minimiseDrGapDays: boolean, 
+/**
+ * Traffic-days one mission-critical DR gap-day is worth; 0: automatic.
+ */
+drGapDayWeight: number, 
+/**
+ * How each kind of dependency orders its two ends.
+ */
+precedence: PrecedenceView, 
+/**
+ * Factor on the weight of latency-sensitive dependencies.
+ */
+latencyWeight: number, 
+/**
+ * Seed of the local search's visiting order: digits, so every `u64`
+ * the command line takes survives the trip through JavaScript.
+ */
+seed: string, 
+/**
+ * Most passes of local search (0: the first feasible packing).
+ */
+searchPasses: number, 
+/**
+ * The spellings the choices take (filled by the shell; ignored when sent back).
+ */
+choices: SettingsChoices, };
+export type PrecedenceView = { 
+/**
+ * Dependencies on application services.
+ */
+service: string, 
+/**
+ * Dependencies on databases.
+ */
+database: string, 
+/**
+ * Dependencies on file shares and object stores.
+ */
+storage: string, };
+export type SettingsChoices = { 
+/**
+ * The objectives.
+ */
+objectives: Array<string>, 
+/**
+ * The precedence rules.
+ */
+precedenceRules: Array<string>, };
 export type InventoryKind = "servers" | "applications" | "datastores" | "devices" | "dependencies";
 export type InventoryColumn = { 
 /**
@@ -654,6 +726,107 @@ written: Array<string>,
  * Bytes in all.
  */
 bytes: number, };
+export type GraphScene = { 
+/**
+ * Width of the view, pixels.
+ */
+width: number, 
+/**
+ * Height of the view, pixels.
+ */
+height: number, 
+/**
+ * Background colour (`#rrggbb`).
+ */
+background: string, 
+/**
+ * Colour of the labels.
+ */
+labelColor: string, 
+/**
+ * What the drawing is, for its title.
+ */
+title: string, 
+/**
+ * The nodes in view, in drawing order.
+ */
+nodes: Array<SceneNode>, 
+/**
+ * The links in view, drawn under the nodes.
+ */
+edges: Array<SceneEdge>, 
+/**
+ * The groups' names, at their centres.
+ */
+groups: Array<SceneLabel>, 
+/**
+ * The legend: what each highlight colour means.
+ */
+legend: Array<SceneLegend>, };
+export type SceneNode = { 
+/**
+ * Centre, pixels from the left.
+ */
+x: number, 
+/**
+ * Centre, pixels from the top.
+ */
+y: number, 
+/**
+ * Radius, pixels.
+ */
+size: number, 
+/**
+ * Fill colour.
+ */
+color: string, 
+/**
+ * The label drawn beside it, if the view shows it.
+ */
+label: string | null, 
+/**
+ * The name given as its tooltip (none when names are hidden).
+ */
+title: string | null, };
+export type SceneEdge = { 
+/**
+ * The dependent node.
+ */
+from: number, 
+/**
+ * The node depended on.
+ */
+to: number, 
+/**
+ * Stroke colour.
+ */
+color: string, 
+/**
+ * Stroke width, pixels.
+ */
+size: number, };
+export type SceneLabel = { 
+/**
+ * Pixels from the left.
+ */
+x: number, 
+/**
+ * Pixels from the top.
+ */
+y: number, 
+/**
+ * The text.
+ */
+text: string, };
+export type SceneLegend = { 
+/**
+ * The colour.
+ */
+color: string, 
+/**
+ * What it means.
+ */
+text: string, };
 export type AppError = { "kind": "noProject" } | { "kind": "noPlan" } | { "kind": "store", "detail": { 
 /**
  * What the store said, naming the file.

@@ -2,7 +2,7 @@
 // card (or Alt+←/→ on a focused card) to move it and its move group; while
 // it hovers a wave the planner's incremental what-if prices the move, and
 // the feedback bar says what would break and how the objective changes.
-import { useEffect, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useRef, useState } from "react";
 import { actions, useStore } from "../store";
 import type { Board, Card, MovePrice, PlannerObjective, WaveColumn } from "../ipc/types";
 import { count, delta, minutes, span } from "../format";
@@ -38,6 +38,13 @@ export function WaveBoard() {
   const [drag, setDrag] = useState<Drag | null>(null);
   const dragRef = useRef<Drag | null>(null);
   dragRef.current = drag;
+  // One function for every card, so the memoised columns and cards below
+  // are not drawn again when only the drag, its price or the feedback changes.
+  const grab = useCallback((card: Card, e: React.PointerEvent) => {
+    if (e.button !== 0) return;
+    e.preventDefault();
+    setDrag({ card, x: e.clientX, y: e.clientY, startX: e.clientX, startY: e.clientY, active: false, over: null });
+  }, []);
 
   useEffect(() => {
     if (!drag) return;
@@ -101,7 +108,7 @@ export function WaveBoard() {
       <div className="board-body">
         <div className="board" role="list" aria-label="Waves">
           {board.waves.map((wave) => (
-            <Column key={wave.index} wave={wave} over={drag?.over === wave.index ? verdict(pending, wave.index) : null} onGrab={(card, e) => grab(card, e)} selected={selected} lastWave={lastWave} />
+            <Column key={wave.index} wave={wave} over={drag?.over === wave.index ? verdict(pending, wave.index) : null} onGrab={grab} selected={selected === null || wave.cards.some((c) => c.name === selected) ? selected : null} lastWave={lastWave} />
           ))}
           <div className={`column new-wave${drag?.over === lastWave + 1 ? ` over ${verdict(pending, lastWave + 1)}` : ""}`} data-wave={lastWave + 1}>
             <div className="column-head">
@@ -122,12 +129,6 @@ export function WaveBoard() {
       {settingsOpen && <SettingsPanel />}
     </section>
   );
-
-  function grab(card: Card, e: React.PointerEvent) {
-    if (e.button !== 0) return;
-    e.preventDefault();
-    setDrag({ card, x: e.clientX, y: e.clientY, startX: e.clientX, startY: e.clientY, active: false, over: null });
-  }
 }
 
 /** How the column under a dragged card is marked: by the planner's price once it has answered. */
@@ -141,7 +142,8 @@ function waveUnder(x: number, y: number): number | null {
   return column ? Number(column.dataset.wave) : null;
 }
 
-function Column({
+/** A wave's column; drawn again only when its wave, its drag verdict or its selected card changes. */
+const Column = memo(function Column({
   wave,
   over,
   onGrab,
@@ -192,9 +194,10 @@ function Column({
       </div>
     </div>
   );
-}
+});
 
-function CardView({ card, onGrab, selected, lastWave }: { card: Card; onGrab: (card: Card, e: React.PointerEvent) => void; selected: boolean; lastWave: number }) {
+/** A card; drawn again only when the card or its selection changes. */
+const CardView = memo(function CardView({ card, onGrab, selected, lastWave }: { card: Card; onGrab: (card: Card, e: React.PointerEvent) => void; selected: boolean; lastWave: number }) {
   const onKey = (e: React.KeyboardEvent) => {
     if (e.altKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
       e.preventDefault();
@@ -245,7 +248,7 @@ function CardView({ card, onGrab, selected, lastWave }: { card: Card; onGrab: (c
       {card.movesWith.length > 0 && <div className="card-group muted">moves with {card.movesWith.join(", ")}</div>}
     </div>
   );
-}
+});
 
 function MoveFeedback() {
   const move = useStore((s) => s.lastMove);
@@ -338,7 +341,8 @@ function round(x: number): string {
   return Math.round(x).toLocaleString("en");
 }
 
-function BoardFooter({ board }: { board: Board }) {
+/** The broken constraints and what is not migrating (thousands of lines on a large plan): drawn again only when the board changes. */
+const BoardFooter = memo(function BoardFooter({ board }: { board: Board }) {
   const presentation = useStore((s) => s.presentation);
   if (presentation || (board.violations.length === 0 && board.notMigrating.length === 0)) return null;
   return (
@@ -360,4 +364,4 @@ function BoardFooter({ board }: { board: Board }) {
       </ul>
     </details>
   );
-}
+});
