@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use waveplan_core::merge::{Batch, Choice, Conflict, MergePolicy, RecordKind, Resolution, merge_report};
 use waveplan_core::{Diagnostic, Estate, Severity};
+use waveplan_import::connections::InfrastructureRules;
 use waveplan_import::mapped::{ColumnMapping, MappedTable, suggest_mapping};
 use waveplan_import::progress::{Metered, ReadProgress};
 use waveplan_import::{Opened, Options, Source, read_sources};
@@ -115,7 +116,11 @@ pub fn stage(
     let sources: Vec<_> =
         paths.iter().map(|p| Metered::new(Opened::new(file_name(p), move || std::fs::File::open(p)), &meter)).collect();
     let dyn_sources: Vec<&dyn Source> = sources.iter().map(|s| s as &dyn Source).collect();
-    let options = Options { file_mappings: Some(&mappings), ..Options::default() };
+    // The project's shared-infrastructure rules, as `waveplan import` applies them.
+    let infrastructure: InfrastructureRules =
+        session.project.setting(waveplan_store::keys::INFRASTRUCTURE_RULES)?.unwrap_or_default();
+    let options =
+        Options { file_mappings: Some(&mappings), infrastructure: Some(&infrastructure), ..Options::default() };
     let imported = read_sources(&dyn_sources, &options);
     // A cancelled read is thrown away whole, whatever it had read.
     task.check()?;

@@ -695,3 +695,27 @@ fn a_bulk_edit_of_thousands_of_applications_is_one_step() {
     let after: Vec<Value> = table["rows"].as_array().expect("rows").iter().map(|r| r[column].clone()).collect();
     assert_eq!(after, before, "one undo puts every one back");
 }
+
+#[test]
+fn an_import_in_the_app_classifies_connections_under_the_projects_infrastructure_list() {
+    let h = start();
+    let path = ok(&h.window, "open_sample", json!({}))["path"].as_str().expect("path").to_string();
+    // The project's list, as `waveplan infrastructure --add-port 1433:sql-cluster` leaves it.
+    waveplan_store::Project::open(Path::new(&path))
+        .expect("open")
+        .set_setting(waveplan_store::keys::INFRASTRUCTURE_RULES, &json!({ "ports": { "1433": "sql-cluster" } }))
+        .expect("rules");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let servers = dir.path().join("servers.csv");
+    std::fs::write(&servers, "name,ip_addresses\nWEB01,10.0.1.10\nSQL01,10.0.6.6\n").expect("write");
+    let export =
+        format!("{}/../crates/import/fixtures/connections/azure-dependencies-full.csv", env!("CARGO_MANIFEST_DIR"));
+    h.window.state::<AppState>().answer_dialogs(vec![format!("{}|{export}", servers.display())]);
+    let preview = ok(&h.window, "pick_import_files", json!({ "onProgress": CHANNEL }));
+    assert_eq!(preview["errors"], 0, "{preview}");
+    ok(&h.window, "commit_import", json!({ "onProgress": CHANNEL }));
+    let estate = waveplan_store::Project::open(Path::new(&path)).expect("open").load_estate().expect("estate");
+    let roles: Vec<_> =
+        estate.dependencies.iter().filter(|d| d.port == Some(1433)).map(|d| d.infrastructure.clone()).collect();
+    assert_eq!(roles, [Some("sql-cluster".to_string())], "the app imported under the built-in list, not the project's");
+}

@@ -12,9 +12,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use waveplan_import::connections::{InfrastructureRules, reclassify_dependencies};
 use waveplan_store::Project;
-
-/// The project setting holding the list, as JSON.
-pub const INFRASTRUCTURE_SETTING: &str = "infrastructure_rules";
+use waveplan_store::keys::INFRASTRUCTURE_RULES;
 
 /// The arguments of `waveplan infrastructure`.
 #[derive(Args, Debug)]
@@ -42,7 +40,7 @@ pub struct InfrastructureArgs {
 
 /// The project's list, or the built-in one.
 pub fn project_rules(project: &Project) -> Result<InfrastructureRules> {
-    Ok(project.setting(INFRASTRUCTURE_SETTING)?.unwrap_or_default())
+    Ok(project.setting(INFRASTRUCTURE_RULES)?.unwrap_or_default())
 }
 
 fn port_and_role(text: &str) -> Result<(u16, String)> {
@@ -80,7 +78,7 @@ pub fn run(args: InfrastructureArgs) -> Result<ExitCode> {
     if rules != before {
         let mut estate = project.load_estate()?;
         let changed = reclassify_dependencies(&mut estate, &before, &rules);
-        project.save_estate_and_setting(&estate, INFRASTRUCTURE_SETTING, &rules)?;
+        project.save_estate_and_setting(&estate, INFRASTRUCTURE_RULES, &rules)?;
         reclassified = Some(changed);
     }
     if args.json {

@@ -19,6 +19,9 @@ pub mod keys {
     pub const PLAN_CONFIG: &str = "plan_config";
     /// How imports merge sources (`core::MergePolicy`).
     pub const MERGE_POLICY: &str = "merge_policy";
+    /// Which ports and roles are shared infrastructure
+    /// (`import::connections::InfrastructureRules`), applied by every import.
+    pub const INFRASTRUCTURE_RULES: &str = "infrastructure_rules";
     /// The prefix of the saved column mappings, one key per mapping.
     pub const MAPPING_PREFIX: &str = "mapping:";
 
