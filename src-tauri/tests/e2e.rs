@@ -22,15 +22,24 @@ use serde_json::{Value, json};
 const APP: &str = env!("CARGO_BIN_EXE_waveplan-desktop");
 const PATIENCE: Duration = Duration::from_secs(30);
 
+/// One app window at a time: two apps planning and drawing at once on a
+/// 2-core CI machine starve each other past `PATIENCE` (a parallel run failed
+/// that way where each test alone passes), so every test holds this while its
+/// driver lives.
+static ONE_WINDOW: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// tauri-driver on a free port, stopped with SIGTERM (SIGKILL would leave
 /// its WebKitWebDriver behind).
 struct Driver {
     child: Child,
     port: u16,
+    _one_window: std::sync::MutexGuard<'static, ()>,
 }
 
 impl Driver {
     fn start(home: &Path) -> Result<Driver> {
+        // A test that failed still released the window; its poison is not ours.
+        let one_window = ONE_WINDOW.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let port = free_port()?;
         let native = free_port()?;
         let child = Command::new(tauri_driver())
@@ -49,7 +58,7 @@ impl Driver {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Ok(Driver { child, port })
+        Ok(Driver { child, port, _one_window: one_window })
     }
 
     async fn session(&self, args: &[String]) -> Result<Client> {
