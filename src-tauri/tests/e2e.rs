@@ -37,12 +37,32 @@ struct Driver {
 }
 
 impl Driver {
+    /// A driver for the tests: the page composited (see below).
     fn start(home: &Path) -> Result<Driver> {
+        Driver::start_with(home, true)
+    }
+
+    /// A driver whose app draws as it does for a user on this machine: the
+    /// benchmarks' (they take no screenshots).
+    #[cfg(feature = "bench")]
+    fn start_as_shipped(home: &Path) -> Result<Driver> {
+        Driver::start_with(home, false)
+    }
+
+    fn start_with(home: &Path, composited: bool) -> Result<Driver> {
         // A test that failed still released the window; its poison is not ours.
         let one_window = ONE_WINDOW.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let port = free_port()?;
         let native = free_port()?;
-        let child = Command::new(tauri_driver())
+        let mut command = Command::new(tauri_driver());
+        if composited {
+            // WebKitWebDriver's screenshot never returns from a page drawn
+            // without accelerated compositing, which the app chooses where
+            // there is no GPU (`window::software_rendering`): the tests keep
+            // the composited page, as on a machine with a GPU.
+            command.env("WEBKIT_DISABLE_COMPOSITING_MODE", "0");
+        }
+        let child = command
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CONFIG_HOME", home.join("config"))
@@ -1200,7 +1220,7 @@ const clickOn = (css) => { const e = document.querySelector(css); if (!e) throw 
         let work = tempfile::tempdir()?;
         let project = work.path().join("bench.waveplan");
         drop(waveplan_store::Project::create(&project)?);
-        let driver = Driver::start(home.path())?;
+        let driver = Driver::start_as_shipped(home.path())?;
         let mut args = answers(work.path(), std::slice::from_ref(&files))?;
         args.push(project.display().to_string());
         let client = session(&driver, &args).await?;
@@ -1247,7 +1267,7 @@ const clickOn = (css) => { const e = document.querySelector(css); if (!e) throw 
         let graph_project =
             std::env::var("WAVEPLAN_BENCH_GRAPH").context("set WAVEPLAN_BENCH_GRAPH (cargo xtask bench-desktop)")?;
         let home = tempfile::tempdir()?;
-        let driver = Driver::start(home.path())?;
+        let driver = Driver::start_as_shipped(home.path())?;
         let table = Table::default();
         println!("| measure | figure |");
         println!("| --- | ---: |");
