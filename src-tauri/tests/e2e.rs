@@ -236,6 +236,20 @@ async fn drag(client: &Client, app: &str, wave: u64) -> Result<()> {
     Ok(())
 }
 
+/// Kills the driver's app with SIGKILL (no chance to save), starts it again
+/// and opens `project` from the start screen's recent list.
+async fn kill_and_reopen(driver: &Driver, client: Client, project: &str) -> Result<Client> {
+    for pid in driver.app_pids() {
+        Command::new("kill").args(["-KILL", &pid.to_string()]).status()?;
+    }
+    drop(client);
+    let client = driver.session(&[]).await?;
+    let entry = "[...document.querySelectorAll('.recent button')].find(b => b.textContent === arguments[0])";
+    until(&client, "the recent list", &format!("return {entry} !== undefined"), vec![json!(project)]).await?;
+    js(&client, &format!("{entry}.click()"), vec![json!(project)]).await?;
+    Ok(client)
+}
+
 fn answers(dir: &Path, lines: &[String]) -> Result<Vec<String>> {
     let file = dir.join("dialog-answers.txt");
     std::fs::write(&file, lines.join("\n") + "\n")?;
@@ -365,28 +379,9 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
         .send_keys("\u{E00A}\u{E012}\u{E000}")
         .await?;
     until(&client, "Citrix a wave earlier", &format!("const c = document.querySelector('[data-card=\"Citrix Virtual Apps\"]'); return c && c.closest('[data-wave]').dataset.wave === '{}'", citrix - 1), vec![]).await?;
-    let pids = driver.app_pids();
-    assert!(!pids.is_empty(), "the app's process is not found");
-    for pid in &pids {
-        Command::new("kill").args(["-KILL", &pid.to_string()]).status()?;
-    }
-    drop(client);
-
+    assert!(!driver.app_pids().is_empty(), "the app's process is not found");
     // Reopen: the work is there.
-    let client = driver.session(&[]).await?;
-    until(
-        &client,
-        "the recent list",
-        "return [...document.querySelectorAll('.recent button')].some(b => b.textContent === 'Sample hospital')",
-        vec![],
-    )
-    .await?;
-    js(
-        &client,
-        "[...document.querySelectorAll('.recent button')].find(b => b.textContent === 'Sample hospital').click()",
-        vec![],
-    )
-    .await?;
+    let client = kill_and_reopen(&driver, client, "Sample hospital").await?;
     assert_eq!(wave_of(&client, "Citrix Virtual Apps").await?, citrix - 1);
     click(&client, "[data-screen=inventory]").await?;
     click(&client, "[data-kind=servers]").await?;
@@ -500,24 +495,7 @@ async fn an_unknown_spreadsheet_is_mapped_its_conflict_settled_and_the_import_un
     .await?;
 
     // Kill the app and reopen it: the import is there, and still undoable.
-    for pid in driver.app_pids() {
-        Command::new("kill").args(["-KILL", &pid.to_string()]).status()?;
-    }
-    drop(client);
-    let client = driver.session(&[]).await?;
-    until(
-        &client,
-        "the recent list",
-        "return [...document.querySelectorAll('.recent button')].some(b => b.textContent === 'Sample hospital')",
-        vec![],
-    )
-    .await?;
-    js(
-        &client,
-        "[...document.querySelectorAll('.recent button')].find(b => b.textContent === 'Sample hospital').click()",
-        vec![],
-    )
-    .await?;
+    let client = kill_and_reopen(&driver, client, "Sample hospital").await?;
     click(&client, "[data-screen=inventory]").await?;
     click(&client, "[data-kind=servers]").await?;
     until(
