@@ -381,6 +381,14 @@ pub fn duration_text(minutes: u64) -> String {
     if minutes < 60 { format!("{minutes} min") } else { format!("{} h {:02} min", minutes / 60, minutes % 60) }
 }
 
+/// When an application's cutover starts: its planned start on its cutover
+/// track, else the opening of the window it is scheduled in
+/// ([`Placement::cutover`]), else `None` (no time agreed yet). Every export
+/// that shows a cutover's own time reads it here.
+pub fn cutover_start(app: &Placement) -> Option<NaiveDateTime> {
+    app.schedule.start.or(app.cutover)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -390,12 +398,4 @@ mod tests {
         assert_eq!(duration_text(45), "45 min");
         assert_eq!(duration_text(125), "2 h 05 min");
     }
-}
-
-/// When an application's cutover starts: its planned start on its cutover
-/// track, else the opening of the window it is scheduled in
-/// ([`Placement::cutover`]), else `None` (no time agreed yet). Every export
-/// that shows a cutover's own time reads it here.
-pub fn cutover_start(app: &Placement) -> Option<NaiveDateTime> {
-    app.schedule.start.or(app.cutover)
 }
