@@ -229,6 +229,11 @@ pub struct Placement {
     /// Its cutover track and slot, and its replication dates ([`crate::downtime::schedule_waves`]).
     #[serde(default)]
     pub schedule: crate::downtime::AppSchedule,
+    /// Whether a user put it (with its move group) in this wave by hand
+    /// ([`PlanSession::apply`], the board's drag) instead of the planner;
+    /// a re-plan clears it.
+    #[serde(default)]
+    pub moved_by_hand: bool,
 }
 
 /// Something that is in no wave.
@@ -439,6 +444,8 @@ pub struct Assignment {
     /// there at the least: what its packing put there, up to
     /// [`PlanConfig::pilot_applications`] (empty when it kept none).
     pub pilot_floor: Vec<u32>,
+    /// Per group, whether a user put it in its wave by hand (empty: none).
+    pub by_hand: Vec<bool>,
 }
 
 /// Groups in one neighbourhood of the large-neighbourhood search.
@@ -457,7 +464,14 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
             // packing, each visiting groups in another (seeded) order.
             let runs = if problem.groups.len() <= 500 { 8 } else { 1 };
             let mut best: Option<(search::State<'_>, ObjectiveValue)> = None;
+            let mut effort = window::Effort::default();
+            // Whether the best plan is proven the best within its waves and one more.
+            let mut proven = false;
             for run in 0..runs {
+                if proven {
+                    // Another start reaches no better plan within those waves.
+                    break;
+                }
                 // The first run improves the packing; the others start from
                 // packings whose ties are broken at random (seeded).
                 let mut trial = if run == 0 {
@@ -481,7 +495,7 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
                 };
                 search::improve(&mut trial, config.objective, config.seed.wrapping_add(run), config.search_passes);
                 if runs > 1 {
-                    polish(&mut trial, config, config.seed.wrapping_add(run));
+                    proven = polish(&mut trial, &mut effort, config, config.seed.wrapping_add(run));
                 }
                 compact(&mut trial);
                 let value = objective::evaluate(problem, &trial.wave);
@@ -493,23 +507,44 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
             // later, where it may go) and the plan polished again: the trade
             // that spreads a full plan over one wave more, which no window
             // of the plan as it stands reaches.
-            if problem.groups.len() <= window::MOST_GROUPS && config.objective == ObjectiveKind::TrafficDays {
-                if let Some((incumbent, value)) = best.take() {
-                    let mut kept = (incumbent, value);
-                    for at in problem.pilot_waves + 1..=kept.0.last {
-                        let mut trial = kept.0.clone();
-                        if !window::open_wave(&mut trial, at) {
-                            continue;
-                        }
-                        polish(&mut trial, config, config.seed.wrapping_add(u64::from(at) << 16));
-                        compact(&mut trial);
-                        let value = objective::evaluate(problem, &trial.wave);
-                        if objective::compare(config.objective, &value, &kept.1).is_lt() {
-                            kept = (trial, value);
-                        }
+            if problem.groups.len() <= window::MOST_GROUPS
+                && config.objective == ObjectiveKind::TrafficDays
+                && let Some((incumbent, value)) = best.take()
+            {
+                let mut kept = (incumbent, value);
+                // Proven within the plan's waves and one more: the whole
+                // plan re-solved among two more settles it, as long as
+                // that too is proven.
+                while proven {
+                    let mut trial = kept.0.clone();
+                    let outcome = window::reoptimise_plan(&mut trial, &mut effort, 2);
+                    proven = outcome.proven;
+                    if !outcome.improved {
+                        break;
                     }
-                    best = Some(kept);
+                    compact(&mut trial);
+                    let value = objective::evaluate(problem, &trial.wave);
+                    if !objective::compare(config.objective, &value, &kept.1).is_lt() {
+                        break;
+                    }
+                    kept = (trial, value);
                 }
+                for at in problem.pilot_waves + 1..=kept.0.last {
+                    if proven {
+                        break;
+                    }
+                    let mut trial = kept.0.clone();
+                    if !window::open_wave(&mut trial, at) {
+                        continue;
+                    }
+                    polish(&mut trial, &mut effort, config, config.seed.wrapping_add(u64::from(at) << 16));
+                    compact(&mut trial);
+                    let value = objective::evaluate(problem, &trial.wave);
+                    if objective::compare(config.objective, &value, &kept.1).is_lt() {
+                        kept = (trial, value);
+                    }
+                }
+                best = Some(kept);
             }
             if let Some((trial, _)) = best {
                 state = trial;
@@ -517,7 +552,7 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
         }
     }
     let pilot_floor = state.pilot_floor.iter().map(|&x| x.round() as u32).collect();
-    Assignment { waves: state.wave, conflicts, pilot_floor }
+    Assignment { waves: state.wave, conflicts, pilot_floor, by_hand: Vec::new() }
 }
 
 /// The large-neighbourhood search of a small problem (at most 500 groups):
@@ -525,29 +560,38 @@ pub fn assign(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assign
 /// windows of two to six adjacent waves (as many as hold few enough
 /// groups); the groups of every pair and triple of waves; neighbourhoods of
 /// related groups; each round followed by the local search, until a round
-/// finds nothing better (four rounds at most).
-fn polish(trial: &mut search::State<'_>, config: &PlanConfig, seed: u64) {
+/// finds nothing better (four rounds at most). Returns whether the whole
+/// plan's re-solve proved the plan the best within its waves and one more,
+/// which ends the polish at once.
+fn polish(trial: &mut search::State<'_>, effort: &mut window::Effort, config: &PlanConfig, seed: u64) -> bool {
     let problem = trial.problem;
     let new_wave = config.objective == ObjectiveKind::TrafficDays;
     let whole = problem.groups.len() <= window::MOST_GROUPS;
     for round in 0..4u64 {
         let seed = seed.wrapping_add(round << 32);
         let mut improved = if whole {
-            window::reoptimise_plan(trial, new_wave)
+            let outcome = window::reoptimise_plan(trial, effort, u32::from(new_wave));
+            if outcome.proven {
+                // The best plan within these waves: no smaller window, nor
+                // the local search, can do better.
+                return true;
+            }
+            outcome.improved
         } else {
-            (2..=6).fold(false, |any, width| any | window::reoptimise_windows(trial, width, new_wave))
+            (2..=6).fold(false, |any, width| any | window::reoptimise_windows(trial, effort, width, new_wave))
         };
         if whole {
             // Pairs and triples of waves: affordable on small problems only
             // (on 193 groups and 21 waves they took a minute).
-            improved |= window::reoptimise_wave_sets(trial, new_wave);
+            improved |= window::reoptimise_wave_sets(trial, effort, new_wave);
         }
-        improved |= window::reoptimise_neighbourhoods(trial, NEIGHBOURHOOD, new_wave, seed);
+        improved |= window::reoptimise_neighbourhoods(trial, effort, NEIGHBOURHOOD, new_wave, seed);
         if !improved {
             break;
         }
         search::improve(trial, config.objective, seed, config.search_passes);
     }
+    false
 }
 
 /// The baseline planner on a problem (priority-score ordering with capacity
@@ -555,7 +599,7 @@ fn polish(trial: &mut search::State<'_>, config: &PlanConfig, seed: u64) {
 pub fn assign_baseline(estate: &Estate, problem: &Problem, config: &PlanConfig) -> Assignment {
     let mut conflicts = problem.conflicts.clone();
     let state = search::baseline(problem, Some(search::CutoverCheck::new(estate, config)), &mut conflicts);
-    Assignment { waves: state.wave, conflicts, pilot_floor: Vec::new() }
+    Assignment { waves: state.wave, conflicts, pilot_floor: Vec::new(), by_hand: Vec::new() }
 }
 
 /// The plan of an estate with its groups in the given waves (as
@@ -588,8 +632,12 @@ fn finish(
     let mut state = search::State::from_waves(problem, &assignment.waves);
     state.cutover = Some(search::CutoverCheck::new(estate, config));
     let conflicts = assignment.conflicts.clone();
-    let reasons = (0..problem.groups.len() as u32).map(|g| session::reasons(&state, g)).collect();
+    let by_hand = |g: u32| assignment.by_hand.get(g as usize).copied().unwrap_or(false);
+    let reasons = (0..problem.groups.len() as u32).map(|g| session::reasons(&state, g, by_hand(g))).collect();
     let mut plan = assemble(estate, config, problem, prepared, &state.wave, reasons);
+    for app in &mut plan.applications {
+        app.moved_by_hand = by_hand(app.move_group);
+    }
     plan.feasible = conflicts.is_empty();
     plan.conflicts = conflicts;
     annotate(estate, &mut plan);
@@ -754,6 +802,7 @@ fn assemble(
             reasons: reasons[groups.group_of[unit_index].index()].clone(),
             downtime,
             schedule: Default::default(),
+            moved_by_hand: false,
         });
     }
 
@@ -1128,6 +1177,49 @@ mod tests {
             "{:?}",
             plan.conflicts
         );
+    }
+
+    #[test]
+    fn an_application_moved_by_hand_into_the_pilot_is_explained_by_the_move_not_the_pilot() {
+        let mut e = estate(3, 1, &[(1, 2)]);
+        e.applications[0].environment = Some(Environment::Test);
+        e.applications[1].tier = Some(Tier::MissionCritical);
+        let planned = plan_waves(&e, &PlanConfig::default());
+        let pilot = "pilot: a small, low-risk, non-production application";
+        let reasons = |plan: &Plan, app: &str| plan.applications.iter().find(|a| a.name == app).unwrap().clone();
+        assert!(reasons(&planned, "app00").reasons.iter().any(|r| r.starts_with(pilot)), "{planned:?}");
+        assert!(planned.applications.iter().all(|a| !a.moved_by_hand));
+        // The user drags the mission-critical app01 into the pilot wave.
+        let mut session = PlanSession::new(&e, &planned);
+        session.apply("app01", 1).unwrap();
+        let moved = session.plan();
+        let app01 = reasons(&moved, "app01");
+        assert_eq!(app01.wave, 1);
+        assert!(app01.moved_by_hand);
+        assert!(!app01.reasons.iter().any(|r| r.starts_with(pilot)), "{:?}", app01.reasons);
+        assert_eq!(app01.reasons[0], "moved to wave 1 by hand on the board: the planner did not put it here");
+        assert!(app01.reasons.iter().any(|r| r.starts_with("this breaks a constraint (pilot)")), "{:?}", app01.reasons);
+        assert!(moved.violations.iter().any(|v| v.constraint == "pilot"));
+        // What the planner put in the pilot keeps its reason.
+        let app00 = reasons(&moved, "app00");
+        assert!(!app00.moved_by_hand);
+        assert!(app00.reasons.iter().any(|r| r.starts_with(pilot)), "{:?}", app00.reasons);
+        // The plan saved and opened again still knows the move was the user's.
+        let reopened: Plan = serde_json::from_str(&serde_json::to_string(&moved).unwrap()).unwrap();
+        let explained = PlanSession::new(&e, &reopened).explain("app01").unwrap();
+        assert_eq!(
+            explained.holds,
+            app01.reasons.iter().filter(|r| !r.starts_with("not earlier")).cloned().collect::<Vec<_>>()
+        );
+        // Moved later by hand: the move, and what would let it go earlier.
+        let mut session = PlanSession::new(&e, &planned);
+        let from = reasons(&planned, "app02").wave;
+        session.apply("app02", from + 2).unwrap();
+        let explained = session.explain("app02").unwrap();
+        assert!(explained.holds[0].starts_with(&format!("moved to wave {} by hand", from + 2)), "{explained:?}");
+        assert!(explained.to_move_earlier.first().is_some_and(|w| w.starts_with(&format!("wave {}: ", from + 1))));
+        // A re-plan is the planner's again.
+        assert!(plan_waves(&e, &PlanConfig::default()).applications.iter().all(|a| !a.moved_by_hand));
     }
 
     #[test]

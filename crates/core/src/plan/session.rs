@@ -63,6 +63,8 @@ pub struct PlanSession {
     config: super::PlanConfig,
     cutover_tracks: crate::downtime::IncrementalTracks,
     waves: Vec<u32>,
+    /// Per group, whether a user put it in its wave by hand.
+    by_hand: Vec<bool>,
     group_of_app: HashMap<String, u32>,
     value: ObjectiveValue,
     /// What the plan's input cannot keep, whatever the moves (an infeasible
@@ -88,6 +90,9 @@ impl PlanSession {
         let (problem, prepared) = Problem::build_prepared(estate, &plan.config);
         let Prepared { graph, groups, .. } = &prepared;
         let app_wave: HashMap<&str, u32> = plan.applications.iter().map(|a| (a.name.as_str(), a.wave)).collect();
+        let app_by_hand: HashMap<&str, bool> =
+            plan.applications.iter().map(|a| (a.name.as_str(), a.moved_by_hand)).collect();
+        let mut by_hand = vec![false; problem.groups.len()];
         let server_wave: HashMap<&str, u32> =
             plan.waves.iter().flat_map(|w| w.servers.iter().map(move |s| (s.as_str(), w.index))).collect();
         let mut waves = vec![0u32; problem.groups.len()];
@@ -98,6 +103,7 @@ impl PlanSession {
                 Unit::Application(a) => {
                     let name = &estate.application(*a).name;
                     group_of_app.insert(name.to_lowercase(), g);
+                    by_hand[g as usize] |= app_by_hand.get(name.as_str()).copied().unwrap_or(false);
                     app_wave.get(name.as_str()).copied()
                 }
                 Unit::Server(s) => server_wave.get(estate.server(*s).name.as_str()).copied(),
@@ -114,6 +120,7 @@ impl PlanSession {
             config: plan.config.clone(),
             cutover_tracks,
             waves,
+            by_hand,
             group_of_app,
             value,
             conflicts: plan.conflicts.iter().filter(|c| c.constraint != "internal").cloned().collect(),
@@ -207,6 +214,7 @@ impl PlanSession {
         let answer = self.what_if(app, wave)?;
         let g = self.group(app)?;
         self.waves[g as usize] = answer.to_wave;
+        self.by_hand[g as usize] = true;
         self.value = objective::evaluate(&self.problem, &self.waves);
         Ok(answer)
     }
@@ -216,8 +224,12 @@ impl PlanSession {
     /// again and every hard constraint verified (`violations` lists what the
     /// moves broke).
     pub fn plan(&self) -> Plan {
-        let assignment =
-            super::Assignment { waves: self.waves.clone(), conflicts: self.conflicts.clone(), pilot_floor: Vec::new() };
+        let assignment = super::Assignment {
+            waves: self.waves.clone(),
+            conflicts: self.conflicts.clone(),
+            pilot_floor: Vec::new(),
+            by_hand: self.by_hand.clone(),
+        };
         super::plan_by_hand(&self.estate, &self.config, &assignment)
     }
 
@@ -225,7 +237,7 @@ impl PlanSession {
     pub fn explain(&self, app: &str) -> Result<Explanation, SessionError> {
         let g = self.group(app)?;
         let state = self.state();
-        Ok(explain_group(&state, g, app.trim().to_string(), 6))
+        Ok(explain_group(&state, g, app.trim().to_string(), 6, self.by_hand[g as usize]))
     }
 }
 
@@ -376,18 +388,20 @@ fn remedy(state: &State<'_>, g: u32, wave: u32, block: &Block) -> String {
     }
 }
 
-/// The explanation of a group in a state.
-pub(crate) fn explain_group(state: &State<'_>, g: u32, application: String, earlier_waves: u32) -> Explanation {
+/// The explanation of a group in a state; `by_hand`: a user put it in its
+/// wave, not the planner.
+pub(crate) fn explain_group(
+    state: &State<'_>,
+    g: u32,
+    application: String,
+    earlier_waves: u32,
+    by_hand: bool,
+) -> Explanation {
     let p = state.problem;
     let gi = g as usize;
     let x = state.wave[gi];
     let mut holds = Vec::new();
-    if let Some(w) = p.pinned[gi] {
-        let text = bound_text(p, &p.latest_why[gi])
-            .filter(|t| t.contains("pinned"))
-            .unwrap_or_else(|| format!("pinned to wave {w}"));
-        holds.push(text);
-    }
+    holds.extend(pin_text(p, g));
     for &e in &p.preds[gi] {
         let edge = p.edges[e as usize];
         let pw = state.wave[edge.pred as usize];
@@ -405,7 +419,8 @@ pub(crate) fn explain_group(state: &State<'_>, g: u32, application: String, earl
     {
         holds.push(text);
     }
-    if x <= p.pilot_waves {
+    // The pilot's reason is the planner's: not for what a user put there.
+    if x <= p.pilot_waves && !by_hand && p.pinned[gi].is_none() && p.groups[gi].pilot_eligible {
         holds.push("pilot: a small, low-risk, non-production application, moved first to prove the process".into());
     }
     let mut to_move_earlier = Vec::new();
@@ -472,6 +487,10 @@ pub(crate) fn explain_group(state: &State<'_>, g: u32, application: String, earl
             break;
         }
     }
+    if by_hand {
+        // What holds a group the planner placed is not why it is here.
+        holds = hand_holds(state, g);
+    }
     if holds.is_empty() {
         holds.push(if x == 1 {
             "nothing holds it back: wave 1 is the first wave".into()
@@ -487,6 +506,33 @@ pub(crate) fn explain_group(state: &State<'_>, g: u32, application: String, earl
         holds,
         to_move_earlier,
     }
+}
+
+/// The pin of a group, in words (`None`: not pinned).
+fn pin_text(p: &Problem, g: u32) -> Option<String> {
+    let w = p.pinned[g as usize]?;
+    Some(
+        bound_text(p, &p.latest_why[g as usize])
+            .filter(|t| t.contains("pinned"))
+            .unwrap_or_else(|| format!("pinned to wave {w}")),
+    )
+}
+
+/// Why a group a user moved is in its wave: the user's move, and every
+/// hard constraint it breaks there.
+fn hand_holds(state: &State<'_>, g: u32) -> Vec<String> {
+    let p = state.problem;
+    let x = state.wave[g as usize];
+    let mut holds = vec![format!("moved to wave {x} by hand on the board: the planner did not put it here")];
+    holds.extend(pin_text(p, g));
+    // Every block of its own wave, as if it were not there yet.
+    let mut without = state.clone();
+    without.remove(g);
+    for block in every_block(&without, g, x) {
+        let broken = violation_of(&without, g, x, &block);
+        holds.push(format!("this breaks a constraint ({}): {}", broken.constraint, broken.message));
+    }
+    holds
 }
 
 fn heaviest_neighbours(state: &State<'_>, g: u32) -> String {
@@ -505,8 +551,8 @@ fn heaviest_neighbours(state: &State<'_>, g: u32) -> String {
 }
 
 /// The plan's reasons for a group: what holds it, and the nearest earlier wave's obstacle.
-pub(crate) fn reasons(state: &State<'_>, g: u32) -> Vec<String> {
-    let e = explain_group(state, g, String::new(), 1);
+pub(crate) fn reasons(state: &State<'_>, g: u32, by_hand: bool) -> Vec<String> {
+    let e = explain_group(state, g, String::new(), 1, by_hand);
     let mut reasons = e.holds;
     reasons.extend(e.to_move_earlier.into_iter().map(|w| format!("not earlier: {w}")));
     reasons
