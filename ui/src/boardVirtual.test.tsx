@@ -86,9 +86,9 @@ describe("virtualised board", () => {
     const scroller = container.querySelector<HTMLElement>(".board")!;
     let target: Element | null = null;
     document.elementFromPoint = () => target;
-    fireEvent.pointerDown(container.querySelector('[data-card="w1-c0"]')!, { button: 0, clientX: 10, clientY: 10 });
+    fireEvent.pointerDown(container.querySelector('[data-card="w1-c0"]')!, { button: 0, clientX: 100, clientY: 100 });
     await act(async () => {
-      fireEvent.pointerMove(window, { clientX: 40, clientY: 30 });
+      fireEvent.pointerMove(window, { clientX: 600, clientY: 300 });
     });
     // The board scrolls (as the edge scroll does) and wave 18 comes into view under the pointer.
     await act(async () => {
@@ -106,6 +106,27 @@ describe("virtualised board", () => {
     });
     expect(calls.filter(([c]) => c === "price_move").map(([, a]) => a)).toContainEqual({ application: "w1-c0", wave: 18 });
     expect(calls.some(([c, a]) => c === "move_application" && JSON.stringify(a) === JSON.stringify({ application: "w1-c0", wave: 18 }))).toBe(true);
+  });
+
+  it("scrolls the board while a dragged card is held near its right edge", async () => {
+    mockIPC((cmd) => (cmd === "price_move" ? price("w1-c0", 1, 2) : null));
+    setState({ project, board: bigBoard(20, 100), screen: "board" });
+    const { container } = render(<WaveBoard />);
+    const scroller = container.querySelector<HTMLElement>(".board")!;
+    const head = container.querySelector('[data-wave="2"] .column-head');
+    document.elementFromPoint = () => head;
+    fireEvent.pointerDown(container.querySelector('[data-card="w1-c0"]')!, { button: 0, clientX: 100, clientY: 100 });
+    await act(async () => {
+      fireEvent.pointerMove(window, { clientX: 1190, clientY: 300 });
+    });
+    await waitFor(() => expect(scroller.scrollLeft).toBeGreaterThan(100));
+    // Let go away from the edge: the scrolling stops with the drag.
+    await act(async () => {
+      fireEvent.pointerUp(window, { clientX: 1190, clientY: 300 });
+    });
+    const stopped = scroller.scrollLeft;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(scroller.scrollLeft).toBe(stopped);
   });
 });
 

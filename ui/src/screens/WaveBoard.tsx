@@ -141,24 +141,20 @@ export function WaveBoard() {
       if (d.active && scroller.current) {
         const board = scroller.current.getBoundingClientRect();
         const speed = (distance: number) => Math.ceil((EDGE_SPEED * (EDGE - distance)) / EDGE);
-        let scrolled = false;
-        if (d.x < board.left + EDGE && scroller.current.scrollLeft > 0) {
-          scroller.current.scrollLeft -= speed(Math.max(0, d.x - board.left));
-          scrolled = true;
-        } else if (d.x > board.right - EDGE) {
-          scroller.current.scrollLeft += speed(Math.max(0, board.right - d.x));
-          scrolled = true;
-        }
-        const cards = document.elementFromPoint(d.x, d.y)?.closest("[data-wave]")?.querySelector<HTMLElement>(".cards");
+        const left = scroller.current.scrollLeft;
+        // Only with the pointer over the board (not the feedback bar above it or the footer below).
+        const within = d.y >= board.top && d.y <= board.bottom;
+        if (within && d.x < board.left + EDGE) scroller.current.scrollLeft -= speed(Math.max(0, d.x - board.left));
+        else if (within && d.x > board.right - EDGE) scroller.current.scrollLeft += speed(Math.max(0, board.right - d.x));
+        let scrolled = scroller.current.scrollLeft !== left;
+        // Within a column's list of cards, near its top or bottom: that list scrolls.
+        const cards = document.elementFromPoint(d.x, d.y)?.closest<HTMLElement>(".cards");
         if (cards) {
           const r = cards.getBoundingClientRect();
-          if (d.y < r.top + EDGE / 2 && d.y >= r.top - EDGE) {
-            cards.scrollTop -= speed(Math.max(0, 2 * (d.y - r.top)));
-            scrolled = true;
-          } else if (d.y > r.bottom - EDGE / 2 && d.y <= r.bottom + EDGE) {
-            cards.scrollTop += speed(Math.max(0, 2 * (r.bottom - d.y)));
-            scrolled = true;
-          }
+          const before = cards.scrollTop;
+          if (d.y < r.top + EDGE / 2) cards.scrollTop -= speed(2 * Math.max(0, d.y - r.top));
+          else if (d.y > r.bottom - EDGE / 2) cards.scrollTop += speed(2 * Math.max(0, r.bottom - d.y));
+          scrolled ||= cards.scrollTop !== before;
         }
         // What is under the pointer changed with the scroll.
         if (scrolled) hover(d.x, d.y);
