@@ -372,7 +372,9 @@ const Column = memo(function Column({
       <div className="column-head">
         <h3>
           {wave.name} {wave.pilot && <span className="badge">pilot</span>}
-          <span className="column-count muted">{wave.cards.length}</span>
+          <span className="column-count muted" title={count(wave.cards.length, "application")}>
+            {wave.cards.length.toLocaleString("en")}
+          </span>
         </h3>
         <div className="muted">{span(wave.start, wave.end)}</div>
         <div className={`load${full ? " bad" : ""}`} title="Servers cutting over against the wave's capacity">

@@ -18,9 +18,11 @@ export interface BoardSizes {
   cardGap: number;
 }
 
-export const SIZES: BoardSizes = { column: 250, newWave: 170, columnGap: 12, card: 84, cardGap: 8 };
+// A card holds its name, two lines of figures and the "moves with" line at
+// line-height 1.25 (styles.css): 18 px of padding and border, 18, 37 and 17.
+export const SIZES: BoardSizes = { column: 250, newWave: 170, columnGap: 12, card: 92, cardGap: 8 };
 /** Presentation mode: larger type, wider columns; the "moves with" line is hidden. */
-export const PRESENTATION_SIZES: BoardSizes = { column: 300, newWave: 190, columnGap: 12, card: 84, cardGap: 8 };
+export const PRESENTATION_SIZES: BoardSizes = { column: 300, newWave: 190, columnGap: 12, card: 88, cardGap: 8 };
 
 /** Where the card of `application` is, or null. */
 export function placeOf(board: Board, application: string): Place | null {
