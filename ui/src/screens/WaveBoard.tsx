@@ -593,27 +593,42 @@ function round(x: number): string {
   return Math.round(x).toLocaleString("en");
 }
 
-/** The broken constraints and what is not migrating (thousands of lines on a large plan): drawn again only when the board changes. */
+/**
+ * The broken constraints and what is not migrating (thousands of lines on a
+ * large plan): drawn again only when the board changes, and its lists only
+ * while it is open.
+ */
 const BoardFooter = memo(function BoardFooter({ board }: { board: Board }) {
   const presentation = useStore((s) => s.presentation);
+  const [open, setOpen] = useState(board.violations.length > 0);
+  const [shownFor, setShownFor] = useState(board);
+  // A new board opens the footer when it breaks something, as a first one does.
+  if (shownFor !== board) {
+    setShownFor(board);
+    setOpen(board.violations.length > 0);
+  }
   if (presentation || (board.violations.length === 0 && board.notMigrating.length === 0)) return null;
   return (
-    <details className="board-footer" open={board.violations.length > 0}>
+    <details className="board-footer" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         {count(board.violations.length, "broken constraint")} · {count(board.notMigrating.length, "item")} not migrating
       </summary>
-      <ul className="violations" data-all-violations>
-        {board.violations.map((v, i) => (
-          <li key={i}>
-            <span className="badge bad">{v.constraint}</span> {v.message}
-          </li>
-        ))}
-      </ul>
-      <ul className="muted">
-        {board.notMigrating.map((n) => (
-          <li key={n}>{n}</li>
-        ))}
-      </ul>
+      {open && (
+        <>
+          <ul className="violations" data-all-violations>
+            {board.violations.map((v, i) => (
+              <li key={i}>
+                <span className="badge bad">{v.constraint}</span> {v.message}
+              </li>
+            ))}
+          </ul>
+          <ul className="muted">
+            {board.notMigrating.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </>
+      )}
     </details>
   );
 });
