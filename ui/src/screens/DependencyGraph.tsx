@@ -40,12 +40,15 @@ export function DependencyGraph() {
   const [saving, setSaving] = useState(false);
   const container = useRef<HTMLDivElement>(null);
   const sigmaRef = useRef<Sigma | null>(null);
+  /** The graph shown (sigma gets it a frame after it starts). */
+  const graphRef = useRef<Graph | null>(null);
   const gestureRef = useRef<GestureLayer | null>(null);
   const overlay = useRef<HTMLCanvasElement>(null);
   const groupNames = useRef<HTMLDivElement>(null);
   const view = useRef<HTMLDivElement>(null);
   // Software WebGL (no GPU) cannot draw thousands of nodes a frame: pan and
-  // zoom then move a bitmap of the last frame and draw in full when still.
+  // zoom then move a bitmap of the last frame and draw in full when still
+  // (graphGesture.ts: chosen by the frames measured, or by a renderer named as software).
   const software = useMemo(() => isSoftwareRenderer(webglRenderer()), []);
   const placesRef = useRef<GroupPlace[]>([]);
   const board = useStore((s) => s.board);
@@ -81,8 +84,15 @@ export function DependencyGraph() {
       graph.addEdge(e.from, e.to, { color: EDGE[tone], size: tone === "plain" ? 0.6 : 1.6, type: "arrow", zIndex: tone === "plain" ? 0 : 1 });
     }
     let sigma: Sigma | null = null;
+    let drawFrame: number | null = null;
+    graphRef.current = graph;
+    view.current?.removeAttribute("data-graph-drawn");
     try {
-      sigma = new Sigma(graph, container.current, {
+      // Sigma starts empty and gets the graph in the next frame, then draws
+      // it once more: WebKitGTK on software GL (no compositing) never showed
+      // the first frame with the graph (blank until the first pan); the
+      // second is shown.
+      sigma = new Sigma(new Graph({ multi: true, type: "directed" }), container.current, {
         renderEdgeLabels: false,
         labelRenderedSizeThreshold: 9,
         defaultEdgeType: "arrow",
@@ -97,20 +107,32 @@ export function DependencyGraph() {
       const instance = sigma;
       instance.on("afterRender", () => setLabels(groupLabels(instance, placesRef.current)));
       sigmaRef.current = sigma;
-      if (software && overlay.current && groupNames.current) {
+      if (overlay.current && groupNames.current) {
+        view.current?.setAttribute("data-graph-frames", "bitmap");
         gestureRef.current = settleWhileMoving(sigma, {
           overlay: overlay.current,
           follow: [groupNames.current],
           background: themeColour("--panel", "#ffffff"),
+          software,
           onMoving: (moving) => view.current?.toggleAttribute("data-graph-moving", moving),
+          onMode: (mode) => view.current?.setAttribute("data-graph-frames", mode),
         });
       }
+      drawFrame = requestAnimationFrame(() => {
+        instance.setGraph(graph);
+        drawFrame = requestAnimationFrame(() => {
+          (instance as unknown as { render(): void }).render();
+          view.current?.setAttribute("data-graph-drawn", "");
+        });
+      });
       setFailure(null);
     } catch (error) {
       setFailure(`The graph needs WebGL, which this display does not offer (${String(error)}).`);
     }
     return () => {
+      if (drawFrame !== null) cancelAnimationFrame(drawFrame);
       sigmaRef.current = null;
+      graphRef.current = null;
       gestureRef.current?.detach();
       gestureRef.current = null;
       sigma?.kill();
@@ -120,8 +142,8 @@ export function DependencyGraph() {
   // The node clicked stands out with what it talks to; the rest fades.
   useEffect(() => {
     const sigma = sigmaRef.current;
-    if (!sigma) return;
-    const graph = sigma.getGraph();
+    const graph = graphRef.current;
+    if (!sigma || !graph) return;
     const near = selected && graph.hasNode(selected) ? new Set([selected, ...graph.neighbors(selected)]) : null;
     sigma.setSetting("nodeReducer", (node, attributes) => {
       if (!near) return attributes;
@@ -277,7 +299,7 @@ export function DependencyGraph() {
         </span>
       </div>
       <div className="graph-body">
-        <div className="graph-view" ref={view} data-camera-moving={moving || undefined} data-graph-renderer={software ? "software" : "gpu"}>
+        <div className="graph-view" ref={view} data-camera-moving={moving || undefined}>
           <div className="graph-canvas" ref={container} data-graph-canvas />
           <canvas className="graph-moved" ref={overlay} aria-hidden="true" data-graph-moved />
           <div className="graph-group-labels" ref={groupNames} aria-hidden="true">

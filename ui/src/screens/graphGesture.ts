@@ -3,9 +3,12 @@
 // thousands of nodes and links takes a second or more there, so while the
 // camera moves the last full frame is moved as a bitmap (one canvas-2D
 // image drawn under an affine transform a frame, map-viewer style) and the
-// graph is drawn in full once the gesture settles. With a GPU sigma draws
-// every frame itself and none of this is used. It must not change what a
-// still graph shows: the settle frame is sigma's own render.
+// graph is drawn in full once the gesture settles. Which way a gesture goes
+// is measured, not guessed (WebKitGTK names every renderer "Apple GPU"):
+// a full frame drawn in under FAST ms (a GPU) lets sigma draw every frame
+// of the next gestures itself, until its frames come slower than SLOW ms
+// again. It must not change what a still graph shows: the settle frame is
+// sigma's own render.
 import type Sigma from "sigma";
 
 /** The 2×3 affine map `x' = a·x + c·y + e, y' = b·x + d·y + f` (canvas `setTransform` order). */
@@ -65,7 +68,7 @@ export function webglRenderer(): string | null {
 export type GestureSigma = Pick<Sigma, "getCamera" | "on" | "off" | "framedGraphToViewport" | "getCanvases" | "getDimensions" | "getMouseCaptor">;
 
 export interface GestureOptions {
-  /** The canvas over sigma's that shows the moved bitmap (pointer events pass through it). */
+  /** The canvas over sigma's that shows the moved bitmap (pointer events pass through it; its box clipped by a parent). */
   overlay: HTMLCanvasElement;
   /** Elements drawn in view pixels (the group names) that follow the bitmap while it moves. */
   follow: HTMLElement[];
@@ -75,7 +78,20 @@ export interface GestureOptions {
   settleMs?: number;
   /** Told when a gesture starts (true) and when its full frame is drawn (false). */
   onMoving?: (moving: boolean) => void;
+  /** Told how gestures are drawn from now: "live" (sigma every frame) or "bitmap". */
+  onMode?: (mode: GestureMode) => void;
+  /** A software rasteriser by its name: never live. */
+  software?: boolean;
+  /** The clock (the tests' is fake). */
+  now?: () => number;
 }
+
+export type GestureMode = "live" | "bitmap";
+
+/** A full frame this fast (render to the next animation frame) lets sigma draw every frame of a gesture. */
+export const FAST_FRAME_MS = 30;
+/** Frames of a live gesture this slow (two in a row) bring the bitmap back. */
+export const SLOW_FRAME_MS = 50;
 
 export interface GestureLayer {
   /** Resolves once no gesture is under way and the full frame is drawn. */
@@ -92,32 +108,63 @@ const LAYERS = ["edges", "edgeLabels", "nodes", "labels", "hovers", "hoverNodes"
  * bitmap of the last full frame in between (see the file's header).
  */
 export function settleWhileMoving(sigma: GestureSigma, options: GestureOptions): GestureLayer {
-  const { overlay, follow, background, settleMs = 160, onMoving } = options;
+  const { overlay, follow, background, settleMs = 160, onMoving, onMode, software = false, now = () => performance.now() } = options;
   const camera = sigma.getCamera();
   // Sigma renders on every camera update through this listener; the layer takes its place.
   const own = (sigma as unknown as { activeListeners?: { camera?: () => void } }).activeListeners?.camera;
   if (own) camera.removeListener("updated", own);
-  const snapshot = document.createElement("canvas");
   let drawnState = camera.getState();
   let moving = false;
   let frame: number | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let waiting: (() => void)[] = [];
+  let mode: GestureMode = "bitmap";
+  let slowFrames = 0;
+  const setMode = (next: GestureMode) => {
+    if (next !== mode) onMode?.(next);
+    mode = next;
+    slowFrames = 0;
+  };
+  /** Calls `then` with how long a frame drawn now takes: to the next animation frame. */
+  const timeFrame = (from: number, then: (ms: number) => void) => requestAnimationFrame(() => then(now() - from));
 
   const layers = () => {
     const canvases = sigma.getCanvases() as Record<string, HTMLCanvasElement>;
     return LAYERS.map((id) => canvases[id]).filter(Boolean);
   };
+  let renderStart = 0;
+  let liveFrame = false;
+  const before = () => void (renderStart = now());
+  sigma.on("beforeRender", before);
   // After each full frame, while its WebGL buffers still hold it.
   const keep = () => {
+    if (liveFrame) {
+      // A frame of a live gesture: timed, and not kept (a read-back a frame costs a GPU too).
+      liveFrame = false;
+      timeFrame(renderStart, (ms) => {
+        slowFrames = ms >= SLOW_FRAME_MS ? slowFrames + 1 : 0;
+        if (slowFrames >= 2) setMode("bitmap");
+      });
+      return;
+    }
     drawnState = camera.getState();
+    stale = true;
+  };
+  // The frame on screen as one bitmap, taken when a gesture starts: reading
+  // the WebGL canvases back in the task that drew them kept WebKitGTK from
+  // showing that frame (the first frame stayed blank), so not there.
+  let stale = true;
+  const take = () => {
     const { width, height } = sigma.getDimensions();
     const ratio = window.devicePixelRatio || 1;
-    snapshot.width = Math.max(1, Math.round(width * ratio));
-    snapshot.height = Math.max(1, Math.round(height * ratio));
-    const ctx = snapshot.getContext("2d");
+    overlay.width = Math.max(1, Math.round(width * ratio));
+    overlay.height = Math.max(1, Math.round(height * ratio));
+    const ctx = overlay.getContext("2d");
+    stale = false;
     if (!ctx) return;
-    for (const layer of layers()) ctx.drawImage(layer, 0, 0, snapshot.width, snapshot.height);
+    ctx.fillStyle = background;
+    ctx.fillRect(0, 0, overlay.width, overlay.height);
+    for (const layer of layers()) ctx.drawImage(layer, 0, 0, overlay.width, overlay.height);
   };
   sigma.on("afterRender", keep);
 
@@ -129,31 +176,18 @@ export function settleWhileMoving(sigma: GestureSigma, options: GestureOptions):
     );
   };
   const show = (on: boolean) => {
+    if (on && stale) take();
     overlay.style.visibility = on ? "visible" : "hidden";
     for (const layer of layers()) layer.style.visibility = on ? "hidden" : "";
-    if (!on) for (const e of follow) e.style.transform = "";
+    if (!on) for (const e of [overlay, ...follow]) e.style.transform = "";
   };
+  // A frame of the gesture: the bitmap and the group names moved by CSS, nothing drawn.
   const drawMoved = () => {
     frame = null;
     if (!moving) return;
     const m = shift();
-    const { width, height } = sigma.getDimensions();
-    const ratio = window.devicePixelRatio || 1;
-    if (overlay.width !== Math.round(width * ratio) || overlay.height !== Math.round(height * ratio)) {
-      overlay.width = Math.round(width * ratio);
-      overlay.height = Math.round(height * ratio);
-    }
-    const ctx = overlay.getContext("2d");
-    if (ctx) {
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.fillStyle = background;
-      ctx.fillRect(0, 0, overlay.width, overlay.height);
-      // The affine is in view pixels; the canvases are in device pixels.
-      ctx.setTransform(m.a, m.b, m.c, m.d, m.e * ratio, m.f * ratio);
-      ctx.drawImage(snapshot, 0, 0);
-    }
     const css = `matrix(${m.a}, ${m.b}, ${m.c}, ${m.d}, ${m.e}, ${m.f})`;
-    for (const e of follow) {
+    for (const e of [overlay, ...follow]) {
       e.style.transformOrigin = "0 0";
       e.style.transform = css;
     }
@@ -169,7 +203,9 @@ export function settleWhileMoving(sigma: GestureSigma, options: GestureOptions):
     frame = null;
     // The full frame first, then the bitmap away, in one task: nothing flickers.
     // Sigma's own frame, drawn now (its `render` is not in its typings).
+    const t0 = now();
     (sigma as unknown as { render(): void }).render();
+    if (!software) timeFrame(t0, (ms) => ms < FAST_FRAME_MS && setMode("live"));
     moving = false;
     show(false);
     onMoving?.(false);
@@ -178,6 +214,12 @@ export function settleWhileMoving(sigma: GestureSigma, options: GestureOptions):
     for (const resolve of done) resolve();
   };
   const onCamera = () => {
+    if (mode === "live" && !moving) {
+      // Sigma draws this frame itself; a slow one (twice in a row) ends live gestures.
+      liveFrame = true;
+      own?.();
+      return;
+    }
     if (!moving) {
       moving = true;
       show(true);
@@ -195,6 +237,7 @@ export function settleWhileMoving(sigma: GestureSigma, options: GestureOptions):
     detach: () => {
       camera.removeListener("updated", onCamera);
       sigma.off("afterRender", keep);
+      sigma.off("beforeRender", before);
       if (own) camera.on("updated", own);
       if (frame !== null) cancelAnimationFrame(frame);
       if (timer !== null) clearTimeout(timer);
