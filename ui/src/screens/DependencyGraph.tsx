@@ -88,10 +88,9 @@ export function DependencyGraph() {
     graphRef.current = graph;
     view.current?.removeAttribute("data-graph-drawn");
     try {
-      // Sigma starts empty and gets the graph in the next frame, then draws
-      // it once more: WebKitGTK on software GL (no compositing) never showed
-      // the first frame with the graph (blank until the first pan); the
-      // second is shown.
+      // Sigma starts empty and gets the graph in the next frame, once the
+      // gesture layer is attached: it copies that first frame for display
+      // (WebKitGTK without compositing did not show it; graphGesture.ts).
       sigma = new Sigma(new Graph({ multi: true, type: "directed" }), container.current, {
         renderEdgeLabels: false,
         labelRenderedSizeThreshold: 9,
@@ -120,10 +119,7 @@ export function DependencyGraph() {
       }
       drawFrame = requestAnimationFrame(() => {
         instance.setGraph(graph);
-        drawFrame = requestAnimationFrame(() => {
-          (instance as unknown as { render(): void }).render();
-          view.current?.setAttribute("data-graph-drawn", "");
-        });
+        view.current?.setAttribute("data-graph-drawn", "");
       });
       setFailure(null);
     } catch (error) {

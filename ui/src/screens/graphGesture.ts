@@ -100,8 +100,8 @@ export interface GestureLayer {
   detach(): void;
 }
 
-/** Layers of sigma's that the bitmap is made of, in the order sigma stacks them. */
-const LAYERS = ["edges", "edgeLabels", "nodes", "labels", "hovers", "hoverNodes"];
+/** Layers of sigma's that the bitmap is made of, in the order sigma stacks them (the hover layers stay sigma's). */
+const LAYERS = ["edges", "edgeLabels", "nodes", "labels"];
 
 /**
  * Makes `sigma` draw a full frame only when its camera settles, moving a
@@ -136,10 +136,15 @@ export function settleWhileMoving(sigma: GestureSigma, options: GestureOptions):
   let liveFrame = false;
   const before = () => void (renderStart = now());
   sigma.on("beforeRender", before);
-  // After each full frame, while its WebGL buffers still hold it.
+  // After each full frame, in the task that drew it: the frame copied into
+  // the overlay, which shows it from then on (still, and moved while the
+  // camera moves). WebKitGTK without compositing showed each WebGL frame
+  // only once the next was drawn (the first stayed blank, a settled pan
+  // showed the frame before it), and read back later a frame is gone; the
+  // copy taken here is the frame as drawn.
   const keep = () => {
     if (liveFrame) {
-      // A frame of a live gesture: timed, and not kept (a read-back a frame costs a GPU too).
+      // A frame of a live gesture: timed, and not copied (a read-back a frame costs a GPU too).
       liveFrame = false;
       timeFrame(renderStart, (ms) => {
         slowFrames = ms >= SLOW_FRAME_MS ? slowFrames + 1 : 0;
@@ -147,24 +152,19 @@ export function settleWhileMoving(sigma: GestureSigma, options: GestureOptions):
       });
       return;
     }
+    if (mode === "live") return;
     drawnState = camera.getState();
-    stale = true;
-  };
-  // The frame on screen as one bitmap, taken when a gesture starts: reading
-  // the WebGL canvases back in the task that drew them kept WebKitGTK from
-  // showing that frame (the first frame stayed blank), so not there.
-  let stale = true;
-  const take = () => {
     const { width, height } = sigma.getDimensions();
     const ratio = window.devicePixelRatio || 1;
     overlay.width = Math.max(1, Math.round(width * ratio));
     overlay.height = Math.max(1, Math.round(height * ratio));
     const ctx = overlay.getContext("2d");
-    stale = false;
-    if (!ctx) return;
-    ctx.fillStyle = background;
-    ctx.fillRect(0, 0, overlay.width, overlay.height);
-    for (const layer of layers()) ctx.drawImage(layer, 0, 0, overlay.width, overlay.height);
+    if (ctx) {
+      ctx.fillStyle = background;
+      ctx.fillRect(0, 0, overlay.width, overlay.height);
+      for (const layer of layers()) ctx.drawImage(layer, 0, 0, overlay.width, overlay.height);
+    }
+    show(true);
   };
   sigma.on("afterRender", keep);
 
@@ -175,11 +175,11 @@ export function settleWhileMoving(sigma: GestureSigma, options: GestureOptions):
       (p) => sigma.framedGraphToViewport(p, { cameraState: camera.getState() }),
     );
   };
+  /** The overlay over the drawn layers (true), or sigma's canvases themselves (false: live). */
   const show = (on: boolean) => {
-    if (on && stale) take();
     overlay.style.visibility = on ? "visible" : "hidden";
     for (const layer of layers()) layer.style.visibility = on ? "hidden" : "";
-    if (!on) for (const e of [overlay, ...follow]) e.style.transform = "";
+    for (const e of [overlay, ...follow]) e.style.transform = "";
   };
   // A frame of the gesture: the bitmap and the group names moved by CSS, nothing drawn.
   const drawMoved = () => {
@@ -201,13 +201,16 @@ export function settleWhileMoving(sigma: GestureSigma, options: GestureOptions):
     }
     if (frame !== null) cancelAnimationFrame(frame);
     frame = null;
-    // The full frame first, then the bitmap away, in one task: nothing flickers.
-    // Sigma's own frame, drawn now (its `render` is not in its typings).
+    // Sigma's own frame, drawn now (its `render` is not in its typings); `keep` shows its copy.
     const t0 = now();
     (sigma as unknown as { render(): void }).render();
-    if (!software) timeFrame(t0, (ms) => ms < FAST_FRAME_MS && setMode("live"));
     moving = false;
-    show(false);
+    if (!software)
+      timeFrame(t0, (ms) => {
+        if (ms >= FAST_FRAME_MS || mode === "live") return;
+        setMode("live");
+        show(false);
+      });
     onMoving?.(false);
     const done = waiting;
     waiting = [];
@@ -230,7 +233,6 @@ export function settleWhileMoving(sigma: GestureSigma, options: GestureOptions):
     timer = setTimeout(settle, settleMs);
   };
   camera.on("updated", onCamera);
-  show(false);
 
   return {
     settled: () => (moving ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve()),
