@@ -137,12 +137,20 @@ fn under_xvfb(
     status(&mut command)
 }
 
+/// The end-to-end test that maps an unknown spreadsheet and settles a
+/// conflict; with `WAVEPLAN_SCREENSHOTS` set it takes the import screens.
+const IMPORT_TEST: &str =
+    "an_unknown_spreadsheet_is_mapped_its_conflict_settled_and_the_import_undone_after_a_restart";
+
 /// `cargo xtask screenshots`: the real app through its main screens, into docs/screenshots/.
 pub fn screenshots() -> Result<()> {
     build_front_end()?;
     let dir = project_root().join("docs/screenshots");
     std::fs::create_dir_all(&dir)?;
-    under_xvfb(&["--workspace"], E2E_FEATURE, &["--exact", "tour"], &[], Some(&dir))?;
+    // The tour takes the main screens; the import test takes the mapping of
+    // an unknown spreadsheet and the merge conflicts, which need its files.
+    let tests = ["--exact", "tour", IMPORT_TEST];
+    under_xvfb(&["--workspace"], E2E_FEATURE, &tests, &[], Some(&dir))?;
     eprintln!("xtask: screenshots in {}", dir.display());
     Ok(())
 }
