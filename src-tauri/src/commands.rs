@@ -26,6 +26,14 @@ pub(crate) async fn blocking<R: Runtime, T: Send + 'static>(
         let state = app.state::<AppState>();
         let result = f(&app, &state);
         window::update_title(&app, &state);
+        // After the answer: a plan opened or changed gets its what-if session
+        // built in the background (a no-op when the plan is the same).
+        tauri::async_runtime::spawn_blocking(move || {
+            let _ = app.state::<AppState>().with_session(|session| {
+                whatif::prepare(session);
+                Ok(())
+            });
+        });
         result
     })
     .await

@@ -88,14 +88,21 @@ impl Session {
 
     /// A project already open (for tests and the sample).
     pub fn load(project: Project) -> AppResult<Session> {
-        let estate = project.load_estate()?;
         let scenario: String = project.setting(SCENARIO_SETTING)?.unwrap_or_else(|| DEFAULT_SCENARIO.to_string());
-        let plan = match project.load_plan(&scenario)? {
-            Some((_, json)) => Some(serde_json::from_str::<Plan>(&json).map_err(|e| AppError::Store {
+        let saved = project.load_plan(&scenario)?;
+        // The plan's JSON (tens of MB on a 50,000-server estate) is parsed
+        // on a second thread while this one reads the inventory.
+        let (estate, plan) = std::thread::scope(|scope| {
+            let parsed = scope.spawn(|| saved.map(|(_, json)| serde_json::from_str::<Plan>(&json)).transpose());
+            let estate = project.load_estate();
+            (estate, parsed.join())
+        });
+        let estate = estate?;
+        let plan = plan.map_err(|_| AppError::Internal { message: "the saved plan's reader failed".into() })?.map_err(
+            |e| AppError::Store {
                 message: format!("{}: the saved plan '{scenario}' cannot be read: {e}", project.path().display()),
-            })?),
-            None => None,
-        };
+            },
+        )?;
         Ok(Session { project, estate, scenario, plan, generation: 0, unsaved: false, what_if: Default::default() })
     }
 

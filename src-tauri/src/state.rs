@@ -64,6 +64,13 @@ impl AppState {
         f(session)
     }
 
+    /// Whether the planner's what-if session of the open project's plan is
+    /// built (it is built in the background after each command that changes
+    /// the plan, so the board's first drag waits for nothing).
+    pub fn what_if_ready(&self) -> bool {
+        self.session().as_mut().is_some_and(crate::whatif::ready)
+    }
+
     /// Makes `session` the open project.
     pub fn replace_session(&self, session: Session) {
         *self.session() = Some(session);

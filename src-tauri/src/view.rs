@@ -97,7 +97,6 @@ pub fn board(estate: &Estate, plan: &Plan, scenario: &str) -> Board {
             fits_window: p.fits_window,
             pinned: pins.contains_key(p.name.as_str()),
             violated: named_in_violation(&p.name),
-            reasons: p.reasons.clone(),
         });
     }
     let waves = plan

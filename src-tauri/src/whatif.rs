@@ -4,15 +4,24 @@
 //! planner. Nothing here decides what breaks or what a move costs.
 //!
 //! The `PlanSession` is built once per planned state (it contracts the estate
-//! into the planner's problem) and kept in [`Cache`], which knows when the
-//! inventory or the plan changed under it, so every hover after the first
-//! costs only the planner's incremental check.
+//! into the planner's problem: a second or two on a 10,000-application
+//! plan) and kept in [`Cache`], which knows when the inventory or the plan
+//! changed under it, so every hover costs only the planner's incremental
+//! check. It is built in the background as soon as a project opens or its
+//! plan changes ([`prepare`], after every command), off the main thread and
+//! without the session's lock, so the first drag after opening is as quick
+//! as the rest; a newer plan supersedes a build under way (its answer is
+//! dropped), and a question asked before the build is done waits for it
+//! instead of building a second one.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
 use std::time::Instant;
 
 use waveplan_core::plan::session::{SessionError, WhatIf};
 use waveplan_core::plan::{ObjectiveValue, PlanSession};
-use waveplan_core::{Plan, PlanConfig};
+use waveplan_core::{Estate, Plan, PlanConfig};
 
 use crate::error::{AppError, AppResult};
 use crate::session::{Session, Touches};
@@ -26,11 +35,84 @@ const EARLIER_WAVES: u32 = 12;
 #[derive(Default)]
 pub struct Cache {
     built: Option<(Key, PlanSession)>,
+    background: Option<Background>,
+}
+
+/// A session being built on a thread of its own.
+struct Background {
+    key: Key,
+    result: Receiver<PlanSession>,
+    /// Set when a newer plan supersedes this one: a build not yet started is skipped.
+    superseded: Arc<AtomicBool>,
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.superseded.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Cache {
+    /// Takes in a background build that has finished.
+    fn collect(&mut self) {
+        let Some(background) = &self.background else { return };
+        match background.result.try_recv() {
+            Ok(session) => {
+                let background = self.background.take().expect("just seen");
+                self.built = Some((background.key.clone(), session));
+            }
+            Err(TryRecvError::Disconnected) => self.background = None,
+            Err(TryRecvError::Empty) => {}
+        }
+    }
+
+    /// Starts building the session of `plan` in the background, unless it is
+    /// built or being built already; a build of an older plan is superseded.
+    fn prepare(&mut self, generation: u64, estate: &Estate, plan: Option<&Plan>) {
+        self.collect();
+        let Some(plan) = plan else {
+            self.background = None;
+            return;
+        };
+        let key = Key::of(generation, plan);
+        if self.built.as_ref().is_some_and(|(k, _)| *k == key) || self.background.as_ref().is_some_and(|b| b.key == key)
+        {
+            return;
+        }
+        let superseded = Arc::new(AtomicBool::new(false));
+        let (sender, result) = sync_channel(1);
+        let (estate, plan, skip) = (estate.clone(), plan.clone(), superseded.clone());
+        let started = std::thread::Builder::new().name("what-if session".into()).spawn(move || {
+            if !skip.load(Ordering::Relaxed) {
+                // The receiver is gone when a newer plan superseded this one: the answer is dropped.
+                let _ = sender.send(PlanSession::new(&estate, &plan));
+            }
+        });
+        // Without a thread the session is built when first asked for, as before.
+        self.background = started.ok().map(|_| Background { key, result, superseded });
+    }
+
+    /// Whether the session of `plan` is built (tests, and nothing waits on it).
+    fn ready(&mut self, generation: u64, plan: Option<&Plan>) -> bool {
+        self.collect();
+        plan.is_some_and(|plan| self.built.as_ref().is_some_and(|(k, _)| *k == Key::of(generation, plan)))
+    }
+}
+
+/// Starts building the planner's session of the open project's plan in the
+/// background if it has changed (called after every command).
+pub fn prepare(session: &mut Session) {
+    session.what_if.prepare(session.generation, &session.estate, session.plan.as_ref());
+}
+
+/// Whether the planner's session of the open project's plan is built.
+pub fn ready(session: &mut Session) -> bool {
+    session.what_if.ready(session.generation, session.plan.as_ref())
 }
 
 /// What a `PlanSession` depends on: the inventory's generation, the
 /// settings and every application's wave.
-#[derive(PartialEq)]
+#[derive(Clone, PartialEq)]
 struct Key {
     generation: u64,
     config: PlanConfig,
@@ -49,7 +131,13 @@ fn planner(session: &mut Session) -> AppResult<&mut PlanSession> {
     let key = Key::of(session.generation, plan);
     let cache = &mut session.what_if;
     if cache.built.as_ref().is_none_or(|(k, _)| *k != key) {
-        cache.built = Some((key, PlanSession::new(&session.estate, plan)));
+        // Being built in the background: wait for it rather than build it twice.
+        let waited = match cache.background.take() {
+            Some(background) if background.key == key => background.result.recv().ok(),
+            _ => None,
+        };
+        let built = waited.unwrap_or_else(|| PlanSession::new(&session.estate, plan));
+        cache.built = Some((key, built));
     }
     Ok(&mut cache.built.as_mut().expect("just built").1)
 }

@@ -189,8 +189,6 @@ pub struct Card {
     pub pinned: bool,
     /// Whether a broken constraint names it.
     pub violated: bool,
-    /// Why it is in its wave.
-    pub reasons: Vec<String>,
 }
 
 /// A column of the board.

@@ -721,3 +721,52 @@ fn an_import_in_the_app_classifies_connections_under_the_projects_infrastructure
         estate.dependencies.iter().filter(|d| d.port == Some(1433)).filter_map(|d| d.infrastructure.clone()).collect();
     assert_eq!(roles, ["sql-cluster"], "the app imported under the built-in list, not the project's");
 }
+
+/// Waits (at most a minute) for the planner's what-if session of the plan on the board.
+fn until_what_if_ready(window: &WebviewWindow<MockRuntime>) -> bool {
+    let state = window.state::<AppState>();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < until {
+        if state.what_if_ready() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    false
+}
+
+#[test]
+fn the_what_if_session_is_built_in_the_background_after_open_and_after_each_plan_change() {
+    let h = start();
+    ok(&h.window, "open_sample", json!({}));
+    let board = ok(&h.window, "plan_project", json!({ "settings": settings(&h.window), "onProgress": CHANNEL }));
+    // Built without a price asked for: the first drag waits for nothing.
+    assert!(until_what_if_ready(&h.window), "the session of the new plan is built in the background");
+    let (pacs, vna) = (wave_of(&board, "PACS"), wave_of(&board, "Vendor Neutral Archive"));
+    let price = ok(&h.window, "price_move", json!({ "application": "PACS", "wave": vna - 1 }));
+    assert_eq!(price["fromWave"].as_u64(), Some(pacs));
+
+    // A drop leaves the session where the new plan is: nothing to build again.
+    ok(&h.window, "move_application", json!({ "application": "PACS", "wave": vna - 1 }));
+    assert!(h.window.state::<AppState>().what_if_ready(), "the moved plan's session is the one that moved");
+
+    // Undo changes the plan: a new session is built in the background, of the plan undone to.
+    ok(&h.window, "undo", json!({}));
+    assert!(until_what_if_ready(&h.window), "the session of the plan after undo");
+    let again = ok(&h.window, "price_move", json!({ "application": "PACS", "wave": vna - 1 }));
+    assert_eq!(again["fromWave"].as_u64(), Some(pacs), "priced against the plan on the board, not the moved one");
+    assert_eq!(again["broken"], price["broken"]);
+
+    // A re-plan with other settings supersedes it: the session answers for the new plan.
+    let mut narrow = settings(&h.window);
+    narrow["maxApplicationsPerWave"] = json!(4);
+    let replanned = ok(&h.window, "plan_project", json!({ "settings": narrow, "onProgress": CHANNEL }));
+    assert!(until_what_if_ready(&h.window), "the session of the re-planned board");
+    let pacs_now = wave_of(&replanned, "PACS");
+    let price = ok(&h.window, "price_move", json!({ "application": "PACS", "wave": pacs_now + 1 }));
+    assert_eq!(price["fromWave"].as_u64(), Some(pacs_now));
+
+    // An inventory edit changes what the session is of (the estate): built again.
+    ok(&h.window, "edit_application", json!({ "application": "PACS", "field": "tier", "value": "administrative" }));
+    assert!(until_what_if_ready(&h.window), "the session after an inventory edit");
+}

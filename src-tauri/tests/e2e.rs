@@ -833,6 +833,8 @@ const frames = async (ms, each) => {
   while (last < end) { each(i++); const now = await nextFrame(); gaps.push(now - last); last = now; }
   return stats(gaps);
 };
+// After a gesture: until the graph's full frame is drawn (no bitmap moving; software WebGL only), from now.
+const settled = async () => { const t = performance.now(); await until('the full frame', () => !document.querySelector('[data-graph-moving]')); await painted(); return performance.now() - t; };
 const clickOn = (css) => { const e = document.querySelector(css); if (!e) throw new Error(`no ${css}`); e.click(); };
 "#;
 
@@ -1135,13 +1137,18 @@ const clickOn = (css) => { const e = document.querySelector(css); if (!e) throw 
         Ok(())
     }
 
+    /// How the graph drew the gesture: "bitmap" (the last full frame moved, the graph drawn when still) or "live" (sigma every frame).
+    fn frames(v: &Value) -> &str {
+        v["frames"].as_str().unwrap_or("?")
+    }
+
     /// The graph screen drawn, then panned and zoomed one step a frame.
     async fn graph(table: &Table, client: &Client) -> Result<()> {
         let drawn = run(
             client,
             "await until('the board', () => document.querySelector('[data-card]'));
              const t0 = performance.now(); clickOn('[data-screen=graph]');
-             await until('the graph', () => /[\\d,]+ nodes/.test(document.querySelector('[data-graph-size]')?.textContent ?? '') && document.querySelector('[data-graph-canvas] canvas'));
+             await until('the graph', () => /[\\d,]+ nodes/.test(document.querySelector('[data-graph-size]')?.textContent ?? '') && document.querySelector('[data-graph-canvas] canvas') && document.querySelector('[data-graph-drawn]'));
              await painted(); await painted();
              return { ms: performance.now() - t0, size: document.querySelector('[data-graph-size]').textContent, failure: document.querySelector('.graph-failure')?.textContent ?? null };",
         )
@@ -1163,10 +1170,16 @@ const clickOn = (css) => { const e = document.querySelector(css); if (!e) throw 
                      mouse.dispatchEvent(new MouseEvent('mousedown', at(x, y, 1)));
                      const s = await frames(3000, (i) => { x += (Math.floor(i / 60) % 2 ? -6 : 6); y += (Math.floor(i / 30) % 2 ? -3 : 3); document.dispatchEvent(new MouseEvent('mousemove', at(x, y, 1))); });
                      document.dispatchEvent(new MouseEvent('mouseup', at(x, y, 0)));
+                     s.frames = document.querySelector('[data-graph-frames]')?.dataset.graphFrames ?? null;
+                     s.settle = await settled();
                      return s;",
                 )
                 .await?;
-                table.row("graph panned (drag, 6 px a frame) for 3 s: frame interval median / p95 / max", frame_cell(&v)?);
+                table.row(
+                    &format!("graph panned (drag, 6 px a frame) for 3 s, drawn {}: frame interval median / p95 / max", frames(&v)),
+                    frame_cell(&v)?,
+                );
+                table.row("graph pan released → the full frame drawn where it stopped", format!("{:.0} ms", num(&v, "settle")?));
                 Ok(())
             })
             .await;
@@ -1176,10 +1189,16 @@ const clickOn = (css) => { const e = document.querySelector(css); if (!e) throw 
                     client,
                     "const mouse = document.querySelector('[data-graph-canvas] canvas:last-child'); const box = mouse.getBoundingClientRect();
                      const s = await frames(3000, (i) => { if (i % 6 === 0) mouse.dispatchEvent(new WheelEvent('wheel', { deltaY: Math.floor(i / 48) % 2 ? 120 : -120, clientX: box.left + box.width * 0.4, clientY: box.top + box.height * 0.6, bubbles: true, cancelable: true })); });
+                     s.frames = document.querySelector('[data-graph-frames]')?.dataset.graphFrames ?? null;
+                     s.settle = await settled();
                      return s;",
                 )
                 .await?;
-                table.row("graph zoomed (a wheel step every 6th frame, in and out) for 3 s: frame interval median / p95 / max", frame_cell(&v)?);
+                table.row(
+                    &format!("graph zoomed (a wheel step every 6th frame, in and out) for 3 s, drawn {}: frame interval median / p95 / max", frames(&v)),
+                    frame_cell(&v)?,
+                );
+                table.row("graph's last wheel step → the full frame drawn where it stopped", format!("{:.0} ms", num(&v, "settle")?));
                 Ok(())
             })
             .await;
@@ -1278,17 +1297,42 @@ const clickOn = (css) => { const e = document.querySelector(css); if (!e) throw 
                     &client,
                     "const early = !!document.querySelector('[data-card]');
                      await until('the board', () => document.querySelector('[data-card]')); await painted();
-                     return { origin: performance.timeOrigin, at: performance.now(), early, cards: document.querySelectorAll('[data-card]').length };",
+                     const at = performance.now(); const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+                     return { origin: performance.timeOrigin, at, early, cards: document.querySelectorAll('[data-card]').length, opened: mark('waveplan:project-opened'), received: mark('waveplan:board-received') };",
                 )
                 .await?;
                 let open = since_start(started, &v, "at")?;
                 table.row(
                     &format!(
-                        "launch with the project as argument → its board on screen ({} cards{})",
+                        "launch with the project as argument → its board on screen ({} cards drawn{})",
                         v["cards"],
                         if v["early"] == json!(true) { ", an upper bound: the board was up before the timer started" } else { "" }
                     ),
                     format!("{open:.0} ms"),
+                );
+                // Where the open's time went: the page's marks (ui/src/store.ts), and the board's IPC again.
+                let opened = since_start(started, &v, "opened")?;
+                let received = num(&v, "received")? - num(&v, "opened")?;
+                table.row("… of which launch → project opened (page loaded; the shell reads the file: estate and plan)", format!("{opened:.0} ms"));
+                table.row("… project opened → board received (built, serialised, through the IPC, parsed)", format!("{received:.0} ms"));
+                table.row("… board received → on screen (render, layout, paint)", format!("{:.0} ms", num(&v, "at")? - num(&v, "received")?));
+                let ipc = run(
+                    &client,
+                    "const invoke = window.__TAURI_INTERNALS__.invoke; const t0 = performance.now(); const board = await invoke('board');
+                     const ms = performance.now() - t0; const t1 = performance.now(); const json = JSON.stringify(board);
+                     const t2 = performance.now(); JSON.parse(json);
+                     return { ms, bytes: json.length, parse: performance.now() - t2, stringify: t2 - t1, waves: board.waves.length, cards: board.waves.reduce((n, w) => n + w.cards.length, 0) };",
+                )
+                .await?;
+                table.row(
+                    &format!(
+                        "the board ({} cards in {} waves) through the IPC again ({:.1} MB of JSON; parsing it alone takes {:.0} ms)",
+                        ipc["cards"],
+                        ipc["waves"],
+                        num(&ipc, "bytes")? / 1e6,
+                        num(&ipc, "parse")?
+                    ),
+                    format!("{:.0} ms", num(&ipc, "ms")?),
                 );
                 let mut failed = Vec::new();
                 if let Err(e) = inventory(&table, &client, "launch → board", open).await {

@@ -1,16 +1,35 @@
 // The window: navigation, the toolbar with the plan's figures, the message
 // bar, and the screen chosen.
-import { useEffect } from "react";
+import { Suspense, lazy, useEffect } from "react";
 import { actions, useStore, type Screen } from "./store";
 import { handleCommand, shortcutFor } from "./commands";
 import { StartScreen } from "./screens/StartScreen";
-import { WaveBoard } from "./screens/WaveBoard";
-import { ImportWizard } from "./screens/ImportWizard";
-import { Inventory } from "./screens/Inventory";
-import { DependencyGraph } from "./screens/DependencyGraph";
-import { DrCoverage } from "./screens/DrCoverage";
-import { ExportScreen } from "./screens/ExportScreen";
 import { Toolbar } from "./components/Toolbar";
+
+// The screens past the start screen load when first shown (the graph's
+// sigma, graphology and layout among them), so a cold start parses only the
+// start screen; once the window is interactive they are fetched in the
+// background, so the first switch does not wait for them either.
+const loaders = {
+  board: () => import("./screens/WaveBoard").then((m) => ({ default: m.WaveBoard })),
+  import: () => import("./screens/ImportWizard").then((m) => ({ default: m.ImportWizard })),
+  inventory: () => import("./screens/Inventory").then((m) => ({ default: m.Inventory })),
+  graph: () => import("./screens/DependencyGraph").then((m) => ({ default: m.DependencyGraph })),
+  dr: () => import("./screens/DrCoverage").then((m) => ({ default: m.DrCoverage })),
+  export: () => import("./screens/ExportScreen").then((m) => ({ default: m.ExportScreen })),
+};
+const WaveBoard = lazy(loaders.board);
+const ImportWizard = lazy(loaders.import);
+const Inventory = lazy(loaders.inventory);
+const DependencyGraph = lazy(loaders.graph);
+const DrCoverage = lazy(loaders.dr);
+const ExportScreen = lazy(loaders.export);
+
+/** Fetches every screen's code after the start screen is up, a little later, board first. */
+function preloadScreens() {
+  const idle = (work: () => void) => ("requestIdleCallback" in window ? window.requestIdleCallback(work, { timeout: 2000 }) : setTimeout(work, 200));
+  idle(() => void Promise.all(Object.values(loaders).map((load) => load())).catch(() => undefined));
+}
 
 const SCREENS: { id: Screen; label: string; key: string }[] = [
   { id: "board", label: "Wave plan", key: "1" },
@@ -31,7 +50,12 @@ export function App() {
   useEffect(() => {
     // The window's first frame with its handlers attached: what the cold
     // start figure of BENCHMARKS.md is measured to (cargo xtask bench-desktop).
-    requestAnimationFrame(() => setTimeout(() => performance.mark("waveplan:interactive"), 0));
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        performance.mark("waveplan:interactive");
+        preloadScreens();
+      }, 0),
+    );
   }, []);
 
   useEffect(() => {
@@ -98,12 +122,14 @@ export function App() {
         )}
         <div className="screen" data-current-screen={shown}>
           {shown === "start" && <StartScreen />}
+          <Suspense fallback={null}>
           {shown === "board" && <WaveBoard />}
           {shown === "import" && <ImportWizard />}
           {shown === "inventory" && <Inventory />}
           {shown === "graph" && <DependencyGraph />}
           {shown === "dr" && <DrCoverage />}
           {shown === "export" && <ExportScreen />}
+          </Suspense>
         </div>
       </main>
     </div>

@@ -14,9 +14,11 @@ import { price } from "./board.test-data";
 // jsdom has no layout, so the virtualiser would see an empty viewport: in
 // these tests it renders every row (the app's own code path is unchanged).
 vi.mock("@tanstack/react-virtual", () => ({
-  useVirtualizer: ({ count, estimateSize }: { count: number; estimateSize: () => number }) => ({
-    getTotalSize: () => count * estimateSize(),
-    getVirtualItems: () => Array.from({ length: count }, (_, index) => ({ key: index, index, start: index * estimateSize() })),
+  useVirtualizer: ({ count, estimateSize }: { count: number; estimateSize: (index: number) => number }) => ({
+    getTotalSize: () => count * estimateSize(0),
+    getVirtualItems: () => Array.from({ length: count }, (_, index) => ({ key: index, index, start: index * estimateSize(0), size: estimateSize(index) })),
+    measure: () => {},
+    measurementsCache: [],
   }),
 }));
 

@@ -30,7 +30,6 @@ export function card(name: string, wave: number, extra: Partial<Card> = {}): Car
     fitsWindow: true,
     pinned: false,
     violated: false,
-    reasons: [`after its dependencies`],
     ...extra,
   };
 }

@@ -9,9 +9,11 @@ import { WaveBoard } from "./screens/WaveBoard";
 import { board, card, HOSTILE, project, servers } from "./fixtures.test-data";
 
 vi.mock("@tanstack/react-virtual", () => ({
-  useVirtualizer: ({ count, estimateSize }: { count: number; estimateSize: () => number }) => ({
-    getTotalSize: () => count * estimateSize(),
-    getVirtualItems: () => Array.from({ length: count }, (_, index) => ({ key: index, index, start: index * estimateSize() })),
+  useVirtualizer: ({ count, estimateSize }: { count: number; estimateSize: (index: number) => number }) => ({
+    getTotalSize: () => count * estimateSize(0),
+    getVirtualItems: () => Array.from({ length: count }, (_, index) => ({ key: index, index, start: index * estimateSize(0), size: estimateSize(index) })),
+    measure: () => {},
+    measurementsCache: [],
   }),
 }));
 

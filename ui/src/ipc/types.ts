@@ -261,11 +261,7 @@ pinned: boolean,
 /**
  * Whether a broken constraint names it.
  */
-violated: boolean, 
-/**
- * Why it is in its wave.
- */
-reasons: Array<string>, };
+violated: boolean, };
 export type WaveColumn = { 
 /**
  * 1 for the first wave.

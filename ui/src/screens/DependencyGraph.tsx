@@ -12,6 +12,7 @@ import type { GraphEdge, GraphNode, GraphView, SceneLabel } from "../ipc/types";
 import { actions, useStore } from "../store";
 import { EDGE, PALETTE, filterGraph, groupOf, layout, shownName, type GroupPlace, type Grouping } from "./graphLayout";
 import { drawnBy, groupLabels, pngOf, sceneOf, type Drawn } from "./graphScene";
+import { isSoftwareRenderer, settleWhileMoving, webglRenderer, type GestureLayer } from "./graphGesture";
 
 /** Groups are named on the graph up to this many (beyond, the names would cover it). */
 const MOST_GROUP_LABELS = 150;
@@ -39,6 +40,16 @@ export function DependencyGraph() {
   const [saving, setSaving] = useState(false);
   const container = useRef<HTMLDivElement>(null);
   const sigmaRef = useRef<Sigma | null>(null);
+  /** The graph shown (sigma gets it a frame after it starts). */
+  const graphRef = useRef<Graph | null>(null);
+  const gestureRef = useRef<GestureLayer | null>(null);
+  const overlay = useRef<HTMLCanvasElement>(null);
+  const groupNames = useRef<HTMLDivElement>(null);
+  const view = useRef<HTMLDivElement>(null);
+  // Software WebGL (no GPU) cannot draw thousands of nodes a frame: pan and
+  // zoom then move a bitmap of the last frame and draw in full when still
+  // (graphGesture.ts: chosen by the frames measured, or by a renderer named as software).
+  const software = useMemo(() => isSoftwareRenderer(webglRenderer()), []);
   const placesRef = useRef<GroupPlace[]>([]);
   const board = useStore((s) => s.board);
   const presentation = useStore((s) => s.presentation);
@@ -73,8 +84,14 @@ export function DependencyGraph() {
       graph.addEdge(e.from, e.to, { color: EDGE[tone], size: tone === "plain" ? 0.6 : 1.6, type: "arrow", zIndex: tone === "plain" ? 0 : 1 });
     }
     let sigma: Sigma | null = null;
+    let drawFrame: number | null = null;
+    graphRef.current = graph;
+    view.current?.removeAttribute("data-graph-drawn");
     try {
-      sigma = new Sigma(graph, container.current, {
+      // Sigma starts empty and gets the graph in the next frame, once the
+      // gesture layer is attached: it copies that first frame for display
+      // (WebKitGTK without compositing did not show it; graphGesture.ts).
+      sigma = new Sigma(new Graph({ multi: true, type: "directed" }), container.current, {
         renderEdgeLabels: false,
         labelRenderedSizeThreshold: 9,
         defaultEdgeType: "arrow",
@@ -89,21 +106,40 @@ export function DependencyGraph() {
       const instance = sigma;
       instance.on("afterRender", () => setLabels(groupLabels(instance, placesRef.current)));
       sigmaRef.current = sigma;
+      if (overlay.current && groupNames.current) {
+        view.current?.setAttribute("data-graph-frames", "bitmap");
+        gestureRef.current = settleWhileMoving(sigma, {
+          overlay: overlay.current,
+          follow: [groupNames.current],
+          background: themeColour("--panel", "#ffffff"),
+          software,
+          onMoving: (moving) => view.current?.toggleAttribute("data-graph-moving", moving),
+          onMode: (mode) => view.current?.setAttribute("data-graph-frames", mode),
+        });
+      }
+      drawFrame = requestAnimationFrame(() => {
+        instance.setGraph(graph);
+        view.current?.setAttribute("data-graph-drawn", "");
+      });
       setFailure(null);
     } catch (error) {
       setFailure(`The graph needs WebGL, which this display does not offer (${String(error)}).`);
     }
     return () => {
+      if (drawFrame !== null) cancelAnimationFrame(drawFrame);
       sigmaRef.current = null;
+      graphRef.current = null;
+      gestureRef.current?.detach();
+      gestureRef.current = null;
       sigma?.kill();
     };
-  }, [shown, grouping, highlight, hideNames]);
+  }, [shown, grouping, highlight, hideNames, software]);
 
   // The node clicked stands out with what it talks to; the rest fades.
   useEffect(() => {
     const sigma = sigmaRef.current;
-    if (!sigma) return;
-    const graph = sigma.getGraph();
+    const graph = graphRef.current;
+    if (!sigma || !graph) return;
     const near = selected && graph.hasNode(selected) ? new Set([selected, ...graph.neighbors(selected)]) : null;
     sigma.setSetting("nodeReducer", (node, attributes) => {
       if (!near) return attributes;
@@ -132,6 +168,8 @@ export function DependencyGraph() {
     void sigma
       .getCamera()
       .animate({ x: at.x, y: at.y, ratio: Math.min(sigma.getCamera().ratio, 0.6) }, { duration: 400 })
+      // Moving until the full frame is drawn where it stops.
+      .then(() => gestureRef.current?.settled())
       .finally(() => setMoving(false));
   };
 
@@ -257,9 +295,10 @@ export function DependencyGraph() {
         </span>
       </div>
       <div className="graph-body">
-        <div className="graph-view" data-camera-moving={moving || undefined}>
+        <div className="graph-view" ref={view} data-camera-moving={moving || undefined}>
           <div className="graph-canvas" ref={container} data-graph-canvas />
-          <div className="graph-group-labels" aria-hidden="true">
+          <canvas className="graph-moved" ref={overlay} aria-hidden="true" data-graph-moved />
+          <div className="graph-group-labels" ref={groupNames} aria-hidden="true">
             {labels.map((l) => (
               <span key={l.text} style={{ transform: `translate(${l.x}px, ${l.y}px) translate(-50%, -100%)` }}>
                 {l.text}

@@ -3,7 +3,7 @@
 // search, inline editing of the applications' planning fields, and rows
 // selected (click, Ctrl/Shift+click, Shift+arrows, Ctrl+A) to set one
 // planning field of every selected application at once.
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { api } from "../ipc/api";
 import type { InventoryColumn, InventoryKind, InventoryTable } from "../ipc/types";
@@ -68,7 +68,7 @@ export function Inventory() {
   useEffect(() => setSelection(EMPTY), [kind]);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12, initialRect: { width: 1200, height: 800 } });
+  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 4, initialRect: { width: 1200, height: 800 } });
   // An editable number's header keeps room for its label and the pencil.
   const template = columns.map(({ c }) => (c.numeric ? `minmax(${c.editable ? 104 : 80}px, 0.6fr)` : "minmax(120px, 1fr)")).join(" ");
 
@@ -98,6 +98,13 @@ export function Inventory() {
     window.addEventListener("waveplan:select-all", all);
     return () => window.removeEventListener("waveplan:select-all", all);
   }, [keys]);
+  // One handler for every row, so a row whose data did not change is not drawn again.
+  const latest = useRef({ selection, keys });
+  latest.current = { selection, keys };
+  const pick = useCallback((key: string, e: React.MouseEvent) => {
+    const { selection, keys } = latest.current;
+    setSelection(clickRow(selection, keys, key, { ctrl: e.ctrlKey || e.metaKey, shift: e.shiftKey }));
+  }, []);
   // Not on every scroll frame: 50,000 keys are a few milliseconds.
   const picked = useMemo(() => selectedInOrder(selection, keys), [selection, keys]);
 
@@ -136,27 +143,21 @@ export function Inventory() {
         <div className="grid-body" ref={scroller} data-grid-body tabIndex={0} onKeyDown={onGridKey} aria-label="Rows: click to select, Ctrl+click or Shift+click to add, Shift+arrows to extend, Ctrl+A for every row shown">
           <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
             {virtual.getVirtualItems().map((item) => {
-              const row = rows[item.index];
               const key = keys[item.index];
-              const selected = selection.keys.has(key);
               return (
-                <div
+                <Row
                   key={item.key}
-                  className={`grid-row${item.index % 2 ? " odd" : ""}${selected ? " selected" : ""}${selection.cursor === key ? " cursor" : ""}`}
-                  role="row"
-                  aria-selected={selected}
-                  style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW }}
-                  data-row={row[0]}
-                  onMouseDown={(e) => e.shiftKey && e.preventDefault()}
-                  onClick={(e) => {
-                    if ((e.target as HTMLElement).closest(".cell.editing")) return;
-                    setSelection(clickRow(selection, keys, key, { ctrl: e.ctrlKey || e.metaKey, shift: e.shiftKey }));
-                  }}
-                >
-                  {columns.map(({ c, i }) => (
-                    <Cell key={c.key} column={c} value={row[i]} row={row} kind={kind} />
-                  ))}
-                </div>
+                  row={rows[item.index]}
+                  rowKey={key}
+                  odd={item.index % 2 === 1}
+                  start={item.start}
+                  selected={selection.keys.has(key)}
+                  cursor={selection.cursor === key}
+                  template={template}
+                  columns={columns}
+                  kind={kind}
+                  onPick={pick}
+                />
               );
             })}
           </div>
@@ -165,6 +166,49 @@ export function Inventory() {
     </section>
   );
 }
+
+type Shown = { c: InventoryColumn; i: number }[];
+
+/** One row of the table on screen; drawn again only when its own data, place or selection changes. */
+const Row = memo(function Row(props: {
+  row: string[];
+  rowKey: string;
+  odd: boolean;
+  start: number;
+  selected: boolean;
+  cursor: boolean;
+  template: string;
+  columns: Shown;
+  kind: InventoryKind;
+  onPick: (key: string, e: React.MouseEvent) => void;
+}) {
+  const { row, rowKey, odd, start, selected, cursor, template, columns, kind, onPick } = props;
+  return (
+    <div
+      className={`grid-row${odd ? " odd" : ""}${selected ? " selected" : ""}${cursor ? " cursor" : ""}`}
+      role="row"
+      aria-selected={selected}
+      style={{ gridTemplateColumns: template, transform: `translateY(${start}px)`, height: ROW }}
+      data-row={row[0]}
+      onMouseDown={(e) => e.shiftKey && e.preventDefault()}
+      onClick={(e) => {
+        if ((e.target as HTMLElement).closest(".cell.editing")) return;
+        onPick(rowKey, e);
+      }}
+    >
+      {columns.map(({ c, i }) =>
+        c.editable && kind === "applications" ? (
+          <Cell key={c.key} column={c} value={row[i]} row={row} kind={kind} />
+        ) : (
+          // Most cells are read-only: plain text, no state.
+          <div key={c.key} role="gridcell" className={c.numeric ? "cell num" : "cell"} title={row[i]}>
+            {row[i]}
+          </div>
+        ),
+      )}
+    </div>
+  );
+});
 
 /** The bar over a selection of applications: one planning field, one value, for all of them. */
 function BulkEdit({ columns, names, hidden, onClear }: { columns: InventoryColumn[]; names: string[]; hidden: number; onClear: () => void }) {

@@ -2,14 +2,24 @@
 // card (or Alt+←/→ on a focused card) to move it and its move group; while
 // it hovers a wave the planner's incremental what-if prices the move, and
 // the feedback bar says what would break and how the objective changes.
-import { memo, useCallback, useEffect, useRef, useState } from "react";
-import { actions, useStore } from "../store";
-import type { Board, Card, MovePrice, PlannerObjective, WaveColumn } from "../ipc/types";
+//
+// The board is virtualised both ways, as the inventory's tables are: only
+// the columns in view are drawn, and in a column only the cards in view,
+// each of a fixed size (boardNavigation.ts), so a plan of 10,000 cards draws
+// a few dozen. The arrow keys reach every card (scrolled into view, then
+// focused); a drag near an edge scrolls the board. The drag and the price
+// under it live outside the board's render: a pointer move or a price draws
+// again only the columns it marks, the ghost and the feedback bar.
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { actions, getState, useStore } from "../store";
+import type { Board, Card, MoveOutcome, MovePrice, PlannerObjective, WaveColumn } from "../ipc/types";
 import { count, delta, minutes, span } from "../format";
 import { ExplainPanel } from "../components/ExplainPanel";
 import { SettingsPanel } from "../components/SettingsPanel";
 import { Timeline } from "../components/Timeline";
 import { ScenarioBar } from "../components/ScenarioBar";
+import { neighbour, placeOf, PRESENTATION_SIZES, SIZES, type BoardSizes } from "./boardNavigation";
 
 const TIER_SHORT: Record<string, string> = {
   "mission-critical": "Mission-critical",
@@ -17,6 +27,10 @@ const TIER_SHORT: Record<string, string> = {
   "business-operational": "Operational",
   administrative: "Administrative",
 };
+
+/** How far from the board's edge a dragged card starts scrolling it, and how fast at most (px a frame). */
+const EDGE = 64;
+const EDGE_SPEED = 28;
 
 interface Drag {
   card: Card;
@@ -28,37 +42,131 @@ interface Drag {
   over: number | null;
 }
 
+// The drag in progress: a small store of its own, so a pointer move draws
+// again only what shows the drag (the ghost, and the columns it enters and leaves).
+let drag: Drag | null = null;
+const dragListeners = new Set<() => void>();
+function setDrag(next: Drag | null) {
+  drag = next;
+  dragListeners.forEach((l) => l());
+}
+function subscribeDrag(listener: () => void) {
+  dragListeners.add(listener);
+  return () => dragListeners.delete(listener);
+}
+function useDrag<T>(select: (d: Drag | null) => T): T {
+  return useSyncExternalStore(subscribeDrag, () => select(drag));
+}
+
+/** A card to scroll into view and focus (`seq` so the same card can be asked for twice). */
+interface FocusRequest {
+  name: string;
+  row: number;
+  seq: number;
+}
+// Requests are numbered across boards; one done is not done again when its
+// column is drawn again (scrolled away and back).
+let focusSeq = 0;
+let focusDone = 0;
+// The saved move whose card was last brought into view.
+let revealedMove: MoveOutcome | null = null;
+
+/** The drag's moves: priced when the wave under the card changes. */
+function hover(x: number, y: number) {
+  const d = drag;
+  if (!d) return;
+  const active = d.active || Math.hypot(x - d.startX, y - d.startY) > 5;
+  const over = active ? waveUnder(x, y) : null;
+  if (over !== d.over) void actions.priceMove(d.card.name, over !== null && over !== d.card.wave ? over : null);
+  setDrag({ ...d, x, y, active, over });
+}
+
 export function WaveBoard() {
   const board = useStore((s) => s.board);
   const project = useStore((s) => s.project);
   const settingsOpen = useStore((s) => s.settingsOpen);
   const selected = useStore((s) => s.selected);
   const presentation = useStore((s) => s.presentation);
-  const pending = useStore((s) => s.pendingMove);
-  const [drag, setDrag] = useState<Drag | null>(null);
-  const dragRef = useRef<Drag | null>(null);
-  dragRef.current = drag;
+  const lastMove = useStore((s) => s.lastMove);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [focus, setFocus] = useState<(FocusRequest & { column: number }) | null>(null);
+  const sizes = presentation ? PRESENTATION_SIZES : SIZES;
+  const waves = board?.waves ?? [];
+  const columns = useVirtualizer({
+    horizontal: true,
+    count: board ? waves.length + 1 : 0,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => (i < waves.length ? sizes.column : sizes.newWave),
+    gap: sizes.columnGap,
+    overscan: 2,
+    initialRect: { width: 1400, height: 700 },
+  });
+  useEffect(() => {
+    columns.measure();
+  }, [presentation]);
+
+  /** Scrolls the card of `name` into view (its column, then its row) and focuses it. */
+  const reveal = useCallback(
+    (name: string) => {
+      const b = getState().board;
+      const place = b && placeOf(b, name);
+      if (!place) return;
+      bringIntoView(scroller.current, "horizontal", columns.measurementsCache[place.column]);
+      setFocus({ name, column: place.column, row: place.row, seq: ++focusSeq });
+    },
+    [columns],
+  );
+
+  // A saved move: the moved card is scrolled into view in its new wave and keeps the focus.
+  useEffect(() => {
+    if (lastMove && lastMove !== revealedMove) {
+      revealedMove = lastMove;
+      reveal(lastMove.price.application);
+    }
+  }, [lastMove, reveal]);
+
   // One function for every card, so the memoised columns and cards below
   // are not drawn again when only the drag, its price or the feedback changes.
   const grab = useCallback((card: Card, e: React.PointerEvent) => {
     if (e.button !== 0) return;
     e.preventDefault();
     setDrag({ card, x: e.clientX, y: e.clientY, startX: e.clientX, startY: e.clientY, active: false, over: null });
-  }, []);
-
-  useEffect(() => {
-    if (!drag) return;
-    const move = (e: PointerEvent) => {
-      const d = dragRef.current;
+    const move = (e: PointerEvent) => hover(e.clientX, e.clientY);
+    let frame = 0;
+    // Near an edge the board scrolls (and a column near its top or bottom),
+    // so a card can be dropped on a wave that was not in view when the drag began.
+    const edgeScroll = () => {
+      const d = drag;
       if (!d) return;
-      const active = d.active || Math.hypot(e.clientX - d.startX, e.clientY - d.startY) > 5;
-      const over = active ? waveUnder(e.clientX, e.clientY) : null;
-      if (over !== d.over) void actions.priceMove(d.card.name, over !== null && over !== d.card.wave ? over : null);
-      setDrag({ ...d, x: e.clientX, y: e.clientY, active, over });
+      if (d.active && scroller.current) {
+        const board = scroller.current.getBoundingClientRect();
+        const speed = (distance: number) => Math.ceil((EDGE_SPEED * (EDGE - distance)) / EDGE);
+        const left = scroller.current.scrollLeft;
+        // Only with the pointer over the board (not the feedback bar above it or the footer below).
+        const within = d.y >= board.top && d.y <= board.bottom;
+        if (within && d.x < board.left + EDGE) scroller.current.scrollLeft -= speed(Math.max(0, d.x - board.left));
+        else if (within && d.x > board.right - EDGE) scroller.current.scrollLeft += speed(Math.max(0, board.right - d.x));
+        let scrolled = scroller.current.scrollLeft !== left;
+        // Within a column's list of cards, near its top or bottom: that list scrolls.
+        const cards = document.elementFromPoint(d.x, d.y)?.closest<HTMLElement>(".cards");
+        if (cards) {
+          const r = cards.getBoundingClientRect();
+          const before = cards.scrollTop;
+          if (d.y < r.top + EDGE / 2) cards.scrollTop -= speed(2 * Math.max(0, d.y - r.top));
+          else if (d.y > r.bottom - EDGE / 2) cards.scrollTop += speed(2 * Math.max(0, r.bottom - d.y));
+          scrolled ||= cards.scrollTop !== before;
+        }
+        // What is under the pointer changed with the scroll.
+        if (scrolled) hover(d.x, d.y);
+      }
+      frame = requestAnimationFrame(edgeScroll);
     };
     const up = (e: PointerEvent) => {
-      const d = dragRef.current;
+      const d = drag;
       setDrag(null);
+      cancelAnimationFrame(frame);
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
       if (!d) return;
       if (!d.active) {
         actions.select(d.card.name);
@@ -74,11 +182,21 @@ export function WaveBoard() {
     };
     window.addEventListener("pointermove", move);
     window.addEventListener("pointerup", up);
-    return () => {
-      window.removeEventListener("pointermove", move);
-      window.removeEventListener("pointerup", up);
-    };
-  }, [drag !== null]);
+    if (typeof requestAnimationFrame === "function") frame = requestAnimationFrame(edgeScroll);
+  }, []);
+
+  /** The arrow keys, Home and End on a focused card: the card they lead to, scrolled into view. */
+  const navigate = useCallback(
+    (card: Card, e: React.KeyboardEvent) => {
+      const b = getState().board;
+      const from = b && placeOf(b, card.name);
+      const to = b && from && neighbour(b, from, e.key, e.ctrlKey);
+      if (!b || !to) return false;
+      reveal(b.waves[to.column].cards[to.row].name);
+      return true;
+    },
+    [reveal],
+  );
 
   if (!board) {
     return (
@@ -99,36 +217,59 @@ export function WaveBoard() {
     );
   }
 
-  const lastWave = board.waves.length ? board.waves[board.waves.length - 1].index : 0;
+  const lastWave = waves.length ? waves[waves.length - 1].index : 0;
   return (
     <section className="board-screen">
       {!presentation && <ScenarioBar />}
       <MoveFeedback />
       {!presentation && <Timeline board={board} />}
       <div className="board-body">
-        <div className="board" role="list" aria-label="Waves">
-          {board.waves.map((wave) => (
-            <Column key={wave.index} wave={wave} over={drag?.over === wave.index ? verdict(pending, wave.index) : null} onGrab={grab} selected={selected === null || wave.cards.some((c) => c.name === selected) ? selected : null} lastWave={lastWave} />
-          ))}
-          <div className={`column new-wave${drag?.over === lastWave + 1 ? ` over ${verdict(pending, lastWave + 1)}` : ""}`} data-wave={lastWave + 1}>
-            <div className="column-head">
-              <h3>New wave</h3>
-              <div className="muted">Drop a card here to add wave {lastWave + 1}</div>
-            </div>
-          </div>
+        <div className="board" role="list" aria-label="Waves" ref={scroller}>
+          <div className="board-extent" style={{ width: columns.getTotalSize() }} aria-hidden="true" />
+          {columns.getVirtualItems().map((item) => {
+            if (item.index >= waves.length) return <NewWave key="new" wave={lastWave + 1} left={item.start} width={item.size} />;
+            const wave = waves[item.index];
+            return (
+              <Column
+                key={wave.index}
+                wave={wave}
+                left={item.start}
+                width={item.size}
+                sizes={sizes}
+                onGrab={grab}
+                onNavigate={navigate}
+                selected={selected !== null && wave.cards.some((c) => c.name === selected) ? selected : null}
+                focus={focus && focus.column === item.index ? focus : null}
+                lastWave={lastWave}
+              />
+            );
+          })}
         </div>
         {selected && !presentation && <ExplainPanel application={selected} />}
       </div>
       <BoardFooter board={board} />
-      {drag?.active && (
-        <div className="drag-ghost" style={{ left: drag.x + 8, top: drag.y + 8 }} aria-hidden="true">
-          {drag.card.name}
-          {drag.card.movesWith.length > 0 && <span className="muted"> +{drag.card.movesWith.length}</span>}
-        </div>
-      )}
+      <DragGhost />
       {settingsOpen && <SettingsPanel />}
     </section>
   );
+}
+
+/** The card under the pointer while it is dragged. */
+function DragGhost() {
+  const d = useDrag((d) => d);
+  if (!d?.active) return null;
+  return (
+    <div className="drag-ghost" style={{ left: d.x + 8, top: d.y + 8 }} aria-hidden="true">
+      {d.card.name}
+      {d.card.movesWith.length > 0 && <span className="muted"> +{d.card.movesWith.length}</span>}
+    </div>
+  );
+}
+
+/** How the column of `wave` is marked: null when no dragged card is over it; else by the planner's price once it has answered. */
+function useOver(wave: number): string | null {
+  const over = useDrag((d) => d !== null && d.active && d.over === wave);
+  return useStore((s) => (over ? verdict(s.pendingMove, wave) : null));
 }
 
 /** How the column under a dragged card is marked: by the planner's price once it has answered. */
@@ -137,33 +278,103 @@ function verdict(price: MovePrice | null, wave: number): string {
   return price.broken.length ? "breaks" : "keeps";
 }
 
+/**
+ * Scrolls `element` the least that brings `item` (a column or a card as the
+ * virtualiser placed it) wholly into view, at once, and says so to the
+ * virtualiser, which then draws what is in view.
+ */
+function bringIntoView(element: HTMLElement | null, direction: "horizontal" | "vertical", item: { start: number; end: number } | undefined) {
+  if (!element || !item) return;
+  const [axis, viewport] = direction === "horizontal" ? (["scrollLeft", element.clientWidth] as const) : (["scrollTop", element.clientHeight] as const);
+  const now = element[axis];
+  const to = item.start < now ? item.start : item.end > now + viewport ? item.end - viewport : now;
+  if (to === now) return;
+  element[axis] = to;
+  element.dispatchEvent(new Event("scroll"));
+}
+
 function waveUnder(x: number, y: number): number | null {
   const column = document.elementFromPoint(x, y)?.closest<HTMLElement>("[data-wave]");
   return column ? Number(column.dataset.wave) : null;
 }
 
-/** A wave's column; drawn again only when its wave, its drag verdict or its selected card changes. */
+/** The column after the last wave: a card dropped on it opens a new wave. */
+function NewWave({ wave, left, width }: { wave: number; left: number; width: number }) {
+  const over = useOver(wave);
+  return (
+    <div className={`column new-wave${over !== null ? ` over ${over}` : ""}`} data-wave={wave} style={{ left, width }}>
+      <div className="column-head">
+        <h3>New wave</h3>
+        <div className="muted">Drop a card here to add wave {wave}</div>
+      </div>
+    </div>
+  );
+}
+
+/** A wave's column, its cards virtualised; drawn again only when its wave, its selected card or a focus request changes (or a drag enters it). */
 const Column = memo(function Column({
   wave,
-  over,
+  left,
+  width,
+  sizes,
   onGrab,
+  onNavigate,
   selected,
+  focus,
   lastWave,
 }: {
   wave: WaveColumn;
-  /** null: not under the dragged card; otherwise "", "breaks" or "keeps". */
-  over: string | null;
+  left: number;
+  width: number;
+  sizes: BoardSizes;
   onGrab: (card: Card, e: React.PointerEvent) => void;
+  onNavigate: (card: Card, e: React.KeyboardEvent) => boolean;
   selected: string | null;
+  focus: FocusRequest | null;
   lastWave: number;
 }) {
+  const over = useOver(wave.index);
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({
+    count: wave.cards.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => sizes.card,
+    gap: sizes.cardGap,
+    paddingStart: sizes.cardGap,
+    paddingEnd: sizes.cardGap,
+    overscan: 8,
+    initialRect: { width: sizes.column, height: 700 },
+  });
+  useEffect(() => {
+    rows.measure();
+  }, [sizes]);
+  // Asked to focus a card: scroll its row into view, then focus it once it is drawn.
+  useLayoutEffect(() => {
+    if (!focus || focus.seq <= focusDone) return;
+    bringIntoView(scroller.current, "vertical", rows.measurementsCache[focus.row]);
+    let tries = 0;
+    let frame = 0;
+    const attempt = () => {
+      const el = [...(scroller.current?.querySelectorAll<HTMLElement>("[data-card]") ?? [])].find((c) => c.dataset.card === focus.name);
+      if (el) {
+        focusDone = Math.max(focusDone, focus.seq);
+        el.focus({ preventScroll: true });
+      }
+      else if (tries++ < 30 && typeof requestAnimationFrame === "function") frame = requestAnimationFrame(attempt);
+    };
+    attempt();
+    return () => cancelAnimationFrame(frame);
+  }, [focus]);
   const full = wave.capacity !== null && wave.servers > wave.capacity;
   const load = wave.capacity ? Math.min(100, (100 * wave.servers) / wave.capacity) : 0;
   return (
-    <div className={`column${over !== null ? ` over ${over}` : ""}`} data-wave={wave.index} role="listitem" aria-label={wave.name}>
+    <div className={`column${over !== null ? ` over ${over}` : ""}`} data-wave={wave.index} role="listitem" aria-label={`${wave.name}, ${count(wave.cards.length, "application")}`} style={{ left, width }}>
       <div className="column-head">
         <h3>
           {wave.name} {wave.pilot && <span className="badge">pilot</span>}
+          <span className="column-count muted" title={count(wave.cards.length, "application")}>
+            {wave.cards.length.toLocaleString("en")}
+          </span>
         </h3>
         <div className="muted">{span(wave.start, wave.end)}</div>
         <div className={`load${full ? " bad" : ""}`} title="Servers cutting over against the wave's capacity">
@@ -187,18 +398,49 @@ const Column = memo(function Column({
           </div>
         ))}
       </div>
-      <div className="cards">
-        {wave.cards.map((card) => (
-          <CardView key={card.name} card={card} onGrab={onGrab} selected={selected === card.name} lastWave={lastWave} />
-        ))}
+      <div className="cards" ref={scroller}>
+        <div className="cards-extent" style={{ height: rows.getTotalSize() }}>
+          {rows.getVirtualItems().map((item) => {
+            const card = wave.cards[item.index];
+            return (
+              <CardView
+                key={card.name}
+                card={card}
+                top={item.start}
+                height={sizes.card}
+                onGrab={onGrab}
+                onNavigate={onNavigate}
+                selected={selected === card.name}
+                lastWave={lastWave}
+              />
+            );
+          })}
+        </div>
       </div>
     </div>
   );
 });
 
-/** A card; drawn again only when the card or its selection changes. */
-const CardView = memo(function CardView({ card, onGrab, selected, lastWave }: { card: Card; onGrab: (card: Card, e: React.PointerEvent) => void; selected: boolean; lastWave: number }) {
+/** A card; drawn again only when the card, its place or its selection changes. */
+const CardView = memo(function CardView({
+  card,
+  top,
+  height,
+  onGrab,
+  onNavigate,
+  selected,
+  lastWave,
+}: {
+  card: Card;
+  top: number;
+  height: number;
+  onGrab: (card: Card, e: React.PointerEvent) => void;
+  onNavigate: (card: Card, e: React.KeyboardEvent) => boolean;
+  selected: boolean;
+  lastWave: number;
+}) {
   const onKey = (e: React.KeyboardEvent) => {
+    if (e.target !== e.currentTarget) return;
     if (e.altKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
       e.preventDefault();
       const to = card.wave + (e.key === "ArrowLeft" ? -1 : 1);
@@ -206,13 +448,17 @@ const CardView = memo(function CardView({ card, onGrab, selected, lastWave }: { 
     } else if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
       actions.select(card.name);
-    } else if (e.key.toLowerCase() === "p" && !e.ctrlKey) {
+    } else if (e.key.toLowerCase() === "p" && !e.ctrlKey && !e.altKey) {
       void actions.setPinned(card.name, !card.pinned);
+    } else if (!e.altKey && !e.shiftKey && onNavigate(card, e)) {
+      e.preventDefault();
     }
   };
+  const group = card.movesWith.length > 0 ? `moves with ${card.movesWith.join(", ")}` : null;
   return (
     <div
       className={`card tier-${card.tier}${card.violated ? " violated" : ""}${selected ? " selected" : ""}`}
+      style={{ top, height }}
       tabIndex={0}
       role="button"
       aria-pressed={selected}
@@ -222,7 +468,9 @@ const CardView = memo(function CardView({ card, onGrab, selected, lastWave }: { 
       onKeyDown={onKey}
     >
       <div className="card-top">
-        <span className="card-name">{card.name}</span>
+        <span className="card-name" title={card.name}>
+          {card.name}
+        </span>
         {card.violated && (
           <span className="violation-mark" title="A broken constraint names this application">
             ⚠
@@ -245,7 +493,11 @@ const CardView = memo(function CardView({ card, onGrab, selected, lastWave }: { 
         <span>{count(card.servers, "server")}</span>
         <span className={card.fitsWindow === false ? "bad-text" : ""}>{minutes(card.downtimeMinutes)}</span>
       </div>
-      {card.movesWith.length > 0 && <div className="card-group muted">moves with {card.movesWith.join(", ")}</div>}
+      {group && (
+        <div className="card-group muted" title={group}>
+          {group}
+        </div>
+      )}
     </div>
   );
 });
@@ -341,27 +593,42 @@ function round(x: number): string {
   return Math.round(x).toLocaleString("en");
 }
 
-/** The broken constraints and what is not migrating (thousands of lines on a large plan): drawn again only when the board changes. */
+/**
+ * The broken constraints and what is not migrating (thousands of lines on a
+ * large plan): drawn again only when the board changes, and its lists only
+ * while it is open.
+ */
 const BoardFooter = memo(function BoardFooter({ board }: { board: Board }) {
   const presentation = useStore((s) => s.presentation);
+  const [open, setOpen] = useState(board.violations.length > 0);
+  const [shownFor, setShownFor] = useState(board);
+  // A new board opens the footer when it breaks something, as a first one does.
+  if (shownFor !== board) {
+    setShownFor(board);
+    setOpen(board.violations.length > 0);
+  }
   if (presentation || (board.violations.length === 0 && board.notMigrating.length === 0)) return null;
   return (
-    <details className="board-footer" open={board.violations.length > 0}>
+    <details className="board-footer" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         {count(board.violations.length, "broken constraint")} · {count(board.notMigrating.length, "item")} not migrating
       </summary>
-      <ul className="violations" data-all-violations>
-        {board.violations.map((v, i) => (
-          <li key={i}>
-            <span className="badge bad">{v.constraint}</span> {v.message}
-          </li>
-        ))}
-      </ul>
-      <ul className="muted">
-        {board.notMigrating.map((n) => (
-          <li key={n}>{n}</li>
-        ))}
-      </ul>
+      {open && (
+        <>
+          <ul className="violations" data-all-violations>
+            {board.violations.map((v, i) => (
+              <li key={i}>
+                <span className="badge bad">{v.constraint}</span> {v.message}
+              </li>
+            ))}
+          </ul>
+          <ul className="muted">
+            {board.notMigrating.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </>
+      )}
     </details>
   );
 });
