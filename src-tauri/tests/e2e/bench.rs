@@ -435,7 +435,8 @@ async fn bench_import() -> Result<()> {
     click(&client, "[data-screen=import]").await?;
     let v = run(
         &client,
-        "const t0 = performance.now(); clickOn('[data-pick-files]');
+        "await until('the import screen', () => document.querySelector('[data-pick-files]'));
+         const t0 = performance.now(); clickOn('[data-pick-files]');
          await until('the preview', () => document.querySelector('[data-import-counts]'), 170000); await painted();
          const preview = performance.now() - t0; const shown = document.querySelector('.import-actions .muted').textContent;
          const t1 = performance.now(); clickOn('[data-commit-import]');
