@@ -107,7 +107,7 @@ impl Driver {
 }
 
 impl Drop for Driver {
-    pub(crate) fn drop(&mut self) {
+    fn drop(&mut self) {
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
         let _ = self.child.wait();
     }

@@ -16,14 +16,12 @@ mod driver;
 #[cfg(feature = "bench")]
 mod bench;
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use driver::*;
@@ -188,7 +186,7 @@ async fn an_unknown_spreadsheet_is_mapped_its_conflict_settled_and_the_import_un
     let work = tempfile::tempdir()?;
     let driver = Driver::start(home.path())?;
     let register = work.path().join("asset-register.csv");
-    std::fs::write(&register, include_str!("../../samples/asset-register/asset-register.csv"))?;
+    std::fs::write(&register, include_str!("../../../samples/asset-register/asset-register.csv"))?;
     let client = driver.session(&answers(work.path(), &[register.display().to_string()])?).await?;
     click(&client, "[data-open-sample]").await?;
     until(
