@@ -203,8 +203,19 @@ pub(crate) async fn wave_of(client: &Client, app: &str) -> Result<u64> {
 }
 
 pub(crate) async fn screenshot(client: &Client, dir: &Path, name: &str) -> Result<()> {
-    // Let the screen settle (fonts, WebGL frames) before the picture.
+    // Let the screen settle (fonts, WebGL frames, a screen loaded with
+    // import()) and be drawn twice before the picture.
     tokio::time::sleep(Duration::from_millis(400)).await;
+    client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()))",
+            vec![],
+        )
+        .await?;
+    // WebKitWebDriver's first picture of a session can be an older frame
+    // (the import test's first one showed the start screen): the second is
+    // the page as it is.
+    client.screenshot().await?;
     let png = client.screenshot().await?;
     std::fs::write(dir.join(format!("{name}.png")), png)?;
     Ok(())
