@@ -139,8 +139,7 @@ fn under_xvfb(
 
 /// The end-to-end test that maps an unknown spreadsheet and settles a
 /// conflict; with `WAVEPLAN_SCREENSHOTS` set it takes the import screens.
-const IMPORT_TEST: &str =
-    "an_unknown_spreadsheet_is_mapped_its_conflict_settled_and_the_import_undone_after_a_restart";
+const IMPORT_TEST: &str = "an_unknown_spreadsheet_is_mapped_its_conflict_settled_and_the_import_undone_after_a_restart";
 
 /// `cargo xtask screenshots`: the real app through its main screens, into docs/screenshots/.
 pub fn screenshots() -> Result<()> {

@@ -169,10 +169,7 @@ async fn inventory(table: &Table, client: &Client, opened: &str, before: f64) ->
     .await?;
     let servers = num(&v, "servers")?;
     table.row(
-        &format!(
-            "inventory: applications table shown ({} rows), click → on screen",
-            v["apps"].as_str().unwrap_or("?")
-        ),
+        &format!("inventory: applications table shown ({} rows), click → on screen", v["apps"].as_str().unwrap_or("?")),
         format!("{:.0} ms", num(&v, "applications")?),
     );
     table.row(
@@ -422,8 +419,7 @@ async fn graph(table: &Table, client: &Client) -> Result<()> {
 /// reports: read and merge, off the main thread), then saved ("Import").
 #[tokio::test(flavor = "multi_thread")]
 async fn bench_import() -> Result<()> {
-    let files =
-        std::env::var("WAVEPLAN_BENCH_IMPORT").context("set WAVEPLAN_BENCH_IMPORT to the files to import")?;
+    let files = std::env::var("WAVEPLAN_BENCH_IMPORT").context("set WAVEPLAN_BENCH_IMPORT to the files to import")?;
     let home = tempfile::tempdir()?;
     let work = tempfile::tempdir()?;
     let project = work.path().join("bench.waveplan");
@@ -471,8 +467,8 @@ async fn bench_import() -> Result<()> {
 /// The speed figures of issue 5 (`cargo xtask bench-desktop`).
 #[tokio::test(flavor = "multi_thread")]
 async fn bench_desktop() -> Result<()> {
-    let project = std::env::var("WAVEPLAN_BENCH_PROJECT")
-        .context("set WAVEPLAN_BENCH_PROJECT (cargo xtask bench-desktop)")?;
+    let project =
+        std::env::var("WAVEPLAN_BENCH_PROJECT").context("set WAVEPLAN_BENCH_PROJECT (cargo xtask bench-desktop)")?;
     let graph_project =
         std::env::var("WAVEPLAN_BENCH_GRAPH").context("set WAVEPLAN_BENCH_GRAPH (cargo xtask bench-desktop)")?;
     let home = tempfile::tempdir()?;

@@ -12,9 +12,9 @@
 //! `driver.rs` holds the driver and the shared steps; `bench.rs` the speed
 //! figures (feature `bench`).
 
-mod driver;
 #[cfg(feature = "bench")]
 mod bench;
+mod driver;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -25,7 +25,6 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use driver::*;
-
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives_a_kill() -> Result<()> {
