@@ -11,9 +11,12 @@
 //! intervals are the gaps between `requestAnimationFrame` callbacks while the
 //! page is scrolled, panned or zoomed one step a frame.
 
+use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use anyhow::bail;
 use fantoccini::wd::TimeoutConfiguration;
+use serde_json::Value;
 
 use super::*;
 
