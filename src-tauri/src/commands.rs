@@ -12,8 +12,8 @@ use tauri::{AppHandle, Manager, Runtime};
 use waveplan_core::{Constraint, plan_waves};
 
 use crate::error::{AppError, AppResult};
-use crate::session::{Session, Touches};
-use crate::state::{AppState, lock};
+use crate::session::Session;
+use crate::state::AppState;
 use crate::wire::*;
 use crate::{dialog, export, graph_image, recent, sample, settings, view, whatif, window};
 
@@ -51,10 +51,10 @@ fn open_into<R: Runtime>(_app: &AppHandle<R>, state: &AppState, session: Session
 #[tauri::command]
 pub async fn startup<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<ProjectView>> {
     blocking(app, |app, state| {
-        let Some(path) = lock(&state.startup).take() else {
+        let Some(opened) = state.take_startup() else {
             return state.with_session(|s| s.view()).map(Some).or(Ok(None));
         };
-        open_into(app, state, Session::open(&path)?).map(Some)
+        open_into(app, state, opened?).map(Some)
     })
     .await
 }
@@ -147,10 +147,7 @@ pub async fn plan_project<R: Runtime>(
                     ),
                 ));
             }
-            session.edit("re-plan", Touches::Plan, |_, current| {
-                *current = Some(plan);
-                Ok(())
-            })?;
+            session.set_plan("re-plan", plan)?;
             session.project.set_setting(waveplan_store::keys::PLAN_CONFIG, &config)?;
             Ok(view::board(&session.estate, session.plan()?, &session.scenario))
         });
@@ -200,7 +197,7 @@ pub async fn set_pinned<R: Runtime>(app: AppHandle<R>, application: String, pinn
                 return Err(AppError::NotFound { what: "application in the plan".into(), name: application.clone() });
             };
             let label = if pinned { format!("pin {application}") } else { format!("unpin {application}") };
-            session.edit(&label, Touches::Both, |estate, plan| {
+            session.edit(&label, |estate, plan| {
                 estate.constraints.retain(|c| !matches!(c, Constraint::PinWave { app, .. } if *app == id));
                 if pinned {
                     estate.constraints.push(Constraint::PinWave {
@@ -236,7 +233,7 @@ pub async fn redo<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView> {
 /// One inventory table.
 #[tauri::command]
 pub async fn inventory<R: Runtime>(app: AppHandle<R>, kind: InventoryKind) -> AppResult<InventoryTable> {
-    blocking(app, move |_, state| state.with_session(|s| Ok(view::inventory(&s.estate, s.plan.as_ref(), kind)))).await
+    blocking(app, move |_, state| state.with_session(|s| Ok(view::inventory(&s.estate, s.plan.as_deref(), kind)))).await
 }
 
 /// Sets a planning field of an application (validated), as an undoable edit.
@@ -276,7 +273,7 @@ async fn edit_many<R: Runtime>(
 ) -> AppResult<ProjectView> {
     blocking(app, move |_, state| {
         state.with_session(|session| {
-            session.edit(&label, Touches::Both, |estate, plan| {
+            session.edit(&label, |estate, plan| {
                 crate::edit::set_applications_field(estate, &applications, &field, &value)?;
                 if let Some(plan) = plan {
                     plan.violations = waveplan_core::verify_plan(estate, plan);
@@ -293,7 +290,7 @@ async fn edit_many<R: Runtime>(
 /// The dependency graph.
 #[tauri::command]
 pub async fn graph<R: Runtime>(app: AppHandle<R>) -> AppResult<GraphView> {
-    blocking(app, |_, state| state.with_session(|s| Ok(view::graph(&s.estate, s.plan.as_ref())))).await
+    blocking(app, |_, state| state.with_session(|s| Ok(view::graph(&s.estate, s.plan.as_deref())))).await
 }
 
 /// Saves the graph's view as SVG where the user chooses: the scene drawn

@@ -171,7 +171,7 @@ fn empty_preview() -> ImportPreview {
 /// Merges the files read into a copy of the session's estate under the
 /// staged policy, and makes the preview.
 fn merge(session: &Session, staged: &mut Staged, started: Instant) -> AppResult<()> {
-    let mut estate = session.estate.clone();
+    let mut estate = (*session.estate).clone();
     let report = merge_report(&mut estate, staged.batch.clone(), &staged.policy);
     let mut diagnostics = staged.read_diagnostics.clone();
     diagnostics.extend(report.diagnostics);

@@ -14,6 +14,7 @@ mod export;
 mod graph_image;
 mod import;
 mod import_commands;
+mod priority;
 mod recent;
 mod sample;
 mod scenario;
@@ -100,7 +101,9 @@ pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options
                 }
                 Startup::Project(path) => Some(path.clone()),
             };
-            *state::lock(&state.startup) = path;
+            if let Some(path) = path {
+                state.open_at_start(path);
+            }
             window::software_rendering(app.handle());
             let menu = window::menu(app.handle())?;
             app.set_menu(menu)?;

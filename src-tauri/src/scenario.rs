@@ -3,6 +3,8 @@
 //! `waveplan compare` prints). Thin adapters, like `commands.rs`; kept apart
 //! so the scenario screen grows here.
 
+use std::sync::Arc;
+
 use tauri::{AppHandle, Runtime};
 use waveplan_core::compare::{self, MetricValue, Side};
 
@@ -22,9 +24,12 @@ async fn with_session<R: Runtime, T: Send + 'static>(
 pub fn list(session: &Session) -> AppResult<Vec<ScenarioView>> {
     let mut rows = Vec::new();
     for summary in session.project.scenarios()? {
-        let plan =
-            if summary.name == session.scenario { session.plan.clone() } else { session.saved_plan(&summary.name)? };
-        let objective = plan.as_ref().map(view::objective).unwrap_or_default();
+        let plan = if summary.name == session.scenario {
+            session.plan.clone()
+        } else {
+            session.saved_plan(&summary.name)?.map(Arc::new)
+        };
+        let objective = plan.as_deref().map(view::objective).unwrap_or_default();
         rows.push(ScenarioView {
             current: summary.name == session.scenario,
             name: summary.name,
@@ -98,11 +103,11 @@ pub async fn switch_scenario<R: Runtime>(app: AppHandle<R>, name: String) -> App
 #[tauri::command]
 pub async fn compare_scenarios<R: Runtime>(app: AppHandle<R>, a: String, b: String) -> AppResult<ScenarioComparison> {
     with_session(app, move |s| {
-        let load = |name: &str| -> AppResult<waveplan_core::Plan> {
-            let plan = if name == s.scenario { s.plan.clone() } else { s.saved_plan(name)? };
+        let load = |name: &str| -> AppResult<Arc<waveplan_core::Plan>> {
+            let plan = if name == s.scenario { s.plan.clone() } else { s.saved_plan(name)?.map(Arc::new) };
             plan.ok_or_else(|| AppError::NotFound { what: "scenario".into(), name: name.into() })
         };
-        Ok(comparison(&compare::compare_plans(&a, &load(&a)?, &b, &load(&b)?)))
+        Ok(comparison(&compare::compare_plans(&a, &*load(&a)?, &b, &*load(&b)?)))
     })
     .await
 }

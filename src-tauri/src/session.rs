@@ -9,9 +9,10 @@
 //! the settings before), so a reopened project can still undo.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use waveplan_core::delta::EstateDelta;
+use waveplan_core::delta::{EstateDelta, PlanDelta};
 use waveplan_core::{Estate, Plan, PlanConfig};
 use waveplan_store::{HistoryStep, Project, Stack};
 
@@ -40,22 +41,55 @@ struct Snapshot {
     settings: Vec<(String, Option<serde_json::Value>)>,
 }
 
-/// The scenario's plan before a step (none before the first plan).
+/// The scenario's plan before a step: what turns the plan after back into
+/// it (a few placements, waves and figures for a move, where the whole plan
+/// of 10,000 applications is 29 MB), or the whole plan when there was none
+/// after or before (none before the first plan), and in steps kept by
+/// earlier versions.
 #[derive(Serialize, Deserialize)]
 struct PlanBefore {
-    plan: Option<Plan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    plan: Option<Arc<Plan>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    delta: Option<PlanDelta>,
+}
+
+impl PlanBefore {
+    fn between(before: Option<&Arc<Plan>>, after: Option<&Plan>) -> PlanBefore {
+        match (before, after) {
+            (Some(before), Some(after)) => PlanBefore { plan: None, delta: Some(PlanDelta::between(before, after)) },
+            (before, _) => PlanBefore { plan: before.cloned(), delta: None },
+        }
+    }
+
+    /// The plan before, from the plan it was taken against.
+    fn restore(self, now: Option<&Arc<Plan>>) -> Option<Arc<Plan>> {
+        match (self.delta, now) {
+            (Some(delta), Some(now)) => {
+                let mut plan = Plan::clone(now);
+                delta.restore(&mut plan);
+                Some(Arc::new(plan))
+            }
+            // A delta without a plan to turn back cannot be kept by this
+            // session's steps; the plan is left as it is.
+            (Some(_), None) => None,
+            (None, _) => self.plan,
+        }
+    }
 }
 
 /// An open project.
 pub struct Session {
     /// The file.
     pub project: Project,
-    /// The inventory.
-    pub estate: Estate,
+    /// The inventory. Shared, not copied, with the planner's session being
+    /// built in the background ([`crate::whatif::prepare`]): an edit copies
+    /// it only while such a build still holds it.
+    pub estate: Arc<Estate>,
     /// The scenario on the board.
     pub scenario: String,
-    /// Its plan, if it has one.
-    pub plan: Option<Plan>,
+    /// Its plan, if it has one (shared as the estate is).
+    pub plan: Option<Arc<Plan>>,
     /// Bumped on every change of the estate, so a staged import made
     /// against an older estate is redone.
     pub generation: u64,
@@ -64,14 +98,12 @@ pub struct Session {
     pub what_if: crate::whatif::Cache,
 }
 
-/// What an edit changes, so only that is saved and kept for undo.
+/// What an edit changed, so only that is saved.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Touches {
+enum Touches {
     /// The plan only.
     Plan,
-    /// The inventory (and so possibly the plan's verdicts).
-    Estate,
-    /// Both.
+    /// The inventory and the plan.
     Both,
 }
 
@@ -103,7 +135,15 @@ impl Session {
                 message: format!("{}: the saved plan '{scenario}' cannot be read: {e}", project.path().display()),
             },
         )?;
-        Ok(Session { project, estate, scenario, plan, generation: 0, unsaved: false, what_if: Default::default() })
+        Ok(Session {
+            project,
+            estate: Arc::new(estate),
+            scenario,
+            plan: plan.map(Arc::new),
+            generation: 0,
+            unsaved: false,
+            what_if: Default::default(),
+        })
     }
 
     /// The file's path.
@@ -151,44 +191,52 @@ impl Session {
 
     /// The plan, or an error saying there is none.
     pub fn plan(&self) -> AppResult<&Plan> {
-        self.plan.as_ref().ok_or(AppError::NoPlan)
+        self.plan.as_deref().ok_or(AppError::NoPlan)
     }
 
-    /// Makes an edit undoable and saves what it touched.
+    /// Makes an edit of the inventory (and with it, perhaps, the plan)
+    /// undoable, and saves it.
     pub fn edit<T>(
         &mut self,
         label: &str,
-        touches: Touches,
         change: impl FnOnce(&mut Estate, &mut Option<Plan>) -> AppResult<T>,
     ) -> AppResult<T> {
-        let before_estate = (touches != Touches::Plan).then(|| self.estate.clone());
-        let before_plan = self.plan.clone();
-        let mut estate = std::mem::take(&mut self.estate);
-        let mut plan = self.plan.take();
-        let result = change(&mut estate, &mut plan);
-        match result {
+        // The state before is kept by reference; the edit works on a copy
+        // (or on the value itself when nothing else holds it).
+        let (before_estate, before_plan) = (self.estate.clone(), self.plan.clone());
+        let mut estate = Arc::unwrap_or_clone(std::mem::take(&mut self.estate));
+        let mut plan = self.plan.take().map(Arc::unwrap_or_clone);
+        match change(&mut estate, &mut plan) {
             Ok(value) => {
-                self.estate = estate;
-                self.plan = plan;
-                if touches != Touches::Plan {
-                    self.generation += 1;
-                }
+                self.estate = Arc::new(estate);
+                self.plan = plan.map(Arc::new);
+                self.generation += 1;
                 let snapshot = Snapshot {
-                    estate: before_estate.map(|before| EstateDelta::between(&before, &self.estate)),
-                    plan: Some(PlanBefore { plan: before_plan }),
+                    estate: Some(EstateDelta::between(&before_estate, &self.estate)),
+                    plan: Some(PlanBefore::between(before_plan.as_ref(), self.plan.as_deref())),
                     settings: Vec::new(),
                 };
-                self.save(touches)?;
+                self.save(Touches::Both)?;
                 self.push(label, &snapshot)?;
                 Ok(value)
             }
             Err(error) => {
                 // Nothing changed: put back what was taken.
-                self.estate = before_estate.unwrap_or(estate);
+                self.estate = before_estate;
                 self.plan = before_plan;
                 Err(error)
             }
         }
+    }
+
+    /// Puts a new plan on the board (a re-plan, a move) as an undoable edit,
+    /// and saves it.
+    pub fn set_plan(&mut self, label: &str, plan: Plan) -> AppResult<()> {
+        let before = self.plan.replace(Arc::new(plan));
+        let snapshot =
+            Snapshot { plan: Some(PlanBefore::between(before.as_ref(), self.plan.as_deref())), ..Snapshot::default() };
+        self.save(Touches::Plan)?;
+        self.push(label, &snapshot)
     }
 
     /// Replaces the inventory with an imported one and stores the settings
@@ -203,17 +251,19 @@ impl Session {
         let before_settings = self.settings_now(settings.iter().map(|(key, _)| *key))?;
         let pairs: Vec<(&str, &serde_json::Value)> = settings.iter().map(|(key, value)| (*key, value)).collect();
         self.project.save_import_and_settings(&estate, record, &pairs)?;
-        let before = std::mem::replace(&mut self.estate, estate);
-        let snapshot = Snapshot {
-            estate: Some(EstateDelta::between(&before, &self.estate)),
-            plan: Some(PlanBefore { plan: self.plan.clone() }),
-            settings: before_settings,
-        };
+        let before = std::mem::replace(&mut self.estate, Arc::new(estate));
+        let before_plan = self.plan.clone();
         self.generation += 1;
         if let Some(plan) = &mut self.plan {
+            let plan = Arc::make_mut(plan);
             plan.violations = waveplan_core::verify_plan(&self.estate, plan);
             plan.metrics.hard_violations = plan.violations.len();
         }
+        let snapshot = Snapshot {
+            estate: Some(EstateDelta::between(&before, &self.estate)),
+            plan: Some(PlanBefore::between(before_plan.as_ref(), self.plan.as_deref())),
+            settings: before_settings,
+        };
         self.save(Touches::Plan)?;
         self.push("import", &snapshot)
     }
@@ -254,12 +304,14 @@ impl Session {
         };
         if let Some(delta) = &snapshot.estate {
             let current = self.estate.clone();
-            delta.restore(&mut self.estate);
+            delta.restore(Arc::make_mut(&mut self.estate));
             back.estate = Some(EstateDelta::between(&current, &self.estate));
             self.generation += 1;
         }
-        if let Some(PlanBefore { plan }) = snapshot.plan {
-            back.plan = Some(PlanBefore { plan: std::mem::replace(&mut self.plan, plan) });
+        if let Some(before) = snapshot.plan {
+            let restored = before.restore(self.plan.as_ref());
+            let now = std::mem::replace(&mut self.plan, restored);
+            back.plan = Some(PlanBefore::between(now.as_ref(), self.plan.as_deref()));
         }
         for (key, value) in &snapshot.settings {
             match value {
@@ -278,7 +330,7 @@ impl Session {
     }
 
     /// Writes what an edit touched; marks the project unsaved if that fails.
-    pub fn save(&mut self, touches: Touches) -> AppResult<()> {
+    fn save(&mut self, touches: Touches) -> AppResult<()> {
         let result = self.write(touches);
         self.unsaved = result.is_err();
         result
@@ -322,7 +374,7 @@ impl Session {
             .saved_plan(scenario)?
             .ok_or_else(|| AppError::NotFound { what: "scenario".into(), name: scenario.into() })?;
         self.scenario = scenario.to_string();
-        self.plan = Some(plan);
+        self.plan = Some(Arc::new(plan));
         self.project.clear_history(Stack::Undo)?;
         self.project.clear_history(Stack::Redo)?;
         self.project.set_setting(SCENARIO_SETTING, &self.scenario)?;

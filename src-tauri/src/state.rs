@@ -33,8 +33,15 @@ pub struct AppState {
     next_task: AtomicU32,
     /// Answers for the file dialogs, last first, for the end-to-end tests.
     pub dialog_answers: Mutex<Vec<String>>,
-    /// The project to open at start (from the command line).
-    pub startup: Mutex<Option<PathBuf>>,
+    /// The project to open at start (from the command line), being read.
+    startup: Mutex<Option<Opening>>,
+}
+
+/// The project named on the command line, read on a thread of its own from
+/// the moment the app starts, while the window loads its page.
+struct Opening {
+    path: PathBuf,
+    reader: Option<std::thread::JoinHandle<AppResult<Session>>>,
 }
 
 impl AppState {
@@ -69,6 +76,29 @@ impl AppState {
     /// the plan, so the board's first drag waits for nothing).
     pub fn what_if_ready(&self) -> bool {
         self.session().as_mut().is_some_and(crate::whatif::ready)
+    }
+
+    /// Starts reading the project to open at start, so that the file is read
+    /// while the window loads rather than after.
+    pub fn open_at_start(&self, path: PathBuf) {
+        let reader = {
+            let path = path.clone();
+            std::thread::Builder::new().name("open at start".into()).spawn(move || Session::open(&path))
+        };
+        // Without a thread it is read when the window asks for it.
+        *lock(&self.startup) = Some(Opening { path, reader: reader.ok() });
+    }
+
+    /// The project opened at start, waited for; `None` when there is none or
+    /// it was taken already.
+    pub fn take_startup(&self) -> Option<AppResult<Session>> {
+        let opening = lock(&self.startup).take()?;
+        Some(match opening.reader {
+            Some(reader) => reader
+                .join()
+                .unwrap_or_else(|_| Err(AppError::Internal { message: "the project's reader failed".into() })),
+            None => Session::open(&opening.path),
+        })
     }
 
     /// Makes `session` the open project.

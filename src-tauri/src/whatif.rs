@@ -24,7 +24,7 @@ use waveplan_core::plan::{ObjectiveValue, PlanSession};
 use waveplan_core::{Estate, Plan, PlanConfig};
 
 use crate::error::{AppError, AppResult};
-use crate::session::{Session, Touches};
+use crate::session::Session;
 use crate::view;
 use crate::wire::{EarlierWave, Explanation, MoveOutcome, MovePrice, PlannerObjective};
 
@@ -68,7 +68,7 @@ impl Cache {
 
     /// Starts building the session of `plan` in the background, unless it is
     /// built or being built already; a build of an older plan is superseded.
-    fn prepare(&mut self, generation: u64, estate: &Estate, plan: Option<&Plan>) {
+    fn prepare(&mut self, generation: u64, estate: &Arc<Estate>, plan: Option<&Arc<Plan>>) {
         self.collect();
         let Some(plan) = plan else {
             self.background = None;
@@ -81,8 +81,13 @@ impl Cache {
         }
         let superseded = Arc::new(AtomicBool::new(false));
         let (sender, result) = sync_channel(1);
-        let (estate, plan, skip) = (estate.clone(), plan.clone(), superseded.clone());
+        // Shared, not copied: the lock the caller holds is let go at once.
+        let (estate, plan, skip) = (Arc::clone(estate), Arc::clone(plan), superseded.clone());
         let started = std::thread::Builder::new().name("what-if session".into()).spawn(move || {
+            // Below the threads that answer the window (and the window's own
+            // processes), so a build right after opening does not slow the
+            // board being drawn on a machine of two cores.
+            crate::priority::lower_this_thread();
             if !skip.load(Ordering::Relaxed) {
                 // The receiver is gone when a newer plan superseded this one: the answer is dropped.
                 let _ = sender.send(PlanSession::new(&estate, &plan));
@@ -107,7 +112,7 @@ pub fn prepare(session: &mut Session) {
 
 /// Whether the planner's session of the open project's plan is built.
 pub fn ready(session: &mut Session) -> bool {
-    session.what_if.ready(session.generation, session.plan.as_ref())
+    session.what_if.ready(session.generation, session.plan.as_deref())
 }
 
 /// What a `PlanSession` depends on: the inventory's generation, the
@@ -127,7 +132,7 @@ impl Key {
 
 /// The planner's session of the open project's plan, built if stale.
 fn planner(session: &mut Session) -> AppResult<&mut PlanSession> {
-    let plan = session.plan.as_ref().ok_or(AppError::NoPlan)?;
+    let plan = session.plan.as_deref().ok_or(AppError::NoPlan)?;
     let key = Key::of(session.generation, plan);
     let cache = &mut session.what_if;
     if cache.built.as_ref().is_none_or(|(k, _)| *k != key) {
@@ -195,11 +200,8 @@ pub fn apply(session: &mut Session, application: &str, wave: u32) -> AppResult<M
     planner.apply(application, wave).map_err(session_error)?;
     let plan = planner.plan();
     let label = format!("move {application} to wave {}", answer.to_wave);
-    session.edit(&label, Touches::Plan, |_, current| {
-        *current = Some(plan);
-        Ok(())
-    })?;
-    let after = session.plan.as_ref().ok_or(AppError::NoPlan)?;
+    session.set_plan(&label, plan)?;
+    let after = session.plan.as_deref().ok_or(AppError::NoPlan)?;
     // The session already stands where the new plan does: keep it.
     if let Some((key, _)) = &mut session.what_if.built {
         *key = Key::of(session.generation, after);
