@@ -1,35 +1,19 @@
 // The window: navigation, the toolbar with the plan's figures, the message
 // bar, and the screen chosen.
-import { Suspense, lazy, useEffect } from "react";
-import { actions, useStore, type Screen } from "./store";
+import { Suspense, useEffect } from "react";
+import { actions, startedUp, useStore, type Screen } from "./store";
 import { handleCommand, shortcutFor } from "./commands";
 import { StartScreen } from "./screens/StartScreen";
 import { Toolbar } from "./components/Toolbar";
+import { mark } from "./marks";
+import { preloadScreens, screens } from "./screenCode";
 
-// The screens past the start screen load when first shown (the graph's
-// sigma, graphology and layout among them), so a cold start parses only the
-// start screen; once the window is interactive they are fetched in the
-// background, so the first switch does not wait for them either.
-const loaders = {
-  board: () => import("./screens/WaveBoard").then((m) => ({ default: m.WaveBoard })),
-  import: () => import("./screens/ImportWizard").then((m) => ({ default: m.ImportWizard })),
-  inventory: () => import("./screens/Inventory").then((m) => ({ default: m.Inventory })),
-  graph: () => import("./screens/DependencyGraph").then((m) => ({ default: m.DependencyGraph })),
-  dr: () => import("./screens/DrCoverage").then((m) => ({ default: m.DrCoverage })),
-  export: () => import("./screens/ExportScreen").then((m) => ({ default: m.ExportScreen })),
-};
-const WaveBoard = lazy(loaders.board);
-const ImportWizard = lazy(loaders.import);
-const Inventory = lazy(loaders.inventory);
-const DependencyGraph = lazy(loaders.graph);
-const DrCoverage = lazy(loaders.dr);
-const ExportScreen = lazy(loaders.export);
-
-/** Fetches every screen's code after the start screen is up, a little later, board first. */
-function preloadScreens() {
-  const idle = (work: () => void) => ("requestIdleCallback" in window ? window.requestIdleCallback(work, { timeout: 2000 }) : setTimeout(work, 200));
-  idle(() => void Promise.all(Object.values(loaders).map((load) => load())).catch(() => undefined));
-}
+const Board = screens.board.Screen;
+const Import = screens.import.Screen;
+const Inventory = screens.inventory.Screen;
+const Graph = screens.graph.Screen;
+const Dr = screens.dr.Screen;
+const Export = screens.export.Screen;
 
 const SCREENS: { id: Screen; label: string; key: string }[] = [
   { id: "board", label: "Wave plan", key: "1" },
@@ -52,8 +36,10 @@ export function App() {
     // start figure of BENCHMARKS.md is measured to (cargo xtask bench-desktop).
     requestAnimationFrame(() =>
       setTimeout(() => {
-        performance.mark("waveplan:interactive");
-        preloadScreens();
+        mark("waveplan:interactive");
+        // Not while a project named at start is being opened and drawn: on
+        // two cores, parsing the other screens' code slowed that by a second.
+        void startedUp().then(preloadScreens);
       }, 0),
     );
   }, []);
@@ -123,12 +109,12 @@ export function App() {
         <div className="screen" data-current-screen={shown}>
           {shown === "start" && <StartScreen />}
           <Suspense fallback={null}>
-          {shown === "board" && <WaveBoard />}
-          {shown === "import" && <ImportWizard />}
+          {shown === "board" && <Board />}
+          {shown === "import" && <Import />}
           {shown === "inventory" && <Inventory />}
-          {shown === "graph" && <DependencyGraph />}
-          {shown === "dr" && <DrCoverage />}
-          {shown === "export" && <ExportScreen />}
+          {shown === "graph" && <Graph />}
+          {shown === "dr" && <Dr />}
+          {shown === "export" && <Export />}
           </Suspense>
         </div>
       </main>

@@ -3,6 +3,8 @@
 // through the actions below, which call the shell through ipc/api.ts.
 import { useSyncExternalStore } from "react";
 import { api, CommandError } from "./ipc/api";
+import { mark } from "./marks";
+import { screens } from "./screenCode";
 import type {
   Board,
   ConflictChoice,
@@ -74,8 +76,19 @@ const initial: State = {
 };
 
 let state: State = initial;
+let started: Promise<void> = Promise.resolve();
+let asked: Screen | null = null;
 let priceAsked = 0;
 const listeners = new Set<() => void>();
+
+/**
+ * Resolves once the project named at start (if any) is open and on screen,
+ * so that background work (fetching the other screens' code) waits for it
+ * instead of slowing it down.
+ */
+export function startedUp(): Promise<void> {
+  return started.catch(() => undefined);
+}
 
 export function getState(): State {
   return state;
@@ -129,9 +142,10 @@ export const actions = {
   async opened(project: ProjectView | undefined | null) {
     if (!project) return;
     // Marks of where an open's time goes (read by the desktop benchmark).
-    performance.mark("waveplan:project-opened");
-    const board = await attempt(() => api.board());
-    performance.mark("waveplan:board-received");
+    mark("waveplan:project-opened");
+    // The board's code is fetched meanwhile, so it is drawn as soon as it comes.
+    const [board] = await Promise.all([attempt(() => api.board()), screens.board.load().catch(() => undefined)]);
+    mark("waveplan:board-received");
     setState({
       project,
       board: board ?? null,
@@ -145,8 +159,11 @@ export const actions = {
   },
 
   async startup() {
-    await actions.opened(await attempt(() => api.startup()));
-    await actions.loadRecent();
+    started = (async () => {
+      await actions.opened(await attempt(() => api.startup()));
+      await actions.loadRecent();
+    })();
+    await started;
   },
   newProject: async () => actions.opened(await attempt(() => api.newProject())),
   openProject: async () => actions.opened(await attempt(() => api.openProject())),
@@ -377,7 +394,13 @@ export const actions = {
   },
 
   show(screen: Screen) {
-    setState({ screen });
+    // The screen's code first (at once when it is loaded), so a switch never
+    // shows a suspended, empty screen; the last screen asked for wins.
+    asked = screen;
+    const code = screen === "start" ? null : screens[screen];
+    if (!code || code.loaded()) return setState({ screen });
+    const show = () => asked === screen && setState({ screen });
+    void code.load().then(show, show);
   },
 
   togglePresentation() {

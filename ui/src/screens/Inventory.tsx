@@ -3,11 +3,12 @@
 // search, inline editing of the applications' planning fields, and rows
 // selected (click, Ctrl/Shift+click, Shift+arrows, Ctrl+A) to set one
 // planning field of every selected application at once.
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { api } from "../ipc/api";
 import type { InventoryColumn, InventoryKind, InventoryTable } from "../ipc/types";
 import { actions, useStore } from "../store";
+import { mark } from "../marks";
 import { EMPTY, clickRow, moveCursor, selectAll, selectedInOrder, toggleCursor, type Selection } from "./selection";
 
 const KINDS: { id: InventoryKind; label: string }[] = [
@@ -30,11 +31,19 @@ export function Inventory() {
 
   useEffect(() => {
     let live = true;
-    void api.inventory(kind).then((t) => live && setTable(t));
+    void api.inventory(kind).then((t) => {
+      mark("waveplan:inventory-received");
+      if (live) setTable(t);
+    });
     return () => {
       live = false;
     };
   }, [kind, version, project?.undo]);
+
+  // The table in the page (before layout and paint).
+  useLayoutEffect(() => {
+    if (table) mark("waveplan:inventory-committed");
+  }, [table]);
 
   const hideHostNames = useStore((s) => s.hideHostNames);
   // Presenting: addresses are always hidden, host names when the presenter chose so.

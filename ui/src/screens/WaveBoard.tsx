@@ -18,6 +18,7 @@ import { count, delta, minutes, span } from "../format";
 import { ExplainPanel } from "../components/ExplainPanel";
 import { SettingsPanel } from "../components/SettingsPanel";
 import { Timeline } from "../components/Timeline";
+import { mark } from "../marks";
 import { ScenarioBar } from "../components/ScenarioBar";
 import { neighbour, placeOf, PRESENTATION_SIZES, SIZES, type BoardSizes } from "./boardNavigation";
 
@@ -104,6 +105,10 @@ export function WaveBoard() {
   useEffect(() => {
     columns.measure();
   }, [presentation]);
+  // The board in the page (before layout and paint).
+  useLayoutEffect(() => {
+    if (board) mark("waveplan:board-committed");
+  }, [board]);
 
   /** Scrolls the card of `name` into view (its column, then its row) and focuses it. */
   const reveal = useCallback(
@@ -593,10 +598,14 @@ function round(x: number): string {
   return Math.round(x).toLocaleString("en");
 }
 
+/** Lines of a footer list drawn at first; the rest one click away. */
+const FOOTER_LINES = 100;
+
 /**
  * The broken constraints and what is not migrating (thousands of lines on a
- * large plan): drawn again only when the board changes, and its lists only
- * while it is open.
+ * large plan): drawn again only when the board changes, the constraints
+ * while the footer is open, what is not migrating only when asked for,
+ * and each list its first lines until the rest are asked for.
  */
 const BoardFooter = memo(function BoardFooter({ board }: { board: Board }) {
   const presentation = useStore((s) => s.presentation);
@@ -615,20 +624,61 @@ const BoardFooter = memo(function BoardFooter({ board }: { board: Board }) {
       </summary>
       {open && (
         <>
-          <ul className="violations" data-all-violations>
-            {board.violations.map((v, i) => (
+          <FooterList items={board.violations} what="broken constraints" className="violations" data="data-all-violations">
+            {(v, i) => (
               <li key={i}>
                 <span className="badge bad">{v.constraint}</span> {v.message}
               </li>
-            ))}
-          </ul>
-          <ul className="muted">
-            {board.notMigrating.map((n) => (
-              <li key={n}>{n}</li>
-            ))}
-          </ul>
+            )}
+          </FooterList>
+          {board.notMigrating.length > 0 && <NotMigrating key={board.notMigrating.length} names={board.notMigrating} />}
         </>
       )}
     </details>
   );
 });
+
+/** What stays behind, listed when opened. */
+function NotMigrating({ names }: { names: string[] }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="not-migrating" open={open} onToggle={(e) => setOpen(e.currentTarget.open)} data-not-migrating>
+      <summary className="muted">Not migrating ({names.length.toLocaleString("en")})</summary>
+      {open && (
+        <FooterList items={names} what="items" className="muted">
+          {(n) => <li key={n}>{n}</li>}
+        </FooterList>
+      )}
+    </details>
+  );
+}
+
+/** A list of its first lines, and a button for the rest. */
+function FooterList<T>({
+  items,
+  what,
+  children,
+  className,
+  data,
+}: {
+  items: T[];
+  what: string;
+  children: (item: T, index: number) => React.ReactNode;
+  className?: string;
+  data?: string;
+}) {
+  const [all, setAll] = useState(false);
+  const shown = all ? items : items.slice(0, FOOTER_LINES);
+  return (
+    <>
+      <ul className={className} {...(data ? { [data]: "" } : {})}>
+        {shown.map(children)}
+      </ul>
+      {shown.length < items.length && (
+        <button className="link" onClick={() => setAll(true)} data-footer-more>
+          Show all {items.length.toLocaleString("en")} {what}
+        </button>
+      )}
+    </>
+  );
+}
