@@ -158,25 +158,42 @@ async fn inventory(table: &Table, client: &Client, opened: &str, before: f64) ->
         "const rows = () => document.querySelectorAll('[data-row]').length;
          const count = () => document.querySelector('[data-row-count]')?.textContent.trim();
          const tab = (kind) => document.querySelector(`[data-kind=${kind}] .muted`)?.textContent.trim();
+         const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
          const t0 = performance.now();
          clickOn('[data-screen=inventory]');
          await until('the applications table', () => rows() > 0 && tab('applications') && count() === `${tab('applications')} rows`);
          await painted();
          const t1 = performance.now();
+         const apps = { received: mark('waveplan:inventory-received') - t0, committed: mark('waveplan:inventory-committed') - t0 };
          clickOn('[data-kind=servers]');
          await until('the servers table', () => rows() > 0 && count() === `${tab('servers')} rows`);
          await painted();
          const t2 = performance.now();
-         return { applications: t1 - t0, servers: t2 - t1, apps: count() && tab('applications'), count: count() };",
+         const servers = { received: mark('waveplan:inventory-received') - t1, committed: mark('waveplan:inventory-committed') - t1 };
+         return { applications: t1 - t0, servers: t2 - t1, apps: count() && tab('applications'), count: count(), split: { apps, servers } };",
     )
     .await?;
     let servers = num(&v, "servers")?;
+    // Where a table's time went: asked → its rows received (built, serialised,
+    // through the IPC, parsed) → in the page → on screen.
+    let split = |side: &str| -> Result<String> {
+        let s = &v["split"][side];
+        Ok(format!("rows received at {:.0} ms, in the page at {:.0} ms", num(s, "received")?, num(s, "committed")?))
+    };
     table.row(
-        &format!("inventory: applications table shown ({} rows), click → on screen", v["apps"].as_str().unwrap_or("?")),
+        &format!(
+            "inventory: applications table shown ({} rows), click → on screen ({})",
+            v["apps"].as_str().unwrap_or("?"),
+            split("apps")?
+        ),
         format!("{:.0} ms", num(&v, "applications")?),
     );
     table.row(
-        &format!("inventory: servers tab shown ({}), click → on screen", v["count"].as_str().unwrap_or("?")),
+        &format!(
+            "inventory: servers tab shown ({}), click → on screen ({})",
+            v["count"].as_str().unwrap_or("?"),
+            split("servers")?
+        ),
         format!("{servers:.0} ms"),
     );
     table.row(
@@ -509,7 +526,7 @@ async fn bench_desktop() -> Result<()> {
                 "const early = !!document.querySelector('[data-card]');
                  await until('the board', () => document.querySelector('[data-card]')); await painted();
                  const at = performance.now(); const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
-                 return { origin: performance.timeOrigin, at, early, cards: document.querySelectorAll('[data-card]').length, opened: mark('waveplan:project-opened'), received: mark('waveplan:board-received') };",
+                 return { origin: performance.timeOrigin, at, early, cards: document.querySelectorAll('[data-card]').length, interactive: mark('waveplan:interactive'), opened: mark('waveplan:project-opened'), received: mark('waveplan:board-received'), code: mark('waveplan:screen-loaded:board'), committed: mark('waveplan:board-committed') };",
             )
             .await?;
             let open = since_start(started, &v, "at")?;
@@ -527,6 +544,18 @@ async fn bench_desktop() -> Result<()> {
             table.row("… of which launch → project opened (page loaded; the shell reads the file: estate and plan)", format!("{opened:.0} ms"));
             table.row("… project opened → board received (built, serialised, through the IPC, parsed)", format!("{received:.0} ms"));
             table.row("… board received → on screen (render, layout, paint)", format!("{:.0} ms", num(&v, "at")? - num(&v, "received")?));
+            table.row(
+                "… … of which received → in the page (React), and in the page → on screen (layout, paint)",
+                format!(
+                    "{:.0} + {:.0} ms",
+                    num(&v, "committed")? - num(&v, "received")?,
+                    num(&v, "at")? - num(&v, "committed")?
+                ),
+            );
+            table.row(
+                "… page interactive, and the board's code loaded, after launch",
+                format!("{:.0} ms, {:.0} ms", since_start(started, &v, "interactive")?, since_start(started, &v, "code")?),
+            );
             let ipc = run(
                 &client,
                 "const invoke = window.__TAURI_INTERNALS__.invoke; const t0 = performance.now(); const board = await invoke('board');
