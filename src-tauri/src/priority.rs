@@ -2,8 +2,9 @@
 //!
 //! On a machine of two cores, a build of the planner's session started as a
 //! project opens shares the processor with the thread drawing its board and
-//! with the web view's own processes; lowered, it takes only the time they
-//! leave, so the first screen comes up as quickly as if nothing else ran.
+//! with the web view's own processes; lowered, it yields to them when both
+//! want the processor. (It cannot give back what two busy vCPUs sharing one
+//! core lose: BENCHMARKS.md, desktop run 5.)
 
 /// The nice value background work runs at (the window's threads keep 0).
 #[cfg(target_os = "linux")]

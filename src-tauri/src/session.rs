@@ -70,8 +70,8 @@ impl PlanBefore {
                 delta.restore(&mut plan);
                 Some(Arc::new(plan))
             }
-            // A delta without a plan to turn back cannot be kept by this
-            // session's steps; the plan is left as it is.
+            // A delta needs the plan it was taken against; the session's
+            // own steps never leave the board without one.
             (Some(_), None) => None,
             (None, _) => self.plan,
         }
@@ -201,8 +201,8 @@ impl Session {
         label: &str,
         change: impl FnOnce(&mut Estate, &mut Option<Plan>) -> AppResult<T>,
     ) -> AppResult<T> {
-        // The state before is kept by reference; the edit works on a copy
-        // (or on the value itself when nothing else holds it).
+        // The state before is kept (shared) for the undo step; the edit
+        // works on a copy.
         let (before_estate, before_plan) = (self.estate.clone(), self.plan.clone());
         let mut estate = Arc::unwrap_or_clone(std::mem::take(&mut self.estate));
         let mut plan = self.plan.take().map(Arc::unwrap_or_clone);

@@ -37,8 +37,8 @@ export function App() {
     requestAnimationFrame(() =>
       setTimeout(() => {
         mark("waveplan:interactive");
-        // Not while a project named at start is being opened and drawn: on
-        // two cores, parsing the other screens' code slowed that by a second.
+        // After a project named at start is open and drawn, so that parsing
+        // the other screens' code does not compete with it.
         void startedUp().then(preloadScreens);
       }, 0),
     );
