@@ -1,6 +1,7 @@
 //! The `#[tauri::command]` adapters: take the state and the arguments, call
-//! the libraries (through `session`, `import`, `whatif`, `view`, `export`),
-//! return a wire type. No SQL, no graph code, no planning rules here.
+//! the project session (`waveplan_app::Session`: every user action is one
+//! of its methods), and return a wire type (`view`, `whatif`). No SQL, no
+//! graph code, no planning rules, no workflow here.
 //!
 //! Commands that touch the project run on a blocking thread, never on the
 //! main thread, so the window stays live during a long import or plan.
@@ -9,10 +10,9 @@ use std::path::PathBuf;
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
-use waveplan_core::{Constraint, plan_waves};
+use waveplan_app::Session;
 
 use crate::error::{AppError, AppResult};
-use crate::session::Session;
 use crate::state::AppState;
 use crate::wire::*;
 use crate::{dialog, export, graph_image, recent, sample, settings, view, whatif, window};
@@ -30,7 +30,9 @@ pub(crate) async fn blocking<R: Runtime, T: Send + 'static>(
         // built in the background (a no-op when the plan is the same).
         tauri::async_runtime::spawn_blocking(move || {
             let _ = app.state::<AppState>().with_session(|session| {
-                whatif::prepare(session);
+                // Below the threads that answer the window, so a build right
+                // after opening does not slow the board being drawn.
+                session.prepare_what_if(crate::priority::lower_this_thread);
                 Ok(())
             });
         });
@@ -42,7 +44,7 @@ pub(crate) async fn blocking<R: Runtime, T: Send + 'static>(
 
 fn open_into<R: Runtime>(_app: &AppHandle<R>, state: &AppState, session: Session) -> AppResult<ProjectView> {
     recent::remember(&state.dirs.config, &session.path(), &session.name())?;
-    let view = session.view()?;
+    let view = view::project(&session)?;
     state.replace_session(session);
     Ok(view)
 }
@@ -52,7 +54,7 @@ fn open_into<R: Runtime>(_app: &AppHandle<R>, state: &AppState, session: Session
 pub async fn startup<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<ProjectView>> {
     blocking(app, |app, state| {
         let Some(opened) = state.take_startup() else {
-            return state.with_session(|s| s.view()).map(Some).or(Ok(None));
+            return state.with_session(|s| view::project(s)).map(Some).or(Ok(None));
         };
         open_into(app, state, opened?).map(Some)
     })
@@ -62,7 +64,7 @@ pub async fn startup<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<ProjectV
 /// The open project, or none.
 #[tauri::command]
 pub async fn project_info<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<ProjectView>> {
-    blocking(app, |_, state| state.session().as_ref().map(Session::view).transpose()).await
+    blocking(app, |_, state| state.session().as_ref().map(view::project).transpose()).await
 }
 
 /// The recent projects, newest first.
@@ -86,7 +88,7 @@ pub async fn new_project<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView
 pub async fn open_project<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView> {
     blocking(app, |app, state| {
         let path = dialog::pick_project(app).ok_or(AppError::Cancelled)?;
-        open_into(app, state, Session::open(&path)?)
+        open_into(app, state, open_for_writing(state, &path)?)
     })
     .await
 }
@@ -98,9 +100,32 @@ pub async fn open_recent<R: Runtime>(app: AppHandle<R>, path: String) -> AppResu
         if !recent::list(&state.dirs.config).iter().any(|r| r.path == path) {
             return Err(AppError::NotFound { what: "recent project".into(), name: path });
         }
-        open_into(app, state, Session::open(&PathBuf::from(path))?)
+        open_into(app, state, open_for_writing(state, &PathBuf::from(path))?)
     })
     .await
+}
+
+/// The project last refused because another writer holds it, opened to
+/// read only (the page offers this after a `locked` error).
+#[tauri::command]
+pub async fn open_read_only<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView> {
+    blocking(app, |app, state| {
+        let path = state.take_refused().ok_or(AppError::NotFound { what: "refused project".into(), name: String::new() })?;
+        open_into(app, state, Session::open_read_only(&path)?)
+    })
+    .await
+}
+
+/// Opens `path` for writing; when another writer holds it, remembers it so
+/// the page can offer to open it read-only.
+pub(crate) fn open_for_writing(state: &AppState, path: &std::path::Path) -> AppResult<Session> {
+    Session::open(path).map_err(|error| {
+        let error = AppError::from(error);
+        if matches!(error, AppError::Locked { .. }) {
+            state.remember_refused(path.to_path_buf());
+        }
+        error
+    })
 }
 
 /// The sample hospital, imported into a project in the user's data folder.
@@ -109,7 +134,7 @@ pub async fn open_sample<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView
     blocking(app, |app, state| {
         let path = state.dirs.data.join("Sample hospital.waveplan");
         sample::ensure(&path)?;
-        open_into(app, state, Session::open(&path)?)
+        open_into(app, state, open_for_writing(state, &path)?)
     })
     .await
 }
@@ -120,7 +145,7 @@ pub fn cancel_task(state: tauri::State<'_, AppState>, task: u32) -> bool {
     state.cancel_task(task)
 }
 
-/// Plans the project with these settings and saves the plan (undoable).
+/// Plans the project with these settings and saves the plan (one action).
 #[tauri::command]
 pub async fn plan_project<R: Runtime>(
     app: AppHandle<R>,
@@ -131,25 +156,11 @@ pub async fn plan_project<R: Runtime>(
         let task = state.start_task();
         let _ = on_progress.send(Progress { task: task.id, stage: "planning".into(), done: 0, total: 1 });
         let result = state.with_session(|session| {
-            let mut config = session.plan_config()?;
+            let mut config = session.plan_config(chrono::Local::now().date_naive())?;
             settings::apply(&mut config, &settings)?;
-            let plan = plan_waves(&session.estate, &config);
             task.check()?;
-            if !plan.feasible {
-                // As `waveplan plan`: no plan rather than an invalid one.
-                let conflicts: Vec<String> =
-                    plan.conflicts.iter().map(|c| format!("{}: {}", c.constraint, c.message)).collect();
-                return Err(AppError::invalid(
-                    "settings",
-                    format!(
-                        "these constraints cannot all be kept, so there is no valid plan (nothing was changed): {}",
-                        conflicts.join("; ")
-                    ),
-                ));
-            }
-            session.set_plan("re-plan", plan)?;
-            session.project.set_setting(waveplan_store::keys::PLAN_CONFIG, &config)?;
-            Ok(view::board(&session.estate, session.plan()?, &session.scenario))
+            session.plan_with(config)?;
+            Ok(view::board(session.estate(), session.plan()?, session.scenario()))
         });
         state.finish_task(&task);
         result
@@ -160,14 +171,17 @@ pub async fn plan_project<R: Runtime>(
 /// The planner settings the panel starts from.
 #[tauri::command]
 pub async fn plan_settings<R: Runtime>(app: AppHandle<R>) -> AppResult<PlanSettings> {
-    blocking(app, |_, state| state.with_session(|s| Ok(settings::view(&s.plan_config()?)))).await
+    blocking(app, |_, state| {
+        state.with_session(|s| Ok(settings::view(&s.plan_config(chrono::Local::now().date_naive())?)))
+    })
+    .await
 }
 
 /// The board of the current scenario, or none before the first plan.
 #[tauri::command]
 pub async fn board<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<Board>> {
     blocking(app, |_, state| {
-        state.with_session(|s| Ok(s.plan.as_ref().map(|p| view::board(&s.estate, p, &s.scenario))))
+        state.with_session(|s| Ok(s.plan_arc().map(|p| view::board(s.estate(), p, s.scenario()))))
     })
     .await
 }
@@ -191,28 +205,8 @@ pub async fn move_application<R: Runtime>(app: AppHandle<R>, application: String
 pub async fn set_pinned<R: Runtime>(app: AppHandle<R>, application: String, pinned: bool) -> AppResult<Board> {
     blocking(app, move |_, state| {
         state.with_session(|session| {
-            let wave = session.plan()?.applications.iter().find(|p| p.name == application).map(|p| p.wave);
-            let id = session.estate.app_ids().find(|&a| session.estate.application(a).name == application);
-            let (Some(wave), Some(id)) = (wave, id) else {
-                return Err(AppError::NotFound { what: "application in the plan".into(), name: application.clone() });
-            };
-            let label = if pinned { format!("pin {application}") } else { format!("unpin {application}") };
-            session.edit(&label, |estate, plan| {
-                estate.constraints.retain(|c| !matches!(c, Constraint::PinWave { app, .. } if *app == id));
-                if pinned {
-                    estate.constraints.push(Constraint::PinWave {
-                        app: id,
-                        wave,
-                        reason: Some("pinned on the board".into()),
-                    });
-                }
-                if let Some(plan) = plan {
-                    plan.violations = waveplan_core::verify_plan(estate, plan);
-                    plan.metrics.hard_violations = plan.violations.len();
-                }
-                Ok(())
-            })?;
-            Ok(view::board(&session.estate, session.plan()?, &session.scenario))
+            session.set_pinned(&application, pinned)?;
+            Ok(view::board(session.estate(), session.plan()?, session.scenario()))
         })
     })
     .await
@@ -221,22 +215,37 @@ pub async fn set_pinned<R: Runtime>(app: AppHandle<R>, application: String, pinn
 /// Undoes the last edit.
 #[tauri::command]
 pub async fn undo<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView> {
-    blocking(app, |_, state| state.with_session(|s| s.undo().and_then(|_| s.view()))).await
+    blocking(app, |_, state| {
+        state.with_session(|s| {
+            s.undo()?;
+            view::project(s)
+        })
+    })
+    .await
 }
 
 /// Redoes the last undone edit.
 #[tauri::command]
 pub async fn redo<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView> {
-    blocking(app, |_, state| state.with_session(|s| s.redo().and_then(|_| s.view()))).await
+    blocking(app, |_, state| {
+        state.with_session(|s| {
+            s.redo()?;
+            view::project(s)
+        })
+    })
+    .await
 }
 
 /// One inventory table.
 #[tauri::command]
 pub async fn inventory<R: Runtime>(app: AppHandle<R>, kind: InventoryKind) -> AppResult<InventoryTable> {
-    blocking(app, move |_, state| state.with_session(|s| Ok(view::inventory(&s.estate, s.plan.as_deref(), kind)))).await
+    blocking(app, move |_, state| {
+        state.with_session(|s| Ok(view::inventory(s.estate(), s.plan_arc().map(|p| &**p), kind)))
+    })
+    .await
 }
 
-/// Sets a planning field of an application (validated), as an undoable edit.
+/// Sets a planning field of an application (validated), as one action.
 #[tauri::command]
 pub async fn edit_application<R: Runtime>(
     app: AppHandle<R>,
@@ -244,12 +253,11 @@ pub async fn edit_application<R: Runtime>(
     field: String,
     value: String,
 ) -> AppResult<ProjectView> {
-    let label = format!("edit {field} of {application}");
-    edit_many(app, label, vec![application], field, value).await
+    edit_applications(app, vec![application], field, value).await
 }
 
 /// Sets a planning field of every selected application at once: the value
-/// validated once, all or none of them changed, one undo step, one save.
+/// validated once, all or none of them changed, one action.
 #[tauri::command]
 pub async fn edit_applications<R: Runtime>(
     app: AppHandle<R>,
@@ -257,31 +265,10 @@ pub async fn edit_applications<R: Runtime>(
     field: String,
     value: String,
 ) -> AppResult<ProjectView> {
-    let label = match applications.as_slice() {
-        [one] => format!("edit {field} of {one}"),
-        many => format!("set {field} of {} applications", many.len()),
-    };
-    edit_many(app, label, applications, field, value).await
-}
-
-async fn edit_many<R: Runtime>(
-    app: AppHandle<R>,
-    label: String,
-    applications: Vec<String>,
-    field: String,
-    value: String,
-) -> AppResult<ProjectView> {
     blocking(app, move |_, state| {
         state.with_session(|session| {
-            session.edit(&label, |estate, plan| {
-                crate::edit::set_applications_field(estate, &applications, &field, &value)?;
-                if let Some(plan) = plan {
-                    plan.violations = waveplan_core::verify_plan(estate, plan);
-                    plan.metrics.hard_violations = plan.violations.len();
-                }
-                Ok(())
-            })?;
-            session.view()
+            session.edit_applications(&applications, &field, &value)?;
+            view::project(session)
         })
     })
     .await
@@ -290,7 +277,7 @@ async fn edit_many<R: Runtime>(
 /// The dependency graph.
 #[tauri::command]
 pub async fn graph<R: Runtime>(app: AppHandle<R>) -> AppResult<GraphView> {
-    blocking(app, |_, state| state.with_session(|s| Ok(view::graph(&s.estate, s.plan.as_deref())))).await
+    blocking(app, |_, state| state.with_session(|s| Ok(view::graph(s.estate(), s.plan_arc().map(|p| &**p))))).await
 }
 
 /// Saves the graph's view as SVG where the user chooses: the scene drawn
@@ -345,7 +332,7 @@ pub async fn export_plan<R: Runtime>(app: AppHandle<R>, format: String) -> AppRe
         };
         let target = dialog::save_as(app, "Export the plan", &export::suggested_name(&name, &format), &extension)
             .ok_or(AppError::Cancelled)?;
-        state.with_session(|s| export::write(&s.estate, s.plan()?, &s.scenario, &format, &target))
+        state.with_session(|s| export::write(s, &format, &target))
     })
     .await
 }

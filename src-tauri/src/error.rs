@@ -24,6 +24,15 @@ pub enum AppError {
         /// What the store said, naming the file.
         message: String,
     },
+    /// Another writer holds the project (the app in another window, or
+    /// `waveplan` in a terminal): it can be opened read-only.
+    #[error("{message}")]
+    Locked {
+        /// The project file.
+        path: String,
+        /// Who holds it, since when, and what to do.
+        message: String,
+    },
     /// An import had errors; nothing was saved.
     #[error("the import has {errors} errors; nothing was saved")]
     ImportRefused {
@@ -67,7 +76,31 @@ pub enum AppError {
 
 impl From<waveplan_store::StoreError> for AppError {
     fn from(error: waveplan_store::StoreError) -> Self {
-        AppError::Store { message: error.to_string() }
+        match &error {
+            waveplan_store::StoreError::Locked { path, .. } => {
+                AppError::Locked { path: path.display().to_string(), message: error.to_string() }
+            }
+            _ => AppError::Store { message: error.to_string() },
+        }
+    }
+}
+
+impl From<waveplan_app::Error> for AppError {
+    fn from(error: waveplan_app::Error) -> Self {
+        use waveplan_app::Error as E;
+        match error {
+            E::NoPlan => AppError::NoPlan,
+            E::Store(store) => store.into(),
+            E::ImportRefused { errors } => AppError::ImportRefused { errors },
+            // The settings panel shows it by its inputs.
+            E::Infeasible { .. } => AppError::invalid("settings", error.to_string()),
+            E::Invalid { field, message } => AppError::Invalid { field, message },
+            E::NotFound { what, name } => AppError::NotFound { what, name },
+            E::Io { path, message } => AppError::Io { path, message },
+            E::Cancelled => AppError::Cancelled,
+            other @ (E::NoInventory { .. } | E::Unreadable { .. }) => AppError::Store { message: other.to_string() },
+            other => AppError::Internal { message: other.to_string() },
+        }
     }
 }
 

@@ -191,7 +191,7 @@ pub fn save<R: Runtime>(
     let chosen =
         dialog::save_as(app, &title, &format!("{name}-graph.{extension}"), extension).ok_or(AppError::Cancelled)?;
     let target = with_extension(chosen, extension);
-    export::write_atomically(&target, bytes)?;
+    waveplan_app::write_atomically(&target, bytes)?;
     Ok(ExportOutcome {
         written: vec![target.display().to_string()],
         bytes: u32::try_from(bytes.len()).unwrap_or(u32::MAX),

@@ -1,8 +1,8 @@
 //! The import screen's commands: stage files (picked or dropped) with
 //! progress and a cancel flag, map a spreadsheet of no known format, settle
-//! conflicts, save. Thin adapters over `import.rs`; each runs on a blocking
-//! thread. The page names files by the names the preview showed, never by
-//! a path.
+//! conflicts, save. Thin adapters over the session's import (wire shapes
+//! in `import.rs`); each runs on a blocking thread. The page names files by
+//! the names the preview showed, never by a path.
 
 use std::path::PathBuf;
 
@@ -17,6 +17,7 @@ use crate::state::{AppState, lock};
 use crate::view;
 use crate::wire::{ImportOutcome, ImportPreview};
 use crate::wire_import::{ConflictChoice, ImportProgress, MappingInput, MappingView};
+use waveplan_app::{ImportFile, ImportOptions, ReadReport};
 
 /// Files picked in a dialog, read and merged into a preview (not saved).
 #[tauri::command]
@@ -48,37 +49,48 @@ pub async fn stage_dropped_files<R: Runtime>(
 }
 
 fn stage(state: &AppState, paths: Vec<PathBuf>, on_progress: &Channel<ImportProgress>) -> AppResult<ImportPreview> {
-    restage(state, paths, Default::default(), None, on_progress)
+    restage(state, import::files(paths), ImportOptions::default(), on_progress)
 }
 
-/// Reads the files again (with these mappings and policy) as a cancellable task.
+/// Reads the files again (with these options) as a cancellable task.
 fn restage(
     state: &AppState,
-    paths: Vec<PathBuf>,
-    mappings: std::collections::BTreeMap<String, waveplan_import::mapped::ColumnMapping>,
-    policy: Option<waveplan_core::merge::MergePolicy>,
+    files: Vec<ImportFile>,
+    options: ImportOptions,
     on_progress: &Channel<ImportProgress>,
 ) -> AppResult<ImportPreview> {
     let task = state.start_task();
-    let send = |p: ImportProgress| {
-        let _ = on_progress.send(p);
+    let send = |r: ReadReport| {
+        let _ = on_progress.send(progress(task.id, r));
+        task.check().is_ok()
     };
-    let staged = state.with_session(|session| import::stage(session, paths, mappings, policy, &task, &send));
+    let staged = state.with_session(|session| Ok(session.stage_import(files, options, &send)?));
     state.finish_task(&task);
     let staged = staged?;
-    let preview = staged.preview.clone();
+    let preview = import::preview(&staged.preview);
     *lock(&state.staged) = Some(staged);
     Ok(preview)
+}
+
+fn progress(task: u32, r: ReadReport) -> ImportProgress {
+    ImportProgress {
+        task,
+        stage: r.stage,
+        bytes: r.bytes as f64,
+        total_bytes: r.total_bytes as f64,
+        rows: r.rows as f64,
+        seconds: r.seconds,
+    }
 }
 
 fn staged_path(state: &AppState, file: &str) -> AppResult<PathBuf> {
     let staged = lock(&state.staged);
     let staged = staged.as_ref().ok_or(AppError::NotFound { what: "staged import".into(), name: String::new() })?;
     staged
-        .paths
+        .files
         .iter()
-        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == file))
-        .cloned()
+        .find(|f| f.shown == file)
+        .map(|f| f.path.clone())
         .ok_or_else(|| AppError::NotFound { what: "file in the import".into(), name: file.into() })
 }
 
@@ -92,7 +104,7 @@ pub async fn mapping_for_file<R: Runtime>(
 ) -> AppResult<MappingView> {
     blocking(app, move |_, state| {
         let path = staged_path(state, &file)?;
-        state.with_session(|session| import::mapping_for(session, &path, table.as_deref()))
+        state.with_session(|session| import::mapping_view(session, &path, table.as_deref()))
     })
     .await
 }
@@ -109,20 +121,18 @@ pub async fn apply_mapping<R: Runtime>(
 ) -> AppResult<ImportPreview> {
     blocking(app, move |_, state| {
         let path = staged_path(state, &file)?;
-        let mapping = import::mapping_from(mapping, &import::first_table(&path)?.headers)?;
+        let mapping = import::mapping_from(mapping, &path)?;
         if save {
-            state.with_session(|s| {
-                Ok(s.project.set_setting(&waveplan_store::keys::mapping(&mapping.name), &mapping)?)
-            })?;
+            state.with_session(|s| Ok(s.save_mapping(&mapping)?))?;
         }
-        let (paths, mut mappings, policy) = {
+        let (files, mut options) = {
             let staged = lock(&state.staged);
             let staged =
                 staged.as_ref().ok_or(AppError::NotFound { what: "staged import".into(), name: String::new() })?;
-            (staged.paths.clone(), staged.mappings.clone(), staged.policy.clone())
+            (staged.files.clone(), ImportOptions { policy: Some(staged.policy.clone()), ..staged.options.clone() })
         };
-        mappings.insert(file, mapping);
-        restage(state, paths, mappings, Some(policy), &on_progress)
+        options.file_mappings.insert(file, mapping);
+        restage(state, files, options, &on_progress)
     })
     .await
 }
@@ -140,8 +150,10 @@ pub async fn resolve_conflict<R: Runtime>(
     blocking(app, move |_, state| {
         let mut guard = lock(&state.staged);
         let staged = guard.as_mut().ok_or(AppError::NotFound { what: "staged import".into(), name: String::new() })?;
-        state.with_session(|session| import::resolve(session, staged, &record, &name, &field, choice))?;
-        Ok(staged.preview.clone())
+        state.with_session(|session| {
+            Ok(session.resolve_conflict(staged, &record, &name, &field, import::choice(choice))?)
+        })?;
+        Ok(import::preview(&staged.preview))
     })
     .await
 }
@@ -156,30 +168,19 @@ pub async fn commit_import<R: Runtime>(
         let staged = lock(&state.staged)
             .take()
             .ok_or(AppError::NotFound { what: "staged import".into(), name: String::new() })?;
-        let staged = match state.with_session(|s| Ok(s.generation))? == staged.generation {
-            true => staged,
-            // The inventory changed since the preview: read the files again.
-            false => {
-                let task = state.start_task();
-                let restaged = state.with_session(|s| {
-                    import::stage(s, staged.paths, staged.mappings, Some(staged.policy), &task, &|_| {})
-                });
-                state.finish_task(&task);
-                restaged?
-            }
-        };
         let rows = staged.preview.rows;
         let _ = on_progress.send(ImportProgress {
             task: 0,
             stage: "saving".into(),
             bytes: 0.0,
             total_bytes: 0.0,
-            rows,
+            rows: rows as f64,
             seconds: 0.0,
         });
         state.with_session(|session| {
-            import::commit(session, staged)?;
-            Ok(ImportOutcome { project: session.view()?, counts: view::counts(session.estate.counts()) })
+            // An import staged against an older inventory is read again first.
+            session.commit_import(staged)?;
+            Ok(ImportOutcome { project: view::project(session)?, counts: view::counts(session.estate().counts()) })
         })
     })
     .await

@@ -8,17 +8,16 @@
 mod commands;
 mod dialog;
 mod dr;
-mod edit;
 mod error;
 mod export;
 mod graph_image;
+mod history;
 mod import;
 mod import_commands;
 mod priority;
 mod recent;
 mod sample;
 mod scenario;
-mod session;
 mod settings;
 mod state;
 mod view;
@@ -151,6 +150,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, dirs: Option<Dirs>, options: Options
             scenario::compare_scenarios,
             dr::dr_gaps,
             recent::forget_recent,
+            history::history,
+            commands::open_read_only,
         ])
 }
 

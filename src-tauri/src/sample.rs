@@ -1,9 +1,10 @@
 //! "Open the sample hospital": the sample compiled into `waveplan-import`
-//! (so it works from an installed package), saved as a project.
+//! (so it works from an installed package), imported by the session into a
+//! project in the user's data folder.
 
 use std::path::Path;
 
-use waveplan_store::{ImportRecord, Project};
+use waveplan_app::Session;
 
 use crate::error::{AppError, AppResult};
 
@@ -13,19 +14,15 @@ pub fn ensure(path: &Path) -> AppResult<()> {
     if path.exists() {
         return Ok(());
     }
-    let (estate, diagnostics) = waveplan_import::sample::hospital();
-    if let Some(error) = diagnostics.iter().find(|d| d.is_error()) {
-        return Err(AppError::Internal { message: format!("the bundled sample does not import: {error}") });
-    }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| AppError::io(dir, e))?;
     }
-    let mut project = Project::create(path)?;
-    let record = ImportRecord {
-        files: waveplan_import::sample::HOSPITAL.iter().map(|(name, _)| format!("samples/hospital/{name}")).collect(),
-        imported_at: chrono::Utc::now(),
-        summary_json: "{}".into(),
-    };
-    project.save_import(&estate, &record)?;
+    let mut session = Session::create(path)?;
+    if let Err(error) = session.import_sample() {
+        // A project that could not be filled is not left half made.
+        drop(session);
+        let _ = std::fs::remove_file(path);
+        return Err(error.into());
+    }
     Ok(())
 }

@@ -1,15 +1,15 @@
 //! The scenario commands: list, duplicate, rename, delete, switch, and
 //! compare two side by side (`core::compare::compare_plans`, the comparison
-//! `waveplan compare` prints). Thin adapters, like `commands.rs`; kept apart
-//! so the scenario screen grows here.
+//! `waveplan compare` prints). Thin adapters over the session's scenario
+//! actions, like `commands.rs`; kept apart so the scenario screen grows here.
 
 use std::sync::Arc;
 
 use tauri::{AppHandle, Runtime};
+use waveplan_app::Session;
 use waveplan_core::compare::{self, MetricValue, Side};
 
 use crate::error::{AppError, AppResult};
-use crate::session::Session;
 use crate::view;
 use crate::wire::{Board, MetricRow, MovedApplication, ProjectView, ScenarioComparison, ScenarioView, SettingRow};
 
@@ -23,15 +23,15 @@ async fn with_session<R: Runtime, T: Send + 'static>(
 /// Every scenario of the project with its headline figures.
 pub fn list(session: &Session) -> AppResult<Vec<ScenarioView>> {
     let mut rows = Vec::new();
-    for summary in session.project.scenarios()? {
-        let plan = if summary.name == session.scenario {
-            session.plan.clone()
+    for summary in session.project().scenarios()? {
+        let plan = if summary.name == session.scenario() {
+            session.plan_arc().cloned()
         } else {
             session.saved_plan(&summary.name)?.map(Arc::new)
         };
         let objective = plan.as_deref().map(view::objective).unwrap_or_default();
         rows.push(ScenarioView {
-            current: summary.name == session.scenario,
+            current: summary.name == session.scenario(),
             name: summary.name,
             waves: objective.waves,
             hard_violations: objective.hard_violations,
@@ -55,7 +55,7 @@ pub async fn duplicate_scenario<R: Runtime>(
     to: String,
 ) -> AppResult<Vec<ScenarioView>> {
     with_session(app, move |s| {
-        s.project.copy_scenario(&from, to.trim())?;
+        s.copy_scenario(&from, &to)?;
         list(s)
     })
     .await
@@ -75,15 +75,7 @@ pub async fn rename_scenario<R: Runtime>(app: AppHandle<R>, from: String, to: St
 #[tauri::command]
 pub async fn delete_scenario<R: Runtime>(app: AppHandle<R>, name: String) -> AppResult<Vec<ScenarioView>> {
     with_session(app, move |s| {
-        if name == s.scenario {
-            return Err(AppError::invalid(
-                "scenario",
-                format!("'{name}' is on the board: switch to another scenario before deleting it"),
-            ));
-        }
-        if !s.project.delete_scenario(&name)? {
-            return Err(AppError::NotFound { what: "scenario".into(), name });
-        }
+        s.delete_scenario(&name)?;
         list(s)
     })
     .await
@@ -94,7 +86,7 @@ pub async fn delete_scenario<R: Runtime>(app: AppHandle<R>, name: String) -> App
 pub async fn switch_scenario<R: Runtime>(app: AppHandle<R>, name: String) -> AppResult<(ProjectView, Board)> {
     with_session(app, move |s| {
         s.switch_scenario(&name)?;
-        Ok((s.view()?, view::board(&s.estate, s.plan()?, &s.scenario)))
+        Ok((view::project(s)?, view::board(s.estate(), s.plan()?, s.scenario())))
     })
     .await
 }
@@ -104,7 +96,7 @@ pub async fn switch_scenario<R: Runtime>(app: AppHandle<R>, name: String) -> App
 pub async fn compare_scenarios<R: Runtime>(app: AppHandle<R>, a: String, b: String) -> AppResult<ScenarioComparison> {
     with_session(app, move |s| {
         let load = |name: &str| -> AppResult<Arc<waveplan_core::Plan>> {
-            let plan = if name == s.scenario { s.plan.clone() } else { s.saved_plan(name)?.map(Arc::new) };
+            let plan = if name == s.scenario() { s.plan_arc().cloned() } else { s.saved_plan(name)?.map(Arc::new) };
             plan.ok_or_else(|| AppError::NotFound { what: "scenario".into(), name: name.into() })
         };
         Ok(comparison(&compare::compare_plans(&a, &*load(&a)?, &b, &*load(&b)?)))

@@ -134,9 +134,6 @@ pub fn apply(config: &mut PlanConfig, settings: &PlanSettings) -> AppResult<()> 
         real_limit("maxCutoverHoursPerWave", "most cutover hours per wave", settings.max_cutover_hours_per_wave)?;
     next.pilot_applications = whole("pilotApplications", "applications in the pilot", settings.pilot_applications, 0)?;
     next.pilot_waves = whole("pilotWaves", "pilot waves", settings.pilot_waves, 0)?;
-    if next.pilot_applications > 0 && next.pilot_waves == 0 {
-        return Err(AppError::invalid("pilotWaves", "a pilot of applications needs at least 1 pilot wave"));
-    }
     if !(settings.bandwidth_mbps.is_finite() && settings.bandwidth_mbps > 0.0) {
         return Err(AppError::invalid("bandwidthMbps", "bandwidth must be more than 0"));
     }
@@ -172,8 +169,31 @@ pub fn apply(config: &mut PlanConfig, settings: &PlanSettings) -> AppResult<()> 
         AppError::invalid("seed", format!("the seed must be a whole number of 0 or more, not '{}'", settings.seed))
     })?;
     next.search_passes = whole("searchPasses", "search passes", settings.search_passes, 0)?;
+    // The rules between settings are the session's, as `waveplan settings` applies them.
+    if let Some((key, message)) = waveplan_app::config_problems(&next).into_iter().next() {
+        return Err(AppError::Invalid { field: panel_field(&key), message });
+    }
     *config = next;
     Ok(())
+}
+
+/// The panel's name of a setting the session names by its dotted key
+/// (`pilot_waves` is `pilotWaves`, `downtime.bandwidth_mbps` is `bandwidthMbps`).
+fn panel_field(key: &str) -> String {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let mut field = String::new();
+    let mut upper = false;
+    for c in last.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                field.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => field.push(c),
+        }
+    }
+    field
 }
 
 #[cfg(test)]

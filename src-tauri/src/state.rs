@@ -8,8 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::{AppError, AppResult};
-use crate::import::Staged;
-use crate::session::Session;
+use waveplan_app::{Session, Staged};
 
 /// Where the app keeps its own files.
 #[derive(Clone, Debug)]
@@ -35,6 +34,8 @@ pub struct AppState {
     pub dialog_answers: Mutex<Vec<String>>,
     /// The project to open at start (from the command line), being read.
     startup: Mutex<Option<Opening>>,
+    /// The project last refused because another writer holds it.
+    refused: Mutex<Option<PathBuf>>,
 }
 
 /// The project named on the command line, read on a thread of its own from
@@ -56,6 +57,7 @@ impl AppState {
             next_task: AtomicU32::new(1),
             dialog_answers: Mutex::new(Vec::new()),
             startup: Mutex::new(None),
+            refused: Mutex::new(None),
         }
     }
 
@@ -75,7 +77,7 @@ impl AppState {
     /// built (it is built in the background after each command that changes
     /// the plan, so the board's first drag waits for nothing).
     pub fn what_if_ready(&self) -> bool {
-        self.session().as_mut().is_some_and(crate::whatif::ready)
+        self.session().as_mut().is_some_and(Session::what_if_ready)
     }
 
     /// Starts reading the project to open at start, so that the file is read
@@ -83,7 +85,7 @@ impl AppState {
     pub fn open_at_start(&self, path: PathBuf) {
         let reader = {
             let path = path.clone();
-            std::thread::Builder::new().name("open at start".into()).spawn(move || Session::open(&path))
+            std::thread::Builder::new().name("open at start".into()).spawn(move || Ok(Session::open(&path)?))
         };
         // Without a thread it is read when the window asks for it.
         *lock(&self.startup) = Some(Opening { path, reader: reader.ok() });
@@ -93,12 +95,26 @@ impl AppState {
     /// it was taken already.
     pub fn take_startup(&self) -> Option<AppResult<Session>> {
         let opening = lock(&self.startup).take()?;
-        Some(match opening.reader {
+        let result = match opening.reader {
             Some(reader) => reader
                 .join()
                 .unwrap_or_else(|_| Err(AppError::Internal { message: "the project's reader failed".into() })),
-            None => Session::open(&opening.path),
-        })
+            None => Ok(Session::open(&opening.path)?),
+        };
+        if matches!(result, Err(AppError::Locked { .. })) {
+            self.remember_refused(opening.path);
+        }
+        Some(result)
+    }
+
+    /// Remembers a project refused because another writer holds it.
+    pub fn remember_refused(&self, path: PathBuf) {
+        *lock(&self.refused) = Some(path);
+    }
+
+    /// The project last refused because another writer holds it, forgotten.
+    pub fn take_refused(&self) -> Option<PathBuf> {
+        lock(&self.refused).take()
     }
 
     /// Makes `session` the open project.

@@ -1,5 +1,6 @@
 //! Library values turned into the wire views of `wire.rs`: counts, the board,
-//! inventory tables, the graph. Reading only; edits live in `session.rs`.
+//! inventory tables, the graph, the project. Reading only; every action is
+//! the session's (`waveplan_app::Session`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -459,4 +460,22 @@ pub fn graph(estate: &Estate, plan: Option<&Plan>) -> GraphView {
         })
         .collect();
     GraphView { nodes, edges }
+}
+
+/// The open project as the toolbar and the start screen show it.
+pub fn project(session: &waveplan_app::Session) -> crate::error::AppResult<ProjectView> {
+    let file = session.project();
+    Ok(ProjectView {
+        path: session.path().display().to_string(),
+        name: session.name(),
+        counts: counts(session.estate().counts()),
+        scenario: session.scenario().to_string(),
+        scenarios: file.scenarios()?.into_iter().map(|s| s.name).collect(),
+        has_plan: session.plan_arc().is_some(),
+        imports: file.imports()?.len() as u32,
+        undo: session.undo_label()?,
+        redo: session.redo_label()?,
+        read_only: session.is_read_only(),
+        notice: session.notice(),
+    })
 }

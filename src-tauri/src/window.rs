@@ -1,6 +1,6 @@
 //! The native side of the window: the menu bar (File, Edit, View, Plan,
-//! Help) with its shortcuts, the title (project name and an unsaved
-//! marker), and files dropped from the file manager.
+//! Help) with its shortcuts, the title (project name, marked when it is
+//! open to read only), and files dropped from the file manager.
 //!
 //! Menu choices are forwarded to the front end as a `menu` event carrying
 //! the item's id; the front end owns what each does.
@@ -104,16 +104,11 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     }
 }
 
-/// The window title: the project, with `●` while work is not in the file.
+/// The window title: the project, marked when it is open to read only.
 pub fn title(state: &AppState) -> String {
     match state.session().as_ref() {
-        Some(session) => {
-            let marker = match session.view() {
-                Ok(view) if !view.unsaved => "",
-                _ => "● ",
-            };
-            format!("{marker}{} — Waveplan", session.name())
-        }
+        Some(session) if session.is_read_only() => format!("{} (read-only) — Waveplan", session.name()),
+        Some(session) => format!("{} — Waveplan", session.name()),
         None => "Waveplan".to_string(),
     }
 }

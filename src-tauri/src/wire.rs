@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod board;
+mod history;
 pub use board::*;
+pub use history::*;
 
 /// Record counts of an estate.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, TS)]
@@ -52,8 +54,13 @@ pub struct ProjectView {
     pub undo: Option<String>,
     /// Whether a redo is possible, and what it would redo.
     pub redo: Option<String>,
-    /// Whether work is not yet in the file (a save failed).
-    pub unsaved: bool,
+    /// Whether the project was opened to read only (another writer holds
+    /// it): every action is refused.
+    pub read_only: bool,
+    /// What the user should know about how the file was opened: a stale
+    /// lock taken over, a backup made before an upgrade, the rollback
+    /// journal on a network share.
+    pub notice: Option<String>,
 }
 
 /// A project the user opened before.
@@ -713,6 +720,7 @@ pub fn typescript() -> String {
     ]
     .into_iter()
     .chain(board::decls())
+    .chain(history::decls())
     {
         out.push_str("export ");
         out.push_str(&decl);

@@ -233,11 +233,17 @@ impl PlanSession {
         super::plan_by_hand(&self.estate, &self.config, &assignment)
     }
 
-    /// Why `app` is in its wave and what would have to change to move it earlier.
+    /// Why `app` is in its wave and what would have to change to move it
+    /// earlier, for the six nearest earlier waves.
     pub fn explain(&self, app: &str) -> Result<Explanation, SessionError> {
+        self.explain_looking_back(app, 6)
+    }
+
+    /// [`PlanSession::explain`], looking back `earlier_waves` waves.
+    pub fn explain_looking_back(&self, app: &str, earlier_waves: u32) -> Result<Explanation, SessionError> {
         let g = self.group(app)?;
         let state = self.state();
-        Ok(explain_group(&state, g, app.trim().to_string(), 6, self.by_hand[g as usize]))
+        Ok(explain_group(&state, g, app.trim().to_string(), earlier_waves, self.by_hand[g as usize]))
     }
 }
 
