@@ -2,6 +2,7 @@
 //! what a planner and a script see.
 
 mod scenarios;
+mod session;
 mod util;
 
 use std::collections::{BTreeMap, BTreeSet};

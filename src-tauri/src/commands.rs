@@ -119,6 +119,9 @@ pub async fn open_read_only<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectV
 /// Opens `path` for writing; when another writer holds it, remembers it so
 /// the page can offer to open it read-only.
 pub(crate) fn open_for_writing(state: &AppState, path: &std::path::Path) -> AppResult<Session> {
+    // The project open in this window is let go first: it is read again
+    // from the file, and this window is not refused by its own lock.
+    state.close_if_open(path);
     Session::open(path).map_err(|error| {
         let error = AppError::from(error);
         if matches!(error, AppError::Locked { .. }) {

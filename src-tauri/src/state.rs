@@ -117,6 +117,20 @@ impl AppState {
         lock(&self.refused).take()
     }
 
+    /// Closes the open project if it is the file at `path` (it is about to
+    /// be opened again), and any import staged for it.
+    pub fn close_if_open(&self, path: &std::path::Path) {
+        let mut session = self.session();
+        let same = session.as_ref().is_some_and(|s| {
+            let open = s.path();
+            open == path || (open.canonicalize().ok().is_some_and(|o| path.canonicalize().ok() == Some(o)))
+        });
+        if same {
+            *session = None;
+            *lock(&self.staged) = None;
+        }
+    }
+
     /// Makes `session` the open project.
     pub fn replace_session(&self, session: Session) {
         *self.session() = Some(session);

@@ -74,6 +74,7 @@ pub fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .item(&item("view-dr", "DR coverage", Some("CmdOrCtrl+4"))?)
         .item(&item("view-import", "Import", Some("CmdOrCtrl+5"))?)
         .item(&item("view-export", "Export", Some("CmdOrCtrl+6"))?)
+        .item(&item("history", "History (who changed what)", Some("CmdOrCtrl+Shift+H"))?)
         .separator()
         .item(&item("presentation", "Presentation mode", Some("F5"))?)
         .build()?;

@@ -24,13 +24,12 @@ fn a_moved_card_is_undone_to_the_exact_board_and_its_undo_step_keeps_only_what_c
     let moved = ok(&h.window, "move_application", json!({ "application": "PACS", "wave": vna - 1 }))["board"].clone();
     assert_eq!(wave_of(&moved, "PACS"), vna - 1);
 
-    // The step in the file: what the move changed, not the plan before it.
+    // The step in the file: what the move changed, not the plan before it
+    // (read beside the app, which holds the project for writing).
     let path = h._dirs.path().join("data").join("Sample hospital.waveplan");
-    let file = waveplan_store::Project::open(&path).expect("the project file");
+    let file = read_only(&path);
     let (_, plan) = file.load_plan("baseline").expect("scenario").expect("a plan");
-    drop(file);
-    let mut step = waveplan_store::Project::open(&path).expect("the project file");
-    let top = step.pop_history(waveplan_store::Stack::Undo).expect("history").expect("a step");
+    let top = file.peek_history(waveplan_store::Stack::Undo).expect("history").expect("a step");
     assert_eq!(top.label, format!("move PACS to wave {}", vna - 1));
     // On the sample the move re-times half its 40 placements; on 10,000
     // applications a move keeps about 1% of the plan (BENCHMARKS.md).
@@ -42,9 +41,11 @@ fn a_moved_card_is_undone_to_the_exact_board_and_its_undo_step_keeps_only_what_c
     );
     let undo: Value = serde_json::from_str(&top.snapshot).expect("json");
     assert!(undo["plan"].get("delta").is_some() && undo["plan"].get("plan").is_none(), "{undo}");
-    // Put the step back as the app left it (the app's own connection undoes next).
-    step.push_history(waveplan_store::Stack::Undo, &top, 100).expect("put back");
-    drop(step);
+    // The plan itself: a change on the scenario's journal, not the whole plan again.
+    let changes = file.plan_changes("baseline").expect("journal");
+    assert_eq!(changes.len(), 1);
+    assert!(changes[0].len() * 2 < plan.len(), "a {}-byte change for a {}-byte plan", changes[0].len(), plan.len());
+    drop(file);
 
     ok(&h.window, "undo", json!({}));
     let undone = ok(&h.window, "board", json!({}));
@@ -52,6 +53,11 @@ fn a_moved_card_is_undone_to_the_exact_board_and_its_undo_step_keeps_only_what_c
     assert_eq!(undone, planned, "undo gives back the board as planned, every card and figure");
     ok(&h.window, "redo", json!({}));
     assert_eq!(ok(&h.window, "board", json!({})), moved, "redo gives back the moved board");
+}
+
+/// The project file read beside the app (which holds it for writing).
+fn read_only(path: &Path) -> waveplan_store::Project {
+    waveplan_store::Project::open_with(path, waveplan_store::Access::ReadOnly).expect("the project file, to read")
 }
 
 fn start_in(dirs: &Path) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
@@ -502,7 +508,7 @@ fn an_unknown_spreadsheet_is_mapped_a_conflict_settled_and_a_reopened_project_st
     assert_eq!((undone["counts"]["servers"].as_u64(), undone["redo"].as_str()), (Some(149), Some("import")));
     let redone = ok(&window, "redo", json!({}));
     assert_eq!(redone["counts"]["servers"], 151);
-    let store = waveplan_store::Project::open(&path).expect("open");
+    let store = read_only(Path::new(&path));
     let policy: Value = store.setting("merge_policy").expect("setting").expect("the policy is saved");
     assert_eq!(
         policy["resolutions"][0],
@@ -514,17 +520,19 @@ fn an_unknown_spreadsheet_is_mapped_a_conflict_settled_and_a_reopened_project_st
 #[test]
 fn every_setting_the_panel_shows_is_planned_with_shown_again_and_what_it_does_not_show_is_kept() {
     let h = start();
-    let project = ok(&h.window, "open_sample", json!({}));
-    let path = project["path"].as_str().expect("path").to_string();
-    // A constant the panel does not show, set as `waveplan settings` would.
+    // A constant the panel does not show, set as `waveplan settings` would,
+    // before the app opens the project.
+    let path = h._dirs.path().join("data").join("Sample hospital.waveplan");
     {
-        let mut store = waveplan_store::Project::open(Path::new(&path)).expect("open");
+        std::fs::create_dir_all(path.parent().expect("folder")).expect("data folder");
+        let mut session = waveplan_app::Session::create(&path).expect("create");
+        session.import_sample().expect("sample");
         let mut config = waveplan_core::PlanConfig::default();
         config.downtime.cutover_tracks = 3;
         config.coupling_threshold = 55.0;
-        store.set_setting(waveplan_store::keys::PLAN_CONFIG, &config).expect("setting");
+        session.save_settings(&config).expect("setting");
     }
-    ok(&h.window, "open_recent", json!({ "path": path }));
+    let path = ok(&h.window, "open_sample", json!({}))["path"].as_str().expect("path").to_string();
     let mut s = settings(&h.window);
     assert_eq!(s["choices"]["objectives"], json!(["traffic-days", "fewest-waves"]));
     assert_eq!(s["choices"]["precedenceRules"], json!(["same-or-earlier", "earlier", "together", "ignore"]));
@@ -555,7 +563,7 @@ fn every_setting_the_panel_shows_is_planned_with_shown_again_and_what_it_does_no
         board["waves"].as_array().expect("waves").iter().all(|w| w["cards"].as_array().expect("cards").len() <= 12),
         "at most 12 applications a wave"
     );
-    let store = waveplan_store::Project::open(Path::new(&path)).expect("open");
+    let store = read_only(Path::new(&path));
     let (config, _) = store.load_plan("baseline").expect("load").expect("a plan");
     let config: waveplan_core::PlanConfig = serde_json::from_str(&config).expect("config");
     assert_eq!(config.max_applications_per_wave, Some(12));
@@ -711,6 +719,7 @@ fn a_bulk_edit_of_thousands_of_applications_is_one_step() {
         waveplan_core::generate::GenerateConfig { servers: 5_000, applications: 2_000, dependencies: 10_000, seed: 7 };
     let estate = waveplan_core::generate::generate_estate(&config);
     waveplan_store::Project::create(&path).expect("create").save_estate(&estate).expect("save");
+    // (the store's lock is let go with the project, before the app opens it)
     let dirs_of_app = Dirs { data: dirs.path().join("data"), config: dirs.path().join("config") };
     let app =
         app(mock_builder(), Some(dirs_of_app), Options::default()).build(mock_context(noop_assets())).expect("app");
@@ -738,12 +747,17 @@ fn a_bulk_edit_of_thousands_of_applications_is_one_step() {
 #[test]
 fn an_import_in_the_app_classifies_connections_under_the_projects_infrastructure_list() {
     let h = start();
+    // The project's list, as `waveplan infrastructure --add-port 1433:sql-cluster` leaves it,
+    // before the app opens the project.
+    let path = h._dirs.path().join("data").join("Sample hospital.waveplan");
+    {
+        std::fs::create_dir_all(path.parent().expect("folder")).expect("data folder");
+        let mut session = waveplan_app::Session::create(&path).expect("create");
+        session.import_sample().expect("sample");
+        let rules = serde_json::from_value(json!({ "ports": { "1433": "sql-cluster" } })).expect("rules");
+        session.set_infrastructure_rules(&rules).expect("rules");
+    }
     let path = ok(&h.window, "open_sample", json!({}))["path"].as_str().expect("path").to_string();
-    // The project's list, as `waveplan infrastructure --add-port 1433:sql-cluster` leaves it.
-    waveplan_store::Project::open(Path::new(&path))
-        .expect("open")
-        .set_setting(waveplan_store::keys::INFRASTRUCTURE_RULES, &json!({ "ports": { "1433": "sql-cluster" } }))
-        .expect("rules");
     let dir = tempfile::tempdir().expect("temp dir");
     let servers = dir.path().join("servers.csv");
     std::fs::write(&servers, "name,ip_addresses\nWEB01,10.0.1.10\nSQL01,10.0.6.6\n").expect("write");
@@ -753,7 +767,7 @@ fn an_import_in_the_app_classifies_connections_under_the_projects_infrastructure
     let preview = ok(&h.window, "pick_import_files", json!({ "onProgress": CHANNEL }));
     assert_eq!(preview["errors"], 0, "{preview}");
     ok(&h.window, "commit_import", json!({ "onProgress": CHANNEL }));
-    let estate = waveplan_store::Project::open(Path::new(&path)).expect("open").load_estate().expect("estate");
+    let estate = read_only(Path::new(&path)).load_estate().expect("estate");
     // The sample's own 1433 links are declared, so unclassified; the imported
     // WEB01 -> SQL01 connection is observed, and the built-in list has no role for 1433.
     let roles: Vec<_> =

@@ -1,15 +1,19 @@
-//! What the export tests need beyond Rust: Debian's `chromium`, in which
+//! What the tests need beyond Rust: Debian's `chromium`, in which
 //! `crates/export/tests/chromium.rs` renders the HTML report (console,
-//! network, screenshot, PDF). Once installed, the tests are told to insist
-//! on it, so a missing browser fails CI instead of skipping.
+//! network, screenshot, PDF), and the `sqlite3` shell, with which
+//! `tests/session.rs` tampers with an audit trail as a user would. Once
+//! installed, the report tests are told to insist on the browser, so a
+//! missing one fails CI instead of skipping.
 
 use anyhow::Result;
 
 use crate::setup;
 
-/// Installs the browser the report tests use.
+/// Installs the browser the report tests use, and the sqlite3 shell the
+/// audit trail's tamper tests edit a project with.
 pub fn install_test_tools() -> Result<()> {
-    setup::debian_packages("the HTML report's browser tests (crates/export/tests/chromium.rs)", &["chromium"])
+    setup::debian_packages("the HTML report's browser tests (crates/export/tests/chromium.rs)", &["chromium"])?;
+    setup::debian_packages("the audit trail's tamper tests (tests/session.rs)", &["sqlite3"])
 }
 
 /// Environment for `cargo test`: the report tests must find the browser.

@@ -10,7 +10,8 @@
 //!   and started once), and its generated TypeScript types.
 //! - `bench`: the end-to-end pipeline benchmark on a generated estate
 //!   (50,000 servers, 10,000 applications, 1,000,000 dependencies), with
-//!   time and peak memory per stage, for BENCHMARKS.md.
+//!   time and peak memory per stage, and a card moved through the session
+//!   with its save timed alone, for BENCHMARKS.md.
 //! - `bench-planner`: the planner's quality benchmark (exact optimum on
 //!   small estates, baseline on large ones, what-if latency).
 //! - `bench-connections`: a 10,000,000-row Azure Migrate dependency export
@@ -118,6 +119,7 @@ fn bench(args: &[String]) -> Result<()> {
     let (servers, apps, deps) =
         (flag("--servers", "50000"), flag("--apps", "10000"), flag("--dependencies", "1000000"));
     status(cargo().args(["build", "--release", "--locked", "-p", "waveplan-cli"]))?;
+    status(cargo().args(["build", "--release", "--locked", "-p", "waveplan-app", "--example", "move_save"]))?;
     let exe = project_root().join("target/release/waveplan");
     let out = project_root().join("bench-out");
     let _ = std::fs::remove_dir_all(&out);
@@ -179,6 +181,19 @@ fn bench(args: &[String]) -> Result<()> {
     );
     if hard_violations != 0 {
         bail!("the plan of the generated estate has {hard_violations} hard violations");
+    }
+    // A card moved as the board's drop moves it, through the session: the
+    // save (undo step, plan delta, audit entry, one transaction) timed alone.
+    let moved = Command::new(project_root().join("target/release/examples/move_save"))
+        .arg(&project)
+        .output()
+        .context("cannot run the move_save example")?;
+    if !moved.status.success() {
+        bail!("move_save failed: {}", String::from_utf8_lossy(&moved.stderr));
+    }
+    println!("\nmoving a card in the session (seconds):");
+    for line in String::from_utf8_lossy(&moved.stdout).lines() {
+        println!("  {line}");
     }
     Ok(())
 }

@@ -429,8 +429,9 @@ impl Session {
     }
 
     /// Imports the sample hospital compiled into the import crate (the
-    /// desktop's "Open the sample hospital", `waveplan demo`), as one action.
-    pub fn import_sample(&mut self) -> Result<()> {
+    /// desktop's "Open the sample hospital", `waveplan demo`), as one
+    /// action; returns what the import said (warnings and notes).
+    pub fn import_sample(&mut self) -> Result<Vec<Diagnostic>> {
         let (estate, diagnostics) = waveplan_import::sample::hospital();
         if let Some(error) = diagnostics.iter().find(|d| d.is_error()) {
             return Err(Error::Internal { message: format!("the bundled sample does not import: {error}") });
@@ -460,7 +461,8 @@ impl Session {
             d.replace_estate(estate);
             d.record_import(record);
             Ok(())
-        })
+        })?;
+        Ok(diagnostics)
     }
 
     /// The mapping offered for a file: a saved one whose columns it has,

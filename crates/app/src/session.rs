@@ -212,6 +212,9 @@ pub struct Session {
     journal: usize,
     generation: u64,
     actor: Actor,
+    /// How long the last action's transaction took, from the undo step's
+    /// making to the commit (the figure `cargo xtask bench` reports).
+    last_save: std::time::Duration,
     /// The planner's what-if session of the plan (the board's drag, Explain).
     pub(crate) what_if: crate::whatif::Cache,
 }
@@ -241,8 +244,10 @@ impl Session {
         };
         // The plan's JSON (tens of MB on a 50,000-server estate) is parsed
         // on a second thread while this one reads the inventory.
+        let texts = plan_texts(&project, &scenario)?;
+        let path = project.path().to_path_buf();
         let (estate, plan) = std::thread::scope(|scope| {
-            let parsed = scope.spawn(|| read_plan(&project, &scenario));
+            let parsed = scope.spawn(|| parse_plan(&path, &scenario, texts));
             let estate = project.load_estate();
             (estate, parsed.join())
         });
@@ -256,6 +261,7 @@ impl Session {
             journal,
             generation: 0,
             actor: Actor::current(),
+            last_save: std::time::Duration::ZERO,
             what_if: Default::default(),
         })
     }
@@ -263,6 +269,25 @@ impl Session {
     /// Acts as `actor` from now on (tests; a front end that knows better).
     pub fn set_actor(&mut self, actor: Actor) {
         self.actor = actor;
+    }
+
+    /// Makes the `n`-th statement of the next writes fail (fault-injection
+    /// tests of every action; `None` stops).
+    #[doc(hidden)]
+    pub fn fail_at_statement(&mut self, n: Option<u64>) {
+        self.project.fail_at_statement(n);
+    }
+
+    /// Statements the last write ran (fault-injection tests).
+    #[doc(hidden)]
+    pub fn statements_in_last_write(&self) -> u64 {
+        self.project.statements_in_last_write()
+    }
+
+    /// How long the last action took to save: its undo step, deltas and
+    /// audit entry made and written in one transaction.
+    pub fn last_save(&self) -> std::time::Duration {
+        self.last_save
     }
 
     /// Who acts in this session.
@@ -408,6 +433,7 @@ impl Session {
             reverify(&mut checked, after);
             plan = Some(Some(checked));
         }
+        let saving = std::time::Instant::now();
         let settings_before = settings
             .iter()
             .map(|(key, _)| Ok((key.clone(), self.project.setting::<Value>(key)?)))
@@ -446,6 +472,7 @@ impl Session {
                 Ok::<_, Error>(())
             })
         })?;
+        self.last_save = saving.elapsed();
         if let Some(after) = estate {
             self.estate = Arc::new(after);
             self.generation += 1;
@@ -524,6 +551,7 @@ impl Session {
     /// Takes the top step of `from`, restores it, and puts the way back on
     /// `to`, in one transaction with its audit entry.
     fn step(&mut self, from: Stack, to: Stack) -> Result<bool> {
+        let saving = std::time::Instant::now();
         let Some(step) = self.project.peek_history(from)? else { return Ok(false) };
         let snapshot: Snapshot = serde_json::from_str(&step.snapshot).map_err(|e| Error::Unreadable {
             path: self.path().display().to_string(),
@@ -543,13 +571,13 @@ impl Session {
             delta.restore(&mut estate);
             estate
         });
-        let estate_back = estate.as_ref().map(|restored| EstateDelta::between(restored, &self.estate));
-        // The delta that writes the restored inventory: what turns it back.
-        let estate_write = estate.as_ref().map(|restored| EstateDelta::between(&self.estate, restored));
+        // What turns the restored inventory back into today's: the redo's
+        // (or undo's) step, and what the store writes the restored rows by.
+        let estate_back = estate.as_ref().map(|restored| EstateDelta::between(&self.estate, restored));
         let plan = snapshot.plan.map(|before| before.restore(self.plan.as_ref()));
         let back = Snapshot {
             scenario: Some(self.scenario.clone()),
-            estate: estate_back,
+            estate: estate_back.clone(),
             plan: plan.as_ref().map(|restored| PlanBefore::between(self.plan.as_ref(), restored.as_ref())),
             settings: settings_back,
         };
@@ -562,7 +590,7 @@ impl Session {
         catch_panic(|| {
             self.project.write(|w| {
                 w.pop_history(from)?;
-                if let (Some(restored), Some(delta)) = (&estate, &estate_write) {
+                if let (Some(restored), Some(delta)) = (&estate, &estate_back) {
                     w.update_estate(restored, delta)?;
                 }
                 write_plan(w, &scenario, &plan_write)?;
@@ -579,6 +607,7 @@ impl Session {
                 Ok::<_, Error>(())
             })
         })?;
+        self.last_save = saving.elapsed();
         if let Some(restored) = estate {
             self.estate = Arc::new(restored);
             self.generation += 1;
@@ -641,14 +670,25 @@ fn write_plan(w: &mut waveplan_store::Write<'_>, scenario: &str, plan: &PlanWrit
 /// The plan saved under `scenario`: its base with every change of its
 /// journal applied, and how many changes that was.
 fn read_plan(project: &Project, scenario: &str) -> Result<(Option<Plan>, usize)> {
-    let Some((_, json)) = project.load_plan(scenario)? else { return Ok((None, 0)) };
+    parse_plan(project.path(), scenario, plan_texts(project, scenario)?)
+}
+
+/// The saved plan's base JSON and its journal, as the file holds them.
+fn plan_texts(project: &Project, scenario: &str) -> Result<Option<(String, Vec<String>)>> {
+    let Some((_, json)) = project.load_plan(scenario)? else { return Ok(None) };
+    Ok(Some((json, project.plan_changes(scenario)?)))
+}
+
+/// The plan from its base JSON and journal (parsed off the file's thread:
+/// tens of MB on a 50,000-server estate).
+fn parse_plan(path: &Path, scenario: &str, texts: Option<(String, Vec<String>)>) -> Result<(Option<Plan>, usize)> {
+    let Some((json, changes)) = texts else { return Ok((None, 0)) };
     let unreadable = |e: serde_json::Error| Error::Unreadable {
-        path: project.path().display().to_string(),
+        path: path.display().to_string(),
         what: format!("the saved plan '{scenario}'"),
         detail: e.to_string(),
     };
     let mut plan: Plan = serde_json::from_str(&json).map_err(unreadable)?;
-    let changes = project.plan_changes(scenario)?;
     for change in &changes {
         let delta: PlanDelta = serde_json::from_str(change).map_err(unreadable)?;
         delta.restore(&mut plan);
@@ -666,4 +706,19 @@ pub(crate) fn reverify(plan: &mut Plan, estate: &Estate) {
 pub fn next_monday(today: chrono::NaiveDate) -> chrono::NaiveDate {
     use chrono::Datelike;
     today + chrono::Duration::days(7 - i64::from(today.weekday().num_days_from_monday()))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    #[test]
+    fn next_monday_is_after_today() {
+        let saturday = NaiveDate::from_ymd_opt(2026, 11, 28).expect("date");
+        assert_eq!(next_monday(saturday), NaiveDate::from_ymd_opt(2026, 11, 30).expect("date"));
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 30).expect("date");
+        assert_eq!(next_monday(monday), NaiveDate::from_ymd_opt(2026, 12, 7).expect("date"));
+    }
 }

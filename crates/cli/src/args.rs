@@ -133,6 +133,12 @@ pub enum Command {
     /// directory, monitoring, backup, ...); dependencies already imported are
     /// re-classified under the new list.
     Infrastructure(crate::infrastructure::InfrastructureArgs),
+    /// The project's audit trail: who imported, planned, moved or edited
+    /// what, when and where; --verify checks its hash chain.
+    History(crate::history::HistoryArgs),
+    /// Write a clean copy of the project to hand on: the inventory, settings
+    /// and plans, without the undo history or the earlier audit trail.
+    Share(crate::history::ShareArgs),
     /// Import the bundled sample hospital into a temporary project, plan it and print the plan.
     Demo {
         /// Print the plan as JSON.

@@ -5,14 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use chrono::{Datelike, Duration, Local, NaiveDate};
+use chrono::Local;
+use waveplan_app::{DEFAULT_SCENARIO, ImportFile, ImportOptions, Session, next_monday};
 use waveplan_core::generate::{GenerateConfig, generate_estate};
-use waveplan_core::merge::{MergePolicy, merge_with};
-use waveplan_core::{Estate, Plan, PlanConfig, plan_waves};
+use waveplan_core::merge::MergePolicy;
+use waveplan_core::{Estate, Plan, PlanConfig};
 use waveplan_export::native::{NativeTable, write_native};
 use waveplan_import::mapped::{ColumnMapping, MappedTable, suggest_mapping};
-use waveplan_import::{Opened, Options, Source, read_sources};
-use waveplan_store::{ImportRecord, Project};
 
 use crate::args::{Cli, Command, MappingCommand, PlanSettings};
 use crate::report;
@@ -51,16 +50,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Mapping(command) => mapping(command),
         Command::Propose { project, accept, json } => propose(&project, accept, json),
-        Command::Plan { project, settings, scenario, json } => {
-            let mut project = open_project(&project)?;
-            let plan = plan(&mut project, &settings, &scenario)?;
-            print_plan(&plan, &scenario, project.path(), json)?;
-            if !plan.feasible {
-                crate::planner::report_infeasible(&plan, project.path());
-                return Ok(ExitCode::from(1));
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Plan { project, settings, scenario, json } => plan(&project, &settings, &scenario, json),
         Command::Explain { project, app, scenario, json } => crate::planner::explain(&project, &app, &scenario, json),
         Command::Move { project, app, wave, scenario, json } => {
             crate::planner::what_if(&project, &app, wave, &scenario, json)
@@ -94,10 +84,29 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Compare(args) => crate::scenario::compare(&args),
         Command::Settings(args) => crate::settings::run(&args),
         Command::Cutover(args) => crate::cutover::run(&args),
+        Command::History(args) => crate::history::run(&args),
+        Command::Share(args) => crate::history::share(&args),
     }
 }
 
-pub(crate) fn open_project(path: &Path) -> Result<Project> {
+/// The project at `path`, opened for writing: one writer at a time, so
+/// this is refused, naming the holder, while the desktop app or another
+/// `waveplan` holds it.
+pub(crate) fn open_project(path: &Path) -> Result<Session> {
+    must_exist(path)?;
+    Ok(Session::open(path)?)
+}
+
+/// The project at `path`, opened to read only (it works while another
+/// holds the project), on `scenario`.
+pub(crate) fn open_reader(path: &Path, scenario: &str) -> Result<Session> {
+    must_exist(path)?;
+    let mut session = Session::open_read_only(path)?;
+    session.use_scenario(scenario)?;
+    Ok(session)
+}
+
+fn must_exist(path: &Path) -> Result<()> {
     if !path.exists() {
         bail!(
             "{}: no such project (create one with `waveplan import FILE... --project {}`)",
@@ -105,93 +114,69 @@ pub(crate) fn open_project(path: &Path) -> Result<Project> {
             path.display()
         );
     }
-    Ok(Project::open(path)?)
+    Ok(())
 }
 
-/// Reads, merges and saves, all or nothing.
+/// Reads, merges and saves, all or nothing: one action of the session.
 fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -> Result<ExitCode> {
     for file in files {
+        if file.is_dir() {
+            bail!("cannot read {}: it is a folder (give the files in it)", file.display());
+        }
         if !file.is_file() {
             bail!("cannot read {}: no such file", file.display());
         }
     }
-    let mut project = if project_path.exists() { Some(open_project(project_path)?) } else { None };
-    let mut estate = match &project {
-        Some(project) => project.load_estate()?,
-        None => Estate::default(),
-    };
-    let mapping: Option<ColumnMapping> = match (request.mapping, &project) {
-        (None, _) => None,
-        (Some(name), Some(project)) => {
-            Some(project.setting(&waveplan_store::keys::mapping(name))?.with_context(|| {
-                format!("{}: no mapping named '{name}' (see `waveplan mapping list`)", project_path.display())
-            })?)
-        }
-        (Some(name), None) => bail!("{}: no such project, so no mapping named '{name}'", project_path.display()),
-    };
-    let saved_policy: Option<MergePolicy> = match &project {
-        Some(project) => project.setting(waveplan_store::keys::MERGE_POLICY)?,
+    let created = !project_path.exists();
+    let mut session = if created { Session::create(project_path)? } else { open_project(project_path)? };
+    let result = import_into(&mut session, files, project_path, request);
+    if created && !matches!(result, Ok(true)) {
+        // A project that could not be filled is not left half made.
+        drop(session);
+        let _ = std::fs::remove_file(project_path);
+    }
+    Ok(if result? { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Stages the import, prints what it found, saves it when it has no
+/// errors; whether it was saved.
+fn import_into(session: &mut Session, files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -> Result<bool> {
+    let mapping: Option<ColumnMapping> = match request.mapping {
         None => None,
+        Some(name) => Some(session.project().setting(&waveplan_store::keys::mapping(name))?.with_context(|| {
+            format!("{}: no mapping named '{name}' (see `waveplan mapping list`)", project_path.display())
+        })?),
     };
+    let saved_policy: Option<MergePolicy> = session.project().setting(waveplan_store::keys::MERGE_POLICY)?;
     // A new precedence keeps the conflicts the user settled one by one.
     let policy = match request.precedence {
         Some(order) => MergePolicy { precedence: order.to_vec(), ..saved_policy.unwrap_or_default() },
         None => saved_policy.unwrap_or_default(),
     };
-
-    let sources: Vec<_> =
-        files.iter().map(|path| Opened::new(path.display().to_string(), move || std::fs::File::open(path))).collect();
-    let sources: Vec<&dyn Source> = sources.iter().map(|s| s as &dyn Source).collect();
-    let infrastructure = match &project {
-        Some(project) => crate::infrastructure::project_rules(project)?,
-        None => Default::default(),
+    let options = ImportOptions {
+        format: request.format.map(str::to_string),
+        host: request.host.map(str::to_string),
+        mapping,
+        file_mappings: Default::default(),
+        policy: Some(policy),
     };
-    let options = Options {
-        format: request.format,
-        host: request.host,
-        mapping: mapping.as_ref(),
-        file_mappings: None,
-        infrastructure: Some(&infrastructure),
-    };
-    let imported = read_sources(&sources, &options);
-    let mut diagnostics = imported.diagnostics;
-    diagnostics.extend(merge_with(&mut estate, imported.batch, &policy));
-    let saved = !diagnostics.iter().any(|d| d.is_error());
-    let summary = report::ImportSummary::new(&estate, &diagnostics, files, saved);
+    let staged = session.stage_import(files.iter().cloned().map(ImportFile::as_given).collect(), options, &|_| true)?;
+    let saved = staged.can_save();
+    let summary = report::ImportSummary::new(&staged.estate, &staged.diagnostics, files, saved);
     if saved {
-        let summary_json = serde_json::to_string(&summary)?;
-        let record = ImportRecord { files: summary.files.clone(), imported_at: chrono::Utc::now(), summary_json };
-        if let Some(project) = &mut project {
-            project.save_import(&estate, &record)?;
-            if request.precedence.is_some() {
-                project.set_setting(waveplan_store::keys::MERGE_POLICY, &policy)?;
-            }
-        } else {
-            let result = Project::create(project_path).and_then(|mut project| {
-                project.save_import(&estate, &record)?;
-                if request.precedence.is_some() {
-                    project.set_setting(waveplan_store::keys::MERGE_POLICY, &policy)?;
-                }
-                Ok(())
-            });
-            if let Err(error) = result {
-                // A project that could not be filled is not left half made.
-                let _ = std::fs::remove_file(project_path);
-                return Err(error.into());
-            }
-        }
+        session.commit_import(staged)?;
     }
     if request.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
         report::print_import(&summary, project_path);
     }
-    Ok(if saved { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(saved)
 }
 
 fn propose(project_path: &Path, accept: bool, json: bool) -> Result<ExitCode> {
-    let mut project = open_project(project_path)?;
-    let mut estate = project.load_estate()?;
+    let mut session = if accept { open_project(project_path)? } else { open_reader(project_path, DEFAULT_SCENARIO)? };
+    let estate = session.estate().clone();
     let proposals = waveplan_core::propose::propose_applications(&estate);
     let described: Vec<serde_json::Value> = proposals
         .iter()
@@ -225,23 +210,9 @@ fn propose(project_path: &Path, accept: bool, json: bool) -> Result<ExitCode> {
         }
     }
     if accept && !proposals.is_empty() {
-        for proposal in &proposals {
-            estate.applications.push(waveplan_core::Application {
-                name: proposal.name.clone(),
-                servers: proposal.servers.clone(),
-                tags: [("proposed".to_string(), "true".to_string())].into(),
-                provenance: [("name".to_string(), "proposal".to_string())].into(),
-                ..Default::default()
-            });
-        }
-        let record = ImportRecord {
-            files: vec!["(accepted application proposals)".into()],
-            imported_at: chrono::Utc::now(),
-            summary_json: serde_json::to_string(&serde_json::json!({ "proposals": described }))?,
-        };
-        project.save_import(&estate, &record)?;
+        let added = session.accept_proposals(&proposals)?;
         if !json {
-            println!("added {} applications to {} (tagged proposed=true)", proposals.len(), project_path.display());
+            println!("added {added} applications to {} (tagged proposed=true)", project_path.display());
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -288,38 +259,24 @@ fn mapping(command: MappingCommand) -> Result<ExitCode> {
                 (None, None) => bail!("give the mapping with --json FILE or --suggest-from SPREADSHEET"),
             };
             mapping.name = name.clone();
-            let mut project = open_project(&project)?;
-            project.set_setting(&waveplan_store::keys::mapping(&name), &mapping)?;
+            open_project(&project)?.save_mapping(&mapping)?;
             println!("saved mapping '{name}' ({} of {} columns mapped)", mapping.columns.len(), mapping.table.as_str());
         }
         MappingCommand::List { project } => {
-            let project = open_project(&project)?;
-            for name in project.setting_keys(waveplan_store::keys::MAPPING_PREFIX)? {
-                let mapping: Option<ColumnMapping> = project.setting(&name)?;
-                if let Some(mapping) = mapping {
-                    let columns: Vec<String> =
-                        mapping.columns.iter().map(|(field, header)| format!("{field}={header}")).collect();
-                    println!("{} ({}): {}", mapping.name, mapping.table.as_str(), columns.join(", "));
-                }
+            for mapping in open_reader(&project, DEFAULT_SCENARIO)?.saved_mappings()? {
+                let columns: Vec<String> =
+                    mapping.columns.iter().map(|(field, header)| format!("{field}={header}")).collect();
+                println!("{} ({}): {}", mapping.name, mapping.table.as_str(), columns.join(", "));
             }
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn next_monday(today: NaiveDate) -> NaiveDate {
-    today + Duration::days(7 - i64::from(today.weekday().num_days_from_monday()))
-}
-
 /// The planner settings: the scenario's own (or, for a new scenario, the
 /// project's last used), overridden by the command line.
-pub(crate) fn plan_config(project: &Project, settings: &PlanSettings, scenario: &str) -> Result<PlanConfig> {
-    let saved = match crate::scenario::saved_config(project, scenario)? {
-        Some(config) => Some(config),
-        None => project.setting(waveplan_store::keys::PLAN_CONFIG)?,
-    };
-    let mut config =
-        saved.unwrap_or_else(|| PlanConfig { start: next_monday(Local::now().date_naive()), ..PlanConfig::default() });
+pub(crate) fn plan_config(session: &Session, settings: &PlanSettings) -> Result<PlanConfig> {
+    let mut config = session.plan_config(Local::now().date_naive())?;
     if let Some(start) = settings.start {
         config.start = start;
     }
@@ -348,19 +305,25 @@ pub(crate) fn plan_config(project: &Project, settings: &PlanSettings, scenario: 
     Ok(config)
 }
 
-fn plan(project: &mut Project, settings: &PlanSettings, scenario: &str) -> Result<Plan> {
-    let estate = project.load_estate()?;
-    if estate.applications.is_empty() && estate.servers.is_empty() {
-        bail!("{}: the project has no inventory yet (import some files first)", project.path().display());
+/// `waveplan plan`: plans the scenario (one action of the session) and
+/// prints the plan; an infeasible one is printed with its conflicts and
+/// nothing is saved.
+fn plan(project_path: &Path, settings: &PlanSettings, scenario: &str, json: bool) -> Result<ExitCode> {
+    let mut session = open_project(project_path)?;
+    session.use_scenario(scenario)?;
+    let config = plan_config(&session, settings)?;
+    match session.plan_with(config) {
+        Ok(plan) => {
+            print_plan(plan, scenario, project_path, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(waveplan_app::Error::Infeasible { plan }) => {
+            print_plan(&plan, scenario, project_path, json)?;
+            crate::planner::report_infeasible(&plan, project_path);
+            Ok(ExitCode::from(1))
+        }
+        Err(error) => Err(error.into()),
     }
-    let config = plan_config(project, settings, scenario)?;
-    let plan = plan_waves(&estate, &config);
-    if !plan.feasible {
-        return Ok(plan);
-    }
-    project.save_plan(scenario, &serde_json::to_string(&config)?, &serde_json::to_string(&plan)?)?;
-    project.set_setting(waveplan_store::keys::PLAN_CONFIG, &config)?;
-    Ok(plan)
 }
 
 fn print_plan(plan: &Plan, scenario: &str, project: &Path, json: bool) -> Result<()> {
@@ -375,16 +338,15 @@ fn print_plan(plan: &Plan, scenario: &str, project: &Path, json: bool) -> Result
     Ok(())
 }
 
-pub(crate) fn load_plan(project: &Project, scenario: &str) -> Result<Plan> {
-    let Some((_, plan_json)) = project.load_plan(scenario)? else {
-        bail!(
+/// The plan of `scenario`, its journal applied, or an error saying how to make one.
+pub(crate) fn load_plan(session: &Session, scenario: &str) -> Result<Plan> {
+    session.saved_plan(scenario)?.with_context(|| {
+        format!(
             "{}: no plan named '{scenario}' (run `waveplan plan {} --scenario {scenario}` first)",
-            project.path().display(),
-            project.path().display()
-        );
-    };
-    serde_json::from_str(&plan_json)
-        .with_context(|| format!("{}: the saved plan '{scenario}' cannot be read", project.path().display()))
+            session.path().display(),
+            session.path().display()
+        )
+    })
 }
 
 fn write_native_tables(estate: &Estate, dir: &Path) -> Result<()> {
@@ -404,38 +366,17 @@ fn write_native_tables(estate: &Estate, dir: &Path) -> Result<()> {
 fn demo(json: bool) -> Result<ExitCode> {
     let dir = tempfile::tempdir()?;
     let project_path = dir.path().join("hospital.waveplan");
-    let (estate, diagnostics) = waveplan_import::sample::hospital();
-    if let Some(error) = diagnostics.iter().find(|d| d.is_error()) {
-        bail!("the bundled sample does not import: {error}");
-    }
-    let mut project = Project::create(&project_path)?;
-    let summary = report::ImportSummary::new(&estate, &diagnostics, &[], true);
-    let record = ImportRecord {
-        files: waveplan_import::sample::HOSPITAL.iter().map(|(name, _)| format!("samples/hospital/{name}")).collect(),
-        imported_at: chrono::Utc::now(),
-        summary_json: serde_json::to_string(&summary)?,
-    };
-    project.save_import(&estate, &record)?;
-    let start = next_monday(Local::now().date_naive());
-    let plan = plan(&mut project, &PlanSettings { start: Some(start), ..PlanSettings::default() }, "baseline")?;
+    let mut session = Session::create(&project_path)?;
+    let diagnostics = session.import_sample()?;
+    let summary = report::ImportSummary::new(session.estate(), &diagnostics, &[], true);
+    let config = PlanConfig { start: next_monday(Local::now().date_naive()), ..PlanConfig::default() };
+    let plan = session.plan_with(config)?;
     if !json {
         println!("Waveplan demo: the sample community hospital (samples/hospital), imported and planned.\n");
         report::print_import(&summary, Path::new("(temporary project)"));
         println!();
     }
-    print_plan(&plan, "baseline", Path::new("(temporary project)"), json)?;
+    print_plan(plan, DEFAULT_SCENARIO, Path::new("(temporary project)"), json)?;
     Ok(ExitCode::SUCCESS)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_monday_is_after_today() {
-        let saturday = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-        assert_eq!(next_monday(saturday), NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
-        let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-        assert_eq!(next_monday(monday), NaiveDate::from_ymd_opt(2026, 12, 7).unwrap());
-    }
-}

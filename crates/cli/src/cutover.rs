@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use waveplan_core::plan::{Placement, Plan};
 
-use crate::commands::{load_plan, open_project};
+use crate::commands::{load_plan, open_reader};
 
 /// `waveplan cutover`.
 #[derive(clap::Args, Debug)]
@@ -145,8 +145,8 @@ fn print_one(out: &mut impl Write, plan: &Plan, p: &Placement) -> std::io::Resul
 }
 
 pub fn run(args: &CutoverArgs) -> Result<ExitCode> {
-    let project = open_project(&args.project)?;
-    let plan = load_plan(&project, &args.scenario)?;
+    let session = open_reader(&args.project, &args.scenario)?;
+    let plan = load_plan(&session, &args.scenario)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match &args.application {

@@ -2,17 +2,16 @@
 //! ports (DNS, NTP, directory, monitoring and backup agents, ...), shown and
 //! changed. Connection data imported later is classified under the list; the
 //! observed dependencies already imported on the ports a change touches are
-//! re-classified at once, in the same transaction as the list is saved, so
-//! the project never holds dependencies classified under two lists.
+//! re-classified at once, in the same transaction as the list is saved (one
+//! action of the session), so the project never holds dependencies
+//! classified under two lists.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use waveplan_import::connections::{InfrastructureRules, reclassify_dependencies};
-use waveplan_store::Project;
-use waveplan_store::keys::INFRASTRUCTURE_RULES;
+use waveplan_import::connections::InfrastructureRules;
 
 /// The arguments of `waveplan infrastructure`.
 #[derive(Args, Debug)]
@@ -38,11 +37,6 @@ pub struct InfrastructureArgs {
     pub json: bool,
 }
 
-/// The project's list, or the built-in one.
-pub fn project_rules(project: &Project) -> Result<InfrastructureRules> {
-    Ok(project.setting(INFRASTRUCTURE_RULES)?.unwrap_or_default())
-}
-
 fn port_and_role(text: &str) -> Result<(u16, String)> {
     let (port, role) =
         text.split_once(':').with_context(|| format!("'{text}': expected PORT:ROLE, as 9182:monitoring"))?;
@@ -56,9 +50,15 @@ fn port_and_role(text: &str) -> Result<(u16, String)> {
 
 /// Shows the list, or changes it, re-classifies the project's dependencies and saves both.
 pub fn run(args: InfrastructureArgs) -> Result<ExitCode> {
-    let mut project = crate::commands::open_project(&args.project)?;
-    let mut rules = if args.reset { InfrastructureRules::default() } else { project_rules(&project)? };
-    let before = project_rules(&project)?;
+    let changes = args.reset || !args.add_port.is_empty() || !args.add_dc_port.is_empty() || !args.remove_port.is_empty();
+    // Showing the list only reads: it works while the app holds the project.
+    let mut session = if changes {
+        crate::commands::open_project(&args.project)?
+    } else {
+        crate::commands::open_reader(&args.project, waveplan_app::DEFAULT_SCENARIO)?
+    };
+    let before = session.infrastructure_rules()?;
+    let mut rules = if args.reset { InfrastructureRules::default() } else { before.clone() };
     for text in &args.add_port {
         let (port, role) = port_and_role(text)?;
         rules.domain_controller_ports.remove(&port);
@@ -76,10 +76,7 @@ pub fn run(args: InfrastructureArgs) -> Result<ExitCode> {
     }
     let mut reclassified = None;
     if rules != before {
-        let mut estate = project.load_estate()?;
-        let changed = reclassify_dependencies(&mut estate, &before, &rules);
-        project.save_estate_and_setting(&estate, INFRASTRUCTURE_RULES, &rules)?;
-        reclassified = Some(changed);
+        reclassified = Some(session.set_infrastructure_rules(&rules)?);
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&rules)?);

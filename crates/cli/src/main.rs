@@ -1,5 +1,6 @@
-//! The `waveplan` command: headless import, planning and export, thin glue
-//! over the library crates.
+//! The `waveplan` command: headless import, planning and export, a thin
+//! front end of the project session (`waveplan_app::Session`): each
+//! subcommand reads its arguments, calls the session and prints.
 //!
 //! Exit codes, decided here and nowhere else: 0 success, 1 the input or the
 //! project was refused (an error message says why), 2 bad command-line usage
@@ -10,6 +11,7 @@ mod args;
 mod commands;
 mod cutover;
 mod export;
+mod history;
 mod infrastructure;
 mod planner;
 mod report;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
-use waveplan_core::plan::{ObjectiveKind, PlanSession, PrecedenceRule};
+use waveplan_core::plan::{ObjectiveKind, PrecedenceRule};
 use waveplan_core::{Blackout, Plan, PlanConfig};
 
 /// Settings of the optimising planner; what is not given comes from the project.
@@ -164,25 +164,36 @@ pub fn report_infeasible(plan: &Plan, project: &Path) {
     }
 }
 
-fn session(project_path: &Path, scenario: &str) -> Result<(Plan, PlanSession)> {
-    let project = super::commands::open_project(project_path)?;
-    let plan = super::commands::load_plan(&project, scenario)?;
-    let estate = project.load_estate()?;
-    let session = PlanSession::new(&estate, &plan);
-    Ok((plan, session))
-}
-
-/// `waveplan explain APP`.
+/// `waveplan explain APP`: the session's one explanation (the desktop's
+/// Explain reads the same), looking back as many waves.
 pub fn explain(project_path: &Path, app: &str, scenario: &str, json: bool) -> Result<ExitCode> {
-    let (_, session) = session(project_path, scenario)?;
-    let explanation = session.explain(app).map_err(|e| anyhow::anyhow!("{}: {e}", project_path.display()))?;
+    let mut session = crate::commands::open_reader(project_path, scenario)?;
+    crate::commands::load_plan(&session, scenario)?;
+    let explanation = session.explain(app)?;
+    let mut group = vec![explanation.application.clone()];
+    group.extend(explanation.moves_with.iter().cloned());
     if json {
-        println!("{}", serde_json::to_string_pretty(&explanation)?);
+        let earlier: Vec<serde_json::Value> = explanation
+            .earlier
+            .iter()
+            .map(|(wave, broken)| serde_json::json!({ "wave": wave, "broken": broken }))
+            .collect();
+        let value = serde_json::json!({
+            "application": explanation.application,
+            "wave": explanation.wave,
+            "moves_with": group,
+            "holds": explanation.holds,
+            "to_move_earlier": explanation.to_move_earlier,
+            "reasons": explanation.reasons,
+            "downtime_steps": explanation.downtime_steps,
+            "earlier": earlier,
+        });
+        println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(ExitCode::SUCCESS);
     }
     println!("'{}' moves in wave {}.", explanation.application, explanation.wave);
-    if explanation.moves_with.len() > 1 {
-        println!("It moves with its move group: {}.", explanation.moves_with.join(", "));
+    if group.len() > 1 {
+        println!("It moves with its move group: {}.", group.join(", "));
     }
     println!("What holds it in wave {}:", explanation.wave);
     for line in &explanation.holds {
@@ -199,8 +210,9 @@ pub fn explain(project_path: &Path, app: &str, scenario: &str, json: bool) -> Re
 
 /// `waveplan move APP --wave N`: what breaks and what the objective does. Nothing is saved.
 pub fn what_if(project_path: &Path, app: &str, wave: u32, scenario: &str, json: bool) -> Result<ExitCode> {
-    let (_, session) = session(project_path, scenario)?;
-    let answer = session.what_if(app, wave).map_err(|e| anyhow::anyhow!("{}: {e}", project_path.display()))?;
+    let mut session = crate::commands::open_reader(project_path, scenario)?;
+    crate::commands::load_plan(&session, scenario)?;
+    let answer = session.price_move(app, wave).map_err(|e| anyhow::anyhow!("{}: {e}", project_path.display()))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&answer)?);
         return Ok(ExitCode::SUCCESS);

@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use waveplan_core::compare::{Comparison, MetricRow, MetricValue, Side, compare_plans};
 use waveplan_core::{Plan, PlanConfig};
-use waveplan_store::Project;
+use waveplan_app::{DEFAULT_SCENARIO, Session};
 
-use crate::commands::{load_plan, open_project};
+use crate::commands::{load_plan, open_project, open_reader};
 
 /// What to do with the scenarios of a project.
 #[derive(clap::Subcommand, Debug)]
@@ -64,18 +64,9 @@ pub struct CompareArgs {
     pub json: bool,
 }
 
-/// The configuration saved with a scenario, if the scenario exists.
-pub fn saved_config(project: &Project, scenario: &str) -> Result<Option<PlanConfig>> {
-    let Some((config_json, _)) = project.load_plan(scenario)? else { return Ok(None) };
-    let config = serde_json::from_str(&config_json).with_context(|| {
-        format!("{}: the settings of scenario '{scenario}' cannot be read", project.path().display())
-    })?;
-    Ok(Some(config))
-}
-
 pub fn run(command: ScenarioCommand) -> Result<ExitCode> {
     match command {
-        ScenarioCommand::List { project, json } => list(&open_project(&project)?, json)?,
+        ScenarioCommand::List { project, json } => list(&open_reader(&project, DEFAULT_SCENARIO)?, json)?,
         ScenarioCommand::Copy { project, from, to } => {
             open_project(&project)?.copy_scenario(&from, &to)?;
             println!(
@@ -89,19 +80,28 @@ pub fn run(command: ScenarioCommand) -> Result<ExitCode> {
             println!("renamed '{from}' to '{to}'");
         }
         ScenarioCommand::Delete { project, name } => {
-            if !open_project(&project)?.delete_scenario(&name)? {
-                anyhow::bail!("{}: no scenario named '{name}'", project.display());
-            }
+            let mut session = open_project(&project)?;
+            // The session stands on the scenario to delete only when it is the board's.
+            session.use_scenario(&scenario_other_than(&session, &name)?)?;
+            session.delete_scenario(&name)?;
             println!("deleted '{name}'");
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn list(project: &Project, json: bool) -> Result<()> {
+/// The scenario the session should stand on to delete `name`: the board's,
+/// unless `name` is it (then the delete is refused, naming the board).
+fn scenario_other_than(session: &Session, name: &str) -> Result<String> {
+    let board: Option<String> = session.project().setting(waveplan_app::BOARD_SCENARIO_SETTING)?;
+    Ok(board.unwrap_or_else(|| if name == DEFAULT_SCENARIO { String::new() } else { DEFAULT_SCENARIO.into() }))
+}
+
+fn list(session: &Session, json: bool) -> Result<()> {
+    let project = session.project();
     let mut rows = Vec::new();
     for summary in project.scenarios()? {
-        let plan = load_plan(project, &summary.name);
+        let plan = load_plan(session, &summary.name);
         let figures = plan.as_ref().ok().map(|p| {
             let m = &p.metrics;
             serde_json::json!({
@@ -162,9 +162,9 @@ fn list(project: &Project, json: bool) -> Result<()> {
 }
 
 pub fn compare(args: &CompareArgs) -> Result<ExitCode> {
-    let project = open_project(&args.project)?;
-    let a: Plan = load_plan(&project, &args.a)?;
-    let b: Plan = load_plan(&project, &args.b)?;
+    let session = open_reader(&args.project, DEFAULT_SCENARIO)?;
+    let a: Plan = load_plan(&session, &args.a)?;
+    let b: Plan = load_plan(&session, &args.b)?;
     let comparison = compare_plans(&args.a, &a, &args.b, &b);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -12,11 +12,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use waveplan_core::compare::compare_plans;
-use waveplan_core::{PlanConfig, plan_waves};
+use waveplan_core::PlanConfig;
 use waveplan_import::native::parse_duration_minutes;
 
 use crate::args::PlanSettings;
-use crate::commands::{load_plan, open_project, plan_config};
+use crate::commands::{open_project, open_reader, plan_config};
 use crate::scenario::value_text;
 
 /// `waveplan settings`.
@@ -129,21 +129,6 @@ fn merge(value: &mut Value, patch: &Value, prefix: &str, known: &[(String, Value
     Ok(())
 }
 
-/// What is wrong with a configuration, every problem at once.
-pub fn problems(config: &PlanConfig) -> Vec<String> {
-    let mut problems = config.downtime.problems();
-    problems.extend(config.dr.problems());
-    if config.wave_days == 0 {
-        problems.push("wave_days must be at least 1".into());
-    }
-    for b in &config.blackouts {
-        if b.end < b.start {
-            problems.push(format!("blackout '{}' ends ({}) before it starts ({})", b.name, b.end, b.start));
-        }
-    }
-    problems
-}
-
 fn shown(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
@@ -156,8 +141,15 @@ fn shown(value: &Value) -> String {
 }
 
 pub fn run(args: &SettingsArgs) -> Result<ExitCode> {
-    let mut project = open_project(&args.project)?;
-    let config = plan_config(&project, &PlanSettings::default(), &args.scenario)?;
+    // Showing the settings only reads: it works while the app holds the project.
+    let mut session = if args.set.is_empty() && args.file.is_none() {
+        open_reader(&args.project, &args.scenario)?
+    } else {
+        let mut session = open_project(&args.project)?;
+        session.use_scenario(&args.scenario)?;
+        session
+    };
+    let config = plan_config(&session, &PlanSettings::default())?;
     let mut value = serde_json::to_value(&config)?;
     let mut known = Vec::new();
     leaves(&value, "", &mut known);
@@ -189,7 +181,9 @@ pub fn run(args: &SettingsArgs) -> Result<ExitCode> {
     }
     let new: PlanConfig =
         serde_json::from_value(value.clone()).context("the settings do not make a plan configuration")?;
-    let problems = problems(&new);
+    // The session's one check of a configuration, as the desktop's panel applies it.
+    let problems: Vec<String> =
+        waveplan_app::config_problems(&new).into_iter().map(|(key, message)| format!("{key}: {message}")).collect();
     if !problems.is_empty() {
         bail!("nothing was saved: {}", problems.join("; "));
     }
@@ -209,17 +203,15 @@ pub fn run(args: &SettingsArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    project.set_setting(waveplan_store::keys::PLAN_CONFIG, &new)?;
-    let old_plan =
-        if project.load_plan(&args.scenario)?.is_some() { Some(load_plan(&project, &args.scenario)?) } else { None };
-    let Some(old_plan) = old_plan else {
+    let Some(old_plan) = session.plan_arc().cloned() else {
+        session.save_settings(&new)?;
         println!("saved; `waveplan plan {} --scenario {}` will plan with them", args.project.display(), args.scenario);
         return Ok(ExitCode::SUCCESS);
     };
-    let estate = project.load_estate()?;
-    let plan = plan_waves(&estate, &new);
-    project.save_plan(&args.scenario, &serde_json::to_string(&new)?, &serde_json::to_string(&plan)?)?;
-    let comparison = compare_plans("before", &old_plan, "after", &plan);
+    // Re-planned as `waveplan plan` plans: refused whole, nothing saved,
+    // when the new settings leave no valid plan.
+    let plan = session.plan_with(new)?;
+    let comparison = compare_plans("before", &old_plan, "after", plan);
     println!("saved and re-planned '{}':", args.scenario);
     for row in comparison.settings {
         println!("  {}: {} → {}", row.key, row.a, row.b);
