@@ -72,8 +72,6 @@ export interface State {
   historyOpen: boolean;
   /** The audit trail the History panel shows (read when it opens and after every change). */
   history: HistoryView | null;
-  /** Bumped when an action has changed the project (its trail has a new entry). */
-  changes: number;
 }
 
 const initial: State = {
@@ -97,7 +95,6 @@ const initial: State = {
   locked: null,
   historyOpen: false,
   history: null,
-  changes: 0,
 };
 
 let state: State = initial;
@@ -174,9 +171,11 @@ async function opening(command: () => Promise<ProjectView | null>): Promise<Proj
   });
 }
 
-/** An action changed the project: its trail has a new entry, so an open History panel reads it again. */
+/**
+ * An action changed the project: its trail has a new entry, so an open
+ * History panel reads it again (a closed one reads it when opened).
+ */
 function changed(): void {
-  setState({ changes: state.changes + 1 });
   if (state.historyOpen) void actions.loadHistory();
 }
 
@@ -316,6 +315,8 @@ export const actions = {
   async applyMapping(file: string, mapping: MappingInput, save: boolean) {
     const preview = await attempt(() => api.applyMapping(file, mapping, save, onImportProgress));
     if (preview) setState({ importPreview: preview });
+    // A profile saved is written to the project, with its entry in the trail.
+    if (preview && save) changed();
     return preview !== undefined;
   },
 
