@@ -58,6 +58,8 @@ describe("history panel", () => {
     const items = [...container.querySelectorAll("[data-audit-entry]")];
     expect(items.map((li) => li.getAttribute("data-audit-entry"))).toEqual(["3", "2", "1"]);
     expect(items[1].textContent).toContain("bob on WS-0102");
+    expect(items[1].querySelector(".trail-sequence")!.textContent).toBe("#2");
+    expect(items[1].querySelector(".trail-sequence")!.getAttribute("title")).toBe(`SHA-256 ${"2".repeat(64)}`);
     expect(items[1].textContent).toContain("planned scenario 'baseline'");
     expect(items[1].querySelector("time")!.getAttribute("dateTime")).toBe("2026-11-30T09:15:00Z");
     expect(items[1].querySelector("time")!.textContent).toBe(moment("2026-11-30T09:15:00Z"));

@@ -15,7 +15,8 @@ import { ScenarioBar } from "./components/ScenarioBar";
 import { WaveBoard } from "./screens/WaveBoard";
 import { Inventory } from "./screens/Inventory";
 import { ImportWizard } from "./screens/ImportWizard";
-import { board, card, project } from "./fixtures.test-data";
+import { SettingsPanel } from "./components/SettingsPanel";
+import { board, card, project, settings } from "./fixtures.test-data";
 import type { AppError, InventoryTable, ProjectView } from "./ipc/types";
 
 // jsdom has no layout: the virtualiser renders every row (as in app.test.tsx).
@@ -164,18 +165,29 @@ describe("opening a project another writer holds", () => {
 });
 
 describe("a read-only project", () => {
-  it("shows the read-only badge with why and what to do, and disables undo, redo, settings and re-plan", () => {
+  it("shows the read-only badge with why and what to do, and disables undo, redo and re-plan", () => {
     setState({ project: readOnly, board: board([card("billing", 2)]) });
     const { container } = render(<Toolbar />);
     const badge = container.querySelector("[data-read-only]")!;
     expect(badge.textContent).toBe("read-only");
     expect(badge.getAttribute("title")).toContain("Another window or `waveplan` holds this project; close it there and reopen to edit");
-    for (const action of ["undo", "redo", "open-settings", "replan"]) {
+    for (const action of ["undo", "redo", "replan"]) {
       const button = container.querySelector<HTMLButtonElement>(`[data-${action}]`)!;
       expect([action, button.disabled]).toEqual([action, true]);
     }
-    // Reading the history is not a change.
+    // Reading the history or the settings is not a change.
     expect(container.querySelector<HTMLButtonElement>("[data-open-history]")!.disabled).toBe(false);
+    expect(container.querySelector<HTMLButtonElement>("[data-open-settings]")!.disabled).toBe(false);
+  });
+
+  it("shows the planner's settings but cannot re-plan with them", async () => {
+    mockIPC((cmd) => (cmd === "plan_settings" ? settings() : null));
+    setState({ project: readOnly, settingsOpen: true });
+    const { container } = render(<SettingsPanel />);
+    await waitFor(() => expect(container.querySelector("[data-settings-replan]")).toBeTruthy());
+    const replan = container.querySelector<HTMLButtonElement>("[data-settings-replan]")!;
+    expect(replan.disabled).toBe(true);
+    expect(replan.title).toBe(READ_ONLY_REASON);
   });
 
   it("shows no badge and enables the actions when writable", () => {

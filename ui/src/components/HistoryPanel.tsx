@@ -64,6 +64,10 @@ function Entry({ entry }: { entry: AuditEntryView }) {
   return (
     <li data-audit-entry={entry.sequence}>
       <div className="trail-when muted">
+        {/* The number a broken trail's message names; the hash for whoever checks the chain by hand. */}
+        <span className="trail-sequence" title={`SHA-256 ${entry.hash}`}>
+          #{entry.sequence}
+        </span>
         <time dateTime={entry.time}>{moment(entry.time)}</time>
         <span>
           {entry.user} on {entry.host}

@@ -51,12 +51,8 @@ export function Toolbar() {
           <button onClick={() => void actions.openHistory()} title="Who did what to this project, and when (Ctrl+Shift+H)" data-open-history>
             History
           </button>
-          <button
-            onClick={() => setState({ settingsOpen: true, screen: "board" })}
-            data-open-settings
-            disabled={readOnly || empty}
-            title={readOnly ? READ_ONLY_REASON : undefined}
-          >
+          {/* Read-only, the settings can be read; the panel's Re-plan is disabled. */}
+          <button onClick={() => setState({ settingsOpen: true, screen: "board" })} data-open-settings disabled={empty}>
             Settings…
           </button>
           <button className="primary" onClick={() => void actions.plan()} disabled={readOnly || empty} title={readOnly ? READ_ONLY_REASON : undefined} data-replan>
