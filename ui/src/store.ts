@@ -2,8 +2,10 @@
 // last move's feedback, a project refused because another writer holds it,
 // and the History panel's trail. Screens read it through useStore and change
 // it only through the actions below, which call the shell through
-// ipc/api.ts. It decides nothing the shell decides: a read-only project's
-// refusals are the shell's, shown like any other failure.
+// ipc/api.ts. It decides nothing the shell decides: whether a project is
+// read-only is the shell's flag on the project, and what a read-only
+// project refuses the shell refuses too; the store only says so early for
+// the changes a key or a drop can start.
 import { useSyncExternalStore } from "react";
 import { api, CommandError } from "./ipc/api";
 import { mark } from "./marks";
