@@ -47,8 +47,7 @@ function TrailCheck({ history }: { history: HistoryView }) {
   if (!history.intact) {
     return (
       <p className="warning" role="alert" data-trail-broken>
-        The trail is broken{history.broken ? `: ${history.broken}` : ""}. Entries from there on may have been removed or edited since they were
-        written.
+        The trail is broken: {history.broken ?? "an entry was removed or edited since it was written"}.
       </p>
     );
   }
