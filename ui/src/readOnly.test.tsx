@@ -81,6 +81,8 @@ describe("opening a project another writer holds", () => {
     const dialog = screen.getByRole("dialog", { name: "Project in use" });
     expect(dialog.getAttribute("aria-modal")).toBe("true");
     expect(screen.getByText(HOLDER)).toBeTruthy();
+    // Read out with the dialog: its description is the holder's sentence.
+    expect(document.getElementById(dialog.getAttribute("aria-describedby")!)!.textContent).toBe(HOLDER);
 
     await act(async () => {
       fireEvent.click(screen.getByRole("button", { name: "Open read-only" }));

@@ -9,6 +9,7 @@ const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select
 
 export function Dialog({
   label,
+  describedBy,
   onClose,
   className,
   centred = false,
@@ -16,6 +17,8 @@ export function Dialog({
 }: {
   /** The dialog's accessible name. */
   label: string;
+  /** The id of the element that says what the dialog is about, read out with its name. */
+  describedBy?: string;
   /** Escape, and whatever the content wires to it. */
   onClose: () => void;
   /** Classes of the panel, beside `panel`. */
@@ -65,7 +68,7 @@ export function Dialog({
 
   return (
     <div className={`overlay${centred ? " centred" : ""}`} onKeyDown={onKeyDown}>
-      <div ref={panel} className={`panel${className ? ` ${className}` : ""}`} role="dialog" aria-modal="true" aria-label={label} tabIndex={-1}>
+      <div ref={panel} className={`panel${className ? ` ${className}` : ""}`} role="dialog" aria-modal="true" aria-label={label} aria-describedby={describedBy} tabIndex={-1}>
         {children}
       </div>
     </div>

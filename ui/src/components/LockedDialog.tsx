@@ -10,10 +10,10 @@ export function LockedDialog() {
   const locked = useStore((s) => s.locked);
   if (!locked) return null;
   return (
-    <Dialog label="Project in use" onClose={actions.cancelLocked} centred className="dialog">
+    <Dialog label="Project in use" describedBy="locked-message" onClose={actions.cancelLocked} centred className="dialog">
       <div data-locked-dialog>
         <h2>This project is in use</h2>
-        <p className="warn-text" data-locked-message>
+        <p className="warn-text" id="locked-message" data-locked-message>
           {locked.message}
         </p>
         <p className="muted">

@@ -229,7 +229,7 @@ export function WaveBoard() {
 
   const lastWave = waves.length ? waves[waves.length - 1].index : 0;
   return (
-    <section className="board-screen">
+    <section className={`board-screen${readOnly ? " read-only" : ""}`}>
       {!presentation && <ScenarioBar />}
       <MoveFeedback />
       {!presentation && <Timeline board={board} />}
