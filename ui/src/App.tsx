@@ -1,10 +1,13 @@
 // The window: navigation, the toolbar with the plan's figures, the message
-// bar, and the screen chosen.
+// bar, the screen chosen, and the dialogs over it (a project another writer
+// holds, the History panel).
 import { Suspense, useEffect } from "react";
 import { actions, startedUp, useStore, type Screen } from "./store";
 import { handleCommand, shortcutFor } from "./commands";
 import { StartScreen } from "./screens/StartScreen";
 import { Toolbar } from "./components/Toolbar";
+import { LockedDialog } from "./components/LockedDialog";
+import { HistoryPanel } from "./components/HistoryPanel";
 import { mark } from "./marks";
 import { preloadScreens, screens } from "./screenCode";
 
@@ -30,6 +33,7 @@ export function App() {
   const presentation = useStore((s) => s.presentation);
   const message = useStore((s) => s.message);
   const progress = useStore((s) => s.progress);
+  const historyOpen = useStore((s) => s.historyOpen);
 
   useEffect(() => {
     // The window's first frame with its handlers attached: what the cold
@@ -118,6 +122,8 @@ export function App() {
           </Suspense>
         </div>
       </main>
+      {project && historyOpen && <HistoryPanel />}
+      <LockedDialog />
     </div>
   );
 }

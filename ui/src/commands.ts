@@ -55,6 +55,9 @@ export function handleCommand(id: string): void {
       return;
     case "explain":
       return actions.show("board");
+    case "history":
+      if (!has.project) return;
+      return getState().historyOpen ? actions.closeHistory() : void actions.openHistory();
     case "shortcuts":
     case "about":
       setState({
@@ -63,7 +66,7 @@ export function handleCommand(id: string): void {
           text:
             id === "about"
               ? "Waveplan: cloud-migration wave planning. Everything stays on this computer."
-              : "Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+1…6 screens · Ctrl+R re-plan · Ctrl+I import · F5 presentation · on a card: Alt+←/→ move a wave, P pin · inventory rows: Shift+↑/↓ or Shift+click select, Ctrl+A every row shown",
+              : "Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+1…6 screens · Ctrl+R re-plan · Ctrl+I import · Ctrl+Shift+H history · F5 presentation · on a card: Alt+←/→ move a wave, P pin · inventory rows: Shift+↑/↓ or Shift+click select, Ctrl+A every row shown",
         },
       });
       return;
@@ -84,6 +87,8 @@ export function shortcutFor(event: KeyboardEvent): string | null {
   if (event.key === "Escape" && getState().presentation) return "presentation";
   if (!mod) return null;
   if (key === "z") return event.shiftKey ? "redo" : "undo";
+  // Shift: Cmd+H hides the app on macOS.
+  if (key === "h" && event.shiftKey) return "history";
   if (key === "y") return "redo";
   if (key === "n") return "new";
   if (key === "o") return "open";

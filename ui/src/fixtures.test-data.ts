@@ -13,7 +13,8 @@ export const project: ProjectView = {
   imports: 1,
   undo: null,
   redo: null,
-  unsaved: false,
+  readOnly: false,
+  notice: null,
 };
 
 export function card(name: string, wave: number, extra: Partial<Card> = {}): Card {

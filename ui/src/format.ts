@@ -30,3 +30,15 @@ export function delta(before: number, after: number): string {
   const d = after - before;
   return d === 0 ? "±0" : d > 0 ? `+${d}` : `${d}`;
 }
+
+/**
+ * An instant (RFC 3339) in the user's locale and time zone, the month by
+ * name and the year in full (`7 December 2026, 14:02`, or `December 7, 2026
+ * at 2:02 PM`): never a numeric date that reads differently across locales.
+ * `locale` and `timeZone` are for tests; the page uses the user's own.
+ */
+export function moment(iso: string, locale?: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone }).format(date);
+}

@@ -1,6 +1,11 @@
 // The app's one store: what is open, which screen shows, the board and the
-// last move's feedback. Screens read it through useStore and change it only
-// through the actions below, which call the shell through ipc/api.ts.
+// last move's feedback, a project refused because another writer holds it,
+// and the History panel's trail. Screens read it through useStore and change
+// it only through the actions below, which call the shell through
+// ipc/api.ts. It decides nothing the shell decides: whether a project is
+// read-only is the shell's flag on the project, and what a read-only
+// project refuses the shell refuses too; the store only says so early for
+// the changes a key or a drop can start.
 import { useSyncExternalStore } from "react";
 import { api, CommandError } from "./ipc/api";
 import { mark } from "./marks";
@@ -9,6 +14,7 @@ import type {
   Board,
   ConflictChoice,
   ConflictView,
+  HistoryView,
   ImportPreview,
   ImportProgress,
   MappingInput,
@@ -25,6 +31,16 @@ import type {
 export interface SettingsError {
   field: string;
   text: string;
+}
+
+/** Why a project opened read-only cannot be changed, and what to do (the toolbar's badge, refusals). */
+export const READ_ONLY_REASON = "Another window or `waveplan` holds this project; close it there and reopen to edit.";
+
+/** A project the shell refused to open because another writer holds it. */
+export interface LockedProject {
+  path: string;
+  /** The shell's sentence naming the holder. */
+  message: string;
 }
 
 export type Screen = "start" | "board" | "inventory" | "graph" | "dr" | "import" | "export";
@@ -53,6 +69,11 @@ export interface State {
   scenarios: ScenarioView[];
   /** Two scenarios side by side, while the comparison is open. */
   comparison: ScenarioComparison | null;
+  /** A project refused because another writer holds it, while its dialog asks what to do. */
+  locked: LockedProject | null;
+  historyOpen: boolean;
+  /** The audit trail the History panel shows (read when it opens and after every change). */
+  history: HistoryView | null;
 }
 
 const initial: State = {
@@ -73,6 +94,9 @@ const initial: State = {
   inventoryVersion: 0,
   scenarios: [],
   comparison: null,
+  locked: null,
+  historyOpen: false,
+  history: null,
 };
 
 let state: State = initial;
@@ -130,6 +154,45 @@ async function attempt<T>(action: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
+/**
+ * Opens a project with `command`; when another writer holds it, the locked
+ * dialog asks whether to open it read-only instead of the message bar
+ * showing the refusal.
+ */
+async function opening(command: () => Promise<ProjectView | null>): Promise<ProjectView | null | undefined> {
+  return attempt(async () => {
+    try {
+      return await command();
+    } catch (error) {
+      if (error instanceof CommandError && error.error.kind === "locked") {
+        setState({ locked: { path: error.error.detail.path, message: error.error.detail.message } });
+        return undefined;
+      }
+      throw error;
+    }
+  });
+}
+
+/**
+ * An action changed the project: its trail has a new entry, so an open
+ * History panel reads it again (a closed one reads it when opened).
+ */
+function changed(): void {
+  if (state.historyOpen) void actions.loadHistory();
+}
+
+/**
+ * Whether the open project is read-only; says so in the message bar when it
+ * is. For the actions a key can start (a move, a pin, undo, re-plan) or that
+ * would first ask for files (import): the shell would refuse them anyway,
+ * but only after a price, a dialog or a plan's progress bar.
+ */
+function refusedReadOnly(): boolean {
+  if (!state.project?.readOnly) return false;
+  setState({ message: { kind: "error", text: `This project is open read-only. ${READ_ONLY_REASON}` } });
+  return true;
+}
+
 const onProgress = (progress: Progress) => setState({ progress });
 const onImportProgress = (importProgress: ImportProgress) => setState({ importProgress });
 
@@ -154,31 +217,60 @@ export const actions = {
       importPreview: null,
       screen: board ? "board" : project.counts.applications + project.counts.servers > 0 ? "inventory" : "import",
       inventoryVersion: state.inventoryVersion + 1,
-      message: null,
+      // Shown once, on opening: later views of the project carry it too.
+      message: project.notice ? { kind: "info", text: project.notice } : null,
+      locked: null,
+      history: null,
     });
+    if (state.historyOpen) void actions.loadHistory();
   },
 
   async startup() {
     started = (async () => {
-      await actions.opened(await attempt(() => api.startup()));
+      await actions.opened(await opening(() => api.startup()));
       await actions.loadRecent();
     })();
     await started;
   },
-  newProject: async () => actions.opened(await attempt(() => api.newProject())),
-  openProject: async () => actions.opened(await attempt(() => api.openProject())),
+  newProject: async () => actions.opened(await opening(() => api.newProject())),
+  openProject: async () => actions.opened(await opening(() => api.openProject())),
   async openRecent(path: string) {
-    const project = await attempt(() => api.openRecent(path));
+    const project = await opening(() => api.openRecent(path));
     if (project) await actions.opened(project);
     // A file gone since the list was shown: the list now says so (one message, no loop).
-    else await actions.loadRecent();
+    else if (!state.locked) await actions.loadRecent();
+  },
+
+  /** The locked dialog's choice: the project another writer holds, opened to read only. */
+  async openReadOnly() {
+    setState({ locked: null });
+    await actions.opened(await attempt(() => api.openReadOnly()));
+  },
+
+  /** The locked dialog's other choice: nothing is opened. */
+  cancelLocked() {
+    setState({ locked: null });
+  },
+
+  async openHistory() {
+    setState({ historyOpen: true });
+    await actions.loadHistory();
+  },
+
+  closeHistory() {
+    setState({ historyOpen: false });
+  },
+
+  async loadHistory() {
+    const history = await attempt(() => api.history());
+    if (history) setState({ history });
   },
 
   async forgetRecent(path: string) {
     const recent = await attempt(() => api.forgetRecent(path));
     if (recent) setState({ recent });
   },
-  openSample: async () => actions.opened(await attempt(() => api.openSample())),
+  openSample: async () => actions.opened(await opening(() => api.openSample())),
 
   async refreshProject() {
     const project = await attempt(() => api.projectInfo());
@@ -186,6 +278,7 @@ export const actions = {
   },
 
   async pickImportFiles() {
+    if (refusedReadOnly()) return;
     setState({ screen: "import" });
     const preview = await attempt(() => api.pickImportFiles(onImportProgress));
     if (preview) setState({ importPreview: preview });
@@ -196,6 +289,7 @@ export const actions = {
       setState({ message: { kind: "error", text: "Open or create a project first, then drop the files on it." } });
       return;
     }
+    if (refusedReadOnly()) return;
     setState({ screen: "import" });
     const preview = await attempt(() => api.stageDroppedFiles(onImportProgress));
     if (preview) setState({ importPreview: preview });
@@ -206,6 +300,7 @@ export const actions = {
     if (!outcome) return;
     const board = await attempt(() => api.board());
     const c = outcome.counts;
+    changed();
     setState({
       project: outcome.project,
       board: board ?? null,
@@ -222,6 +317,8 @@ export const actions = {
   async applyMapping(file: string, mapping: MappingInput, save: boolean) {
     const preview = await attempt(() => api.applyMapping(file, mapping, save, onImportProgress));
     if (preview) setState({ importPreview: preview });
+    // A profile saved is written to the project, with its entry in the trail.
+    if (preview && save) changed();
     return preview !== undefined;
   },
 
@@ -245,11 +342,13 @@ export const actions = {
   },
 
   async plan(settings?: import("./ipc/types").PlanSettings) {
+    if (refusedReadOnly()) return;
     const chosen = settings ?? (await attempt(() => api.planSettings()));
     if (!chosen) return;
     const board = await attempt(() => api.planProject(chosen, onProgress));
     if (!board) return;
     setState({ board, lastMove: null, screen: "board", settingsOpen: false });
+    changed();
     await actions.refreshProject();
   },
 
@@ -258,6 +357,7 @@ export const actions = {
     try {
       const board = await api.planProject(settings, onProgress);
       setState({ board, lastMove: null, screen: "board", settingsOpen: false, progress: null });
+      changed();
       await actions.refreshProject();
       return null;
     } catch (error) {
@@ -284,6 +384,7 @@ export const actions = {
   },
 
   async moveApplication(application: string, wave: number) {
+    if (refusedReadOnly()) return;
     // What the hover priced shows at once; the saved move replaces it.
     const hovered = state.pendingMove;
     ++priceAsked;
@@ -296,21 +397,27 @@ export const actions = {
     setState({ pendingMove: null });
     if (!outcome) return;
     setState({ board: outcome.board, lastMove: outcome, selected: application });
+    changed();
     await actions.refreshProject();
   },
 
   async setPinned(application: string, pinned: boolean) {
+    if (refusedReadOnly()) return;
     const board = await attempt(() => api.setPinned(application, pinned));
-    if (board) setState({ board });
+    if (!board) return;
+    setState({ board });
+    changed();
     await actions.refreshProject();
   },
 
   async undo() {
+    if (refusedReadOnly()) return;
     const project = await attempt(() => api.undo());
     if (project) await actions.afterHistory(project);
   },
 
   async redo() {
+    if (refusedReadOnly()) return;
     const project = await attempt(() => api.redo());
     if (project) await actions.afterHistory(project);
   },
@@ -318,6 +425,7 @@ export const actions = {
   async afterHistory(project: ProjectView) {
     const board = await attempt(() => api.board());
     setState({ project, board: board ?? null, lastMove: null, inventoryVersion: state.inventoryVersion + 1 });
+    changed();
   },
 
   async editApplication(application: string, field: string, value: string): Promise<string | null> {
@@ -325,6 +433,7 @@ export const actions = {
       const project = await api.editApplication(application, field, value);
       const board = await api.board();
       setState({ project, board });
+      changed();
       return null;
     } catch (error) {
       return error instanceof CommandError ? error.message : String(error);
@@ -337,6 +446,7 @@ export const actions = {
       const project = await api.editApplications(applications, field, value);
       const board = await api.board();
       setState({ project, board, message: { kind: "info", text: `Set ${field.replace(/_/g, " ")} of ${applications.length.toLocaleString("en")} applications (Ctrl+Z undoes it).` } });
+      changed();
       return null;
     } catch (error) {
       return error instanceof CommandError ? error.message : String(error);
@@ -356,19 +466,25 @@ export const actions = {
 
   async duplicateScenario(from: string, to: string) {
     const scenarios = await attempt(() => api.duplicateScenario(from, to));
-    if (scenarios) setState({ scenarios, message: { kind: "info", text: `Copied '${from}' to '${to}'.` } });
+    if (!scenarios) return;
+    setState({ scenarios, message: { kind: "info", text: `Copied '${from}' to '${to}'.` } });
+    changed();
     await actions.refreshProject();
   },
 
   async renameScenario(from: string, to: string) {
     const scenarios = await attempt(() => api.renameScenario(from, to));
-    if (scenarios) setState({ scenarios });
+    if (!scenarios) return;
+    setState({ scenarios });
+    changed();
     await actions.refreshProject();
   },
 
   async deleteScenario(name: string) {
     const scenarios = await attempt(() => api.deleteScenario(name));
-    if (scenarios) setState({ scenarios, comparison: null });
+    if (!scenarios) return;
+    setState({ scenarios, comparison: null });
+    changed();
     await actions.refreshProject();
   },
 
@@ -377,6 +493,7 @@ export const actions = {
     if (!switched) return;
     const [project, board] = switched;
     setState({ project, board, lastMove: null, pendingMove: null, selected: null });
+    changed();
     await actions.loadScenarios();
   },
 

@@ -2,7 +2,7 @@
 // delete, and compare two side by side on every metric (the comparison
 // `waveplan compare` prints, made by the core library).
 import { useEffect, useState } from "react";
-import { actions, useStore } from "../store";
+import { actions, READ_ONLY_REASON, useStore } from "../store";
 import type { MetricRow, ScenarioComparison } from "../ipc/types";
 import { day } from "../format";
 
@@ -15,6 +15,9 @@ export function ScenarioBar() {
   const [naming, setNaming] = useState<Naming>(null);
   const [other, setOther] = useState("");
   const current = project?.scenario ?? "";
+  // Read-only: switching, copying, renaming and deleting all write to the file; comparing does not.
+  const readOnly = project?.readOnly ?? false;
+  const why = readOnly ? READ_ONLY_REASON : undefined;
 
   useEffect(() => {
     void actions.loadScenarios();
@@ -35,7 +38,7 @@ export function ScenarioBar() {
     <div className="scenario-bar" data-scenario-bar>
       <label>
         Scenario{" "}
-        <select value={current} onChange={(e) => void actions.switchScenario(e.target.value)} data-scenario-select aria-label="Scenario on the board">
+        <select value={current} onChange={(e) => void actions.switchScenario(e.target.value)} data-scenario-select aria-label="Scenario on the board" disabled={readOnly} title={why}>
           {scenarios.map((s) => (
             <option key={s.name} value={s.name}>
               {s.name} · {s.waves} waves{s.hardViolations ? ` · ${s.hardViolations} broken` : ""}
@@ -63,10 +66,10 @@ export function ScenarioBar() {
         </form>
       ) : (
         <>
-          <button onClick={() => setNaming({ kind: "duplicate", name: `${current} copy` })} data-scenario-duplicate>
+          <button onClick={() => setNaming({ kind: "duplicate", name: `${current} copy` })} disabled={readOnly} title={why} data-scenario-duplicate>
             Duplicate…
           </button>
-          <button onClick={() => setNaming({ kind: "rename", name: current })} data-scenario-rename>
+          <button onClick={() => setNaming({ kind: "rename", name: current })} disabled={readOnly} title={why} data-scenario-rename>
             Rename…
           </button>
         </>
@@ -83,7 +86,7 @@ export function ScenarioBar() {
           <button onClick={() => void actions.compareScenarios(current, compareWith)} data-scenario-compare>
             Compare
           </button>
-          <button onClick={() => void actions.deleteScenario(compareWith)} title={`Delete the scenario '${compareWith}'`} data-scenario-delete>
+          <button onClick={() => void actions.deleteScenario(compareWith)} disabled={readOnly} title={why ?? `Delete the scenario '${compareWith}'`} data-scenario-delete>
             Delete
           </button>
         </span>

@@ -3,11 +3,12 @@
 // periods, the objective (with the DR gap-days secondary objective), the
 // precedence rule of each kind of dependency, and the search's own knobs.
 // "Re-plan" plans with them; the shell validates, and a refused value is
-// shown by its field.
+// shown by its field. A project opened read-only shows its settings but
+// cannot be re-planned.
 import { useEffect, useState, type ReactNode } from "react";
 import { api } from "../ipc/api";
 import type { PlanSettings } from "../ipc/types";
-import { actions, setState, type SettingsError } from "../store";
+import { actions, READ_ONLY_REASON, setState, useStore, type SettingsError } from "../store";
 
 /** A numeric setting of the panel: its key, its label, and how it is typed. */
 interface NumberSpec {
@@ -60,6 +61,7 @@ export function SettingsPanel() {
   const [settings, setSettings] = useState<PlanSettings | null>(null);
   const [error, setError] = useState<SettingsError | null>(null);
   const [busy, setBusy] = useState(false);
+  const readOnly = useStore((s) => s.project?.readOnly ?? false);
   useEffect(() => {
     void api.planSettings().then(setSettings);
   }, []);
@@ -211,7 +213,7 @@ export function SettingsPanel() {
           <button type="button" onClick={close}>
             Cancel
           </button>
-          <button type="submit" className="primary" data-settings-replan disabled={busy}>
+          <button type="submit" className="primary" data-settings-replan disabled={busy || readOnly} title={readOnly ? READ_ONLY_REASON : undefined}>
             {busy ? "Planning…" : "Re-plan"}
           </button>
         </div>

@@ -1,6 +1,7 @@
-// The bar over every screen of an open project: undo and redo, the plan's
-// figures, re-plan, settings, presentation mode.
-import { actions, setState, useStore } from "../store";
+// The bar over every screen of an open project: the read-only badge, undo
+// and redo, the plan's figures, re-plan, settings, the history, presentation
+// mode. A project opened read-only has its changing actions disabled here.
+import { actions, READ_ONLY_REASON, setState, useStore } from "../store";
 import { day, minutes } from "../format";
 
 export function Toolbar() {
@@ -9,11 +10,17 @@ export function Toolbar() {
   const presentation = useStore((s) => s.presentation);
   const hideHostNames = useStore((s) => s.hideHostNames);
   const o = board?.objective;
+  const readOnly = project.readOnly;
+  const empty = project.counts.applications + project.counts.servers === 0;
   return (
     <header className="toolbar">
       <div className="toolbar-title">
         <h1>{project.name}</h1>
-        {project.unsaved && <span className="badge bad" title="The last save failed; the next edit tries again">unsaved</span>}
+        {readOnly && (
+          <span className="badge warn" title={`Opened read-only: nothing can be changed. ${READ_ONLY_REASON}`} data-read-only>
+            read-only
+          </span>
+        )}
       </div>
       {o && (
         <div className="figures" aria-label="Plan figures" data-objective>
@@ -25,16 +32,30 @@ export function Toolbar() {
       )}
       {!presentation && (
         <div className="toolbar-actions">
-          <button onClick={() => void actions.undo()} disabled={!project.undo} title={project.undo ? `Undo ${project.undo} (Ctrl+Z)` : "Nothing to undo"} data-undo>
+          <button
+            onClick={() => void actions.undo()}
+            disabled={readOnly || !project.undo}
+            title={readOnly ? READ_ONLY_REASON : project.undo ? `Undo ${project.undo} (Ctrl+Z)` : "Nothing to undo"}
+            data-undo
+          >
             ↶ Undo
           </button>
-          <button onClick={() => void actions.redo()} disabled={!project.redo} title={project.redo ? `Redo ${project.redo} (Ctrl+Shift+Z)` : "Nothing to redo"} data-redo>
+          <button
+            onClick={() => void actions.redo()}
+            disabled={readOnly || !project.redo}
+            title={readOnly ? READ_ONLY_REASON : project.redo ? `Redo ${project.redo} (Ctrl+Shift+Z)` : "Nothing to redo"}
+            data-redo
+          >
             ↷ Redo
           </button>
-          <button onClick={() => setState({ settingsOpen: true, screen: "board" })} data-open-settings disabled={project.counts.applications + project.counts.servers === 0}>
+          <button onClick={() => void actions.openHistory()} title="Who did what to this project, and when (Ctrl+Shift+H)" data-open-history>
+            History
+          </button>
+          {/* Read-only, the settings can be read; the panel's Re-plan is disabled. */}
+          <button onClick={() => setState({ settingsOpen: true, screen: "board" })} data-open-settings disabled={empty}>
             Settings…
           </button>
-          <button className="primary" onClick={() => void actions.plan()} disabled={project.counts.applications + project.counts.servers === 0} data-replan>
+          <button className="primary" onClick={() => void actions.plan()} disabled={readOnly || empty} title={readOnly ? READ_ONLY_REASON : undefined} data-replan>
             {board ? "Re-plan" : "Plan"}
           </button>
         </div>

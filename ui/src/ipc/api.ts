@@ -11,6 +11,7 @@ import type {
   GraphScene,
   GraphView,
   ConflictChoice,
+  HistoryView,
   ImportOutcome,
   ImportPreview,
   ImportProgress,
@@ -43,6 +44,9 @@ export function describeError(error: AppError): string {
     case "noPlan":
       return "The project has no plan yet: plan it first.";
     case "store":
+      return error.detail.message;
+    case "locked":
+      // The shell's message names the holder and what to do; the path is for the dialog.
       return error.detail.message;
     case "importRefused":
       return `The import has ${error.detail.errors} errors; nothing was saved.`;
@@ -86,6 +90,10 @@ export const api = {
   openProject: () => call<ProjectView>("open_project"),
   openRecent: (path: string) => call<ProjectView>("open_recent", { path }),
   openSample: () => call<ProjectView>("open_sample"),
+  /** The project last refused with `locked`, opened to read only. */
+  openReadOnly: () => call<ProjectView>("open_read_only"),
+  /** The project's audit trail, newest first, and whether its chain holds. */
+  history: () => call<HistoryView>("history"),
   pickImportFiles: (onProgress?: (p: ImportProgress) => void) =>
     call<ImportPreview>("pick_import_files", { onProgress: progressChannel(onProgress) }),
   stageDroppedFiles: (onProgress?: (p: ImportProgress) => void) =>

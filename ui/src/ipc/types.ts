@@ -68,9 +68,16 @@ undo: string | null,
  */
 redo: string | null, 
 /**
- * Whether work is not yet in the file (a save failed).
+ * Whether the project was opened to read only (another writer holds
+ * it): every action is refused.
  */
-unsaved: boolean, };
+readOnly: boolean, 
+/**
+ * What the user should know about how the file was opened: a stale
+ * lock taken over, a backup made before an upgrade, the rollback
+ * journal on a network share.
+ */
+notice: string | null, };
 export type RecentProject = { 
 /**
  * The file.
@@ -827,6 +834,14 @@ export type AppError = { "kind": "noProject" } | { "kind": "noPlan" } | { "kind"
 /**
  * What the store said, naming the file.
  */
+message: string, } } | { "kind": "locked", "detail": { 
+/**
+ * The project file.
+ */
+path: string, 
+/**
+ * Who holds it, since when, and what to do.
+ */
 message: string, } } | { "kind": "importRefused", "detail": { 
 /**
  * How many error diagnostics.
@@ -1081,6 +1096,52 @@ coverageRestoredFrom: string | null,
  * Whether the plan has a DR timeline (plans saved by an older Waveplan do not).
  */
 measured: boolean, };
+export type AuditEntryView = { 
+/**
+ * Its place in the trail, from 1.
+ */
+sequence: number, 
+/**
+ * When, RFC 3339 in UTC.
+ */
+time: string, 
+/**
+ * The operating system's user who acted.
+ */
+user: string, 
+/**
+ * The machine.
+ */
+host: string, 
+/**
+ * The kind of action (`import`, `plan`, `move`, `undo`, ...).
+ */
+action: string, 
+/**
+ * One line for people: "moved PACS from wave 3 to wave 1".
+ */
+summary: string, 
+/**
+ * The applications, scenarios or files it concerns.
+ */
+subjects: Array<string>, 
+/**
+ * Its SHA-256, chained to the entry before.
+ */
+hash: string, };
+export type HistoryView = { 
+/**
+ * The entries, newest first.
+ */
+entries: Array<AuditEntryView>, 
+/**
+ * Whether the hash chain holds: no entry removed or edited since written.
+ */
+intact: boolean, 
+/**
+ * Where it breaks, in words, when it does.
+ */
+broken: string | null, };
 export type ImportProgress = { 
 /**
  * The task's id, for cancelling it.

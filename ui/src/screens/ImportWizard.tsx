@@ -4,9 +4,10 @@
 // per second, cancellable; the diagnostics with file:line:column; the
 // conflicts between sources, each settled by a source, a typed value or the
 // precedence; the counts before and after. Nothing is saved until "Import"
-// (and never with an error).
+// (and never with an error), and nothing at all into a project opened
+// read-only.
 import { useEffect, useState } from "react";
-import { actions, useStore } from "../store";
+import { actions, READ_ONLY_REASON, useStore } from "../store";
 import { api } from "../ipc/api";
 import type { ConflictView, DiagnosticView, ImportFileView, ImportProgress, MappingView } from "../ipc/types";
 import { count } from "../format";
@@ -14,13 +15,19 @@ import { count } from "../format";
 export function ImportWizard() {
   const preview = useStore((s) => s.importPreview);
   const progress = useStore((s) => s.importProgress);
+  const readOnly = useStore((s) => s.project?.readOnly ?? false);
   return (
     <section className="import">
+      {readOnly && (
+        <p className="warning" data-import-read-only>
+          This project is open read-only: nothing can be imported into it. {READ_ONLY_REASON}
+        </p>
+      )}
       <div className="dropzone" data-dropzone>
         <p>
           <strong>Drop inventory files on this window</strong>, or
         </p>
-        <button className="primary" onClick={() => void actions.pickImportFiles()} data-pick-files disabled={progress !== null}>
+        <button className="primary" onClick={() => void actions.pickImportFiles()} data-pick-files disabled={progress !== null || readOnly}>
           Choose files…
         </button>
         <p className="muted">
@@ -61,7 +68,7 @@ export function ImportWizard() {
           <h3>Conflicts between sources: {preview.conflicts.length}</h3>
           <Conflicts list={preview.conflicts} precedence={preview.precedence} />
           <div className="import-actions">
-            <button className="primary" disabled={preview.errors > 0} onClick={() => void actions.commitImport()} data-commit-import>
+            <button className="primary" disabled={preview.errors > 0 || readOnly} onClick={() => void actions.commitImport()} data-commit-import>
               {preview.errors > 0 ? "Fix the errors to import" : `Import ${count(preview.files.length, "file")}`}
             </button>
             <span className="muted">

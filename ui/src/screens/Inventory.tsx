@@ -7,7 +7,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { api } from "../ipc/api";
 import type { InventoryColumn, InventoryKind, InventoryTable } from "../ipc/types";
-import { actions, useStore } from "../store";
+import { actions, READ_ONLY_REASON, useStore } from "../store";
 import { mark } from "../marks";
 import { EMPTY, clickRow, moveCursor, selectAll, selectedInOrder, toggleCursor, type Selection } from "./selection";
 
@@ -46,10 +46,17 @@ export function Inventory() {
   }, [table]);
 
   const hideHostNames = useStore((s) => s.hideHostNames);
+  const readOnly = project?.readOnly ?? false;
   // Presenting: addresses are always hidden, host names when the presenter chose so.
+  // Read-only: the shell refuses every edit, so no column offers one.
   const columns = useMemo(
-    () => (table ? table.columns.map((c, i) => ({ c, i })).filter(({ c }) => !(presentation && c.sensitive && (hideHostNames || c.key === "ip"))) : []),
-    [table, presentation, hideHostNames],
+    () =>
+      table
+        ? table.columns
+            .map((c, i) => ({ c: readOnly ? { ...c, editable: false } : c, i }))
+            .filter(({ c }) => !(presentation && c.sensitive && (hideHostNames || c.key === "ip")))
+        : [],
+    [table, presentation, hideHostNames, readOnly],
   );
   // The rows shown, as indices into the table, searched then sorted.
   const order = useMemo(() => {
@@ -226,6 +233,7 @@ function BulkEdit({ columns, names, hidden, onClear }: { columns: InventoryColum
   const [value, setValue] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const readOnly = useStore((s) => s.project?.readOnly ?? false);
   const column = editable.find((c) => c.key === field);
   const plural = (n: number) => `${n.toLocaleString("en")} application${n === 1 ? "" : "s"}`;
   return (
@@ -266,7 +274,7 @@ function BulkEdit({ columns, names, hidden, onClear }: { columns: InventoryColum
           <input value={value} onChange={(e) => setValue(e.target.value)} placeholder={field === "maintenance_window" ? "Sun 01:00-05:00" : "empty: clear"} data-bulk-value aria-label="New value" aria-invalid={problem !== null} />
         )}
       </label>
-      <button type="submit" className="primary" disabled={busy || names.length === 0} data-bulk-apply>
+      <button type="submit" className="primary" disabled={busy || names.length === 0 || readOnly} title={readOnly ? READ_ONLY_REASON : undefined} data-bulk-apply>
         {busy ? "Saving…" : `Apply to ${plural(names.length)}`}
       </button>
       <button type="button" onClick={onClear}>

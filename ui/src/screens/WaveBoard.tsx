@@ -10,9 +10,11 @@
 // focused); a drag near an edge scrolls the board. The drag and the price
 // under it live outside the board's render: a pointer move or a price draws
 // again only the columns it marks, the ghost and the feedback bar.
+// A project opened read-only shows the same board with nothing to drag or
+// pin: a card pressed is only selected.
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { actions, getState, useStore } from "../store";
+import { actions, getState, READ_ONLY_REASON, useStore } from "../store";
 import type { Board, Card, MoveOutcome, MovePrice, PlannerObjective, WaveColumn } from "../ipc/types";
 import { count, delta, minutes, span } from "../format";
 import { ExplainPanel } from "../components/ExplainPanel";
@@ -89,6 +91,7 @@ export function WaveBoard() {
   const selected = useStore((s) => s.selected);
   const presentation = useStore((s) => s.presentation);
   const lastMove = useStore((s) => s.lastMove);
+  const readOnly = project?.readOnly ?? false;
   const scroller = useRef<HTMLDivElement>(null);
   const [focus, setFocus] = useState<(FocusRequest & { column: number }) | null>(null);
   const sizes = presentation ? PRESENTATION_SIZES : SIZES;
@@ -135,6 +138,8 @@ export function WaveBoard() {
   const grab = useCallback((card: Card, e: React.PointerEvent) => {
     if (e.button !== 0) return;
     e.preventDefault();
+    // Read-only: nothing can move, so a press only selects the card.
+    if (getState().project?.readOnly) return actions.select(card.name);
     setDrag({ card, x: e.clientX, y: e.clientY, startX: e.clientX, startY: e.clientY, active: false, over: null });
     const move = (e: PointerEvent) => hover(e.clientX, e.clientY);
     let frame = 0;
@@ -213,7 +218,7 @@ export function WaveBoard() {
             : "Import an inventory first."}
         </p>
         {project && project.counts.applications + project.counts.servers > 0 && (
-          <button className="primary big-inline" onClick={() => void actions.plan()} data-plan>
+          <button className="primary big-inline" onClick={() => void actions.plan()} disabled={readOnly} title={readOnly ? READ_ONLY_REASON : undefined} data-plan>
             Plan the waves
           </button>
         )}
@@ -224,7 +229,7 @@ export function WaveBoard() {
 
   const lastWave = waves.length ? waves[waves.length - 1].index : 0;
   return (
-    <section className="board-screen">
+    <section className={`board-screen${readOnly ? " read-only" : ""}`}>
       {!presentation && <ScenarioBar />}
       <MoveFeedback />
       {!presentation && <Timeline board={board} />}
@@ -246,6 +251,7 @@ export function WaveBoard() {
                 selected={selected !== null && wave.cards.some((c) => c.name === selected) ? selected : null}
                 focus={focus && focus.column === item.index ? focus : null}
                 lastWave={lastWave}
+                readOnly={readOnly}
               />
             );
           })}
@@ -327,6 +333,7 @@ const Column = memo(function Column({
   selected,
   focus,
   lastWave,
+  readOnly,
 }: {
   wave: WaveColumn;
   left: number;
@@ -337,6 +344,7 @@ const Column = memo(function Column({
   selected: string | null;
   focus: FocusRequest | null;
   lastWave: number;
+  readOnly: boolean;
 }) {
   const over = useOver(wave.index);
   const scroller = useRef<HTMLDivElement>(null);
@@ -417,6 +425,7 @@ const Column = memo(function Column({
                 onNavigate={onNavigate}
                 selected={selected === card.name}
                 lastWave={lastWave}
+                readOnly={readOnly}
               />
             );
           })}
@@ -435,6 +444,7 @@ const CardView = memo(function CardView({
   onNavigate,
   selected,
   lastWave,
+  readOnly,
 }: {
   card: Card;
   top: number;
@@ -443,6 +453,7 @@ const CardView = memo(function CardView({
   onNavigate: (card: Card, e: React.KeyboardEvent) => boolean;
   selected: boolean;
   lastWave: number;
+  readOnly: boolean;
 }) {
   const onKey = (e: React.KeyboardEvent) => {
     if (e.target !== e.currentTarget) return;
@@ -485,8 +496,9 @@ const CardView = memo(function CardView({
           className={`pin${card.pinned ? " on" : ""}`}
           onPointerDown={(e) => e.stopPropagation()}
           onClick={() => void actions.setPinned(card.name, !card.pinned)}
+          disabled={readOnly}
           aria-label={card.pinned ? `Unpin ${card.name}` : `Pin ${card.name} to wave ${card.wave}`}
-          title={card.pinned ? "Pinned to this wave: click to unpin" : "Pin to this wave"}
+          title={readOnly ? READ_ONLY_REASON : card.pinned ? "Pinned to this wave: click to unpin" : "Pin to this wave"}
           data-pin
         >
           {card.pinned ? "Pinned" : "Pin"}
@@ -529,7 +541,7 @@ function MoveFeedback() {
           Broken constraints {move.before.hardViolations} → {after.hardViolations} ({delta(move.before.hardViolations, after.hardViolations)}) ·{" "}
           <ObjectiveChange before={move.price.before} after={move.price.after} /> · Fullest wave {move.before.fullestWaveServers} → {after.fullestWaveServers} servers
         </span>
-        {project?.undo && (
+        {project?.undo && !project.readOnly && (
           <button onClick={() => void actions.undo()} data-feedback-undo>
             Undo
           </button>
