@@ -276,6 +276,7 @@ pub fn commit(session: &mut Session, staged: Staged) -> AppResult<()> {
     }
     let record = ImportRecord {
         files: staged.paths.iter().map(|p| p.display().to_string()).collect(),
+        file_hashes: Vec::new(),
         imported_at: chrono::Utc::now(),
         summary_json: serde_json::to_string(&serde_json::json!({
             "counts": staged.preview.after,

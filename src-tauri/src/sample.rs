@@ -23,6 +23,7 @@ pub fn ensure(path: &Path) -> AppResult<()> {
     let mut project = Project::create(path)?;
     let record = ImportRecord {
         files: waveplan_import::sample::HOSPITAL.iter().map(|(name, _)| format!("samples/hospital/{name}")).collect(),
+        file_hashes: Vec::new(),
         imported_at: chrono::Utc::now(),
         summary_json: "{}".into(),
     };

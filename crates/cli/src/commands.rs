@@ -160,7 +160,7 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
     let summary = report::ImportSummary::new(&estate, &diagnostics, files, saved);
     if saved {
         let summary_json = serde_json::to_string(&summary)?;
-        let record = ImportRecord { files: summary.files.clone(), imported_at: chrono::Utc::now(), summary_json };
+        let record = ImportRecord { files: summary.files.clone(), file_hashes: Vec::new(), imported_at: chrono::Utc::now(), summary_json };
         if let Some(project) = &mut project {
             project.save_import(&estate, &record)?;
             if request.precedence.is_some() {
@@ -236,6 +236,7 @@ fn propose(project_path: &Path, accept: bool, json: bool) -> Result<ExitCode> {
         }
         let record = ImportRecord {
             files: vec!["(accepted application proposals)".into()],
+            file_hashes: Vec::new(),
             imported_at: chrono::Utc::now(),
             summary_json: serde_json::to_string(&serde_json::json!({ "proposals": described }))?,
         };
@@ -412,6 +413,7 @@ fn demo(json: bool) -> Result<ExitCode> {
     let summary = report::ImportSummary::new(&estate, &diagnostics, &[], true);
     let record = ImportRecord {
         files: waveplan_import::sample::HOSPITAL.iter().map(|(name, _)| format!("samples/hospital/{name}")).collect(),
+        file_hashes: Vec::new(),
         imported_at: chrono::Utc::now(),
         summary_json: serde_json::to_string(&summary)?,
     };
