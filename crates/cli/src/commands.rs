@@ -160,7 +160,12 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
     let summary = report::ImportSummary::new(&estate, &diagnostics, files, saved);
     if saved {
         let summary_json = serde_json::to_string(&summary)?;
-        let record = ImportRecord { files: summary.files.clone(), file_hashes: Vec::new(), imported_at: chrono::Utc::now(), summary_json };
+        let record = ImportRecord {
+            files: summary.files.clone(),
+            file_hashes: Vec::new(),
+            imported_at: chrono::Utc::now(),
+            summary_json,
+        };
         if let Some(project) = &mut project {
             project.save_import(&estate, &record)?;
             if request.precedence.is_some() {

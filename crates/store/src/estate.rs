@@ -461,8 +461,9 @@ fn write_records(w: &Write<'_>, estate: &Estate, which: &Selection, mode: Mode) 
         }
     }
 
-    let mut stmt =
-        conn.prepare_cached(&mode.sql("INSERT INTO externals (id, name) VALUES (?1, ?2)")).map_err(sql("saving externals"))?;
+    let mut stmt = conn
+        .prepare_cached(&mode.sql("INSERT INTO externals (id, name) VALUES (?1, ?2)"))
+        .map_err(sql("saving externals"))?;
     for (id, x) in which.externals.records(&estate.externals) {
         w.tick()?;
         stmt.execute(params![id as i64, x.name])
@@ -1090,9 +1091,9 @@ mod tests {
         for d in &mut after.datastores {
             d.server = d.server.filter(|s| s.index() < 1);
         }
-        after.dependencies.retain(|d| {
-            [d.from, d.to].iter().all(|e| !matches!(e, Endpoint::Server(s) if s.index() >= 1))
-        });
+        after
+            .dependencies
+            .retain(|d| [d.from, d.to].iter().all(|e| !matches!(e, Endpoint::Server(s) if s.index() >= 1)));
         update_and_compare(&before, &after);
         update_and_compare(&before, &Estate::default());
         update_and_compare(&Estate::default(), &before);
