@@ -18,8 +18,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("timing.waveplan");
     let mut project = Project::create(&path)?;
-    let import =
-        ImportRecord { files: vec!["generated".into()], imported_at: chrono::Utc::now(), summary_json: "{}".into() };
+    let import = ImportRecord {
+        files: vec!["generated".into()],
+        file_hashes: Vec::new(),
+        imported_at: chrono::Utc::now(),
+        summary_json: "{}".into(),
+    };
 
     let start = Instant::now();
     project.save_import(&estate, &import)?;

@@ -103,6 +103,26 @@ pub enum StoreError {
         /// The name.
         name: String,
     },
+    /// The project was opened read-only; nothing is written to it.
+    #[error("{}: opened read-only", path.display())]
+    ReadOnly {
+        /// The project file.
+        path: PathBuf,
+    },
+    /// Another connection (the sqlite3 shell, another program) committed to
+    /// the file since this project read it; the write is refused so that it
+    /// does not silently overwrite what was changed there.
+    #[error("{}: changed outside this window since it was opened; reload it before saving", path.display())]
+    ChangedOutside {
+        /// The project file.
+        path: PathBuf,
+    },
+    /// A fault injected by a test (`Project::fail_at_statement`).
+    #[error("injected fault at statement {statement}")]
+    Injected {
+        /// The statement of the write that failed, counted from 1.
+        statement: u64,
+    },
 }
 
 impl StoreError {

@@ -9,7 +9,11 @@
 //! reads from the file.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, TransactionBehavior, params};
+use std::borrow::Cow;
+
+use rusqlite::{Connection, params};
+use sha2::Digest;
+use waveplan_core::delta::{EstateDelta, VecDelta};
 use waveplan_core::{
     AppId, Application, Constraint, DataStore, DataStoreId, Dependency, Endpoint, Estate, Excluded, ExternalEndpoint,
     ExternalId, Server, ServerId,
@@ -18,6 +22,7 @@ use waveplan_core::{
 use crate::codec::{Record, Vocabulary, check_number, opt_text, timestamp_text, to_json};
 use crate::error::{StoreError, sql};
 use crate::project::Project;
+use crate::write::Write;
 
 /// One import in the project's history: which files were read, when, and the
 /// caller's summary of the outcome (counts, diagnostics) as JSON.
@@ -25,6 +30,9 @@ use crate::project::Project;
 pub struct ImportRecord {
     /// The files read, as the user named them.
     pub files: Vec<String>,
+    /// Hex SHA-256 of each file, in the order of `files`; empty for imports
+    /// recorded by versions before schema 4 (see [`file_hash`]).
+    pub file_hashes: Vec<String>,
     /// When the import was saved.
     pub imported_at: DateTime<Utc>,
     /// A JSON document chosen by the caller; it must be valid JSON.
@@ -47,25 +55,19 @@ impl Project {
         import: &ImportRecord,
         settings: &[(&str, &T)],
     ) -> Result<(), StoreError> {
-        check_storable(estate)?;
-        let files = to_json(&import.files, || "import file list".to_owned())?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql("starting to save the import"))?;
-        write_inventory(&tx, estate)?;
-        tx.prepare_cached("INSERT INTO imports (imported_at, files, summary) VALUES (?1, ?2, ?3)")
-            .and_then(|mut stmt| stmt.execute(params![timestamp_text(import.imported_at), files, import.summary_json]))
-            .map_err(sql("recording the import"))?;
-        for (key, value) in settings {
-            crate::setting::write_setting(&tx, key, value)?;
-        }
-        tx.commit().map_err(sql("committing the import"))
+        self.write(|w| {
+            w.replace_estate(estate)?;
+            w.record_import(import)?;
+            for (key, value) in settings {
+                w.set_setting(key, value)?;
+            }
+            Ok(())
+        })
     }
 
     /// Replaces the inventory with `estate` (after an edit, not an import), in one transaction.
     pub fn save_estate(&mut self, estate: &Estate) -> Result<(), StoreError> {
-        self.save_estate_and_settings::<()>(estate, &[])
+        self.write(|w| w.replace_estate(estate))
     }
 
     /// Replaces the inventory with `estate` and stores a setting beside it,
@@ -78,24 +80,10 @@ impl Project {
         key: &str,
         value: &T,
     ) -> Result<(), StoreError> {
-        self.save_estate_and_settings(estate, &[(key, value)])
-    }
-
-    fn save_estate_and_settings<T: serde::Serialize>(
-        &mut self,
-        estate: &Estate,
-        settings: &[(&str, &T)],
-    ) -> Result<(), StoreError> {
-        check_storable(estate)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(sql("starting to save the inventory"))?;
-        write_inventory(&tx, estate)?;
-        for (key, value) in settings {
-            crate::setting::write_setting(&tx, key, value)?;
-        }
-        tx.commit().map_err(sql("committing the inventory"))
+        self.write(|w| {
+            w.replace_estate(estate)?;
+            w.set_setting(key, value)
+        })
     }
 
     /// Reads the inventory; an empty estate if nothing was saved yet.
@@ -112,7 +100,7 @@ impl Project {
         let context = "loading the import history";
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT id, imported_at, files, summary FROM imports ORDER BY id")
+            .prepare_cached("SELECT id, imported_at, files, summary, file_hashes FROM imports ORDER BY id")
             .map_err(sql(context))?;
         let mut rows = stmt.query([]).map_err(sql(context))?;
         let mut imports = Vec::new();
@@ -121,6 +109,7 @@ impl Project {
             imports.push(ImportRecord {
                 imported_at: r.timestamp(1)?,
                 files: r.json(2)?,
+                file_hashes: r.json(4)?,
                 summary_json: r.text(3)?.to_owned(),
             });
         }
@@ -128,18 +117,206 @@ impl Project {
     }
 }
 
+impl Write<'_> {
+    /// Replaces the whole inventory with `estate`: every table is cleared and rewritten.
+    pub fn replace_estate(&mut self, estate: &Estate) -> Result<(), StoreError> {
+        check_storable(estate)?;
+        write_inventory(self, estate)
+    }
+
+    /// Writes only what differs: `undo` is `EstateDelta::between(before, estate)` (positions of changed
+    /// records and the old lengths; ids are positions), so a one-application edit writes one row (and its membership rows).
+    ///
+    /// The old lengths are checked against the file first: a delta taken
+    /// from another state than the one stored is refused with
+    /// [`StoreError::Unstorable`] rather than written half-right.
+    pub fn update_estate(&mut self, estate: &Estate, undo: &EstateDelta) -> Result<(), StoreError> {
+        check_storable(estate)?;
+        let conn = self.conn();
+        for (table, stored_len) in [
+            ("servers", undo.servers.len),
+            ("applications", undo.applications.len),
+            ("datastores", undo.datastores.len),
+            ("externals", undo.externals.len),
+            ("dependencies", undo.dependencies.len),
+            ("constraints", undo.constraints.len),
+            ("excluded", undo.excluded.len),
+        ] {
+            self.tick()?;
+            // `max(id)` is a lookup at the end of the table's b-tree, where `count(*)` would read it all.
+            let rows: i64 = conn
+                .query_row(&format!("SELECT coalesce(max(id) + 1, 0) FROM {table}"), [], |row| row.get(0))
+                .map_err(|e| StoreError::sql(format!("counting {table}"), e))?;
+            if rows != stored_len as i64 {
+                return Err(StoreError::unstorable(
+                    "estate delta",
+                    format!("the file holds {rows} {table}, the delta was taken from {stored_len}"),
+                ));
+            }
+        }
+        let which = Selection {
+            servers: Which::changed(&undo.servers, estate.servers.len()),
+            applications: Which::changed(&undo.applications, estate.applications.len()),
+            datastores: Which::changed(&undo.datastores, estate.datastores.len()),
+            externals: Which::changed(&undo.externals, estate.externals.len()),
+            dependencies: Which::changed(&undo.dependencies, estate.dependencies.len()),
+            constraints: Which::changed(&undo.constraints, estate.constraints.len()),
+            excluded: Which::changed(&undo.excluded, estate.excluded.len()),
+        };
+        // Rows are rewritten in place and removed in an order no foreign key
+        // can follow in one pass (a data store moved off a server that goes);
+        // checking them at the commit sees only the end state. SQLite turns
+        // this off again when the transaction ends.
+        self.tick()?;
+        conn.pragma_update(None, "defer_foreign_keys", true).map_err(sql("deferring foreign keys"))?;
+        // Membership rows of every application that changed or went are written again (or not at all).
+        let mut delete_servers = conn
+            .prepare_cached("DELETE FROM application_servers WHERE app_id = ?1")
+            .map_err(sql("removing application servers"))?;
+        let mut delete_datastores = conn
+            .prepare_cached("DELETE FROM application_datastores WHERE app_id = ?1")
+            .map_err(sql("removing application data stores"))?;
+        for (id, _) in &undo.applications.changed {
+            self.tick()?;
+            delete_servers.execute([*id as i64]).map_err(sql("removing application servers"))?;
+            self.tick()?;
+            delete_datastores.execute([*id as i64]).map_err(sql("removing application data stores"))?;
+        }
+        for (table, len) in [
+            ("servers", estate.servers.len()),
+            ("applications", estate.applications.len()),
+            ("datastores", estate.datastores.len()),
+            ("externals", estate.externals.len()),
+            ("dependencies", estate.dependencies.len()),
+            ("constraints", estate.constraints.len()),
+            ("excluded", estate.excluded.len()),
+        ] {
+            self.tick()?;
+            conn.execute(&format!("DELETE FROM {table} WHERE id >= ?1"), [len as i64])
+                .map_err(|e| StoreError::sql(format!("removing {table} beyond {len}"), e))?;
+        }
+        write_records(self, estate, &which, Mode::Upsert)
+    }
+
+    /// Appends `import` to the import history.
+    pub fn record_import(&mut self, import: &ImportRecord) -> Result<(), StoreError> {
+        if !import.file_hashes.is_empty() && import.file_hashes.len() != import.files.len() {
+            return Err(StoreError::unstorable(
+                "import file hashes",
+                format!("{} hashes for {} files", import.file_hashes.len(), import.files.len()),
+            ));
+        }
+        let files = to_json(&import.files, || "import file list".to_owned())?;
+        let hashes = to_json(&import.file_hashes, || "import file hashes".to_owned())?;
+        self.tick()?;
+        self.conn()
+            .prepare_cached("INSERT INTO imports (imported_at, files, summary, file_hashes) VALUES (?1, ?2, ?3, ?4)")
+            .and_then(|mut stmt| {
+                stmt.execute(params![timestamp_text(import.imported_at), files, import.summary_json, hashes])
+            })
+            .map_err(sql("recording the import"))?;
+        Ok(())
+    }
+}
+
+/// The hex SHA-256 of a file's bytes, as kept in [`ImportRecord::file_hashes`].
+pub fn file_hash(bytes: &[u8]) -> String {
+    crate::audit::hex(&sha2::Sha256::digest(bytes))
+}
+
+/// Which positions of one vector a write covers.
+enum Which {
+    /// Every record.
+    All,
+    /// These positions, ascending.
+    Some(Vec<usize>),
+}
+
+impl Which {
+    /// The positions that changed (and still exist) and the ones appended.
+    fn changed<T>(undo: &VecDelta<T>, len: usize) -> Which {
+        let mut positions: Vec<usize> = undo.changed.iter().map(|(i, _)| *i).filter(|i| *i < len).collect();
+        positions.extend(undo.len..len);
+        positions.sort_unstable();
+        positions.dedup();
+        Which::Some(positions)
+    }
+
+    /// The selected records with their positions.
+    fn records<'a, T>(&'a self, records: &'a [T]) -> Box<dyn Iterator<Item = (usize, &'a T)> + 'a> {
+        match self {
+            Which::All => Box::new(records.iter().enumerate()),
+            Which::Some(positions) => Box::new(positions.iter().filter_map(|i| records.get(*i).map(|r| (*i, r)))),
+        }
+    }
+}
+
+/// The positions a write covers, per vector of the estate.
+struct Selection {
+    servers: Which,
+    applications: Which,
+    datastores: Which,
+    externals: Which,
+    dependencies: Which,
+    constraints: Which,
+    excluded: Which,
+}
+
+impl Selection {
+    fn all() -> Selection {
+        Selection {
+            servers: Which::All,
+            applications: Which::All,
+            datastores: Which::All,
+            externals: Which::All,
+            dependencies: Which::All,
+            constraints: Which::All,
+            excluded: Which::All,
+        }
+    }
+}
+
+/// Whether records are inserted into emptied tables or written over rows that may exist.
+#[derive(Clone, Copy)]
+enum Mode {
+    Insert,
+    Upsert,
+}
+
+impl Mode {
+    /// The statement for an `INSERT INTO table (id, columns...) VALUES (...)`:
+    /// as it is, or updating the row of that id when there is one (in place,
+    /// so rows that refer to it stay valid).
+    fn sql(self, insert: &'static str) -> Cow<'static, str> {
+        match self {
+            Mode::Insert => Cow::Borrowed(insert),
+            Mode::Upsert => {
+                let open = insert.find('(').expect("an insert names its columns");
+                let close = open + insert[open..].find(')').expect("an insert names its columns");
+                let updates: Vec<String> = insert[open + 1..close]
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|column| *column != "id")
+                    .map(|column| format!("{column} = excluded.{column}"))
+                    .collect();
+                Cow::Owned(format!("{insert} ON CONFLICT (id) DO UPDATE SET {}", updates.join(", ")))
+            }
+        }
+    }
+}
+
 /// Child tables first, so that no foreign key is ever left dangling.
-const CLEAR_INVENTORY: &str = "
-    DELETE FROM application_servers;
-    DELETE FROM application_datastores;
-    DELETE FROM dependencies;
-    DELETE FROM constraints;
-    DELETE FROM excluded;
-    DELETE FROM externals;
-    DELETE FROM datastores;
-    DELETE FROM applications;
-    DELETE FROM servers;
-";
+const CLEAR_INVENTORY: [&str; 9] = [
+    "DELETE FROM application_servers",
+    "DELETE FROM application_datastores",
+    "DELETE FROM dependencies",
+    "DELETE FROM constraints",
+    "DELETE FROM excluded",
+    "DELETE FROM externals",
+    "DELETE FROM datastores",
+    "DELETE FROM applications",
+    "DELETE FROM servers",
+];
 
 const INSERT_SERVER: &str = "INSERT INTO servers (id, name, fqdn, ip_addresses, mac_addresses, os_family, os_name,
     os_version, cores, memory_gb, disk_provisioned_gb, disk_used_gb, environment, site, datacenter, cluster,
@@ -171,13 +348,24 @@ const INSERT_DEPENDENCY: &str = "INSERT INTO dependencies (id, from_kind, from_i
 const SELECT_DEPENDENCIES: &str = "SELECT id, from_kind, from_id, to_kind, to_id, port, protocol,
     kind, weight, latency_sensitive, first_seen, last_seen, source, infrastructure FROM dependencies ORDER BY id";
 
-/// Deletes the inventory and writes `estate`; the caller holds the transaction.
-fn write_inventory(conn: &Connection, estate: &Estate) -> Result<(), StoreError> {
-    conn.execute_batch(CLEAR_INVENTORY).map_err(sql("clearing the inventory"))?;
+/// Deletes the inventory and writes `estate`, counting every statement.
+fn write_inventory(w: &Write<'_>, estate: &Estate) -> Result<(), StoreError> {
+    for delete in CLEAR_INVENTORY {
+        w.tick()?;
+        w.conn().execute(delete, []).map_err(sql("clearing the inventory"))?;
+    }
+    write_records(w, estate, &Selection::all(), Mode::Insert)
+}
 
-    let mut stmt = conn.prepare_cached(INSERT_SERVER).map_err(sql("saving servers"))?;
-    for (id, s) in estate.servers.iter().enumerate() {
+/// Writes the records of `estate` at the positions `which` selects, and the
+/// membership rows of the selected applications, counting every statement.
+fn write_records(w: &Write<'_>, estate: &Estate, which: &Selection, mode: Mode) -> Result<(), StoreError> {
+    let conn = w.conn();
+
+    let mut stmt = conn.prepare_cached(&mode.sql(INSERT_SERVER)).map_err(sql("saving servers"))?;
+    for (id, s) in which.servers.records(&estate.servers) {
         let what = || format!("server {id} ('{}')", s.name);
+        w.tick()?;
         stmt.execute(params![
             id as i64,
             s.name,
@@ -204,9 +392,10 @@ fn write_inventory(conn: &Connection, estate: &Estate) -> Result<(), StoreError>
         .map_err(|e| StoreError::sql(format!("saving {}", what()), e))?;
     }
 
-    let mut stmt = conn.prepare_cached(INSERT_APPLICATION).map_err(sql("saving applications"))?;
-    for (id, a) in estate.applications.iter().enumerate() {
+    let mut stmt = conn.prepare_cached(&mode.sql(INSERT_APPLICATION)).map_err(sql("saving applications"))?;
+    for (id, a) in which.applications.records(&estate.applications) {
         let what = || format!("application {id} ('{}')", a.name);
+        w.tick()?;
         stmt.execute(params![
             id as i64,
             a.name,
@@ -232,9 +421,10 @@ fn write_inventory(conn: &Connection, estate: &Estate) -> Result<(), StoreError>
         .map_err(|e| StoreError::sql(format!("saving {}", what()), e))?;
     }
 
-    let mut stmt = conn.prepare_cached(INSERT_DATASTORE).map_err(sql("saving data stores"))?;
-    for (id, d) in estate.datastores.iter().enumerate() {
+    let mut stmt = conn.prepare_cached(&mode.sql(INSERT_DATASTORE)).map_err(sql("saving data stores"))?;
+    for (id, d) in which.datastores.records(&estate.datastores) {
         let what = || format!("data store {id} ('{}')", d.name);
+        w.tick()?;
         stmt.execute(params![
             id as i64,
             d.name,
@@ -253,8 +443,9 @@ fn write_inventory(conn: &Connection, estate: &Estate) -> Result<(), StoreError>
     let mut stmt = conn
         .prepare_cached("INSERT INTO application_servers (app_id, position, server_id) VALUES (?1, ?2, ?3)")
         .map_err(sql("saving application servers"))?;
-    for (id, a) in estate.applications.iter().enumerate() {
+    for (id, a) in which.applications.records(&estate.applications) {
         for (position, server) in a.servers.iter().enumerate() {
+            w.tick()?;
             stmt.execute(params![id as i64, position as i64, server.0])
                 .map_err(|e| StoreError::sql(format!("saving application {id} ('{}') servers", a.name), e))?;
         }
@@ -262,24 +453,28 @@ fn write_inventory(conn: &Connection, estate: &Estate) -> Result<(), StoreError>
     let mut stmt = conn
         .prepare_cached("INSERT INTO application_datastores (app_id, position, datastore_id) VALUES (?1, ?2, ?3)")
         .map_err(sql("saving application data stores"))?;
-    for (id, a) in estate.applications.iter().enumerate() {
+    for (id, a) in which.applications.records(&estate.applications) {
         for (position, datastore) in a.datastores.iter().enumerate() {
+            w.tick()?;
             stmt.execute(params![id as i64, position as i64, datastore.0])
                 .map_err(|e| StoreError::sql(format!("saving application {id} ('{}') data stores", a.name), e))?;
         }
     }
 
-    let mut stmt =
-        conn.prepare_cached("INSERT INTO externals (id, name) VALUES (?1, ?2)").map_err(sql("saving externals"))?;
-    for (id, x) in estate.externals.iter().enumerate() {
+    let mut stmt = conn
+        .prepare_cached(&mode.sql("INSERT INTO externals (id, name) VALUES (?1, ?2)"))
+        .map_err(sql("saving externals"))?;
+    for (id, x) in which.externals.records(&estate.externals) {
+        w.tick()?;
         stmt.execute(params![id as i64, x.name])
             .map_err(|e| StoreError::sql(format!("saving external {id} ('{}')", x.name), e))?;
     }
 
-    let mut stmt = conn.prepare_cached(INSERT_DEPENDENCY).map_err(sql("saving dependencies"))?;
-    for (id, d) in estate.dependencies.iter().enumerate() {
+    let mut stmt = conn.prepare_cached(&mode.sql(INSERT_DEPENDENCY)).map_err(sql("saving dependencies"))?;
+    for (id, d) in which.dependencies.records(&estate.dependencies) {
         let (from_kind, from_id) = endpoint_parts(d.from);
         let (to_kind, to_id) = endpoint_parts(d.to);
+        w.tick()?;
         stmt.execute(params![
             id as i64,
             from_kind,
@@ -300,18 +495,20 @@ fn write_inventory(conn: &Connection, estate: &Estate) -> Result<(), StoreError>
     }
 
     let mut stmt = conn
-        .prepare_cached("INSERT INTO constraints (id, kind, payload) VALUES (?1, ?2, ?3)")
+        .prepare_cached(&mode.sql("INSERT INTO constraints (id, kind, payload) VALUES (?1, ?2, ?3)"))
         .map_err(sql("saving constraints"))?;
-    for (id, c) in estate.constraints.iter().enumerate() {
+    for (id, c) in which.constraints.records(&estate.constraints) {
         let payload = to_json(c, || format!("constraint {id}"))?;
+        w.tick()?;
         stmt.execute(params![id as i64, constraint_kind(c), payload])
             .map_err(|e| StoreError::sql(format!("saving constraint {id}"), e))?;
     }
 
     let mut stmt = conn
-        .prepare_cached("INSERT INTO excluded (id, name, reason) VALUES (?1, ?2, ?3)")
+        .prepare_cached(&mode.sql("INSERT INTO excluded (id, name, reason) VALUES (?1, ?2, ?3)"))
         .map_err(sql("saving excluded records"))?;
-    for (id, x) in estate.excluded.iter().enumerate() {
+    for (id, x) in which.excluded.records(&estate.excluded) {
+        w.tick()?;
         stmt.execute(params![id as i64, x.name, x.reason])
             .map_err(|e| StoreError::sql(format!("saving excluded record {id} ('{}')", x.name), e))?;
     }
@@ -653,6 +850,7 @@ mod tests {
     fn import(files: &[&str], summary_json: &str) -> ImportRecord {
         ImportRecord {
             files: files.iter().map(|f| (*f).to_owned()).collect(),
+            file_hashes: files.iter().map(|f| file_hash(f.as_bytes())).collect(),
             imported_at: Utc.with_ymd_and_hms(2025, 6, 1, 9, 30, 0).single().expect("valid time"),
             summary_json: summary_json.to_owned(),
         }
@@ -841,5 +1039,92 @@ mod tests {
         let kind: String =
             project.conn.query_row("SELECT kind FROM constraints WHERE id = 5", [], |r| r.get(0)).expect("kind");
         assert_eq!(kind, "not-before");
+    }
+
+    /// Saves `before`, writes `after` with `update_estate`, and checks that the
+    /// file then holds `after`; returns the statements the write took.
+    fn update_and_compare(before: &Estate, after: &Estate) -> u64 {
+        let mut project = Project::open_in_memory().expect("open");
+        project.save_estate(before).expect("save");
+        let undo = EstateDelta::between(before, after);
+        project.write(|w| w.update_estate(after, &undo)).expect("update");
+        let loaded = project.load_estate().expect("load");
+        assert_eq!(&loaded, after);
+        project.statements_in_last_write()
+    }
+
+    #[test]
+    fn an_update_writes_what_changed_and_the_file_equals_the_estate() {
+        let before = full_estate();
+        let unchanged = update_and_compare(&before, &before);
+        // Seven length checks, deferring foreign keys, seven truncations, the commit.
+        assert_eq!(unchanged, 16);
+
+        let mut after = before.clone();
+        after.applications[1].name = "EHR test (renamed)".into();
+        after.applications[1].servers.reverse();
+        let one_app = update_and_compare(&before, &after);
+        let memberships = (after.applications[1].servers.len() + after.applications[1].datastores.len()) as u64;
+        assert_eq!(one_app, unchanged + 2 + 1 + memberships, "two membership deletes, the row, its members");
+
+        let mut after = before.clone();
+        after.servers[3].cores = Some(64);
+        after.datastores[0].server = Some(ServerId(1));
+        after.externals[0].name = "renamed".into();
+        after.dependencies[1].weight = 0.25;
+        after.constraints[0] = Constraint::PinWave { app: AppId(0), wave: 3, reason: None };
+        after.excluded.clear();
+        update_and_compare(&before, &after);
+
+        let mut after = before.clone();
+        after.servers.push(Server { name: "new".into(), ..Default::default() });
+        after.applications.push(Application { name: "new".into(), servers: vec![ServerId(6)], ..Default::default() });
+        after.dependencies.push(after.dependencies[0].clone());
+        update_and_compare(&before, &after);
+
+        // Truncating the servers takes with it everything that pointed at them.
+        let mut after = before.clone();
+        after.servers.truncate(1);
+        for app in &mut after.applications {
+            app.servers.retain(|s| s.index() < 1);
+        }
+        for d in &mut after.datastores {
+            d.server = d.server.filter(|s| s.index() < 1);
+        }
+        after
+            .dependencies
+            .retain(|d| [d.from, d.to].iter().all(|e| !matches!(e, Endpoint::Server(s) if s.index() >= 1)));
+        update_and_compare(&before, &after);
+        update_and_compare(&before, &Estate::default());
+        update_and_compare(&Estate::default(), &before);
+    }
+
+    #[test]
+    fn an_update_from_a_stale_delta_is_refused() {
+        let mut project = Project::open_in_memory().expect("open");
+        let before = full_estate();
+        project.save_estate(&before).expect("save");
+        let mut after = before.clone();
+        after.servers.pop();
+        let stale = EstateDelta::between(&Estate::default(), &after);
+        let error = project.write(|w| w.update_estate(&after, &stale)).expect_err("stale");
+        assert_eq!(
+            error.to_string(),
+            "cannot store estate delta: the file holds 6 servers, the delta was taken from 0"
+        );
+        assert_eq!(project.load_estate().expect("load"), before);
+    }
+
+    #[test]
+    fn an_update_that_leaves_a_dangling_reference_is_refused() {
+        let mut project = Project::open_in_memory().expect("open");
+        let before = full_estate();
+        project.save_estate(&before).expect("save");
+        let mut after = before.clone();
+        after.servers.truncate(1);
+        let undo = EstateDelta::between(&before, &after);
+        let error = project.write(|w| w.update_estate(&after, &undo)).expect_err("dangling");
+        assert!(matches!(error, StoreError::Unstorable { .. }), "{error:?}");
+        assert_eq!(project.load_estate().expect("load"), before);
     }
 }

@@ -9,6 +9,7 @@ use rusqlite::{OptionalExtension, params};
 
 use crate::error::StoreError;
 use crate::project::Project;
+use crate::write::Write;
 
 /// Which stack a step is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,39 +39,14 @@ pub struct HistoryStep {
 }
 
 impl Project {
-    /// Puts a step on top of `stack`, keeping at most `keep` steps on it.
+    /// Puts a step on top of `stack`, keeping at most `keep` steps on it, in one write.
     pub fn push_history(&mut self, stack: Stack, step: &HistoryStep, keep: usize) -> Result<(), StoreError> {
-        let what = || format!("saving the {} step '{}'", stack.as_str(), step.label);
-        let tx = self.conn.transaction().map_err(|e| StoreError::sql(what(), e))?;
-        tx.execute(
-            "INSERT INTO history (stack, label, snapshot) VALUES (?1, ?2, ?3)",
-            params![stack.as_str(), step.label, step.snapshot],
-        )
-        .map_err(|e| StoreError::sql(what(), e))?;
-        tx.execute(
-            "DELETE FROM history WHERE stack = ?1 AND id NOT IN (SELECT id FROM history WHERE stack = ?1 ORDER BY id DESC LIMIT ?2)",
-            params![stack.as_str(), keep as i64],
-        )
-        .map_err(|e| StoreError::sql(what(), e))?;
-        tx.commit().map_err(|e| StoreError::sql(what(), e))
+        self.write(|w| w.push_history(stack, step, keep))
     }
 
-    /// Takes the top step off `stack`.
+    /// Takes the top step off `stack`, in one write.
     pub fn pop_history(&mut self, stack: Stack) -> Result<Option<HistoryStep>, StoreError> {
-        let what = || format!("taking the last {} step", stack.as_str());
-        let tx = self.conn.transaction().map_err(|e| StoreError::sql(what(), e))?;
-        let top: Option<(i64, String, String)> = tx
-            .query_row(
-                "SELECT id, label, snapshot FROM history WHERE stack = ?1 ORDER BY id DESC LIMIT 1",
-                [stack.as_str()],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .optional()
-            .map_err(|e| StoreError::sql(what(), e))?;
-        let Some((id, label, snapshot)) = top else { return Ok(None) };
-        tx.execute("DELETE FROM history WHERE id = ?1", [id]).map_err(|e| StoreError::sql(what(), e))?;
-        tx.commit().map_err(|e| StoreError::sql(what(), e))?;
-        Ok(Some(HistoryStep { label, snapshot }))
+        self.write(|w| w.pop_history(stack))
     }
 
     /// The label of the top step of `stack`, if any.
@@ -81,9 +57,53 @@ impl Project {
             .map_err(|e| StoreError::sql(format!("reading the {} history", stack.as_str()), e))
     }
 
-    /// Empties `stack` (a new edit clears redo).
+    /// Empties `stack` (a new edit clears redo), in one write.
     pub fn clear_history(&mut self, stack: Stack) -> Result<(), StoreError> {
-        self.conn
+        self.write(|w| w.clear_history(stack))
+    }
+}
+
+impl Write<'_> {
+    /// Puts a step on top of `stack`, keeping at most `keep` steps on it.
+    pub fn push_history(&mut self, stack: Stack, step: &HistoryStep, keep: usize) -> Result<(), StoreError> {
+        let what = || format!("saving the {} step '{}'", stack.as_str(), step.label);
+        self.tick()?;
+        self.conn()
+            .prepare_cached("INSERT INTO history (stack, label, snapshot) VALUES (?1, ?2, ?3)")
+            .and_then(|mut stmt| stmt.execute(params![stack.as_str(), step.label, step.snapshot]))
+            .map_err(|e| StoreError::sql(what(), e))?;
+        self.tick()?;
+        self.conn()
+            .prepare_cached(
+                "DELETE FROM history WHERE stack = ?1
+                 AND id NOT IN (SELECT id FROM history WHERE stack = ?1 ORDER BY id DESC LIMIT ?2)",
+            )
+            .and_then(|mut stmt| stmt.execute(params![stack.as_str(), keep as i64]))
+            .map_err(|e| StoreError::sql(what(), e))?;
+        Ok(())
+    }
+
+    /// Takes the top step off `stack`.
+    pub fn pop_history(&mut self, stack: Stack) -> Result<Option<HistoryStep>, StoreError> {
+        let what = || format!("taking the last {} step", stack.as_str());
+        self.tick()?;
+        let top: Option<(i64, String, String)> = self
+            .conn()
+            .prepare_cached("SELECT id, label, snapshot FROM history WHERE stack = ?1 ORDER BY id DESC LIMIT 1")
+            .and_then(|mut stmt| {
+                stmt.query_row([stack.as_str()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?))).optional()
+            })
+            .map_err(|e| StoreError::sql(what(), e))?;
+        let Some((id, label, snapshot)) = top else { return Ok(None) };
+        self.tick()?;
+        self.conn().execute("DELETE FROM history WHERE id = ?1", [id]).map_err(|e| StoreError::sql(what(), e))?;
+        Ok(Some(HistoryStep { label, snapshot }))
+    }
+
+    /// Empties `stack`.
+    pub fn clear_history(&mut self, stack: Stack) -> Result<(), StoreError> {
+        self.tick()?;
+        self.conn()
             .execute("DELETE FROM history WHERE stack = ?1", [stack.as_str()])
             .map_err(|e| StoreError::sql(format!("clearing the {} history", stack.as_str()), e))?;
         Ok(())

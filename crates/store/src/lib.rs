@@ -22,6 +22,7 @@
 
 #![warn(missing_docs)]
 
+mod audit;
 mod codec;
 mod error;
 mod estate;
@@ -30,14 +31,17 @@ mod project;
 mod scenario;
 mod schema;
 mod setting;
+mod write;
 
 #[cfg(test)]
 mod fixture;
 
+pub use audit::{AuditBreak, AuditCheck, AuditEntry, AuditRecord, GENESIS, audit_hash};
 pub use error::StoreError;
-pub use estate::ImportRecord;
+pub use estate::{ImportRecord, file_hash};
 pub use history::{HistoryStep, Stack};
 pub use project::Project;
 pub use scenario::ScenarioSummary;
 pub use schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 pub use setting::keys;
+pub use write::Write;

@@ -14,6 +14,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::error::StoreError;
 use crate::schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+use crate::write::{Tally, data_version};
 
 /// How long a statement waits for another process's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -28,7 +29,13 @@ const IN_MEMORY: &str = ":memory:";
 #[derive(Debug)]
 pub struct Project {
     pub(crate) conn: Connection,
-    path: PathBuf,
+    pub(crate) path: PathBuf,
+    /// Refuses every write ([`StoreError::ReadOnly`]).
+    pub(crate) read_only: bool,
+    /// `PRAGMA data_version` when this project last saw the file as it is.
+    pub(crate) seen_version: i64,
+    /// The statements of the current write, and the fault a test injected.
+    pub(crate) tally: Tally,
 }
 
 impl Project {
@@ -123,6 +130,14 @@ impl Project {
         u32::try_from(version).map_err(|_| StoreError::corrupt("schema version", format!("{version} is negative")))
     }
 
+    /// The project's identifier: random, made when the file was created (or
+    /// upgraded to schema 4), and kept for the life of the project.
+    pub fn project_id(&self) -> Result<String, StoreError> {
+        self.conn
+            .query_row("SELECT project_id FROM project WHERE id = 1", [], |row| row.get(0))
+            .map_err(crate::error::sql("reading the project identifier"))
+    }
+
     /// Sets the connection's pragmas and runs the pending migrations.
     fn set_up(mut conn: Connection, path: PathBuf, on_disk: bool) -> Result<Project, StoreError> {
         let open_error = |source| StoreError::Open { path: path.clone(), source };
@@ -147,7 +162,8 @@ impl Project {
         // A save holds every statement of the inventory at once.
         conn.set_prepared_statement_cache_capacity(32);
         MIGRATIONS.to_latest(&mut conn).map_err(|source| StoreError::Migrate { path: path.clone(), source })?;
-        Ok(Project { conn, path })
+        let seen_version = data_version(&conn)?;
+        Ok(Project { conn, path, read_only: false, seen_version, tally: Tally::default() })
     }
 }
 
@@ -216,6 +232,7 @@ mod tests {
         let estate = full_estate();
         let import = ImportRecord {
             files: vec!["servers.csv".into()],
+            file_hashes: vec![crate::estate::file_hash(b"name,cores\n")],
             imported_at: chrono::Utc::now(),
             summary_json: "{}".into(),
         };
@@ -355,5 +372,17 @@ mod tests {
         assert!(matches!(error, StoreError::NewerSchema { found, .. } if found == SCHEMA_VERSION + 1), "{error:?}");
         assert_eq!(fs::read(&path).expect("read"), before);
         drop(newer);
+    }
+
+    #[test]
+    fn the_project_identifier_is_random_and_stable() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = project_path(&dir);
+        let id = Project::create(&path).expect("create").project_id().expect("id");
+        assert_eq!(id.len(), 32, "{id}");
+        assert!(id.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+        assert_eq!(Project::open(&path).expect("reopen").project_id().expect("id"), id);
+        let other = Project::create(dir.path().join("other.waveplan")).expect("create").project_id().expect("id");
+        assert_ne!(other, id);
     }
 }

@@ -1,9 +1,15 @@
 //! Scenarios: named plans, each a planner configuration and the plan it
 //! produced, stored as JSON text.
 //!
-//! The store does not depend on the plan types: callers serialise them. Saving
-//! a scenario under an existing name replaces it in one statement; copying
-//! and renaming never overwrite one (the caller deletes first if it means to).
+//! The store does not depend on the plan types: callers serialise them. A
+//! scenario is a base plan saved whole plus a journal of changes appended
+//! since (forward plan deltas, also JSON from the caller), so that a moved
+//! card writes its change rather than the whole plan; saving the plan whole
+//! clears the journal. The journal follows its scenario when it is renamed
+//! or copied and goes with it when it is deleted. Copying and renaming never
+//! overwrite a scenario (the caller deletes first if it means to).
+//!
+//! This module must not interpret the plans or the changes.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -11,6 +17,7 @@ use rusqlite::{OptionalExtension, params};
 use crate::codec::{Record, timestamp_text};
 use crate::error::{StoreError, sql};
 use crate::project::Project;
+use crate::write::Write;
 
 /// A scenario as listed, without its plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,29 +31,32 @@ pub struct ScenarioSummary {
 }
 
 impl Project {
-    /// Saves a plan under `scenario`, replacing any plan of that name.
-    /// `config_json` and `plan_json` must be valid JSON.
+    /// Saves a plan under `scenario`, replacing any plan of that name and its
+    /// change journal, in one write. `config_json` and `plan_json` must be valid JSON.
     pub fn save_plan(&mut self, scenario: &str, config_json: &str, plan_json: &str) -> Result<(), StoreError> {
-        if scenario.trim().is_empty() {
-            return Err(StoreError::unstorable("scenario", "the name is empty"));
-        }
-        let now = timestamp_text(Utc::now());
-        self.conn
-            .prepare_cached(
-                "INSERT INTO scenarios (name, config, plan, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)
-                 ON CONFLICT (name) DO UPDATE SET config = ?2, plan = ?3, updated_at = ?4",
-            )
-            .and_then(|mut stmt| stmt.execute(params![scenario, config_json, plan_json, now]))
-            .map_err(|e| StoreError::sql(format!("saving scenario '{scenario}'"), e))?;
-        Ok(())
+        self.write(|w| w.save_plan(scenario, config_json, plan_json))
     }
 
-    /// The configuration and plan saved under `scenario`, as `(config_json, plan_json)`.
+    /// The configuration and plan saved whole under `scenario`, as
+    /// `(config_json, plan_json)`: the base, without the changes of
+    /// [`Project::plan_changes`], which the caller applies on top.
     pub fn load_plan(&self, scenario: &str) -> Result<Option<(String, String)>, StoreError> {
         self.conn
             .prepare_cached("SELECT config, plan FROM scenarios WHERE name = ?1")
             .and_then(|mut stmt| stmt.query_row([scenario], |row| Ok((row.get(0)?, row.get(1)?))).optional())
             .map_err(|e| StoreError::sql(format!("loading scenario '{scenario}'"), e))
+    }
+
+    /// The changes appended to `scenario` since its plan was last saved whole, oldest first.
+    pub fn plan_changes(&self, scenario: &str) -> Result<Vec<String>, StoreError> {
+        let context = || format!("loading the changes of scenario '{scenario}'");
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT change FROM plan_changes WHERE scenario = ?1 ORDER BY position")
+            .map_err(|e| StoreError::sql(context(), e))?;
+        stmt.query_map([scenario], |row| row.get(0))
+            .and_then(|rows| rows.collect::<Result<Vec<String>, _>>())
+            .map_err(|e| StoreError::sql(context(), e))
     }
 
     /// Every scenario, by name.
@@ -70,15 +80,79 @@ impl Project {
         Ok(scenarios)
     }
 
-    /// Copies scenario `from`, settings and plan, to a new scenario `to`.
+    /// Copies scenario `from` to a new scenario `to`, in one write; see [`Write::copy_scenario`].
+    pub fn copy_scenario(&mut self, from: &str, to: &str) -> Result<(), StoreError> {
+        self.write(|w| w.copy_scenario(from, to))
+    }
+
+    /// Renames scenario `from` to `to`, in one write; see [`Write::rename_scenario`].
+    pub fn rename_scenario(&mut self, from: &str, to: &str) -> Result<(), StoreError> {
+        self.write(|w| w.rename_scenario(from, to))
+    }
+
+    /// Deletes a scenario and its journal, in one write; returns whether it existed.
+    pub fn delete_scenario(&mut self, scenario: &str) -> Result<bool, StoreError> {
+        self.write(|w| w.delete_scenario(scenario))
+    }
+}
+
+impl Write<'_> {
+    /// The scenario's whole plan (a new base); clears the scenario's change journal.
+    /// `config_json` and `plan_json` must be valid JSON.
+    pub fn save_plan(&mut self, scenario: &str, config_json: &str, plan_json: &str) -> Result<(), StoreError> {
+        check_name(scenario)?;
+        let now = timestamp_text(Utc::now());
+        self.tick()?;
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO scenarios (name, config, plan, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)
+                 ON CONFLICT (name) DO UPDATE SET config = ?2, plan = ?3, updated_at = ?4",
+            )
+            .and_then(|mut stmt| stmt.execute(params![scenario, config_json, plan_json, now]))
+            .map_err(|e| StoreError::sql(format!("saving scenario '{scenario}'"), e))?;
+        self.tick()?;
+        self.conn()
+            .prepare_cached("DELETE FROM plan_changes WHERE scenario = ?1")
+            .and_then(|mut stmt| stmt.execute([scenario]))
+            .map_err(|e| StoreError::sql(format!("clearing the changes of scenario '{scenario}'"), e))?;
+        Ok(())
+    }
+
+    /// Appends one change (JSON written by the caller: a forward plan delta) to the scenario's journal,
+    /// so a moved card writes a few hundred KB rather than a 29 MB plan. The scenario must exist
+    /// ([`StoreError::NoScenario`]).
+    pub fn append_plan_change(&mut self, scenario: &str, change_json: &str) -> Result<(), StoreError> {
+        let now = timestamp_text(Utc::now());
+        self.tick()?;
+        let touched = self
+            .conn()
+            .prepare_cached("UPDATE scenarios SET updated_at = ?2 WHERE name = ?1")
+            .and_then(|mut stmt| stmt.execute(params![scenario, now]))
+            .map_err(|e| StoreError::sql(format!("changing scenario '{scenario}'"), e))?;
+        if touched == 0 {
+            return Err(StoreError::NoScenario { name: scenario.to_owned() });
+        }
+        self.tick()?;
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO plan_changes (scenario, position, change)
+                 SELECT ?1, coalesce(max(position) + 1, 0), ?2 FROM plan_changes WHERE scenario = ?1",
+            )
+            .and_then(|mut stmt| stmt.execute(params![scenario, change_json]))
+            .map_err(|e| StoreError::sql(format!("appending a change to scenario '{scenario}'"), e))?;
+        Ok(())
+    }
+
+    /// Copies scenario `from`, settings, plan and journal, to a new scenario `to`.
     ///
     /// Fails with [`StoreError::NoScenario`] when there is no `from` and
     /// [`StoreError::ScenarioExists`] when `to` is taken; nothing changes then.
     pub fn copy_scenario(&mut self, from: &str, to: &str) -> Result<(), StoreError> {
         check_name(to)?;
         let now = timestamp_text(Utc::now());
+        self.tick()?;
         let copied = self
-            .conn
+            .conn()
             .execute(
                 "INSERT INTO scenarios (name, config, plan, created_at, updated_at)
                  SELECT ?2, config, plan, ?3, ?3 FROM scenarios WHERE name = ?1",
@@ -90,17 +164,27 @@ impl Project {
         if copied == 0 {
             return Err(StoreError::NoScenario { name: from.to_owned() });
         }
+        self.tick()?;
+        self.conn()
+            .execute(
+                "INSERT INTO plan_changes (scenario, position, change)
+                 SELECT ?2, position, change FROM plan_changes WHERE scenario = ?1",
+                params![from, to],
+            )
+            .map_err(|e| StoreError::sql(format!("copying the changes of scenario '{from}' to '{to}'"), e))?;
         Ok(())
     }
 
-    /// Renames scenario `from` to `to`, keeping when it was created.
+    /// Renames scenario `from` to `to`, keeping when it was created; its journal follows.
     ///
-    /// Fails as [`Project::copy_scenario`] does; renaming a scenario to its own name does nothing.
+    /// Fails as [`Write::copy_scenario`] does; renaming a scenario to its own name does nothing.
     pub fn rename_scenario(&mut self, from: &str, to: &str) -> Result<(), StoreError> {
         check_name(to)?;
         let now = timestamp_text(Utc::now());
+        self.tick()?;
+        // The journal's foreign key cascades the new name (ON UPDATE CASCADE).
         let renamed = self
-            .conn
+            .conn()
             .execute("UPDATE scenarios SET name = ?2, updated_at = ?3 WHERE name = ?1", params![from, to, now])
             .map_err(|e| {
                 taken(e, to).unwrap_or_else(|e| StoreError::sql(format!("renaming scenario '{from}' to '{to}'"), e))
@@ -111,10 +195,12 @@ impl Project {
         Ok(())
     }
 
-    /// Deletes a scenario; returns whether it existed.
+    /// Deletes a scenario and its journal; returns whether it existed.
     pub fn delete_scenario(&mut self, scenario: &str) -> Result<bool, StoreError> {
+        self.tick()?;
+        // The journal goes with it (ON DELETE CASCADE).
         let deleted = self
-            .conn
+            .conn()
             .execute("DELETE FROM scenarios WHERE name = ?1", [scenario])
             .map_err(|e| StoreError::sql(format!("deleting scenario '{scenario}'"), e))?;
         Ok(deleted > 0)
@@ -200,5 +286,38 @@ mod tests {
         assert!(matches!(project.rename_scenario("fast", "x"), Err(StoreError::NoScenario { .. })));
         project.rename_scenario("baseline", "baseline").expect("renaming to itself is nothing");
         assert!(project.copy_scenario("baseline", " ").is_err());
+    }
+
+    #[test]
+    fn the_journal_follows_its_scenario_and_a_whole_save_clears_it() {
+        let mut project = Project::open_in_memory().expect("open");
+        let error = project.write(|w| w.append_plan_change("q3", r#"{"move":1}"#)).expect_err("no scenario");
+        assert!(matches!(&error, StoreError::NoScenario { name } if name == "q3"), "{error:?}");
+        project.save_plan("q3", "{}", "[]").expect("save");
+        project
+            .write(|w| {
+                w.append_plan_change("q3", r#"{"move":1}"#)?;
+                w.append_plan_change("q3", r#"{"move":2}"#)
+            })
+            .expect("append");
+        assert_eq!(project.plan_changes("q3").expect("changes"), [r#"{"move":1}"#, r#"{"move":2}"#]);
+        assert_eq!(project.load_plan("q3").expect("load"), Some(("{}".into(), "[]".into())), "the base is kept");
+
+        project.copy_scenario("q3", "copy").expect("copy");
+        project.write(|w| w.append_plan_change("copy", r#"{"move":3}"#)).expect("append");
+        assert_eq!(project.plan_changes("q3").expect("changes").len(), 2, "the copy's journal is its own");
+        assert_eq!(project.plan_changes("copy").expect("changes").len(), 3);
+
+        project.rename_scenario("q3", "q4").expect("rename");
+        assert_eq!(project.plan_changes("q3").expect("changes"), Vec::<String>::new());
+        assert_eq!(project.plan_changes("q4").expect("changes"), [r#"{"move":1}"#, r#"{"move":2}"#]);
+
+        project.save_plan("q4", "{}", "[1]").expect("save whole");
+        assert_eq!(project.plan_changes("q4").expect("changes"), Vec::<String>::new());
+        assert!(project.delete_scenario("copy").expect("delete"));
+        let left: i64 =
+            project.conn.query_row("SELECT count(*) FROM plan_changes", [], |row| row.get(0)).expect("count");
+        assert_eq!(left, 0, "the journal went with its scenario");
+        assert!(project.write(|w| w.append_plan_change("q4", "not json")).is_err());
     }
 }

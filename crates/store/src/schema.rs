@@ -16,6 +16,8 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../migrations/0002-infrastructure-dependencies/up.sql"))
         .comment("shared-infrastructure role of dependencies"),
     M::up(include_str!("../migrations/0003-undo-history/up.sql")).comment("undo and redo history"),
+    M::up(include_str!("../migrations/0004-audit-journal-identity/up.sql"))
+        .comment("audit trail, plan change journal, project identifier, imported file hashes"),
 ];
 
 /// The migrations that bring a project file to [`SCHEMA_VERSION`].

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use crate::codec::to_json;
 use crate::error::StoreError;
 use crate::project::Project;
+use crate::write::Write;
 
 /// The setting keys shared by every program that opens a project.
 pub mod keys {
@@ -32,23 +33,14 @@ pub mod keys {
 }
 
 impl Project {
-    /// Stores `value` as JSON under `key`, replacing what was there.
+    /// Stores `value` as JSON under `key`, replacing what was there, in one write.
     pub fn set_setting<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
-        write_setting(&self.conn, key, value)
+        self.write(|w| w.set_setting(key, value))
     }
 
     /// The value stored under `key`, or `None` if there is none.
     pub fn setting<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        let json: Option<String> = self
-            .conn
-            .prepare_cached("SELECT value FROM settings WHERE key = ?1")
-            .and_then(|mut stmt| stmt.query_row([key], |row| row.get(0)).optional())
-            .map_err(|e| StoreError::sql(format!("loading setting '{key}'"), e))?;
-        json.map(|json| {
-            serde_json::from_str(&json)
-                .map_err(|e| StoreError::corrupt(format!("setting '{key}'"), format!("unexpected value {json}: {e}")))
-        })
-        .transpose()
+        read_setting(&self.conn, key)
     }
 
     /// The keys of the settings that start with `prefix`, sorted.
@@ -64,23 +56,53 @@ impl Project {
         Ok(keys)
     }
 
+    /// Removes the setting, in one write; returns whether there was one.
+    pub fn remove_setting(&mut self, key: &str) -> Result<bool, StoreError> {
+        self.write(|w| w.remove_setting(key))
+    }
+}
+
+impl Write<'_> {
+    /// Stores `value` as JSON under `key`, replacing what was there.
+    pub fn set_setting<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
+        let json = to_json(value, || format!("setting '{key}'"))?;
+        self.tick()?;
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+            )
+            .and_then(|mut stmt| stmt.execute(params![key, json]))
+            .map_err(|e| StoreError::sql(format!("saving setting '{key}'"), e))?;
+        Ok(())
+    }
+
     /// Removes the setting; returns whether there was one.
     pub fn remove_setting(&mut self, key: &str) -> Result<bool, StoreError> {
+        self.tick()?;
         let removed = self
-            .conn
+            .conn()
             .execute("DELETE FROM settings WHERE key = ?1", [key])
             .map_err(|e| StoreError::sql(format!("removing setting '{key}'"), e))?;
         Ok(removed > 0)
     }
+
+    /// The value stored under `key` as this write sees it, or `None` if there is none.
+    pub fn setting<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        read_setting(self.conn(), key)
+    }
 }
 
-/// Stores `value` as JSON under `key` through `conn` (a connection or a transaction).
-pub(crate) fn write_setting<T: Serialize + ?Sized>(conn: &Connection, key: &str, value: &T) -> Result<(), StoreError> {
-    let json = to_json(value, || format!("setting '{key}'"))?;
-    conn.prepare_cached("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2")
-        .and_then(|mut stmt| stmt.execute(params![key, json]))
-        .map_err(|e| StoreError::sql(format!("saving setting '{key}'"), e))?;
-    Ok(())
+/// The value under `key` through `conn` (a connection or a transaction).
+fn read_setting<T: DeserializeOwned>(conn: &Connection, key: &str) -> Result<Option<T>, StoreError> {
+    let json: Option<String> = conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")
+        .and_then(|mut stmt| stmt.query_row([key], |row| row.get(0)).optional())
+        .map_err(|e| StoreError::sql(format!("loading setting '{key}'"), e))?;
+    json.map(|json| {
+        serde_json::from_str(&json)
+            .map_err(|e| StoreError::corrupt(format!("setting '{key}'"), format!("unexpected value {json}: {e}")))
+    })
+    .transpose()
 }
 
 #[cfg(test)]
