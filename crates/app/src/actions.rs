@@ -154,7 +154,7 @@ impl Session {
     }
 
     /// Adds proposed applications to the inventory, tagged `proposed=true`.
-    pub fn accept_proposals(&mut self, proposals: &[waveplan_core::propose::Proposal]) -> Result<usize> {
+    pub fn accept_proposals(&mut self, proposals: &[waveplan_core::propose::ApplicationProposal]) -> Result<usize> {
         if proposals.is_empty() {
             return Ok(0);
         }
