@@ -27,6 +27,8 @@ mod codec;
 mod error;
 mod estate;
 mod history;
+mod journal;
+mod lock;
 mod project;
 mod scenario;
 mod schema;
@@ -40,6 +42,8 @@ pub use audit::{AuditBreak, AuditCheck, AuditEntry, AuditRecord, GENESIS, audit_
 pub use error::StoreError;
 pub use estate::{ImportRecord, file_hash};
 pub use history::{HistoryStep, Stack};
+pub use journal::Journal;
+pub use lock::{Access, Owner, lock_path};
 pub use project::Project;
 pub use scenario::ScenarioSummary;
 pub use schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
