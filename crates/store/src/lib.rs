@@ -33,6 +33,7 @@ mod project;
 mod scenario;
 mod schema;
 mod setting;
+mod share;
 mod write;
 
 #[cfg(test)]

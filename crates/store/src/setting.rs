@@ -66,6 +66,11 @@ impl Write<'_> {
     /// Stores `value` as JSON under `key`, replacing what was there.
     pub fn set_setting<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
         let json = to_json(value, || format!("setting '{key}'"))?;
+        self.set_setting_json(key, &json)
+    }
+
+    /// Stores JSON text as it is under `key` (a setting copied from another project).
+    pub(crate) fn set_setting_json(&mut self, key: &str, json: &str) -> Result<(), StoreError> {
         self.tick()?;
         self.conn()
             .prepare_cached(
