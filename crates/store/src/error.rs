@@ -3,6 +3,8 @@
 //! Every variant names the thing it is about: the project file, the table
 //! row, the setting or the scenario. Messages are lower case without a final
 //! period; the underlying cause is left to [`std::error::Error::source`].
+//!
+//! This module must not format causes into messages: they stay in `source`.
 
 use std::path::PathBuf;
 

@@ -1,12 +1,15 @@
 //! Saving and loading the inventory: the tables that hold an [`Estate`].
 //!
-//! The inventory is replaced whole, in one transaction, with cached prepared
-//! statements: a save either lands completely or leaves the file as it was.
-//! Ids are positions, stored in an explicit `id` column and read back
-//! `ORDER BY id`, so `load_estate` returns exactly what was saved. References
-//! (membership, data store hosts, dependency endpoints, constraints) are
-//! checked on the way in and on the way out; nothing here panics on what it
-//! reads from the file.
+//! Written inside a [`Write`]: whole ([`Write::replace_estate`], every table
+//! cleared and rewritten) or as what changed ([`Write::update_estate`]: the
+//! records an `EstateDelta` names are written over in place, appended or cut
+//! off, and the membership rows of the changed applications rewritten), with
+//! cached prepared statements, each counted by the write. Ids are positions,
+//! stored in an explicit `id` column and read back `ORDER BY id`, so
+//! `load_estate` returns exactly what was saved. References (membership,
+//! data store hosts, dependency endpoints, constraints) are checked on the
+//! way in and on the way out; nothing here panics on what it reads from the
+//! file, and nothing here commits.
 
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;

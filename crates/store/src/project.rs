@@ -4,6 +4,10 @@
 //! kept at [`SCHEMA_VERSION`] by [`MIGRATIONS`]. Opening checks the marker and
 //! the version before anything is written, so that a foreign file or a file
 //! from a newer Waveplan is refused without a byte of it changing.
+//!
+//! This module must not write to a project file (beyond creating an empty one)
+//! before its lock is held and it is known to be a trusted project of a
+//! version this build reads.
 
 use std::fs;
 use std::io::{self, Read};

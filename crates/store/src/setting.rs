@@ -4,6 +4,8 @@
 //! The keys that the command and the desktop app both read are named once,
 //! in [`keys`], so the two agree on the project file. A value that no longer deserialises as the caller's type is
 //! reported as [`StoreError::Corrupt`], naming the key.
+//!
+//! This module must not give settings a meaning beyond their keys.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
