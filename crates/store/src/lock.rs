@@ -88,11 +88,22 @@ impl Lock {
     /// Takes the lock of `project` for `owner`; returns it and the owner of a
     /// lock file found abandoned (taken over), if any.
     pub(crate) fn acquire(project: &Path, owner: &Owner) -> Result<(Lock, Option<Owner>), StoreError> {
+        Lock::acquire_opening(project, owner, |path| {
+            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)
+        })
+    }
+
+    /// [`Lock::acquire`] with the lock file opened by `open`, so a test can
+    /// make the holder go and another come between the open and the lock.
+    fn acquire_opening(
+        project: &Path,
+        owner: &Owner,
+        mut open: impl FnMut(&Path) -> io::Result<File>,
+    ) -> Result<(Lock, Option<Owner>), StoreError> {
         let path = lock_path(project);
         let io_error = |source: io::Error| StoreError::Io { path: path.clone(), source };
         for _ in 0..ATTEMPTS {
-            let mut file =
-                OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io_error)?;
+            let mut file = open(&path).map_err(io_error)?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => {
@@ -171,5 +182,34 @@ mod tests {
         let owner = Owner::current();
         assert_eq!(owner.pid, std::process::id());
         assert!(!owner.host.is_empty() && !owner.user.is_empty(), "{owner:?}");
+    }
+
+    fn owner(user: &str) -> Owner {
+        Owner { user: user.into(), host: "WS-0231".into(), pid: 1, since: Utc::now().trunc_subsecs(0) }
+    }
+
+    /// The holder closes (removing its lock file) after we opened that file
+    /// and before we lock it, and a third writer takes a new lock file: the
+    /// lock we then get on the old file is worthless, and we must see the third.
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_file_replaced_between_opening_and_locking_is_opened_again() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let project = dir.path().join("hospital.waveplan");
+        let mut first = Some(Lock::acquire(&project, &owner("alice")).expect("alice").0);
+        let mut third = None;
+        let result = Lock::acquire_opening(&project, &owner("bob"), |path| {
+            let file = OpenOptions::new().read(true).write(true).open(path)?;
+            if let Some(holder) = first.take() {
+                drop(holder);
+                third = Some(Lock::acquire(&project, &owner("carol")).expect("carol").0);
+            }
+            Ok(file)
+        });
+        match result {
+            Err(StoreError::Locked { holder, .. }) => assert_eq!(holder.user, "carol"),
+            other => panic!("expected carol to hold the lock, got {other:?}"),
+        }
+        assert!(third.is_some());
     }
 }
