@@ -253,12 +253,12 @@ fn read_audit(conn: &Connection) -> Result<Vec<AuditRecord>, StoreError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use chrono::TimeZone;
 
     use super::*;
 
-    fn entry(action: &str, summary: &str) -> AuditEntry {
+    pub(crate) fn entry(action: &str, summary: &str) -> AuditEntry {
         AuditEntry {
             time: Utc.with_ymd_and_hms(2026, 12, 7, 14, 2, 0).single().expect("valid time"),
             user: "alice".into(),

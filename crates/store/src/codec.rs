@@ -3,6 +3,8 @@
 //! Writing: vocabulary values as their canonical spelling, dates as ISO 8601,
 //! lists and maps as JSON. Reading: the same, with every failure turned into
 //! [`StoreError::Corrupt`] naming the table, row and column, never a panic.
+//!
+//! This module must not touch the database: it converts values only.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::Row;

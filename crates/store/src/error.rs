@@ -3,6 +3,8 @@
 //! Every variant names the thing it is about: the project file, the table
 //! row, the setting or the scenario. Messages are lower case without a final
 //! period; the underlying cause is left to [`std::error::Error::source`].
+//!
+//! This module must not format causes into messages: they stay in `source`.
 
 use std::path::PathBuf;
 
@@ -116,6 +118,41 @@ pub enum StoreError {
     ChangedOutside {
         /// The project file.
         path: PathBuf,
+    },
+    /// Another writer holds the project (another program, another window).
+    #[error(
+        "{}: held by {} on {} since {}, pid {}; open it read-only, or close it there",
+        path.display(),
+        holder.user,
+        holder.host,
+        holder.since.with_timezone(&chrono::Local).format("%H:%M"),
+        holder.pid
+    )]
+    Locked {
+        /// The project file.
+        path: PathBuf,
+        /// Who holds it, as written in its lock file.
+        holder: crate::Owner,
+    },
+    /// The file holds what a project never has (a trigger, a view): code that
+    /// would run on this machine when the file is written. It is left untouched.
+    #[error("{}: refused, the file holds {detail}, which a waveplan project never has", path.display())]
+    Untrusted {
+        /// The project file.
+        path: PathBuf,
+        /// What was found: "trigger 'audit_wipe' on scenarios".
+        detail: String,
+    },
+    /// A read-only open of a file of an older schema, which only a writer can upgrade.
+    #[error(
+        "{}: written by an older waveplan (schema version {found}); open it for writing once to upgrade it",
+        path.display()
+    )]
+    OlderSchema {
+        /// The project file.
+        path: PathBuf,
+        /// The schema version in the file.
+        found: u32,
     },
     /// A fault injected by a test (`Project::fail_at_statement`).
     #[error("injected fault at statement {statement}")]

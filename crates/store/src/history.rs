@@ -4,6 +4,8 @@
 //! Kept in the file so a reopened project can still undo what was done
 //! before the app was closed or killed. Pushing onto the undo stack drops the
 //! oldest steps beyond the caller's limit.
+//!
+//! This module must not read the snapshots: they are the caller's.
 
 use rusqlite::{OptionalExtension, params};
 

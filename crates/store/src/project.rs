@@ -4,15 +4,22 @@
 //! kept at [`SCHEMA_VERSION`] by [`MIGRATIONS`]. Opening checks the marker and
 //! the version before anything is written, so that a foreign file or a file
 //! from a newer Waveplan is refused without a byte of it changing.
+//!
+//! This module must not write to a project file (beyond creating an empty one)
+//! before its lock is held and it is known to be a trusted project of a
+//! version this build reads.
 
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::error::StoreError;
+use crate::journal::{Journal, journal_for};
+use crate::lock::{Access, Lock, Owner};
 use crate::schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use crate::write::{Tally, data_version};
 
@@ -24,8 +31,9 @@ const IN_MEMORY: &str = ":memory:";
 
 /// An open `.waveplan` project file.
 ///
-/// Holds one SQLite connection. It is `Send` but not `Sync`: share it behind a
-/// mutex. Methods that write take `&mut self`.
+/// Holds one SQLite connection and, when open for writing, the project's
+/// lock (see [`Owner`]). It is `Send` but not `Sync`: share it behind a
+/// mutex. Every change goes through [`Project::write`].
 #[derive(Debug)]
 pub struct Project {
     pub(crate) conn: Connection,
@@ -36,11 +44,30 @@ pub struct Project {
     pub(crate) seen_version: i64,
     /// The statements of the current write, and the fault a test injected.
     pub(crate) tally: Tally,
+    journal: Journal,
+    backup: Option<PathBuf>,
+    took_over: Option<Owner>,
+    // Last, so the connection is closed (and the log checkpointed) before the lock goes.
+    _lock: Option<Lock>,
+}
+
+/// What opening found out beyond the connection.
+struct Opened {
+    lock: Option<Lock>,
+    took_over: Option<Owner>,
+    backup: Option<PathBuf>,
+    read_only: bool,
 }
 
 impl Project {
-    /// Creates a new, empty project file at `path`; fails if anything exists there.
+    /// Creates a new, empty project file at `path` for this process's user; fails if anything exists there.
     pub fn create(path: impl AsRef<Path>) -> Result<Project, StoreError> {
+        Project::create_with(path, Owner::current())
+    }
+
+    /// Creates a new, empty project file at `path`, held for writing by `owner`;
+    /// fails if anything exists there.
+    pub fn create_with(path: impl AsRef<Path>, owner: Owner) -> Result<Project, StoreError> {
         let path = path.as_ref();
         match fs::OpenOptions::new().write(true).create_new(true).open(path) {
             Ok(_) => {}
@@ -49,17 +76,19 @@ impl Project {
             }
             Err(source) => return Err(StoreError::Io { path: path.to_owned(), source }),
         }
-        // SQLite takes an empty file as an empty database.
-        let result = Connection::open_with_flags(path, read_write_flags())
-            .map_err(|source| StoreError::Open { path: path.to_owned(), source })
-            .and_then(|conn| {
-                conn.pragma_update(None, "application_id", APPLICATION_ID)
-                    .map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
-                Project::set_up(conn, path.to_owned(), true)
-            });
+        let result = Lock::acquire(path, &owner).and_then(|(lock, took_over)| {
+            // SQLite takes an empty file as an empty database.
+            let conn = Connection::open_with_flags(path, read_write_flags())
+                .map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
+            harden(&conn, path)?;
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
+            let opened = Opened { lock: Some(lock), took_over, backup: None, read_only: false };
+            Project::set_up(conn, path.to_owned(), Some(journal_for(path)), opened)
+        });
         if result.is_err() {
             // Leave nothing half-made behind; the error says what went wrong.
-            for suffix in ["", "-wal", "-shm"] {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
                 let mut name = path.as_os_str().to_owned();
                 name.push(suffix);
                 let _ = fs::remove_file(name);
@@ -68,13 +97,24 @@ impl Project {
         result
     }
 
-    /// Opens an existing project file and brings its schema up to date.
+    /// Opens an existing project file for writing as this process's user and
+    /// brings its schema up to date; see [`Project::open_with`].
+    pub fn open(path: impl AsRef<Path>) -> Result<Project, StoreError> {
+        Project::open_with(path, Access::Write(Owner::current()))
+    }
+
+    /// Opens an existing project file.
     ///
     /// Fails with [`StoreError::Missing`] if there is no file,
-    /// [`StoreError::NotAProject`] if it is not a Waveplan project, and
-    /// [`StoreError::NewerSchema`] (leaving the file untouched) if a newer
-    /// Waveplan wrote it.
-    pub fn open(path: impl AsRef<Path>) -> Result<Project, StoreError> {
+    /// [`StoreError::NotAProject`] if it is not a Waveplan project,
+    /// [`StoreError::NewerSchema`] if a newer Waveplan wrote it and
+    /// [`StoreError::Untrusted`] if it holds a trigger or a view, each leaving
+    /// the file untouched. For writing ([`Access::Write`]), it takes the
+    /// project's lock ([`StoreError::Locked`] when someone else holds it), and
+    /// a file of an older schema is copied beside it ([`Project::backup`])
+    /// before it is upgraded. Read-only ([`Access::ReadOnly`]), nothing is
+    /// locked or written, and an older schema is refused ([`StoreError::OlderSchema`]).
+    pub fn open_with(path: impl AsRef<Path>, access: Access) -> Result<Project, StoreError> {
         let path = path.as_ref();
         match fs::metadata(path) {
             Ok(meta) if meta.is_file() && meta.len() == 0 => {
@@ -90,9 +130,19 @@ impl Project {
             Err(source) => return Err(StoreError::Io { path: path.to_owned(), source }),
         }
         check_header(path)?;
-        let conn = Connection::open_with_flags(path, read_write_flags())
+        let (lock, took_over) = match &access {
+            Access::Write(owner) => {
+                let (lock, took_over) = Lock::acquire(path, owner)?;
+                (Some(lock), took_over)
+            }
+            Access::ReadOnly => (None, None),
+        };
+        let read_only = lock.is_none();
+        let flags = if read_only { read_only_flags() } else { read_write_flags() };
+        let conn = Connection::open_with_flags(path, flags)
             .map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
+        harden(&conn, path)?;
         // The header can lag behind a write-ahead log that another process has
         // not checkpointed yet; SQLite's answer is the one that counts. Nothing
         // has been written so far.
@@ -104,16 +154,49 @@ impl Project {
             }
         })?;
         check_version(path, version)?;
-        Project::set_up(conn, path.to_owned(), true)
+        check_trusted(&conn, path)?;
+        let found = version as u32;
+        let mut backup = None;
+        if found < SCHEMA_VERSION {
+            if read_only {
+                return Err(StoreError::OlderSchema { path: path.to_owned(), found });
+            }
+            backup = Some(back_up(&conn, path, found)?);
+        }
+        let journal = if read_only { None } else { Some(journal_for(path)) };
+        Project::set_up(conn, path.to_owned(), journal, Opened { lock, took_over, backup, read_only })
     }
 
     /// A project held in memory, for tests and previews; gone when dropped.
     pub fn open_in_memory() -> Result<Project, StoreError> {
         let path = PathBuf::from(IN_MEMORY);
         let conn = Connection::open_in_memory().map_err(|source| StoreError::Open { path: path.clone(), source })?;
+        harden(&conn, &path)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)
             .map_err(|source| StoreError::Open { path: path.clone(), source })?;
-        Project::set_up(conn, path, false)
+        Project::set_up(conn, path, None, Opened { lock: None, took_over: None, backup: None, read_only: false })
+    }
+
+    /// Whether the project was opened read-only (every write is refused).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The owner of a lock file found abandoned when this project was opened
+    /// (a holder that is gone: crashed, killed, its machine turned off), whose
+    /// lock this project took over.
+    pub fn took_over(&self) -> Option<&Owner> {
+        self.took_over.as_ref()
+    }
+
+    /// How the file is journalled, and why not the write-ahead log when it is not.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// The copy of the file made before its schema was upgraded on opening, if it was.
+    pub fn backup(&self) -> Option<&Path> {
+        self.backup.as_deref()
     }
 
     /// The file's path, or `:memory:`.
@@ -138,18 +221,31 @@ impl Project {
             .map_err(crate::error::sql("reading the project identifier"))
     }
 
-    /// Sets the connection's pragmas and runs the pending migrations.
-    fn set_up(mut conn: Connection, path: PathBuf, on_disk: bool) -> Result<Project, StoreError> {
+    /// Sets the connection's pragmas and runs the pending migrations;
+    /// `journal` is `None` for a file held in memory or opened read-only.
+    fn set_up(
+        mut conn: Connection,
+        path: PathBuf,
+        journal: Option<Journal>,
+        opened: Opened,
+    ) -> Result<Project, StoreError> {
         let open_error = |source| StoreError::Open { path: path.clone(), source };
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
-        if on_disk {
-            // Some file systems cannot do write-ahead logging; SQLite then keeps
+        let on_disk = journal.is_some();
+        if let Some(journal) = &journal {
+            let mode = match journal {
+                Journal::Wal => "WAL",
+                Journal::Rollback { .. } => "DELETE",
+            };
+            // Should the file system refuse the log after all, SQLite keeps
             // the rollback journal, which is slower but correct.
             let _mode: String =
-                conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)).map_err(open_error)?;
+                conn.pragma_update_and_check(None, "journal_mode", mode, |row| row.get(0)).map_err(open_error)?;
         }
         conn.pragma_update(None, "foreign_keys", true).map_err(open_error)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_error)?;
+        if !opened.read_only {
+            conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_error)?;
+        }
         // A save rewrites the whole inventory (about 100 MB for a million
         // dependencies): a 64 MiB page cache keeps it from spilling early, and
         // the size limit hands the write-ahead log's space back afterwards.
@@ -161,16 +257,106 @@ impl Project {
         }
         // A save holds every statement of the inventory at once.
         conn.set_prepared_statement_cache_capacity(32);
-        MIGRATIONS.to_latest(&mut conn).map_err(|source| StoreError::Migrate { path: path.clone(), source })?;
+        if !opened.read_only {
+            MIGRATIONS.to_latest(&mut conn).map_err(|source| StoreError::Migrate { path: path.clone(), source })?;
+        }
         let seen_version = data_version(&conn)?;
-        Ok(Project { conn, path, read_only: false, seen_version, tally: Tally::default() })
+        let journal = journal.unwrap_or_else(|| Journal::Rollback {
+            reason: if opened.read_only {
+                "the file is open read-only".into()
+            } else {
+                "the project is held in memory".into()
+            },
+        });
+        Ok(Project {
+            conn,
+            path,
+            read_only: opened.read_only,
+            seen_version,
+            tally: Tally::default(),
+            journal,
+            backup: opened.backup,
+            took_over: opened.took_over,
+            _lock: opened.lock,
+        })
     }
+}
+
+/// Settings for a file that may come from anyone: no SQL function marked
+/// unsafe runs from the schema, and no statement can corrupt the file on
+/// purpose (writing to `sqlite_master`, the file's raw pages).
+fn harden(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let open_error = |source| StoreError::Open { path: path.to_owned(), source };
+    conn.pragma_update(None, "trusted_schema", false).map_err(open_error)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true).map_err(open_error)?;
+    Ok(())
+}
+
+/// Refuses a file whose schema holds a trigger or a view: the project makes
+/// none, and one planted there would run its SQL when the file is written.
+fn check_trusted(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let found: Vec<String> = conn
+        .prepare("SELECT type, name, tbl_name FROM sqlite_master WHERE type IN ('trigger', 'view') ORDER BY name")
+        .and_then(|mut stmt| {
+            stmt.query_map([], |row| {
+                let (kind, name, table): (String, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+                Ok(if kind == "trigger" { format!("trigger '{name}' on {table}") } else { format!("view '{name}'") })
+            })?
+            .collect()
+        })
+        .map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Untrusted { path: path.to_owned(), detail: found.join(", ") })
+    }
+}
+
+/// Copies the file, before its schema is upgraded, to a sibling named for its
+/// version (`hospital.waveplan.schema-3.bak`, or `...schema-3-2.bak` when that
+/// is taken). The lock is held and nothing was written yet; what a crashed
+/// writer left in the write-ahead log is moved into the file first, so the
+/// copy is whole.
+fn back_up(conn: &Connection, path: &Path, version: u32) -> Result<PathBuf, StoreError> {
+    let open_error = |source| StoreError::Open { path: path.to_owned(), source };
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |row| row.get(0)).map_err(open_error)?;
+    if mode.eq_ignore_ascii_case("wal") {
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(open_error)?;
+    }
+    let io_error = |source| StoreError::Io { path: path.to_owned(), source };
+    for attempt in 1.. {
+        let mut name = path.as_os_str().to_owned();
+        name.push(if attempt == 1 {
+            format!(".schema-{version}.bak")
+        } else {
+            format!(".schema-{version}-{attempt}.bak")
+        });
+        let backup = PathBuf::from(name);
+        match fs::OpenOptions::new().write(true).create_new(true).open(&backup) {
+            Ok(mut copy) => {
+                let mut original = fs::File::open(path).map_err(io_error)?;
+                io::copy(&mut original, &mut copy).and_then(|_| copy.sync_all()).map_err(|source| {
+                    let _ = fs::remove_file(&backup);
+                    StoreError::Io { path: backup.clone(), source }
+                })?;
+                return Ok(backup);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(source) => return Err(StoreError::Io { path: backup, source }),
+        }
+    }
+    unreachable!("the attempts are unbounded")
 }
 
 /// `READ_WRITE` without `CREATE` (a missing file is an error, not a new
 /// project) and without `URI` (a path is a path).
 fn read_write_flags() -> OpenFlags {
     OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+}
+
+/// `READ_ONLY`: SQLite refuses every write on the connection itself.
+fn read_only_flags() -> OpenFlags {
+    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
 }
 
 /// The first bytes of every SQLite database file.

@@ -4,6 +4,8 @@
 //! to the schema is a new `migrations/NNNN-name/up.sql` appended to
 //! [`MIGRATION_LIST`]. `PRAGMA user_version` holds the number of migrations
 //! applied; `PRAGMA application_id` marks the file as a Waveplan project.
+//!
+//! This module must not change a released migration.
 
 use rusqlite_migration::{M, Migrations};
 

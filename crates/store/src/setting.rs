@@ -4,6 +4,8 @@
 //! The keys that the command and the desktop app both read are named once,
 //! in [`keys`], so the two agree on the project file. A value that no longer deserialises as the caller's type is
 //! reported as [`StoreError::Corrupt`], naming the key.
+//!
+//! This module must not give settings a meaning beyond their keys.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -66,6 +68,11 @@ impl Write<'_> {
     /// Stores `value` as JSON under `key`, replacing what was there.
     pub fn set_setting<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
         let json = to_json(value, || format!("setting '{key}'"))?;
+        self.set_setting_json(key, &json)
+    }
+
+    /// Stores JSON text as it is under `key` (a setting copied from another project).
+    pub(crate) fn set_setting_json(&mut self, key: &str, json: &str) -> Result<(), StoreError> {
         self.tick()?;
         self.conn()
             .prepare_cached(

@@ -129,7 +129,9 @@ mod tests {
     use std::panic::{AssertUnwindSafe, catch_unwind};
 
     use super::*;
+    use crate::estate::ImportRecord;
     use crate::fixture::full_estate;
+    use crate::history::{HistoryStep, Stack};
 
     #[test]
     fn everything_in_one_write_lands_together_or_not_at_all() {
@@ -184,5 +186,81 @@ mod tests {
         project.fail_at_statement(None);
         project.set_setting("a", &3).expect("write");
         assert_eq!(project.setting::<u32>("a").expect("read"), Some(3));
+    }
+
+    /// Everything a write can change, read back.
+    fn state(project: &Project) -> impl PartialEq + std::fmt::Debug + use<> {
+        let history: Vec<(String, String, String)> = project
+            .conn
+            .prepare("SELECT stack, label, snapshot FROM history ORDER BY id")
+            .and_then(|mut stmt| stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+            .expect("history");
+        let settings: Vec<(String, String)> = project
+            .conn
+            .prepare("SELECT key, value FROM settings ORDER BY key")
+            .and_then(|mut stmt| stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .expect("settings");
+        (
+            project.load_estate().expect("estate"),
+            project.imports().expect("imports"),
+            settings,
+            history,
+            project.audit_log(None).expect("audit"),
+            project.verify_audit().expect("verify"),
+        )
+    }
+
+    #[test]
+    fn an_import_failing_at_any_statement_leaves_the_file_as_it_was() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut project = Project::create(dir.path().join("p.waveplan")).expect("create");
+        let mut earlier = full_estate();
+        earlier.servers.truncate(3);
+        earlier.applications.clear();
+        earlier.datastores.clear();
+        earlier.dependencies.clear();
+        earlier.constraints.clear();
+        project
+            .write(|w| {
+                w.replace_estate(&earlier)?;
+                w.set_setting("merge_policy", "prefer-newest")?;
+                w.push_history(Stack::Undo, &HistoryStep { label: "edit".into(), snapshot: "{}".into() }, 10)?;
+                w.append_audit(&crate::audit::tests::entry("import", "first import")).map(|_| ())
+            })
+            .expect("earlier state");
+        let import = ImportRecord {
+            files: vec!["servers.csv".into()],
+            file_hashes: vec![crate::estate::file_hash(b"servers")],
+            imported_at: chrono::Utc::now(),
+            summary_json: "{}".into(),
+        };
+        let before = state(&project);
+
+        // How many statements the import takes, learned on a copy.
+        let mut probe = Project::open_in_memory().expect("probe");
+        probe.save_import(&full_estate(), &import).expect("probe import");
+        let statements = probe.statements_in_last_write();
+        let estate = full_estate();
+        let rows = estate.servers.len()
+            + estate.applications.iter().map(|a| 1 + a.servers.len() + a.datastores.len()).sum::<usize>()
+            + estate.datastores.len()
+            + estate.externals.len()
+            + estate.dependencies.len()
+            + estate.constraints.len()
+            + estate.excluded.len();
+        assert!(statements > rows as u64, "every row counts: {statements} statements for {rows} rows");
+
+        for n in 1..=statements {
+            project.fail_at_statement(Some(n));
+            let error = project.save_import(&full_estate(), &import).expect_err("injected");
+            assert!(matches!(error, StoreError::Injected { statement } if statement == n), "{n}: {error:?}");
+            assert_eq!(project.statements_in_last_write(), n);
+            assert!(state(&project) == before, "statement {n} of {statements} left a change behind");
+        }
+        project.fail_at_statement(Some(statements + 1));
+        project.save_import(&full_estate(), &import).expect("a fault past the last statement never fires");
+        project.fail_at_statement(None);
+        project.save_import(&full_estate(), &import).expect("and without a fault");
+        assert_eq!(project.load_estate().expect("load"), full_estate());
     }
 }
