@@ -59,6 +59,18 @@ impl Project {
             .map_err(|e| StoreError::sql(format!("reading the {} history", stack.as_str()), e))
     }
 
+    /// The top step of `stack`, left on it: what undo (or redo) would
+    /// restore, read before the write that takes it.
+    pub fn peek_history(&self, stack: Stack) -> Result<Option<HistoryStep>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT label, snapshot FROM history WHERE stack = ?1 ORDER BY id DESC LIMIT 1")
+            .and_then(|mut stmt| {
+                stmt.query_row([stack.as_str()], |row| Ok(HistoryStep { label: row.get(0)?, snapshot: row.get(1)? }))
+                    .optional()
+            })
+            .map_err(|e| StoreError::sql(format!("reading the {} history", stack.as_str()), e))
+    }
+
     /// Empties `stack` (a new edit clears redo), in one write.
     pub fn clear_history(&mut self, stack: Stack) -> Result<(), StoreError> {
         self.write(|w| w.clear_history(stack))
@@ -133,6 +145,9 @@ mod tests {
         }
         let mut project = Project::open(&path).expect("reopen");
         assert_eq!(project.history_top(Stack::Undo).expect("top").as_deref(), Some("d"));
+        let peeked = project.peek_history(Stack::Undo).expect("peek").expect("a step");
+        assert_eq!(peeked, step("d"));
+        assert_eq!(project.history_top(Stack::Undo).expect("top").as_deref(), Some("d"), "a peek leaves the step");
         let popped: Vec<String> =
             std::iter::from_fn(|| project.pop_history(Stack::Undo).expect("pop")).map(|s| s.label).collect();
         assert_eq!(popped, ["d", "c", "b"], "the oldest beyond three was dropped");
