@@ -69,6 +69,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
         aws_region: args.aws_region.clone(),
         aws_account_id: args.aws_account.clone(),
         browser: None,
+        audit: None,
     };
     let output = &args.output;
     let is_zip = output.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
