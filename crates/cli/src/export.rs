@@ -68,6 +68,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
         aws_region: args.aws_region.clone(),
         aws_account_id: args.aws_account.clone(),
         browser: None,
+        audit: None,
     };
     let output = &args.output;
     let exported = session.export(args.format, output, options)?;

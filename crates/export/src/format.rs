@@ -200,6 +200,10 @@ pub struct Options {
     pub aws_account_id: Option<String>,
     /// The browser that prints PDFs; `None` looks for Chromium or Chrome on PATH.
     pub browser: Option<PathBuf>,
+    /// The project's audit trail, as the last sheet of the workbook and the
+    /// last section of the report (HTML and PDF); `None` leaves it out.
+    /// The other formats do not carry it.
+    pub audit: Option<crate::AuditAppendix>,
 }
 
 /// One file of a multi-file export.

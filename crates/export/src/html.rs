@@ -2,8 +2,9 @@
 //! decide (a CIO, a steering committee): an executive summary, the wave
 //! timeline, DR coverage over time, each wave with its dependency diagram
 //! and cutovers, what does not migrate, and the assumptions every number
-//! rests on. It prints to PDF cleanly (A4, page breaks between parts,
-//! repeated table headers).
+//! rests on; when asked, the project's audit trail as an appendix. It
+//! prints to PDF cleanly (A4, page breaks between parts, repeated table
+//! headers).
 //!
 //! Self-contained: no script, no font, image or style sheet from anywhere;
 //! a Content-Security-Policy that forbids loading anything at all backs
@@ -21,6 +22,9 @@ use crate::diagram::Diagram;
 use crate::escape::xml;
 use crate::format::{GroupBy, Options, Scope};
 use crate::view::{PlanView, duration_text};
+
+/// The "Audit trail" section, kept apart from the plan's sections.
+mod audit;
 
 const CSS: &str = r#"
 :root { --ink:#1B2631; --muted:#5D6D7E; --line:#D5D8DC; --soft:#F4F6F7; --navy:#1F3A5F; --red:#C0392B; --amber:#B9770E; --green:#1E8449; }
@@ -97,9 +101,10 @@ pub fn write_report(estate: &Estate, plan: &Plan, options: &Options, out: &mut d
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="Waveplan">
 <title>{} · migration wave plan</title>
-<style>{CSS}</style></head><body><main>
+<style>{CSS}{}</style></head><body><main>
 "#,
-        xml(&title)
+        xml(&title),
+        if options.audit.is_some() { audit::CSS } else { "" }
     );
     cover(&mut h, &view, &title, &scenario, options);
     summary(&mut h, &view);
@@ -108,6 +113,9 @@ pub fn write_report(estate: &Estate, plan: &Plan, options: &Options, out: &mut d
     waves(&mut h, &view);
     not_migrating(&mut h, &view);
     assumptions(&mut h, &view);
+    if let Some(trail) = &options.audit {
+        audit::audit_section(&mut h, trail);
+    }
     let _ = write!(
         h,
         "<footer>Prepared with Waveplan from the project's inventory and the settings in <a href=\"#assumptions\">Assumptions</a>. Scenario '{}'. Dates are the first and last day of each wave; times are the site's local time.</footer>\n</main></body></html>\n",
@@ -135,10 +143,15 @@ fn cover(h: &mut String, view: &PlanView<'_>, title: &str, scenario: &str, optio
     let _ = write!(
         h,
         r##"<header class="cover"><div class="kicker">Cloud migration wave plan</div><h1>{}</h1><div class="meta">Scenario '{}' · {span}{prepared}</div></header>
-<ol class="toc"><li><a href="#summary">Executive summary</a></li><li><a href="#timeline">Wave timeline</a></li><li><a href="#dr">Disaster recovery coverage</a></li><li><a href="#waves">The waves</a></li><li><a href="#not-migrating">What does not migrate</a></li><li><a href="#assumptions">Assumptions</a></li></ol>
+<ol class="toc"><li><a href="#summary">Executive summary</a></li><li><a href="#timeline">Wave timeline</a></li><li><a href="#dr">Disaster recovery coverage</a></li><li><a href="#waves">The waves</a></li><li><a href="#not-migrating">What does not migrate</a></li><li><a href="#assumptions">Assumptions</a></li>{}</ol>
 "##,
         xml(title),
-        xml(scenario)
+        xml(scenario),
+        if options.audit.is_some() {
+            format!(r##"<li><a href="#{}">Audit trail</a></li>"##, audit::ID)
+        } else {
+            String::new()
+        }
     );
 }
 

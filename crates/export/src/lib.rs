@@ -17,6 +17,7 @@
 
 #![warn(missing_docs)]
 
+mod appendix;
 mod chart;
 pub mod cmf;
 pub mod diagram;
@@ -37,5 +38,6 @@ pub mod table;
 pub mod view;
 mod xlsx;
 
+pub use appendix::{AuditAppendix, AuditLine};
 pub use error::ExportError;
 pub use format::{ExportFile, Format, GroupBy, Options, Scope, files, write};

@@ -3,7 +3,8 @@
 //! Applications (downtime with its arithmetic, DR before and after),
 //! Servers, Dependencies (cross-wave and hybrid flags), DR coverage (with a
 //! chart), Constraints (each with whether the plan keeps it, and every
-//! violation), Runbook (one row per cutover step) and Not migrating.
+//! violation), Runbook (one row per cutover step) and Not migrating; when
+//! asked, the project's Audit trail last.
 //!
 //! Every sheet has a frozen, filtered header row and column widths that fit
 //! its contents; dates are real dates and numbers real numbers. Inventory
@@ -24,6 +25,9 @@ use crate::ExportError;
 use crate::format::Options;
 use crate::table::is_formula_like;
 use crate::view::{PlanView, Side};
+
+/// The "Audit trail" sheet, kept apart from the plan's sheets.
+mod audit;
 
 const HEADER_FILL: u32 = 0x1F3A5F;
 /// Width of a column of wrapped text, characters.
@@ -302,6 +306,9 @@ pub fn write_workbook(estate: &Estate, plan: &Plan, options: &Options, out: &mut
     constraints_sheet(workbook.add_worksheet(), &styles, &view)?;
     runbook_sheet(workbook.add_worksheet(), &styles, &view)?;
     not_migrating_sheet(workbook.add_worksheet(), &styles, &view)?;
+    if let Some(trail) = &options.audit {
+        audit::audit_sheet(workbook.add_worksheet(), &styles, trail, &title)?;
+    }
     out.write_all(&workbook.save_to_buffer()?)?;
     Ok(())
 }

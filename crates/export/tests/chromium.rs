@@ -180,7 +180,9 @@ fn problems(browser: &Browser, url: &str) -> Vec<String> {
 fn report_loads_clean_in_chromium_with_charts_screenshot_and_pdf() {
     let Some(chromium) = chromium() else { return };
     let (estate, plan) = hospital();
-    let html = export(Format::Html, &estate, &plan, &options());
+    // With the audit trail, so that its section is loaded, laid out and printed too.
+    let options = waveplan_export::Options { audit: Some(audit_trail()), ..options() };
+    let html = export(Format::Html, &estate, &plan, &options);
     let dir = tempfile::tempdir().unwrap();
     let (mut browser, url) = load(&chromium, &html, dir.path());
     assert_eq!(browser.evaluate("document.readyState"), json!("complete"));
@@ -207,6 +209,12 @@ fn report_loads_clean_in_chromium_with_charts_screenshot_and_pdf() {
             && text.contains("Assumptions")
     );
     assert!(text.contains("1000 Mbit/s"), "the bandwidth the numbers rest on is in the report");
+    assert!(text.contains("Audit trail") && text.contains("moved PACS from wave 3 to wave 1"));
+    // The trail's table fits the page: no column (a 64-digit hash) pushes it wider than its section.
+    let overflow = browser.evaluate(
+        "(() => { const s = document.querySelector('#audit'); return s.querySelector('table').scrollWidth - s.clientWidth; })()",
+    );
+    assert!(overflow.as_i64().unwrap() <= 0, "the audit table overflows by {overflow} px");
 
     let shot = browser.call("Page.captureScreenshot", json!({ "format": "png", "captureBeyondViewport": false }));
     let png = data_encoding::BASE64.decode(shot["data"].as_str().unwrap().as_bytes()).unwrap();
@@ -220,7 +228,7 @@ fn report_loads_clean_in_chromium_with_charts_screenshot_and_pdf() {
     assert!(pdf.starts_with(b"%PDF"));
     // The same report through the export crate's own printer.
     let printed =
-        export(Format::Pdf, &estate, &plan, &waveplan_export::Options { browser: Some(chromium.clone()), ..options() });
+        export(Format::Pdf, &estate, &plan, &waveplan_export::Options { browser: Some(chromium.clone()), ..options });
     assert!(printed.starts_with(b"%PDF") && printed.len() > 50_000);
 }
 
@@ -228,7 +236,8 @@ fn report_loads_clean_in_chromium_with_charts_screenshot_and_pdf() {
 fn attack_payloads_show_as_text_in_chromium() {
     let Some(chromium) = chromium() else { return };
     let (estate, plan) = hostile();
-    let html = export(Format::Html, &estate, &plan, &options());
+    let options = waveplan_export::Options { audit: Some(hostile_audit()), ..options() };
+    let html = export(Format::Html, &estate, &plan, &options);
     let dir = tempfile::tempdir().unwrap();
     let (mut browser, url) = load(&chromium, &html, dir.path());
     let problems = problems(&browser, &url);
@@ -245,6 +254,8 @@ fn attack_payloads_show_as_text_in_chromium() {
     let text = browser.evaluate("document.body.innerText").as_str().unwrap().to_string();
     assert!(text.contains(SCRIPT_APP), "the application's name shows as typed");
     assert!(text.contains(BLACKOUT), "the blackout's name shows as typed");
+    let trail = browser.evaluate("document.querySelector('#audit').innerText").as_str().unwrap().to_string();
+    assert!(trail.contains(AUDIT_SCRIPT) && trail.contains(AUDIT_FORMULA), "the audit summaries show as typed");
     let titles = browser
         .evaluate("Array.from(document.querySelectorAll('svg title')).map(t => t.textContent).join('\\n')")
         .as_str()

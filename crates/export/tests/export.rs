@@ -369,7 +369,7 @@ fn csv_formats_neutralise_formulas_but_keep_numbers() {
 #[test]
 fn workbook_stores_formula_text_as_quoted_text_and_has_no_formula() {
     let (estate, plan) = hostile();
-    let bytes = export(Format::Xlsx, &estate, &plan, &options());
+    let bytes = export(Format::Xlsx, &estate, &plan, &Options { audit: Some(hostile_audit()), ..options() });
     let mut book = workbook(bytes.clone());
     let mut found = false;
     for name in book.sheet_names() {
@@ -385,6 +385,31 @@ fn workbook_stores_formula_text_as_quoted_text_and_has_no_formula() {
         }
     }
     assert!(found, "the server name reads back exactly as typed");
+    // The audit trail's text too: exactly as typed, and quote-prefixed.
+    let trail = book.worksheet_range("Audit trail").unwrap();
+    let rows: Vec<&[Data]> = trail.rows().collect();
+    let hostile = hostile_audit();
+    for (row, entry) in rows[4..].iter().zip(&hostile.entries) {
+        let texts: Vec<String> = row[2..].iter().map(cell_text).collect();
+        assert_eq!(
+            texts,
+            [
+                entry.user.clone(),
+                entry.host.clone(),
+                entry.action.clone(),
+                entry.summary.clone(),
+                entry.subjects.join(", "),
+                entry.hash.clone()
+            ]
+        );
+    }
+    assert_eq!(cell_text(&rows[4][5]), AUDIT_FORMULA);
+    for cell in ["C5", "D5", "F5", "G5", "E6"] {
+        let (xf, _) = cell_style(&bytes, "xl/worksheets/sheet10.xml", cell);
+        assert!(xf.contains(r#"quotePrefix="1""#), "audit cell {cell} is quote-prefixed: {xf}");
+    }
+    let (xf, _) = cell_style(&bytes, "xl/worksheets/sheet10.xml", "F6");
+    assert!(!xf.contains("quotePrefix"), "plain text is left plain: {xf}");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut styles = String::new();
     zip.by_name("xl/styles.xml").unwrap().read_to_string(&mut styles).unwrap();
@@ -399,8 +424,9 @@ fn markup_formats_escape_every_inventory_string() {
             if format == Format::Html && scope != Scope::Estate {
                 continue;
             }
-            let out = String::from_utf8(export(format, &estate, &plan, &Options { scope: scope.clone(), ..options() }))
-                .unwrap();
+            // Every format is given the trail; the report is the one of them that shows it.
+            let options = Options { scope: scope.clone(), audit: Some(hostile_audit()), ..options() };
+            let out = String::from_utf8(export(format, &estate, &plan, &options)).unwrap();
             if format == Format::Dot {
                 // DOT quoted strings are plain text; only HTML-like labels (`label=<...>`) are markup.
                 assert!(!out.contains("label=<"), "dot uses quoted labels only");
@@ -417,6 +443,15 @@ fn markup_formats_escape_every_inventory_string() {
                         _ => "&lt;script&gt;alert(&#39;app&#39;)&lt;/script&gt;",
                     };
                     assert!(out.contains(shown), "{format} {scope:?}: the name is there, escaped");
+                    if format == Format::Html {
+                        for shown in [
+                            "&lt;script&gt;alert(1)&lt;/script&gt;",
+                            "=HYPERLINK(&quot;http://x&quot;)",
+                            "&lt;img src=x onerror=alert(1)&gt;</td><td class=\"hash\">",
+                        ] {
+                            assert!(out.contains(shown), "the audit trail shows {shown}");
+                        }
+                    }
                     assert_well_formed_if_xml(format, &out);
                 }
                 Format::Mermaid => {
@@ -476,4 +511,161 @@ fn golden_text_formats() {
     insta::assert_snapshot!("hospital-wave1.mmd", mermaid);
     let ics = String::from_utf8(export(Format::Ics, &estate, &plan, &options())).unwrap();
     insta::assert_snapshot!("hospital.ics", ics);
+}
+
+// ---- the audit trail as an appendix of the workbook and the report ----
+
+/// One part of a workbook's zip, as text.
+fn zip_part(bytes: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut s = String::new();
+    zip.by_name(name).unwrap_or_else(|e| panic!("{name}: {e}")).read_to_string(&mut s).unwrap();
+    s
+}
+
+/// The `<xf>` style record of one cell (`F5`) of a worksheet part, and the
+/// `<fill>` record it points at: what Excel draws the cell with.
+fn cell_style(bytes: &[u8], sheet_part: &str, cell: &str) -> (String, String) {
+    let sheet = zip_part(bytes, sheet_part);
+    let at = sheet.find(&format!("<c r=\"{cell}\"")).unwrap_or_else(|| panic!("no cell {cell} in {sheet_part}"));
+    let tag = &sheet[at..at + sheet[at..].find('>').unwrap()];
+    let index: usize = tag.split(" s=\"").nth(1).map_or(0, |rest| rest[..rest.find('"').unwrap()].parse().unwrap());
+    let styles = zip_part(bytes, "xl/styles.xml");
+    let section = |name: &str| {
+        let start = styles.find(&format!("<{name}")).unwrap();
+        styles[start..start + styles[start..].find(&format!("</{name}>")).unwrap()].to_string()
+    };
+    let xf = section("cellXfs").split("<xf ").nth(index + 1).unwrap().to_string();
+    let fill_id: usize =
+        xf.split("fillId=\"").nth(1).map_or(0, |rest| rest[..rest.find('"').unwrap()].parse().unwrap());
+    let fill = section("fills").split("<fill>").nth(fill_id + 1).unwrap_or_default().to_string();
+    (xf, fill)
+}
+
+fn with_audit(audit: waveplan_export::AuditAppendix) -> Options {
+    Options { audit: Some(audit), ..options() }
+}
+
+const AUDIT_HEADER: [&str; 8] = ["#", "Time (UTC)", "User", "Host", "Action", "Summary", "Subjects", "SHA-256"];
+
+#[test]
+fn audit_trail_is_the_last_sheet_and_section_only_when_asked() {
+    let (estate, plan) = hospital();
+    let trail = audit_trail();
+
+    let plain = workbook(export(Format::Xlsx, &estate, &plan, &options()));
+    assert!(!plain.sheet_names().iter().any(|n| n == "Audit trail"), "no appendix unless asked");
+    let plain_html = String::from_utf8(export(Format::Html, &estate, &plan, &options())).unwrap();
+    assert!(!plain_html.contains("id=\"audit\"") && !plain_html.contains("Audit trail"));
+
+    let bytes = export(Format::Xlsx, &estate, &plan, &with_audit(trail.clone()));
+    let mut book = workbook(bytes.clone());
+    assert_eq!(book.sheet_names().len(), 10);
+    assert_eq!(book.sheet_names().last().map(String::as_str), Some("Audit trail"));
+    let sheet = book.worksheet_range("Audit trail").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(cell_text(&rows[0][0]), "Aldhelm Community Hospital: audit trail");
+    assert_eq!(
+        cell_text(&rows[1][0]),
+        format!(
+            "Intact: 3 entries, each chained by SHA-256 to the one before; the last hash is {}",
+            trail.entries[2].hash
+        )
+    );
+    let header: Vec<String> = rows[3].iter().map(cell_text).collect();
+    assert_eq!(header, AUDIT_HEADER);
+    assert_eq!(rows.len(), 4 + trail.entries.len(), "title, status, a blank line, the header, one row per entry");
+    for (row, entry) in rows[4..].iter().zip(&trail.entries) {
+        assert_eq!(row[0], Data::Float(entry.sequence as f64));
+        let Data::DateTime(time) = &row[1] else { panic!("the time is an Excel date-time, not {:?}", row[1]) };
+        assert_eq!(time.as_datetime().unwrap(), entry.time.naive_utc(), "to the second, in UTC");
+        let texts: Vec<String> = row[2..].iter().map(cell_text).collect();
+        assert_eq!(
+            texts,
+            [
+                entry.user.clone(),
+                entry.host.clone(),
+                entry.action.clone(),
+                entry.summary.clone(),
+                entry.subjects.join(", "),
+                entry.hash.clone()
+            ]
+        );
+    }
+    // Frozen below the header, filtered over the entries, the time shown with its seconds.
+    let part = zip_part(&bytes, "xl/worksheets/sheet10.xml");
+    assert!(part.contains(r#"topLeftCell="A5""#) && part.contains(r#"state="frozen""#), "frozen under row 4");
+    assert!(part.contains(r#"<autoFilter ref="A4:H7""#), "filter over header and entries");
+    let styles = zip_part(&bytes, "xl/styles.xml");
+    let format = styles.split("<numFmt ").find(|f| f.contains(r#"formatCode="yyyy-mm-dd hh:mm:ss""#)).unwrap();
+    let format_id = format.split('"').nth(1).unwrap();
+    let (time_xf, _) = cell_style(&bytes, "xl/worksheets/sheet10.xml", "B5");
+    assert!(time_xf.contains(&format!("numFmtId=\"{format_id}\"")), "the time shows with its seconds: {time_xf}");
+
+    let html = String::from_utf8(export(Format::Html, &estate, &plan, &with_audit(trail.clone()))).unwrap();
+    assert!(html.contains(r##"<li><a href="#audit">Audit trail</a></li></ol>"##), "last in the contents");
+    let section = html.find(r#"<section id="audit" class="part"><h2>Audit trail</h2>"#).expect("the section");
+    assert!(section > html.find(r#"id="assumptions""#).unwrap(), "after the assumptions");
+    let section = &html[section..];
+    assert!(section.contains(&format!(
+        r#"<div class="callout good">Intact: 3 entries, each chained by SHA-256 to the one before; the last hash is {}</div>"#,
+        trail.entries[2].hash
+    )));
+    for entry in &trail.entries {
+        assert!(section.contains(&format!(
+            r#"<td class="time">{}</td><td>asha.patel</td><td>PLAN-WS04</td><td>{}</td><td>{}</td>"#,
+            entry.time.format("%Y-%m-%d %H:%M:%S"),
+            entry.action,
+            entry.summary
+        )));
+        assert!(section.contains(&format!(r#"<td class="hash">{}</td>"#, entry.hash)));
+    }
+    assert_eq!(section.matches("<tr>").count(), 1 + trail.entries.len());
+}
+
+#[test]
+fn a_broken_trail_shows_its_warning_in_both() {
+    let (estate, plan) = hospital();
+    let broken = waveplan_export::AuditAppendix {
+        intact: false,
+        broken: Some("entry 2 was edited after it was written: its hash does not match".into()),
+        ..audit_trail()
+    };
+    let bytes = export(Format::Xlsx, &estate, &plan, &with_audit(broken.clone()));
+    let mut book = workbook(bytes.clone());
+    let sheet = book.worksheet_range("Audit trail").unwrap();
+    assert_eq!(
+        cell_text(sheet.get_value((1, 0)).unwrap()),
+        "Broken: entry 2 was edited after it was written: its hash does not match"
+    );
+    assert_eq!(sheet.height(), 4 + broken.entries.len(), "the entries are still shown");
+    let (xf, fill) = cell_style(&bytes, "xl/worksheets/sheet10.xml", "A2");
+    assert!(fill.contains("F6D5D1"), "red fill of the workbook's warnings: {xf} {fill}");
+    // An intact trail's line is not painted as a warning.
+    let intact = export(Format::Xlsx, &estate, &plan, &with_audit(audit_trail()));
+    let (_, fill) = cell_style(&intact, "xl/worksheets/sheet10.xml", "A2");
+    assert!(!fill.contains("F6D5D1"), "{fill}");
+
+    let html = String::from_utf8(export(Format::Html, &estate, &plan, &with_audit(broken))).unwrap();
+    assert!(html.contains(
+        r#"<div class="callout bad">Broken: entry 2 was edited after it was written: its hash does not match</div>"#
+    ));
+    assert!(!html.contains("Intact:"));
+}
+
+#[test]
+fn audit_text_longer_than_a_cell_is_cut_in_the_workbook_and_whole_in_the_report() {
+    let (estate, plan) = hospital();
+    let mut trail = audit_trail();
+    let long = format!("moved {} to wave 2", "PACS, ".repeat(7_000));
+    trail.entries[1].summary = long.clone();
+    let mut book = workbook(export(Format::Xlsx, &estate, &plan, &with_audit(trail.clone())));
+    let sheet = book.worksheet_range("Audit trail").unwrap();
+    let cut = cell_text(sheet.get_value((5, 5)).unwrap());
+    assert!(cut.encode_utf16().count() <= 32_767, "{} units", cut.encode_utf16().count());
+    assert!(cut.len() > 32_000, "nearly all a cell holds is kept");
+    assert!(long.starts_with(cut.split(" … [").next().unwrap()), "the start is kept as written");
+    assert!(cut.ends_with("more characters cut: a spreadsheet cell holds 32767]"), "the cut says so");
+    let html = String::from_utf8(export(Format::Html, &estate, &plan, &with_audit(trail))).unwrap();
+    assert!(html.contains(&long), "the report has no cell limit");
 }

@@ -3,11 +3,12 @@
 
 #![allow(dead_code, reason = "each test binary uses a different part")]
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use waveplan_core::{
     Application, Blackout, Dependency, DependencyKind, Endpoint, Estate, ExternalEndpoint, ExternalId,
     MaintenanceWindow, Plan, PlanConfig, Protocol, Server, ServerId, ServerKind, Strategy, Tier, plan_waves,
 };
+use waveplan_export::{AuditAppendix, AuditLine};
 use waveplan_import::{Input, Options, Source, read_sources};
 
 /// A payload for every markup format: it must show as text, never run.
@@ -24,6 +25,11 @@ pub const AT_DEVICE: &str = "@SUM(1+1)";
 pub const BREAKOUT: &str = "\"];alert(1);//\\N";
 /// A blackout name with calendar syntax in it.
 pub const BLACKOUT: &str = "<b>freeze</b>; year-end, \\ close";
+
+/// An audit summary a spreadsheet would run.
+pub const AUDIT_FORMULA: &str = "=HYPERLINK(\"http://x\")";
+/// An audit summary that is script.
+pub const AUDIT_SCRIPT: &str = "<script>alert(1)</script>";
 
 /// The time the tests pretend it is (exports take the clock from the caller).
 pub fn now() -> NaiveDateTime {
@@ -158,4 +164,41 @@ pub fn export(
     let mut out = Vec::new();
     waveplan_export::write(format, estate, plan, options, &mut out).unwrap_or_else(|e| panic!("{format}: {e}"));
     out
+}
+
+fn audit_line(sequence: u64, minute: u32, action: &str, summary: &str, subjects: &[&str]) -> AuditLine {
+    AuditLine {
+        sequence,
+        // Seconds set, so a test sees they survive.
+        time: Utc.with_ymd_and_hms(2026, 11, 30, 14, minute, 7).unwrap(),
+        user: "asha.patel".into(),
+        host: "PLAN-WS04".into(),
+        action: action.into(),
+        summary: summary.into(),
+        subjects: subjects.iter().map(|s| s.to_string()).collect(),
+        // A SHA-256 is 64 hexadecimal digits; these differ per entry.
+        hash: format!("{:064x}", 0x5eed_u64 * sequence),
+    }
+}
+
+/// A short, intact trail of a planning session on the hospital.
+pub fn audit_trail() -> AuditAppendix {
+    AuditAppendix {
+        entries: vec![
+            audit_line(1, 2, "import", "imported 7 files: 52 servers, 21 applications", &[]),
+            audit_line(2, 4, "plan", "planned the baseline in 6 waves", &["baseline"]),
+            audit_line(3, 31, "move", "moved PACS from wave 3 to wave 1", &["PACS", "baseline"]),
+        ],
+        intact: true,
+        broken: None,
+    }
+}
+
+/// A trail whose summaries, user, host and subjects are attacks on the workbook and the report.
+pub fn hostile_audit() -> AuditAppendix {
+    let mut formula = audit_line(1, 2, "move", AUDIT_FORMULA, &[CMD_APP, SCRIPT_APP]);
+    formula.user = "@SUM(1+1)".into();
+    formula.host = "-2+3".into();
+    let script = audit_line(2, 3, "=cmd()", AUDIT_SCRIPT, &[XSS]);
+    AuditAppendix { entries: vec![formula, script], intact: true, broken: None }
 }
