@@ -84,7 +84,7 @@ fn a_project_the_app_holds_refuses_the_command_and_an_outside_change_stops_the_a
     scratch.run(["history", "hospital.waveplan"]).ok();
 
     // A change made outside (the sqlite3 shell) is noticed before the app writes.
-    sqlite3(&scratch, "hospital.waveplan", "UPDATE settings SET value = '\"outside\"' WHERE key = 'desktop:scenario';");
+    sqlite3(&scratch, "hospital.waveplan", "UPDATE applications SET owner = 'changed outside' WHERE id = 0;");
     let error = app.set_pinned("PACS", true).expect_err("the app must not overwrite an outside change");
     assert!(error.to_string().contains("changed"), "{error}");
     drop(app);

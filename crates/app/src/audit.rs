@@ -22,6 +22,27 @@ impl Session {
         Ok(self.project().verify_audit()?)
     }
 
+    /// The audit trail as an export's appendix (the workbook's last sheet,
+    /// the report's last section), with its check.
+    pub fn audit_appendix(&self) -> Result<waveplan_export::AuditAppendix> {
+        let check = self.verify_audit()?;
+        let entries = self
+            .audit_log(None)?
+            .into_iter()
+            .map(|r| waveplan_export::AuditLine {
+                sequence: r.sequence,
+                time: r.entry.time,
+                user: r.entry.user,
+                host: r.entry.host,
+                action: r.entry.action,
+                summary: r.entry.summary,
+                subjects: r.entry.subjects,
+                hash: r.hash,
+            })
+            .collect();
+        Ok(waveplan_export::AuditAppendix { entries, intact: check.broken.is_none(), broken: check.broken.map(|b| b.reason) })
+    }
+
     /// Writes a clean copy of the project at `dest` to hand on: the current
     /// inventory, settings and every scenario's plan (each folded to one
     /// plan), with no undo history, no removed data and no earlier audit

@@ -42,6 +42,10 @@ pub struct ExportArgs {
     /// AWS account id for the cmf intake form.
     #[arg(long)]
     pub aws_account: Option<String>,
+    /// Carry the project's audit trail (who did what, when; its hash chain
+    /// checked) as the workbook's last sheet or the report's last section.
+    #[arg(long)]
+    pub with_history: bool,
 }
 
 fn format_parser() -> impl TypedValueParser<Value = Format> {
@@ -68,7 +72,7 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
         aws_region: args.aws_region.clone(),
         aws_account_id: args.aws_account.clone(),
         browser: None,
-        audit: None,
+        audit: if args.with_history { Some(session.audit_appendix()?) } else { None },
     };
     let output = &args.output;
     let exported = session.export(args.format, output, options)?;

@@ -5,9 +5,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use waveplan_core::compare::{Comparison, MetricRow, MetricValue, Side, compare_plans};
-use waveplan_core::{Plan, PlanConfig};
+use waveplan_core::Plan;
 use waveplan_app::{DEFAULT_SCENARIO, Session};
 
 use crate::commands::{load_plan, open_project, open_reader};

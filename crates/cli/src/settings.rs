@@ -182,8 +182,7 @@ pub fn run(args: &SettingsArgs) -> Result<ExitCode> {
     let new: PlanConfig =
         serde_json::from_value(value.clone()).context("the settings do not make a plan configuration")?;
     // The session's one check of a configuration, as the desktop's panel applies it.
-    let problems: Vec<String> =
-        waveplan_app::config_problems(&new).into_iter().map(|(key, message)| format!("{key}: {message}")).collect();
+    let problems: Vec<String> = waveplan_app::config_problems(&new).into_iter().map(|(_, message)| message).collect();
     if !problems.is_empty() {
         bail!("nothing was saved: {}", problems.join("; "));
     }
