@@ -138,7 +138,7 @@ pub async fn plan_project<R: Runtime>(
             if !plan.feasible {
                 // As `waveplan plan`: no plan rather than an invalid one.
                 let conflicts: Vec<String> =
-                    plan.conflicts.iter().map(|c| format!("{}: {}", c.constraint, c.message)).collect();
+                    plan.conflicts.iter().map(|c| format!("{}: {}", c.kind, c.message)).collect();
                 return Err(AppError::invalid(
                     "settings",
                     format!(
