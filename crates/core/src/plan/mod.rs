@@ -1085,6 +1085,107 @@ mod tests {
     }
 
     #[test]
+    fn a_violation_concerns_the_applications_and_groups_of_its_rule_and_reverify_counts_it() {
+        let mut e = estate(4, 1, &[]);
+        let config = PlanConfig { pilot_applications: 0, ..PlanConfig::default() };
+        let mut plan = plan_waves(&e, &config);
+        assert_eq!(plan.metrics.hard_violations, 0, "{:?}", plan.violations);
+        // The inventory changes after planning: app02 and app03 are now kept apart.
+        let (w2, w3) = (wave_of(&plan, "app02"), wave_of(&plan, "app03"));
+        e.constraints.push(Constraint::KeepApart { a: AppId(2), b: AppId(3), reason: None });
+        e.constraints.push(Constraint::PinWave { app: AppId(0), wave: wave_of(&plan, "app00") + 1, reason: None });
+        plan.reverify(&e);
+        assert_eq!(plan.metrics.hard_violations, plan.violations.len());
+        let pin = plan.violations.iter().find(|v| v.kind == ViolationKind::PinWave).expect("the pin is broken");
+        let group_of = |name: &str| plan.applications.iter().find(|a| a.name == name).unwrap().move_group as usize;
+        assert_eq!(
+            (pin.applications.as_slice(), pin.groups.as_slice()),
+            (&["app00".to_string()][..], &[group_of("app00")][..])
+        );
+        let apart = plan.violations.iter().filter(|v| v.kind == ViolationKind::KeepApart).collect::<Vec<_>>();
+        if w2 == w3 {
+            assert_eq!(apart.len(), 1);
+            assert_eq!(apart[0].applications, ["app02", "app03"]);
+            let mut groups = vec![group_of("app02"), group_of("app03")];
+            groups.sort_unstable();
+            groups.dedup();
+            assert_eq!(apart[0].groups, groups);
+        } else {
+            assert!(apart.is_empty());
+        }
+        assert_eq!(plan.violated_applications().into_iter().collect::<Vec<_>>(), {
+            let mut v = vec!["app00"];
+            if w2 == w3 {
+                v.extend(["app02", "app03"]);
+            }
+            v
+        });
+        // Conflicts carry their applications too, typed.
+        e.constraints.push(Constraint::Before { first: AppId(0), then: AppId(0), reason: None });
+        let infeasible = plan_waves(&e, &config);
+        let before = infeasible.conflicts.iter().find(|c| c.kind == ViolationKind::Before).expect("a before conflict");
+        assert_eq!(before.applications, ["app00"]);
+    }
+
+    #[test]
+    fn the_programme_ends_with_the_last_wave_that_moves_something() {
+        let e = estate(3, 1, &[]);
+        // One server a wave: three waves.
+        let config = PlanConfig { pilot_applications: 0, max_servers_per_wave: Some(1), ..PlanConfig::default() };
+        let mut plan = plan_waves(&e, &config);
+        assert_eq!(plan.waves.len(), 3);
+        let last = plan.waves.last().unwrap().clone();
+        // As planned: the last wave listed, which the metric and the DR timeline share.
+        assert_eq!(plan.programme_end(), Some(last.end));
+        assert_eq!(plan.metrics.programme_end, Some(last.end));
+        assert!(plan.dr.to >= plan.programme_end());
+        // A trailing wave emptied by hand no longer counts; an empty plan has no end.
+        plan.waves.last_mut().unwrap().applications.clear();
+        plan.waves.last_mut().unwrap().servers.clear();
+        let before_last = plan.waves.iter().rev().skip(1).find(|w| w.has_cutover()).map(|w| w.end);
+        assert!(before_last < Some(last.end));
+        assert_eq!(plan.programme_end(), before_last);
+        for wave in &mut plan.waves {
+            wave.applications.clear();
+            wave.servers.clear();
+        }
+        assert_eq!(plan.programme_end(), None);
+    }
+
+    #[test]
+    fn a_plan_saved_before_violations_were_typed_still_loads() {
+        let e = estate(3, 1, &[]);
+        let mut plan = plan_waves(&e, &PlanConfig { pilot_applications: 0, ..PlanConfig::default() });
+        plan.violations = vec![Violation::new(
+            ViolationKind::PinWave,
+            "'app01' is pinned to wave 3 but moves in wave 1".into(),
+            vec!["app01".into()],
+            vec![1],
+        )];
+        plan.conflicts = vec![Conflict::new(
+            ViolationKind::Capacity,
+            "too big".into(),
+            &["app00 + app01"],
+            vec!["app00".into()],
+            vec![0],
+        )];
+        // The previous shape: `constraint` and `message` only, `involves` on a conflict.
+        let mut json = serde_json::to_value(&plan).unwrap();
+        json["violations"] = serde_json::json!([
+            {"constraint": "pin-wave", "message": "'app01' is pinned to wave 3 but moves in wave 1"}
+        ]);
+        json["conflicts"] = serde_json::json!([
+            {"constraint": "capacity", "message": "too big", "involves": ["app00 + app01"]}
+        ]);
+        let old: Plan = serde_json::from_value(json).unwrap();
+        assert_eq!(old.violations[0].kind, ViolationKind::PinWave);
+        assert!(old.violations[0].applications.is_empty() && old.violations[0].groups.is_empty());
+        assert_eq!(old.conflicts[0].kind, ViolationKind::Capacity);
+        assert_eq!(old.conflicts[0].involves, ["app00 + app01"]);
+        assert_eq!((old.waves, old.applications), (plan.waves, plan.applications));
+    }
+
+    #[test]
     fn two_pins_that_overflow_their_wave_are_infeasible_and_named_never_a_plan() {
         // The smallest estate of the kind the benchmark met (seeds 12035 and
         // 12058): two applications of 3 servers pinned to one wave that takes 4.
