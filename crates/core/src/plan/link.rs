@@ -56,8 +56,9 @@ impl LinkSide {
         }
     }
 
-    /// The side of what a unit graph says stays behind, when the moving end
-    /// is a unit in `wave`: the planner's view of the same sides.
+    /// The side of a unit graph's place, a moving unit in the wave
+    /// `wave_of_unit` gives it: the planner's view of the same sides, before
+    /// the plan is assembled.
     pub(crate) fn of_place(place: Place, wave_of_unit: impl Fn(crate::graph::UnitId) -> u32) -> LinkSide {
         match place {
             Place::Moves(unit) => LinkSide::Wave(wave_of_unit(unit)),
