@@ -298,9 +298,8 @@ mod tests {
     fn sides_follow_the_plan_and_what_stays() {
         use crate::model::{Application, Server, ServerKind};
         let server = |name: &str, kind: Option<ServerKind>| Server { name: name.into(), kind, ..Server::default() };
-        let mut estate = Estate::default();
-        estate.servers = vec![server("pump", Some(ServerKind::Device)), server("web", None), server("old", None)];
-        estate.applications = vec![
+        let servers = vec![server("pump", Some(ServerKind::Device)), server("web", None), server("old", None)];
+        let applications = vec![
             Application { name: "EHR".into(), servers: vec![ServerId(1)], ..Application::default() },
             Application {
                 name: "Legacy".into(),
@@ -309,6 +308,7 @@ mod tests {
                 ..Application::default()
             },
         ];
+        let estate = Estate { servers, applications, ..Estate::default() };
         let plan = crate::plan_waves(&estate, &crate::PlanConfig::default());
         let sides = PlanSides::new(&estate, &plan);
         let ehr_wave = plan.applications.iter().find(|a| a.name == "EHR").unwrap().wave;
