@@ -1,11 +1,15 @@
 //! Library values turned into the wire views of `wire.rs`: counts, the board,
 //! inventory tables, the graph, the project. Reading only; every action is
-//! the session's (`waveplan_app::Session`).
+//! the session's (`waveplan_app::Session`). Which cards break a rule, the
+//! programme's end and which links are cross-wave or hybrid are core's facts
+//! and definitions, read here, never worked out again (nor read from a
+//! violation's message).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use waveplan_core::graph::{Unit, UnitGraph};
 use waveplan_core::group::{GlueReason, form_move_groups};
+use waveplan_core::plan::{LinkSpan, PlanSides};
 use waveplan_core::{Constraint, Diagnostic, Endpoint, Estate, EstateCounts, Plan};
 
 use crate::wire::*;
@@ -50,12 +54,11 @@ pub fn pinned(estate: &Estate) -> HashMap<&str, u32> {
 
 /// The figures of a plan.
 pub fn objective(plan: &Plan) -> Objective {
-    let used: Vec<_> = plan.waves.iter().filter(|w| !w.applications.is_empty() || !w.servers.is_empty()).collect();
     let capacity = plan.config.max_servers_per_wave;
     Objective {
         hard_violations: plan.violations.len() as u32,
-        waves: used.len() as u32,
-        programme_end: used.iter().map(|w| w.end).max().map(|d| d.to_string()),
+        waves: plan.waves.iter().filter(|w| w.has_cutover()).count() as u32,
+        programme_end: plan.programme_end().map(|d| d.to_string()),
         fullest_wave_servers: plan.waves.iter().map(|w| w.servers.len() as u32).max().unwrap_or(0),
         downtime_total_minutes: plan.waves.iter().map(|w| w.downtime_minutes as u32).sum(),
         waves_over_capacity: capacity
@@ -65,7 +68,7 @@ pub fn objective(plan: &Plan) -> Objective {
 
 /// A violation on the wire.
 pub fn violation(v: &waveplan_core::plan::Violation) -> ViolationView {
-    ViolationView { constraint: v.constraint.clone(), message: v.message.clone() }
+    ViolationView { constraint: v.kind.as_str().to_string(), message: v.message.clone() }
 }
 
 /// The board of a plan.
@@ -75,13 +78,7 @@ pub fn board(estate: &Estate, plan: &Plan, scenario: &str) -> Board {
     for p in &plan.applications {
         groups.entry(p.move_group).or_default().push(&p.name);
     }
-    let violated: Vec<&str> = plan.violations.iter().map(|v| v.message.as_str()).collect();
-    let named_in_violation = |name: &str| {
-        let quoted = format!("'{name}'");
-        violated.iter().any(|m| {
-            m.contains(&quoted) || m.split(", ").any(|part| part == name) || m.starts_with(&format!("{name},"))
-        })
-    };
+    let violated = plan.violated_applications();
     let mut cards: HashMap<u32, Vec<Card>> = HashMap::new();
     for p in &plan.applications {
         let moves_with = groups[&p.move_group].iter().filter(|n| **n != p.name).map(|n| n.to_string()).collect();
@@ -97,7 +94,7 @@ pub fn board(estate: &Estate, plan: &Plan, scenario: &str) -> Board {
             downtime_minutes: p.downtime.minutes,
             fits_window: p.fits_window,
             pinned: pins.contains_key(p.name.as_str()),
-            violated: named_in_violation(&p.name),
+            violated: violated.contains(p.name.as_str()),
         });
     }
     let waves = plan
@@ -437,6 +434,8 @@ pub fn graph(estate: &Estate, plan: Option<&Plan>) -> GraphView {
         let to = node_of(d.to, &mut nodes);
         edges.push((from, to, d));
     }
+    // Without a plan nothing moves, so no link is cross-wave or hybrid.
+    let sides = plan.map(|p| PlanSides::new(estate, p));
     let index: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
     let cycle_group = |n: &GraphNode| -> Option<usize> {
         n.application.as_deref().and_then(|a| cyclic_apps.get(a).copied()).or_else(|| {
@@ -447,12 +446,12 @@ pub fn graph(estate: &Estate, plan: Option<&Plan>) -> GraphView {
         .into_iter()
         .map(|(from, to, d)| {
             let (a, b) = (&nodes[index[from.as_str()]], &nodes[index[to.as_str()]]);
-            let stays = |n: &GraphNode| n.kind == "device" || (n.kind != "external" && n.wave.is_none());
+            let span = sides.as_ref().map(|s| s.link_span(d));
             GraphEdge {
                 port: d.port.map(u32::from),
                 kind: d.kind.as_str().to_string(),
-                cross_wave: matches!((a.wave, b.wave), (Some(x), Some(y)) if x != y),
-                hybrid: stays(a) != stays(b),
+                cross_wave: span.is_some_and(LinkSpan::is_cross_wave),
+                hybrid: span.is_some_and(LinkSpan::is_hybrid_for_good),
                 cycle: matches!((cycle_group(a), cycle_group(b)), (Some(x), Some(y)) if x == y),
                 from,
                 to,
@@ -478,4 +477,52 @@ pub fn project(session: &waveplan_app::Session) -> crate::error::AppResult<Proje
         read_only: session.is_read_only(),
         notice: session.notice(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use waveplan_core::plan::{Violation, ViolationKind};
+    use waveplan_core::{PlanConfig, plan_waves};
+
+    use super::*;
+
+    fn hospital() -> (Estate, Plan) {
+        let (estate, _) = waveplan_import::sample::hospital();
+        let plan = plan_waves(&estate, &PlanConfig::default());
+        (estate, plan)
+    }
+
+    #[test]
+    fn a_card_is_violated_when_a_violation_concerns_it_not_when_one_names_it() {
+        let (estate, mut plan) = hospital();
+        let (named, concerned) = (plan.applications[0].name.clone(), plan.applications[1].name.clone());
+        // The message quotes one application and starts with its name, but
+        // the violation concerns the other.
+        plan.violations = vec![Violation::new(
+            ViolationKind::KeepApart,
+            format!("{named}, '{named}' and '{concerned}' must be kept apart"),
+            vec![concerned.clone()],
+            vec![plan.applications[1].move_group as usize],
+        )];
+        let board = board(&estate, &plan, "test");
+        let card = |name: &str| board.waves.iter().flat_map(|w| &w.cards).find(|c| c.name == name).unwrap();
+        assert!(card(&concerned).violated);
+        assert!(!card(&named).violated);
+        assert_eq!(board.waves.iter().flat_map(|w| &w.cards).filter(|c| c.violated).count(), 1);
+    }
+
+    #[test]
+    fn the_graph_and_the_exports_agree_on_cross_wave_and_hybrid_links_and_the_programme_end() {
+        let (estate, plan) = hospital();
+        let view = waveplan_export::view::PlanView::new(&estate, &plan);
+        let graph = graph(&estate, Some(&plan));
+        assert_eq!(graph.edges.len(), view.dependencies.len());
+        for (edge, row) in graph.edges.iter().zip(&view.dependencies) {
+            assert_eq!((edge.cross_wave, edge.hybrid), (row.cross_wave, row.hybrid), "{} -> {}", row.from, row.to);
+        }
+        // The sample has links of both kinds, so the agreement says something.
+        assert!(view.dependencies.iter().any(|d| d.cross_wave) && view.dependencies.iter().any(|d| d.hybrid));
+        assert_eq!(objective(&plan).programme_end, plan.metrics.programme_end.map(|d| d.to_string()));
+        assert_eq!(plan.metrics.programme_end, plan.programme_end());
+    }
 }

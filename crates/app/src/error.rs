@@ -82,7 +82,7 @@ pub enum Error {
 }
 
 fn conflict_lines(conflicts: &[Conflict]) -> String {
-    conflicts.iter().map(|c| format!("{}: {}", c.constraint, c.message)).collect::<Vec<_>>().join("; ")
+    conflicts.iter().map(|c| format!("{}: {}", c.kind, c.message)).collect::<Vec<_>>().join("; ")
 }
 
 impl Error {

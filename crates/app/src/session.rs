@@ -430,7 +430,7 @@ impl Session {
             && let Some(now) = &self.plan
         {
             let mut checked = Plan::clone(now);
-            reverify(&mut checked, after);
+            checked.reverify(after);
             plan = Some(Some(checked));
         }
         let saving = std::time::Instant::now();
@@ -694,12 +694,6 @@ fn parse_plan(path: &Path, scenario: &str, texts: Option<(String, Vec<String>)>)
         delta.restore(&mut plan);
     }
     Ok((Some(plan), changes.len()))
-}
-
-/// Checks the plan again against the inventory it now stands on.
-pub(crate) fn reverify(plan: &mut Plan, estate: &Estate) {
-    plan.violations = waveplan_core::verify_plan(estate, plan);
-    plan.metrics.hard_violations = plan.violations.len();
 }
 
 /// The Monday after `today` (a Monday gives the next one): where a new plan starts.

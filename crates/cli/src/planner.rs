@@ -160,7 +160,7 @@ pub fn report_infeasible(plan: &Plan, project: &Path) {
         project.display()
     );
     for conflict in &plan.conflicts {
-        eprintln!("  {}: {}", conflict.constraint, conflict.message);
+        eprintln!("  {}: {}", conflict.kind, conflict.message);
     }
 }
 
@@ -232,7 +232,7 @@ pub fn what_if(project_path: &Path, app: &str, wave: u32, scenario: &str, json: 
             if answer.broken.len() == 1 { "" } else { "s" }
         );
         for v in &answer.broken {
-            println!("    {}: {}", v.constraint, v.message);
+            println!("    {}: {}", v.kind, v.message);
         }
     }
     let (b, a) = (&answer.before, &answer.after);

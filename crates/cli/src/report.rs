@@ -196,12 +196,18 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
     if !plan.feasible {
         writeln!(out, "NOT A VALID PLAN: these constraints cannot all be kept (the waves above are a best effort):")?;
         for conflict in &plan.conflicts {
-            writeln!(out, "  {}: {}", conflict.constraint, conflict.message)?;
+            writeln!(out, "  {}: {}", conflict.kind, conflict.message)?;
         }
     }
     writeln!(out, "Hard violations: {}", m.hard_violations)?;
     for violation in &plan.violations {
-        writeln!(out, "  {}: {}", violation.constraint, violation.message)?;
+        writeln!(out, "  {}: {}", violation.kind, violation.message)?;
+    }
+    // Which applications break a rule, from the violations' typed
+    // applications: a message may name others (what takes a wave's room).
+    let violated: Vec<String> = plan.violated_applications().into_iter().map(str::to_string).collect();
+    if !violated.is_empty() {
+        writeln!(out, "  Applications that break a rule: {}", names(&violated, 12))?;
     }
     if !plan.warnings.is_empty() {
         writeln!(out, "Warnings:")?;
@@ -213,4 +219,31 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use waveplan_core::plan::{Violation, ViolationKind};
+    use waveplan_core::{PlanConfig, generate, plan_waves};
+
+    use super::*;
+
+    #[test]
+    fn the_report_names_the_applications_a_violation_concerns_not_those_its_message_names() {
+        let estate = generate::generate_estate(&generate::GenerateConfig::with_default_dependencies(24, 8, 7));
+        let mut plan = plan_waves(&estate, &PlanConfig::default());
+        let (named, concerned) = (plan.applications[0].name.clone(), plan.applications[1].name.clone());
+        plan.violations = vec![Violation::new(
+            ViolationKind::CutoverWindow,
+            format!("Wave 1: '{concerned}' finds no free track; the track then cut over '{named}'"),
+            vec![concerned.clone()],
+            vec![],
+        )];
+        let mut out = Vec::new();
+        print_plan(&mut out, &plan, "test", Path::new("p.waveplan")).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let line = out.lines().find(|l| l.contains("Applications that break a rule")).expect(&out);
+        assert_eq!(line, format!("  Applications that break a rule: {concerned}"));
+        assert!(out.contains(&format!("  cutover-window: Wave 1: '{concerned}'")), "{out}");
+    }
 }

@@ -39,7 +39,7 @@ fn run(name: &str, estate: &Estate, config: &PlanConfig, baseline: bool) -> Resu
     let seconds = started.elapsed().as_secs_f64();
     let value = evaluate(&problem, &assignment.waves);
     for v in plan.violations.iter().take(3) {
-        eprintln!("{name} ({}): {}: {}", if baseline { "baseline" } else { "waveplan" }, v.constraint, v.message);
+        eprintln!("{name} ({}): {}: {}", if baseline { "baseline" } else { "waveplan" }, v.kind, v.message);
     }
     Ok((
         Row {

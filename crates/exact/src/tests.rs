@@ -34,8 +34,10 @@ fn optimum_is_valid_and_never_beaten() {
         );
         // The model leaves out the cutover tracks (a relaxation: its optimum
         // is still a lower bound); everything else must hold.
-        let broken: Vec<_> =
-            verify_plan(&estate, &plan).into_iter().filter(|v| v.constraint != "cutover-window").collect();
+        let broken: Vec<_> = verify_plan(&estate, &plan)
+            .into_iter()
+            .filter(|v| v.kind != waveplan_core::plan::ViolationKind::CutoverWindow)
+            .collect();
         assert!(broken.is_empty(), "seed {seed}: {broken:?}");
         let tolerance = 1e-6 * optimum.value.traffic_days.max(1.0);
         assert!(

@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use waveplan_core::plan::LinkSpan;
 use waveplan_core::{AppId, DataStoreId, Endpoint, Estate, ExternalId, Plan, ServerId};
 
 use crate::ExportError;
@@ -358,18 +359,17 @@ impl Diagram {
             .into_iter()
             .map(|((a, b), (count, weight, mut ports))| {
                 ports.sort_unstable();
-                let (sa, sb) = (side_of(a), side_of(b));
-                let moving = |s: Side| s.wave().is_some();
-                let behind = |s: Side| matches!(s, Side::Stays | Side::Retired);
+                // The two nodes' sides, judged by core's one definition.
+                let span = LinkSpan { from: side_of(a), to: side_of(b) };
                 Edge {
                     from: index_of[&a],
                     to: index_of[&b],
                     count,
                     weight,
                     ports,
-                    cross_wave: matches!((sa, sb), (Side::Wave(x), Side::Wave(y)) if x != y),
-                    hybrid: (moving(sa) && behind(sb)) || (moving(sb) && behind(sa)),
-                    external: sa == Side::External || sb == Side::External,
+                    cross_wave: span.is_cross_wave(),
+                    hybrid: span.is_hybrid_for_good(),
+                    external: span.is_external(),
                 }
             })
             .collect();

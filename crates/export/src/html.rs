@@ -135,8 +135,8 @@ fn day(d: chrono::NaiveDate) -> String {
 
 fn cover(h: &mut String, view: &PlanView<'_>, title: &str, scenario: &str, options: &Options) {
     let plan = view.plan;
-    let span = match (plan.waves.first(), plan.waves.last()) {
-        (Some(a), Some(b)) => format!("{} to {}", day(a.start), day(b.end)),
+    let span = match (plan.waves.first(), plan.programme_end()) {
+        (Some(a), Some(end)) => format!("{} to {}", day(a.start), day(end)),
         _ => "no waves".into(),
     };
     let prepared = options.generated_at.map(|t| format!(" · prepared {}", t.format("%-d %b %Y"))).unwrap_or_default();
@@ -173,17 +173,16 @@ fn summary(h: &mut String, view: &PlanView<'_>) {
     let m = &plan.metrics;
     let c = &plan.config;
     h.push_str(r#"<section id="summary"><h2>Executive summary</h2>"#);
-    let (first, last) = (plan.waves.first(), plan.waves.last());
-    let weeks = match (first, last) {
-        (Some(a), Some(b)) => ((b.end - a.start).num_days() + 1) as f64 / 7.0,
+    let weeks = match (plan.waves.first(), plan.programme_end()) {
+        (Some(a), Some(end)) => ((end - a.start).num_days() + 1) as f64 / 7.0,
         _ => 0.0,
     };
     let mut p = format!(
         "This plan moves <b>{} applications</b> and <b>{} servers</b> to the cloud in <b>{} waves</b> of {} days",
         m.applications_migrating, m.servers_migrating, m.waves, c.wave_days
     );
-    if let (Some(a), Some(b)) = (first, last) {
-        let _ = write!(p, ", from {} to {} ({weeks:.0} weeks)", day(a.start), day(b.end));
+    if let (Some(a), Some(end)) = (plan.waves.first(), plan.programme_end()) {
+        let _ = write!(p, ", from {} to {} ({weeks:.0} weeks)", day(a.start), day(end));
     }
     p.push('.');
     if let Some(pilot) = plan.waves.iter().find(|w| w.pilot) {
@@ -218,8 +217,8 @@ fn summary(h: &mut String, view: &PlanView<'_>) {
         h,
         "Programme",
         &format!("{weeks:.0} weeks"),
-        &match (first, last) {
-            (Some(a), Some(b)) => format!("{} – {}", a.start.format("%b %Y"), b.end.format("%b %Y")),
+        &match (plan.waves.first(), plan.programme_end()) {
+            (Some(a), Some(end)) => format!("{} – {}", a.start.format("%b %Y"), end.format("%b %Y")),
             _ => String::new(),
         },
         "",
@@ -283,7 +282,7 @@ fn summary(h: &mut String, view: &PlanView<'_>) {
     } else {
         h.push_str(r#"<div class="callout bad"><b>Constraints the plan breaks</b><ul>"#);
         for v in &plan.violations {
-            let _ = write!(h, "<li><b>{}</b>: {}</li>", xml(&v.constraint), xml(&v.message));
+            let _ = write!(h, "<li><b>{}</b>: {}</li>", xml(v.kind.as_str()), xml(&v.message));
         }
         h.push_str("</ul></div>");
     }

@@ -228,7 +228,7 @@ pub fn plan_tables(estate: &Estate, plan: &Plan) -> Result<Vec<(&'static str, Ve
 
     let mut violations = Table::new(&["constraint", "message"])?;
     for v in &plan.violations {
-        violations.row([&v.constraint, &v.message])?;
+        violations.row([v.kind.as_str(), v.message.as_str()])?;
     }
     tables.push(("violations.csv", violations.finish()?));
     Ok(tables)

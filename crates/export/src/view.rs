@@ -4,50 +4,19 @@
 //! cross-wave and hybrid flags, and the runbook (every cutover step with its
 //! planned clock times).
 //!
-//! It reads the estate and the plan only; it never recomputes the plan.
+//! It reads the estate and the plan only; it never recomputes the plan, and
+//! it does not define sides, cross-wave or hybrid: those are core's
+//! (`waveplan_core::plan::link`).
 
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDateTime};
-use waveplan_core::plan::Placement;
+use waveplan_core::plan::{LinkSpan, Placement, PlanSides};
 use waveplan_core::{AppId, Endpoint, Estate, MaintenanceWindow, Plan, ServerId};
 
-/// Which side of the migration an endpoint is on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Side {
-    /// Moves in this wave (1-based).
-    Wave(u32),
-    /// Stays on premises for good: a device, a retained application or its servers.
-    Stays,
-    /// Retired: switched off instead of moved.
-    Retired,
-    /// Outside the estate (a SaaS API, a partner).
-    External,
-    /// In the inventory but in no wave and not listed as staying (for
-    /// example a plan made before the server was imported).
-    Unplanned,
-}
-
-impl Side {
-    /// The wave, when it moves.
-    pub fn wave(self) -> Option<u32> {
-        match self {
-            Side::Wave(w) => Some(w),
-            _ => None,
-        }
-    }
-
-    /// A short label: `wave 3`, `stays on premises`, ...
-    pub fn label(self) -> String {
-        match self {
-            Side::Wave(w) => format!("wave {w}"),
-            Side::Stays => "stays on premises".into(),
-            Side::Retired => "retired".into(),
-            Side::External => "external".into(),
-            Side::Unplanned => "not in the plan".into(),
-        }
-    }
-}
+/// Which side of the migration an endpoint is on: core's one definition
+/// ([`waveplan_core::plan::LinkSide`]), under the name the exports use.
+pub use waveplan_core::plan::LinkSide as Side;
 
 /// One dependency of the estate as the plan sees it.
 #[derive(Clone, Debug)]
@@ -62,9 +31,11 @@ pub struct DependencyRow {
     pub from_side: Side,
     /// Where the side depended on is.
     pub to_side: Side,
-    /// Both ends move, in different waves: the link crosses the WAN between the waves.
+    /// Both ends move, in different waves: the link crosses the WAN between
+    /// the waves ([`LinkSpan::is_cross_wave`]).
     pub cross_wave: bool,
-    /// One end moves and the other stays on premises (or is retired): the link crosses the WAN for good.
+    /// One end moves and the other stays on premises (or is retired): the
+    /// link crosses the WAN for good ([`LinkSpan::is_hybrid_for_good`]).
     pub hybrid: bool,
     /// One end is outside the estate.
     pub external: bool,
@@ -97,10 +68,7 @@ pub struct PlanView<'a> {
     pub estate: &'a Estate,
     /// The plan.
     pub plan: &'a Plan,
-    server_side: Vec<Side>,
-    app_side: Vec<Side>,
-    server_app: Vec<Option<AppId>>,
-    datastore_app: Vec<Option<AppId>>,
+    sides: PlanSides,
     placement_of: HashMap<&'a str, usize>,
     app_by_name: HashMap<&'a str, AppId>,
     server_by_name: HashMap<&'a str, ServerId>,
@@ -111,141 +79,63 @@ pub struct PlanView<'a> {
 impl<'a> PlanView<'a> {
     /// Works out the derived facts of `plan` over `estate`.
     pub fn new(estate: &'a Estate, plan: &'a Plan) -> PlanView<'a> {
-        let mut server_wave: HashMap<&str, u32> = HashMap::new();
-        for w in &plan.waves {
-            for s in &w.servers {
-                server_wave.insert(s.as_str(), w.index);
-            }
-        }
         let placement_of: HashMap<&str, usize> =
             plan.applications.iter().enumerate().map(|(i, a)| (a.name.as_str(), i)).collect();
         let app_by_name: HashMap<&str, AppId> =
             estate.app_ids().map(|a| (estate.application(a).name.as_str(), a)).collect();
-        let app_side: Vec<Side> = estate
-            .app_ids()
-            .map(|a| {
-                let app = estate.application(a);
-                match placement_of.get(app.name.as_str()) {
-                    Some(&i) => Side::Wave(plan.applications[i].wave),
-                    None => match app.strategy() {
-                        waveplan_core::Strategy::Retire => Side::Retired,
-                        waveplan_core::Strategy::Retain => Side::Stays,
-                        _ => Side::Unplanned,
-                    },
-                }
-            })
-            .collect();
-        let mut server_app: Vec<Option<AppId>> = vec![None; estate.servers.len()];
-        let mut datastore_app: Vec<Option<AppId>> = vec![None; estate.datastores.len()];
-        // A server of several applications belongs, for drawing, to the first
-        // that migrates (the one it moves with), else the first.
-        for a in estate.app_ids() {
-            let moves = app_side[a.index()].wave().is_some();
-            for &s in &estate.application(a).servers {
-                let slot = &mut server_app[s.index()];
-                let current_moves = slot.is_some_and(|c| app_side[c.index()].wave().is_some());
-                if slot.is_none() || (moves && !current_moves) {
-                    *slot = Some(a);
-                }
-            }
-            for &d in &estate.application(a).datastores {
-                datastore_app[d.index()].get_or_insert(a);
-            }
-        }
-        for (i, store) in estate.datastores.iter().enumerate() {
-            if datastore_app[i].is_none() {
-                datastore_app[i] = store.server.and_then(|s| server_app[s.index()]);
-            }
-        }
-        let server_side: Vec<Side> = estate
-            .server_ids()
-            .map(|s| {
-                let server = estate.server(s);
-                if let Some(&w) = server_wave.get(server.name.as_str()) {
-                    Side::Wave(w)
-                } else if server.is_device() {
-                    Side::Stays
-                } else {
-                    match server_app[s.index()].map(|a| app_side[a.index()]) {
-                        Some(Side::Retired) => Side::Retired,
-                        Some(Side::Stays) => Side::Stays,
-                        _ => Side::Unplanned,
-                    }
-                }
-            })
-            .collect();
         let server_by_name: HashMap<&str, ServerId> =
             estate.server_ids().map(|s| (estate.server(s).name.as_str(), s)).collect();
-        let mut view = PlanView {
-            estate,
-            plan,
-            server_side,
-            app_side,
-            server_app,
-            datastore_app,
-            placement_of,
-            app_by_name,
-            server_by_name,
-            dependencies: Vec::new(),
-        };
-        view.dependencies = estate
+        // Sides, cross-wave and hybrid are core's definitions, not worked out here.
+        let sides = PlanSides::new(estate, plan);
+        let dependencies = estate
             .dependencies
             .iter()
             .enumerate()
             .map(|(index, d)| {
-                let (from_side, to_side) = (view.side(d.from), view.side(d.to));
-                let moving = |s: Side| s.wave().is_some();
-                let left_behind = |s: Side| matches!(s, Side::Stays | Side::Retired);
+                let span = sides.link_span(d);
                 DependencyRow {
                     index,
                     from: estate.endpoint_name(d.from).to_string(),
                     to: estate.endpoint_name(d.to).to_string(),
-                    from_side,
-                    to_side,
-                    cross_wave: matches!((from_side, to_side), (Side::Wave(a), Side::Wave(b)) if a != b),
-                    hybrid: (moving(from_side) && left_behind(to_side)) || (moving(to_side) && left_behind(from_side)),
-                    external: from_side == Side::External || to_side == Side::External,
+                    from_side: span.from,
+                    to_side: span.to,
+                    cross_wave: span.is_cross_wave(),
+                    hybrid: span.is_hybrid_for_good(),
+                    external: span.is_external(),
                 }
             })
             .collect();
-        view
+        PlanView { estate, plan, sides, placement_of, app_by_name, server_by_name, dependencies }
     }
 
     /// Where an endpoint is.
     pub fn side(&self, endpoint: Endpoint) -> Side {
-        match endpoint {
-            Endpoint::Server(s) => self.server_side[s.index()],
-            Endpoint::Application(a) => self.app_side[a.index()],
-            Endpoint::DataStore(d) => {
-                let store = self.estate.datastore(d);
-                match (store.server, self.datastore_app[d.index()]) {
-                    (Some(s), _) => self.server_side[s.index()],
-                    (None, Some(a)) => self.app_side[a.index()],
-                    (None, None) => Side::Unplanned,
-                }
-            }
-            Endpoint::External(_) => Side::External,
-        }
+        self.sides.side(endpoint)
+    }
+
+    /// Both ends of a dependency.
+    pub fn link_span(&self, dependency: &waveplan_core::Dependency) -> LinkSpan {
+        self.sides.link_span(dependency)
     }
 
     /// Where a server is.
     pub fn server_side(&self, server: ServerId) -> Side {
-        self.server_side[server.index()]
+        self.sides.server_side(server)
     }
 
     /// Where an application is.
     pub fn app_side(&self, app: AppId) -> Side {
-        self.app_side[app.index()]
+        self.sides.app_side(app)
     }
 
     /// The application a server belongs to (the one it moves with).
     pub fn app_of_server(&self, server: ServerId) -> Option<AppId> {
-        self.server_app[server.index()]
+        self.sides.app_of_server(server)
     }
 
     /// The application a data store belongs to, directly or through its server.
     pub fn app_of_datastore(&self, store: waveplan_core::DataStoreId) -> Option<AppId> {
-        self.datastore_app[store.index()]
+        self.sides.app_of_datastore(store)
     }
 
     /// The application of this name.

@@ -19,6 +19,7 @@ use rust_xlsxwriter::{
     Chart, ChartType, Color, ConditionalFormatFormula, DocProperties, Format as Style, FormatAlign, FormatBorder,
     Workbook, Worksheet,
 };
+use waveplan_core::plan::{Violation, ViolationKind as Kind};
 use waveplan_core::{Constraint, Estate, Plan};
 
 use crate::ExportError;
@@ -884,28 +885,28 @@ fn constraints_sheet(sheet: &mut Worksheet, s: &Styles, view: &PlanView<'_>) -> 
     for constraint in &estate.constraints {
         let (kind, apps, value, reason) = match constraint {
             Constraint::MoveTogether { apps, reason } => {
-                ("move-together", apps.iter().map(|&a| name(a)).collect::<Vec<_>>(), String::new(), reason)
+                (Kind::MoveTogether, apps.iter().map(|&a| name(a)).collect::<Vec<_>>(), String::new(), reason)
             }
-            Constraint::KeepApart { a, b, reason } => ("keep-apart", vec![name(*a), name(*b)], String::new(), reason),
+            Constraint::KeepApart { a, b, reason } => {
+                (Kind::KeepApart, vec![name(*a), name(*b)], String::new(), reason)
+            }
             Constraint::Before { first, then, reason } => {
-                ("before", vec![name(*first), name(*then)], String::new(), reason)
+                (Kind::Before, vec![name(*first), name(*then)], String::new(), reason)
             }
-            Constraint::PinWave { app, wave, reason } => ("pin-wave", vec![name(*app)], format!("wave {wave}"), reason),
-            Constraint::NotBefore { app, date, reason } => ("not-before", vec![name(*app)], date.to_string(), reason),
-            Constraint::NotAfter { app, date, reason } => ("not-after", vec![name(*app)], date.to_string(), reason),
+            Constraint::PinWave { app, wave, reason } => {
+                (Kind::PinWave, vec![name(*app)], format!("wave {wave}"), reason)
+            }
+            Constraint::NotBefore { app, date, reason } => {
+                (Kind::NotBefore, vec![name(*app)], date.to_string(), reason)
+            }
+            Constraint::NotAfter { app, date, reason } => (Kind::NotAfter, vec![name(*app)], date.to_string(), reason),
         };
-        let broken: Vec<usize> = plan
-            .violations
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| v.constraint == kind && apps.iter().all(|a| v.message.contains(&format!("'{a}'"))))
-            .map(|(i, _)| i)
-            .collect();
+        let broken = violations_of(&plan.violations, kind, &apps);
         for &i in &broken {
             matched[i] = true;
         }
         t.row(vec![
-            text(kind),
+            text(kind.as_str()),
             text(apps.join(", ")),
             text(value),
             opt_text(reason.clone()),
@@ -913,10 +914,9 @@ fn constraints_sheet(sheet: &mut Worksheet, s: &Styles, view: &PlanView<'_>) -> 
             text(broken.iter().map(|&i| plan.violations[i].message.clone()).collect::<Vec<_>>().join("\n")),
         ])?;
     }
-    for (i, v) in plan.violations.iter().enumerate().filter(|(i, _)| !matched[*i]) {
-        let _ = i;
+    for (_, v) in plan.violations.iter().enumerate().filter(|(i, _)| !matched[*i]) {
         t.row(vec![
-            text(v.constraint.clone()),
+            text(v.kind.as_str()),
             Cell::Empty,
             Cell::Empty,
             text("a rule of the planner"),
@@ -926,6 +926,18 @@ fn constraints_sheet(sheet: &mut Worksheet, s: &Styles, view: &PlanView<'_>) -> 
     }
     t.highlight(4, "=\"broken\"", &s.bad)?;
     t.finish()
+}
+
+/// The violations (indices) that break the estate constraint of `kind` over
+/// `apps`: of that kind and concerning every one of its applications, read
+/// from the violations' typed applications, never from their messages.
+fn violations_of(violations: &[Violation], kind: Kind, apps: &[String]) -> Vec<usize> {
+    violations
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.kind == kind && apps.iter().all(|a| v.concerns(a)))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn runbook_sheet(sheet: &mut Worksheet, s: &Styles, view: &PlanView<'_>) -> Result<(), ExportError> {
@@ -986,5 +998,22 @@ mod tests {
         assert_eq!(column_letter(25), "Z");
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(13), "N");
+    }
+
+    #[test]
+    fn a_constraint_is_broken_by_the_violations_that_concern_its_applications_not_those_that_name_them() {
+        let violation = |kind, message: &str, apps: &[&str]| {
+            Violation::new(kind, message.into(), apps.iter().map(|a| a.to_string()).collect(), vec![0])
+        };
+        let violations = [
+            // Names 'LIS' and 'PACS' in words, but concerns EHR and PACS only.
+            violation(Kind::KeepApart, "'EHR' and 'PACS' must be kept apart (as 'LIS' is)", &["EHR", "PACS"]),
+            violation(Kind::KeepApart, "kept apart but both move in wave 2", &["LIS", "PACS"]),
+            violation(Kind::Before, "'LIS' (wave 3) must move before 'PACS' (wave 2)", &["LIS", "PACS"]),
+        ];
+        let apps = ["LIS".to_string(), "PACS".to_string()];
+        assert_eq!(violations_of(&violations, Kind::KeepApart, &apps), [1]);
+        assert_eq!(violations_of(&violations, Kind::Before, &apps), [2]);
+        assert_eq!(violations_of(&violations, Kind::PinWave, &apps[..1]), Vec::<usize>::new());
     }
 }

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{estimate_downtime, round1, round2};
 use crate::model::{AppId, Estate, MaintenanceWindow};
-use crate::plan::{Plan, PlanConfig, Violation};
+use crate::plan::{Plan, PlanConfig, Violation, ViolationKind};
 
 /// One cutover track (a team running cutovers one after another) of a wave.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -751,15 +751,27 @@ fn names(list: &[String]) -> String {
 /// checked from scratch (for [`crate::plan::verify_plan`]).
 pub fn cutover_violations(estate: &Estate, plan: &Plan) -> Vec<Violation> {
     let config = &plan.config;
+    let group_of: std::collections::HashMap<&str, usize> =
+        plan.applications.iter().map(|p| (p.name.as_str(), p.move_group as usize)).collect();
     let mut violations = Vec::new();
     for (wave, apps) in plan.waves.iter().zip(wave_members(estate, plan)) {
         let with_minutes: Vec<(AppId, u32)> =
             apps.iter().map(|&a| (a, estimate_downtime(estate, a, &config.downtime).minutes)).collect();
         let schedule =
             schedule_wave(estate, config, config.wave_start(wave.index), config.wave_end(wave.index), &with_minutes);
-        for why in schedule.unplaced {
-            violations
-                .push(Violation { constraint: "cutover-window".into(), message: format!("{}: {why}", wave.name) });
+        // The schedule says why in words and keeps, in the same order, each
+        // application it found no track for (the only ones left without one):
+        // the violation concerns that application, not the others its
+        // message names as taking the tracks.
+        let left_out = schedule.applications.iter().filter(|(_, slot)| slot.track.is_none()).map(|(a, _)| *a);
+        for (why, app) in schedule.unplaced.into_iter().zip(left_out) {
+            let name = &estate.application(app).name;
+            violations.push(Violation::new(
+                ViolationKind::CutoverWindow,
+                format!("{}: {why}", wave.name),
+                vec![name.clone()],
+                group_of.get(name.as_str()).copied().into_iter().collect(),
+            ));
         }
     }
     violations
@@ -877,7 +889,14 @@ mod tests {
         crowded.waves[0].servers.push("srv2".into());
         let violations = crate::plan::verify_plan(&e, &crowded);
         assert_eq!(violations.len(), 1, "{violations:?}");
-        assert_eq!(violations[0].constraint, "cutover-window");
+        assert_eq!(violations[0].kind, ViolationKind::CutoverWindow);
+        // It concerns the application left without a track, not those its
+        // message names as taking the tracks.
+        let c_group = plan.applications.iter().find(|a| a.name == "c").unwrap().move_group as usize;
+        assert_eq!(
+            (violations[0].applications.as_slice(), violations[0].groups.as_slice()),
+            (&["c".to_string()][..], &[c_group][..])
+        );
         assert!(
             violations[0].message.starts_with("Wave 1: 'c' (201 min, window Sun 01:00-05:00): no cutover track is free in the 2 openings of its window in the wave; the 1 track then cut over 'a', 'b'"),
             "{}",

@@ -139,7 +139,8 @@ pub struct WaveDr {
 pub struct DrTimeline {
     /// First day counted: the programme's start.
     pub from: Option<NaiveDate>,
-    /// Last day counted: the end of the last wave, or the day the last cloud DR is in place if later.
+    /// Last day counted: the end of the programme ([`crate::plan::Plan::programme_end`]),
+    /// or the day the last cloud DR is in place if later.
     pub to: Option<NaiveDate>,
     /// Every application that is not retired.
     pub applications: Vec<AppDr>,
@@ -238,7 +239,8 @@ fn overlap_days(p: &DrPeriod, from: NaiveDate, to: NaiveDate) -> u32 {
 /// Adds the DR timeline to a plan (after [`crate::downtime::schedule_waves`],
 /// whose replication dates and cutovers it reads), with its metrics.
 pub fn annotate(estate: &Estate, config: &PlanConfig, plan: &mut Plan) {
-    let Some(last_wave_end) = plan.waves.last().map(|w| w.end) else {
+    // From the programme's start to its end (`Plan::programme_end`), or later.
+    let Some(last_wave_end) = plan.programme_end() else {
         plan.dr = DrTimeline::default();
         return;
     };

@@ -12,6 +12,7 @@
 //! [`session::PlanSession`] answers what-if questions and explains
 //! placements over a finished plan.
 
+pub mod link;
 pub mod objective;
 pub mod problem;
 #[cfg(test)]
@@ -19,6 +20,7 @@ mod proptests;
 pub mod search;
 pub mod session;
 mod verify;
+mod violation;
 pub mod window;
 
 use std::collections::HashMap;
@@ -33,11 +35,13 @@ use crate::group::GlueReason;
 pub use crate::group::{PrecedenceRule, PrecedenceRules};
 use crate::model::{AppId, DrPosture, Environment, Estate, Strategy, Tier};
 
+pub use link::{HybridPeriod, LinkSide, LinkSpan, PlanSides};
 pub use objective::{ObjectiveKind, ObjectiveValue, evaluate};
 use problem::Prepared;
 pub use problem::Problem;
 pub use session::{Explanation, PlanSession, WhatIf};
 pub use verify::verify_plan;
+pub use violation::{Conflict, Violation, ViolationKind};
 
 /// What the planner is asked to do.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -262,17 +266,6 @@ pub struct MoveGroupSummary {
     pub reasons: Vec<String>,
 }
 
-/// A hard constraint that the plan breaks.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Violation {
-    /// `one-wave`, `move-together`, `precedence`, `before`, `pin-wave`,
-    /// `not-before`, `not-after`, `keep-apart`, `capacity`,
-    /// `non-production-first`, `pilot`, `calendar`.
-    pub constraint: String,
-    /// What is broken, naming the applications.
-    pub message: String,
-}
-
 /// The plan's figures.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
@@ -330,7 +323,7 @@ pub struct Metrics {
     /// Coefficient of variation of servers per wave (0: even).
     #[serde(default)]
     pub imbalance: f64,
-    /// Last day of the last wave.
+    /// The end of the programme ([`Plan::programme_end`]).
     pub programme_end: Option<NaiveDate>,
     /// The longest wave critical path across its cutover tracks, minutes.
     #[serde(default)]
@@ -405,20 +398,46 @@ fn feasible_by_default() -> bool {
     true
 }
 
-/// Constraints that cannot be kept together.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Conflict {
-    /// The kind of constraint at fault, as in [`Violation::constraint`].
-    pub constraint: String,
-    /// What contradicts what, in words.
-    pub message: String,
-    /// The applications and move groups involved.
-    pub involves: Vec<String>,
+impl Plan {
+    /// Checks the plan again against `estate` from scratch, after the
+    /// inventory or the placements changed: `violations` becomes what
+    /// [`verify_plan`] finds and `metrics.hard_violations` its length. The
+    /// one way to re-check a plan, so the two never disagree.
+    pub fn reverify(&mut self, estate: &Estate) {
+        self.violations = verify_plan(estate, self);
+        self.metrics.hard_violations = self.violations.len();
+    }
+
+    /// The end of the programme: the last day of the last wave that has a
+    /// cutover (an application or a server moves in it); `None` when nothing
+    /// moves.
+    ///
+    /// The calendar ([`PlanConfig::wave_end`]) goes on for as many waves as
+    /// the plan lists, and the planner lists none after the last one used, so
+    /// for a plan as planned this is the calendar end of its last wave. After
+    /// hand moves a trailing wave may be left empty: its column stays on the
+    /// board, but the programme ends with the last wave that still moves
+    /// something. DR is followed past this day until the last cloud DR is in
+    /// place ([`crate::dr::DrTimeline::to`]).
+    pub fn programme_end(&self) -> Option<NaiveDate> {
+        self.waves.iter().filter(|w| w.has_cutover()).map(|w| w.end).max()
+    }
 }
 
-impl Conflict {
-    pub(crate) fn new(constraint: &str, message: String, involves: &[&str]) -> Conflict {
-        Conflict { constraint: constraint.into(), message, involves: involves.iter().map(|s| s.to_string()).collect() }
+impl Plan {
+    /// The applications some violation concerns, by name: the cards a board
+    /// marks as breaking a rule. Read from each violation's typed
+    /// applications, never from its message.
+    pub fn violated_applications(&self) -> std::collections::BTreeSet<&str> {
+        self.violations.iter().flat_map(|v| v.applications.iter().map(String::as_str)).collect()
+    }
+}
+
+impl Wave {
+    /// Whether anything cuts over in this wave: an application or a server
+    /// moves in it.
+    pub fn has_cutover(&self) -> bool {
+        !self.applications.is_empty() || !self.servers.is_empty()
     }
 }
 
@@ -617,7 +636,7 @@ pub fn plan_from_assignment(estate: &Estate, config: &PlanConfig, assignment: &A
 pub(crate) fn plan_by_hand(estate: &Estate, config: &PlanConfig, assignment: &Assignment) -> Plan {
     let (problem, prepared) = Problem::build_prepared(estate, config);
     let mut plan = finish(estate, config, &problem, &prepared, assignment);
-    plan.conflicts.retain(|c| c.constraint != "internal");
+    plan.conflicts.retain(|c| c.kind != ViolationKind::Internal);
     plan.feasible = plan.conflicts.is_empty() && plan.violations.is_empty();
     plan
 }
@@ -631,7 +650,10 @@ fn finish(
 ) -> Plan {
     let mut state = search::State::from_waves(problem, &assignment.waves);
     state.cutover = Some(search::CutoverCheck::new(estate, config));
-    let conflicts = assignment.conflicts.clone();
+    let mut conflicts = assignment.conflicts.clone();
+    for conflict in &mut conflicts {
+        conflict.name_applications(estate, problem);
+    }
     let by_hand = |g: u32| assignment.by_hand.get(g as usize).copied().unwrap_or(false);
     let reasons = (0..problem.groups.len() as u32).map(|g| session::reasons(&state, g, by_hand(g))).collect();
     let mut plan = assemble(estate, config, problem, prepared, &state.wave, reasons);
@@ -641,16 +663,17 @@ fn finish(
     plan.feasible = conflicts.is_empty();
     plan.conflicts = conflicts;
     annotate(estate, &mut plan);
-    plan.violations = verify_plan(estate, &plan);
-    plan.metrics.hard_violations = plan.violations.len();
+    plan.reverify(estate);
     if plan.feasible && !plan.violations.is_empty() {
         // The planner believed the plan valid and the verifier disagrees: a
         // bug, but the plan must not pass for valid.
         plan.feasible = false;
         plan.conflicts.push(Conflict::new(
-            "internal",
+            ViolationKind::Internal,
             "the planner could not keep every constraint; the violations list what is broken".into(),
             &[],
+            Vec::new(),
+            Vec::new(),
         ));
     }
     plan
@@ -855,7 +878,6 @@ fn assemble(
 
     // Figures.
     let relaxed: std::collections::HashSet<usize> = groups.relaxed_edges.iter().copied().collect();
-    let programme_end = waves.last().map(|w| w.end);
     let mut metrics = Metrics {
         waves: wave_count,
         applications_migrating: applications.len(),
@@ -864,24 +886,26 @@ fn assemble(
         largest_move_group: groups.groups.iter().map(|g| g.units.len()).max().unwrap_or(0),
         cycles: groups.cycles_found,
         relaxed_dependencies: relaxed.len(),
-        programme_end,
         ..Metrics::default()
     };
     let days = f64::from(config.wave_days.max(1));
+    // Cross-wave, hybrid and external as `link.rs` defines them, over the
+    // unit graph's links (the plan's own waves, before it is assembled).
     for edge in &graph.edges {
-        let (a, b) = (unit_wave(edge.from), unit_wave(edge.to));
-        if a != b {
+        let span = LinkSpan { from: LinkSide::Wave(unit_wave(edge.from)), to: LinkSide::Wave(unit_wave(edge.to)) };
+        if let Some(period) = span.hybrid_period() {
             metrics.cross_wave_dependencies += edge.count as usize;
-            metrics.hybrid_traffic_days += edge.weight * f64::from(a.abs_diff(b)) * days;
+            metrics.hybrid_traffic_days += edge.weight * f64::from(period.waves_until(wave_count)) * days;
         }
     }
     for link in &graph.staying_links {
-        let remaining = f64::from(wave_count - unit_wave(link.unit)) * days;
-        if link.other == Place::External {
+        let span =
+            LinkSpan { from: LinkSide::Wave(unit_wave(link.unit)), to: LinkSide::of_place(link.other, unit_wave) };
+        if span.is_external() {
             metrics.external_dependencies += 1;
-        } else {
+        } else if let Some(period) = span.hybrid_period() {
             metrics.hybrid_dependencies += 1;
-            metrics.hybrid_traffic_days += link.weight * remaining;
+            metrics.hybrid_traffic_days += link.weight * f64::from(period.waves_until(wave_count)) * days;
         }
     }
     metrics.downtime_total_minutes = waves.iter().map(|w| w.downtime_minutes).sum();
@@ -932,7 +956,7 @@ fn assemble(
     metrics.cut_weight = value.cut_weight;
     metrics.imbalance = value.imbalance;
 
-    Plan {
+    let mut plan = Plan {
         config: config.clone(),
         waves,
         applications,
@@ -945,7 +969,9 @@ fn assemble(
         dr: Default::default(),
         feasible: true,
         conflicts: Vec::new(),
-    }
+    };
+    plan.metrics.programme_end = plan.programme_end();
+    plan
 }
 
 #[cfg(test)]
@@ -1042,7 +1068,7 @@ mod tests {
         assert!(!plan.feasible);
         assert!(plan.metrics.hard_violations > 0);
         assert!(
-            plan.violations.iter().any(|v| v.constraint == "before" || v.constraint == "precedence"),
+            plan.violations.iter().any(|v| v.kind == ViolationKind::Before || v.kind == ViolationKind::Precedence),
             "{:?}",
             plan.violations
         );
@@ -1059,6 +1085,107 @@ mod tests {
     }
 
     #[test]
+    fn a_violation_concerns_the_applications_and_groups_of_its_rule_and_reverify_counts_it() {
+        let mut e = estate(4, 1, &[]);
+        let config = PlanConfig { pilot_applications: 0, ..PlanConfig::default() };
+        let mut plan = plan_waves(&e, &config);
+        assert_eq!(plan.metrics.hard_violations, 0, "{:?}", plan.violations);
+        // The inventory changes after planning: app02 and app03 are now kept apart.
+        let (w2, w3) = (wave_of(&plan, "app02"), wave_of(&plan, "app03"));
+        e.constraints.push(Constraint::KeepApart { a: AppId(2), b: AppId(3), reason: None });
+        e.constraints.push(Constraint::PinWave { app: AppId(0), wave: wave_of(&plan, "app00") + 1, reason: None });
+        plan.reverify(&e);
+        assert_eq!(plan.metrics.hard_violations, plan.violations.len());
+        let pin = plan.violations.iter().find(|v| v.kind == ViolationKind::PinWave).expect("the pin is broken");
+        let group_of = |name: &str| plan.applications.iter().find(|a| a.name == name).unwrap().move_group as usize;
+        assert_eq!(
+            (pin.applications.as_slice(), pin.groups.as_slice()),
+            (&["app00".to_string()][..], &[group_of("app00")][..])
+        );
+        let apart = plan.violations.iter().filter(|v| v.kind == ViolationKind::KeepApart).collect::<Vec<_>>();
+        if w2 == w3 {
+            assert_eq!(apart.len(), 1);
+            assert_eq!(apart[0].applications, ["app02", "app03"]);
+            let mut groups = vec![group_of("app02"), group_of("app03")];
+            groups.sort_unstable();
+            groups.dedup();
+            assert_eq!(apart[0].groups, groups);
+        } else {
+            assert!(apart.is_empty());
+        }
+        assert_eq!(plan.violated_applications().into_iter().collect::<Vec<_>>(), {
+            let mut v = vec!["app00"];
+            if w2 == w3 {
+                v.extend(["app02", "app03"]);
+            }
+            v
+        });
+        // Conflicts carry their applications too, typed.
+        e.constraints.push(Constraint::Before { first: AppId(0), then: AppId(0), reason: None });
+        let infeasible = plan_waves(&e, &config);
+        let before = infeasible.conflicts.iter().find(|c| c.kind == ViolationKind::Before).expect("a before conflict");
+        assert_eq!(before.applications, ["app00"]);
+    }
+
+    #[test]
+    fn the_programme_ends_with_the_last_wave_that_moves_something() {
+        let e = estate(3, 1, &[]);
+        // One server a wave: three waves.
+        let config = PlanConfig { pilot_applications: 0, max_servers_per_wave: Some(1), ..PlanConfig::default() };
+        let mut plan = plan_waves(&e, &config);
+        assert_eq!(plan.waves.len(), 3);
+        let last = plan.waves.last().unwrap().clone();
+        // As planned: the last wave listed, which the metric and the DR timeline share.
+        assert_eq!(plan.programme_end(), Some(last.end));
+        assert_eq!(plan.metrics.programme_end, Some(last.end));
+        assert!(plan.dr.to >= plan.programme_end());
+        // A trailing wave emptied by hand no longer counts; an empty plan has no end.
+        plan.waves.last_mut().unwrap().applications.clear();
+        plan.waves.last_mut().unwrap().servers.clear();
+        let before_last = plan.waves.iter().rev().skip(1).find(|w| w.has_cutover()).map(|w| w.end);
+        assert!(before_last < Some(last.end));
+        assert_eq!(plan.programme_end(), before_last);
+        for wave in &mut plan.waves {
+            wave.applications.clear();
+            wave.servers.clear();
+        }
+        assert_eq!(plan.programme_end(), None);
+    }
+
+    #[test]
+    fn a_plan_saved_before_violations_were_typed_still_loads() {
+        let e = estate(3, 1, &[]);
+        let mut plan = plan_waves(&e, &PlanConfig { pilot_applications: 0, ..PlanConfig::default() });
+        plan.violations = vec![Violation::new(
+            ViolationKind::PinWave,
+            "'app01' is pinned to wave 3 but moves in wave 1".into(),
+            vec!["app01".into()],
+            vec![1],
+        )];
+        plan.conflicts = vec![Conflict::new(
+            ViolationKind::Capacity,
+            "too big".into(),
+            &["app00 + app01"],
+            vec!["app00".into()],
+            vec![0],
+        )];
+        // The previous shape: `constraint` and `message` only, `involves` on a conflict.
+        let mut json = serde_json::to_value(&plan).unwrap();
+        json["violations"] = serde_json::json!([
+            {"constraint": "pin-wave", "message": "'app01' is pinned to wave 3 but moves in wave 1"}
+        ]);
+        json["conflicts"] = serde_json::json!([
+            {"constraint": "capacity", "message": "too big", "involves": ["app00 + app01"]}
+        ]);
+        let old: Plan = serde_json::from_value(json).unwrap();
+        assert_eq!(old.violations[0].kind, ViolationKind::PinWave);
+        assert!(old.violations[0].applications.is_empty() && old.violations[0].groups.is_empty());
+        assert_eq!(old.conflicts[0].kind, ViolationKind::Capacity);
+        assert_eq!(old.conflicts[0].involves, ["app00 + app01"]);
+        assert_eq!((old.waves, old.applications), (plan.waves, plan.applications));
+    }
+
+    #[test]
     fn two_pins_that_overflow_their_wave_are_infeasible_and_named_never_a_plan() {
         // The smallest estate of the kind the benchmark met (seeds 12035 and
         // 12058): two applications of 3 servers pinned to one wave that takes 4.
@@ -1069,8 +1196,8 @@ mod tests {
         let config = PlanConfig { max_servers_per_wave: Some(4), pilot_applications: 0, ..PlanConfig::default() };
         let plan = plan_waves(&e, &config);
         assert!(!plan.feasible);
-        assert!(!plan.violations.is_empty() && plan.violations.iter().all(|v| v.constraint != "internal"));
-        let conflict = plan.conflicts.iter().find(|c| c.constraint == "capacity").expect("a capacity conflict");
+        assert!(!plan.violations.is_empty() && plan.violations.iter().all(|v| v.kind != ViolationKind::Internal));
+        let conflict = plan.conflicts.iter().find(|c| c.kind == ViolationKind::Capacity).expect("a capacity conflict");
         assert!(
             conflict.message.contains("none of them has room (wave 2: no room for its 3 servers, 3 of 4 taken by"),
             "{conflict:?}"
@@ -1173,7 +1300,7 @@ mod tests {
         let plan = plan_waves(&e, &PlanConfig::default());
         assert!(!plan.feasible);
         assert!(
-            plan.conflicts.iter().any(|c| c.constraint == "pilot" && c.message.contains("mission-critical")),
+            plan.conflicts.iter().any(|c| c.kind == ViolationKind::Pilot && c.message.contains("mission-critical")),
             "{:?}",
             plan.conflicts
         );
@@ -1199,7 +1326,7 @@ mod tests {
         assert!(!app01.reasons.iter().any(|r| r.starts_with(pilot)), "{:?}", app01.reasons);
         assert_eq!(app01.reasons[0], "moved to wave 1 by hand on the board: the planner did not put it here");
         assert!(app01.reasons.iter().any(|r| r.starts_with("this breaks a constraint (pilot)")), "{:?}", app01.reasons);
-        assert!(moved.violations.iter().any(|v| v.constraint == "pilot"));
+        assert!(moved.violations.iter().any(|v| v.kind == ViolationKind::Pilot));
         // What the planner put in the pilot keeps its reason.
         let app00 = reasons(&moved, "app00");
         assert!(!app00.moved_by_hand);
@@ -1271,7 +1398,7 @@ mod tests {
         let plan = plan_waves(&e, &PlanConfig { pilot_applications: 0, ..PlanConfig::default() });
         assert!(!plan.feasible);
         let conflict = &plan.conflicts[0];
-        assert_eq!(conflict.constraint, "not-after");
+        assert_eq!(conflict.kind, ViolationKind::NotAfter);
         assert!(conflict.message.contains("'app01' must not move before 2027-03-01: contract"), "{}", conflict.message);
         assert!(conflict.message.contains("'app00' must move by 2027-01-31"), "{}", conflict.message);
     }

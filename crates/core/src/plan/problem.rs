@@ -18,7 +18,7 @@ use crate::graph::{Place, Unit, UnitGraph};
 use crate::group::{MoveGroups, form_move_groups_with};
 use crate::model::{AppId, AppRole, Constraint, Environment, Estate, MaintenanceWindow, Strategy, Tier};
 
-use super::{Conflict, PlanConfig};
+use super::{Conflict, PlanConfig, ViolationKind as Kind};
 
 /// Resources a wave has a limited amount of, in [`Problem::caps`] order.
 pub const RESOURCES: usize = 5;
@@ -81,12 +81,12 @@ pub struct BoundWhy {
     pub text: String,
     /// The groups in between, from the origin to this one, when it came through precedence.
     pub through: Vec<u32>,
-    /// The kind of constraint, as in [`super::Violation::constraint`].
-    pub constraint: &'static str,
+    /// The kind of constraint, as in [`super::Violation::kind`].
+    pub constraint: Kind,
 }
 
 impl BoundWhy {
-    fn new(origin: u32, constraint: &'static str, text: String) -> BoundWhy {
+    fn new(origin: u32, constraint: Kind, text: String) -> BoundWhy {
         BoundWhy { origin, text, through: Vec::new(), constraint }
     }
 
@@ -394,9 +394,11 @@ impl Problem {
                             && other != *wave
                         {
                             conflicts.push(Conflict::new(
-                                "pin-wave",
+                                Kind::PinWave,
                                 format!("{} and {}, but they move together", pin_text[gi], text),
                                 &[&infos[gi].label],
+                                vec![estate.application(*app).name.clone()],
+                                vec![gi],
                             ));
                         }
                         let wave = (*wave).max(1);
@@ -404,11 +406,11 @@ impl Problem {
                         pin_text[gi] = text.clone();
                         if wave > earliest[gi] {
                             earliest[gi] = wave;
-                            earliest_why[gi] = Some(BoundWhy::new(g, "pin-wave", text.clone()));
+                            earliest_why[gi] = Some(BoundWhy::new(g, Kind::PinWave, text.clone()));
                         }
                         if wave < latest[gi] {
                             latest[gi] = wave;
-                            latest_why[gi] = Some(BoundWhy::new(g, "pin-wave", text));
+                            latest_why[gi] = Some(BoundWhy::new(g, Kind::PinWave, text));
                         }
                     }
                 }
@@ -421,7 +423,7 @@ impl Problem {
                                 format!("'{}' must not move before {date}", estate.application(*app).name),
                                 reason,
                             );
-                            earliest_why[g as usize] = Some(BoundWhy::new(g, "not-before", text));
+                            earliest_why[g as usize] = Some(BoundWhy::new(g, Kind::NotBefore, text));
                         }
                     }
                 }
@@ -432,7 +434,7 @@ impl Problem {
                             latest[g as usize] = wave;
                             let text =
                                 with_reason(format!("'{}' must move by {date}", estate.application(*app).name), reason);
-                            latest_why[g as usize] = Some(BoundWhy::new(g, "not-after", text));
+                            latest_why[g as usize] = Some(BoundWhy::new(g, Kind::NotAfter, text));
                         }
                     }
                 }
@@ -447,10 +449,13 @@ impl Problem {
                             reason,
                         );
                         if ga == gb {
+                            let (a, b) = (&estate.application(*a).name, &estate.application(*b).name);
                             conflicts.push(Conflict::new(
-                                "keep-apart",
+                                Kind::KeepApart,
                                 format!("{text}, but they must move together ({})", infos[ga as usize].label),
-                                &[&estate.application(*a).name, &estate.application(*b).name],
+                                &[a, b],
+                                vec![a.clone(), b.clone()],
+                                vec![ga as usize],
                             ));
                         } else {
                             apart.push((ga.min(gb), ga.max(gb), text));
@@ -460,15 +465,16 @@ impl Problem {
                 Constraint::Before { first, then, .. } => {
                     if let (Some(a), Some(b)) = (group_of_app(*first), group_of_app(*then)) {
                         if a == b {
+                            let (first, then) = (&estate.application(*first).name, &estate.application(*then).name);
                             conflicts.push(Conflict::new(
-                                "before",
+                                Kind::Before,
                                 format!(
-                                    "'{}' must move before '{}', but they must move together ({})",
-                                    estate.application(*first).name,
-                                    estate.application(*then).name,
+                                    "'{first}' must move before '{then}', but they must move together ({})",
                                     infos[a as usize].label
                                 ),
-                                &[&estate.application(*first).name, &estate.application(*then).name],
+                                &[first, then],
+                                vec![first.clone(), then.clone()],
+                                vec![a as usize],
                             ));
                         } else {
                             add_edge(a, b, 1, EdgeWhy::Before);
@@ -481,14 +487,15 @@ impl Problem {
         for (copy, production) in copies_of_production(estate) {
             if let (Some(a), Some(b)) = (group_of_app(copy), group_of_app(production)) {
                 if a == b {
+                    let (copy, production) = (&estate.application(copy).name, &estate.application(production).name);
                     conflicts.push(Conflict::new(
-                        "non-production-first",
+                        Kind::NonProductionFirst,
                         format!(
-                            "'{}' is a non-production copy of '{}' and should move first, but they must move together",
-                            estate.application(copy).name,
-                            estate.application(production).name
+                            "'{copy}' is a non-production copy of '{production}' and should move first, but they must move together",
                         ),
-                        &[&estate.application(copy).name, &estate.application(production).name],
+                        &[copy, production],
+                        vec![copy.clone(), production.clone()],
+                        vec![a as usize],
                     ));
                 } else {
                     add_edge(a, b, 1, EdgeWhy::NonProductionFirst);
@@ -509,10 +516,19 @@ impl Problem {
                         unit_name(estate, graph.units[edge.from.index()]),
                         unit_name(estate, graph.units[edge.to.index()]),
                     );
+                    let applications = [edge.from, edge.to]
+                        .iter()
+                        .filter_map(|u| match graph.units[u.index()] {
+                            Unit::Application(a) => Some(estate.application(a).name.clone()),
+                            Unit::Server(_) => None,
+                        })
+                        .collect();
                     conflicts.push(Conflict::new(
-                        "precedence",
+                        Kind::Precedence,
                         format!("'{f}' depends on '{t}', which the rules say must move in an earlier wave, but they must move together ({})", infos[from as usize].label),
                         &[f, t],
+                        applications,
+                        vec![from as usize],
                     ));
                 }
                 continue;
@@ -572,8 +588,15 @@ impl Problem {
                 })
                 .collect();
             let names: Vec<&str> = c.iter().map(|&g| infos[g as usize].label.as_str()).collect();
-            let kind = if inside.iter().any(|e| e.why == EdgeWhy::Before) { "before" } else { "non-production-first" };
-            conflicts.push(Conflict::new(kind, format!("these cannot all hold: {}", said.join("; ")), &names));
+            let kind =
+                if inside.iter().any(|e| e.why == EdgeWhy::Before) { Kind::Before } else { Kind::NonProductionFirst };
+            conflicts.push(Conflict::new(
+                kind,
+                format!("these cannot all hold: {}", said.join("; ")),
+                &names,
+                Vec::new(),
+                c.iter().map(|&g| g as usize).collect(),
+            ));
         }
         // Keep only the non-strict edges of a cycle: they cannot be kept
         // with the strict ones, but they keep the best-effort plan close.
@@ -622,20 +645,26 @@ impl Problem {
                 };
                 let pin = pinned[g].is_some_and(|w| w <= pilot_waves);
                 if pin {
-                    conflicts.push(Conflict::new("pilot", format!("{}, but {text}", pin_text[g]), &[&info.label]));
+                    conflicts.push(Conflict::new(
+                        Kind::Pilot,
+                        format!("{}, but {text}", pin_text[g]),
+                        &[&info.label],
+                        Vec::new(),
+                        vec![g],
+                    ));
                 }
-                earliest_why[g] = Some(BoundWhy::new(g as u32, "pilot", text));
+                earliest_why[g] = Some(BoundWhy::new(g as u32, Kind::Pilot, text));
             }
         }
 
         // Capacity: a group larger than a wave can never be placed.
-        for info in &infos {
+        for (g, info) in infos.iter().enumerate() {
             for (r, (cap, need)) in caps.iter().zip(info.need).enumerate() {
                 if let Some(cap) = cap
                     && need > *cap + 1e-9
                 {
                     conflicts.push(Conflict::new(
-                        "capacity",
+                        Kind::Capacity,
                         format!(
                             "move group '{}' needs {} {}, more than the {} a wave may take: raise the limit or split the group",
                             info.label,
@@ -644,6 +673,8 @@ impl Problem {
                             round_need(*cap)
                         ),
                         &[&info.label],
+                        Vec::new(),
+                        vec![g],
                     ));
                 }
             }
@@ -822,7 +853,7 @@ impl Problem {
                     "no maintenance window of '{}' opens outside the blackouts before wave {w}",
                     self.groups[gi].label
                 );
-                self.earliest_why[gi] = Some(BoundWhy::new(g, "calendar", text));
+                self.earliest_why[gi] = Some(BoundWhy::new(g, Kind::Calendar, text));
                 self.earliest[gi] = w;
             }
         }
@@ -853,11 +884,13 @@ impl Problem {
                 let early = describe(&self.earliest_why[g], "it can only move later");
                 let late = describe(&self.latest_why[g], "the calendar has no opening for it");
                 let mut names: Vec<&str> = vec![self.groups[g].label.as_str()];
+                let mut groups = vec![g];
                 for why in [&self.earliest_why[g], &self.latest_why[g]].into_iter().flatten() {
                     names.push(self.groups[why.origin as usize].label.as_str());
+                    groups.push(why.origin as usize);
                 }
                 names.dedup();
-                let kind = self.latest_why[g].as_ref().map_or("calendar", |w| w.constraint);
+                let kind = self.latest_why[g].as_ref().map_or(Kind::Calendar, |w| w.constraint);
                 self.conflicts.push(Conflict::new(
                     kind,
                     format!(
@@ -865,6 +898,8 @@ impl Problem {
                         self.groups[g].label, self.earliest[g], self.latest[g]
                     ),
                     &names,
+                    Vec::new(),
+                    groups,
                 ));
                 // Best effort: the latest bound gives way.
                 self.latest[g] = self.horizon;

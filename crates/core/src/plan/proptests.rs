@@ -252,7 +252,7 @@ proptest! {
             prop_assert!(after.violations.is_empty(), "what-if passed it, the verifier found {:?}", after.violations);
         }
         prop_assert_eq!(after.feasible, after.violations.is_empty() && after.conflicts.is_empty());
-        prop_assert!(after.conflicts.iter().all(|c| c.constraint != "internal"));
+        prop_assert!(after.conflicts.iter().all(|c| c.kind != super::ViolationKind::Internal));
     }
 }
 
@@ -269,12 +269,12 @@ fn an_oversized_group_is_infeasible_and_named() {
     let (estate, config) = build(&recipe);
     let plan = plan_waves(&estate, &config);
     assert!(!plan.feasible);
-    let conflict = plan.conflicts.iter().find(|c| c.constraint == "capacity").unwrap();
+    let conflict = plan.conflicts.iter().find(|c| c.kind == super::ViolationKind::Capacity).unwrap();
     assert!(
         conflict.message.contains("'app00 + app01' needs 6 servers, more than the 3 a wave may take"),
         "{conflict:?}"
     );
-    assert!(plan.violations.iter().any(|v| v.constraint == "capacity"));
+    assert!(plan.violations.iter().any(|v| v.kind == super::ViolationKind::Capacity));
 }
 
 #[test]

@@ -11,9 +11,9 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
-use super::Conflict;
 use super::objective::{EPSILON, ObjectiveKind, imbalance};
 use super::problem::{Problem, RESOURCE_NAMES, RESOURCES};
+use super::{Conflict, ViolationKind};
 
 /// Why a group cannot take a wave.
 #[derive(Clone, Debug, PartialEq)]
@@ -512,8 +512,10 @@ fn place_first_fit(state: &mut State<'_>, g: u32, conflicts: &mut Vec<Conflict>)
     if !p.oversized(g) && lo <= hi {
         let mut why: Vec<String> = Vec::new();
         let mut names = vec![info.label.as_str()];
+        let mut groups = vec![g as usize];
         if let Some(bound) = &p.latest_why[g as usize] {
             names.push(p.groups[bound.origin as usize].label.as_str());
+            groups.push(bound.origin as usize);
         }
         for w in lo..=hi.min(p.horizon) {
             let block =
@@ -534,6 +536,7 @@ fn place_first_fit(state: &mut State<'_>, g: u32, conflicts: &mut Vec<Conflict>)
                         labels.join(", ")
                     ));
                     names.extend(members.iter().take(5).map(|&h| p.groups[h as usize].label.as_str()));
+                    groups.extend(members.iter().take(5).map(|&h| h as usize));
                 }
                 why.push(text);
             }
@@ -545,13 +548,15 @@ fn place_first_fit(state: &mut State<'_>, g: u32, conflicts: &mut Vec<Conflict>)
         names.sort_unstable();
         names.dedup();
         conflicts.push(Conflict::new(
-            "capacity",
+            ViolationKind::Capacity,
             format!(
                 "'{}' must move between waves {lo} and {hi} but none of them has room ({})",
                 info.label,
                 why.join("; ")
             ),
             &names,
+            Vec::new(),
+            groups,
         ));
     }
     let fallback = (lo..=p.horizon)

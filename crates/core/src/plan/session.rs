@@ -18,7 +18,7 @@ use crate::model::Estate;
 use super::objective::{self, ObjectiveValue};
 use super::problem::{EdgeWhy, Prepared, Problem, RESOURCE_NAMES, RESOURCES};
 use super::search::{Block, State, describe_block, edge_words, fmt_need};
-use super::{Plan, Violation};
+use super::{Plan, Violation, ViolationKind as Kind};
 
 /// Why an application is in its wave.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -123,7 +123,7 @@ impl PlanSession {
             by_hand,
             group_of_app,
             value,
-            conflicts: plan.conflicts.iter().filter(|c| c.constraint != "internal").cloned().collect(),
+            conflicts: plan.conflicts.iter().filter(|c| c.kind != Kind::Internal).cloned().collect(),
         }
     }
 
@@ -167,12 +167,14 @@ impl PlanSession {
         let from = self.waves[g as usize];
         let name = self.problem.groups[g as usize].label.clone();
         let broken = if wave > self.problem.horizon {
-            vec![Violation {
-                constraint: "calendar".into(),
-                message: format!("wave {wave} is past the planning horizon (wave {})", self.problem.horizon),
-            }]
+            vec![Violation::new(
+                Kind::Calendar,
+                format!("wave {wave} is past the planning horizon (wave {})", self.problem.horizon),
+                self.problem.groups[g as usize].apps.iter().map(|&a| self.estate.application(a).name.clone()).collect(),
+                vec![g as usize],
+            )]
         } else {
-            every_block(&state, g, wave).into_iter().map(|b| violation_of(&state, g, wave, &b)).collect()
+            every_block(&state, g, wave).into_iter().map(|b| violation_of(&self.estate, &state, g, wave, &b)).collect()
         };
         let wave = wave.min(self.problem.horizon);
         let d = state.delta_move(g, wave);
@@ -298,13 +300,35 @@ fn bound_text(p: &Problem, why: &Option<super::problem::BoundWhy>) -> Option<Str
     why.as_ref().map(|w| w.describe(p))
 }
 
-fn violation_of(state: &State<'_>, g: u32, wave: u32, block: &Block) -> Violation {
+/// The constraint a block breaks, with the move groups it concerns: the
+/// group moved and the one on the other side of the rule, if any.
+fn violation_of(estate: &Estate, state: &State<'_>, g: u32, wave: u32, block: &Block) -> Violation {
+    let p = state.problem;
+    let (kind, message) = block_words(state, g, wave, block);
+    let mut groups = vec![g];
+    match block {
+        Block::Predecessor(e) | Block::Successor(e) => {
+            let edge = p.edges[*e as usize];
+            groups.extend([edge.pred, edge.succ]);
+        }
+        Block::Apart(h) => groups.push(*h),
+        // A bound set through precedence comes from another group's own
+        // constraint; the card to mark is still the one that would move.
+        Block::Bounds | Block::Pilot | Block::Calendar | Block::Capacity(_) | Block::CutoverWindow => {}
+    }
+    let applications =
+        groups.iter().flat_map(|&h| &p.groups[h as usize].apps).map(|&a| estate.application(a).name.clone()).collect();
+    Violation::new(kind, message, applications, groups.into_iter().map(|h| h as usize).collect())
+}
+
+/// The kind of constraint a block breaks, and what it is in words.
+fn block_words(state: &State<'_>, g: u32, wave: u32, block: &Block) -> (Kind, String) {
     let p = state.problem;
     let gi = g as usize;
     let label = &p.groups[gi].label;
-    let (constraint, message) = match block {
+    match block {
         Block::Bounds if wave < p.earliest[gi] => (
-            p.earliest_why[gi].as_ref().map_or("not-before", |w| w.constraint),
+            p.earliest_why[gi].as_ref().map_or(Kind::NotBefore, |w| w.constraint),
             format!(
                 "'{label}' cannot move before wave {}: {}",
                 p.earliest[gi],
@@ -312,30 +336,30 @@ fn violation_of(state: &State<'_>, g: u32, wave: u32, block: &Block) -> Violatio
             ),
         ),
         Block::Bounds => (
-            p.latest_why[gi].as_ref().map_or("not-after", |w| w.constraint),
+            p.latest_why[gi].as_ref().map_or(Kind::NotAfter, |w| w.constraint),
             format!(
                 "'{label}' must move by wave {}: {}",
                 p.latest[gi],
                 bound_text(p, &p.latest_why[gi]).unwrap_or_default()
             ),
         ),
-        Block::Pilot => ("pilot", format!("wave {wave} is a pilot wave, and '{label}' does not qualify for it")),
+        Block::Pilot => (Kind::Pilot, format!("wave {wave} is a pilot wave, and '{label}' does not qualify for it")),
         Block::Calendar => {
-            ("calendar", format!("no maintenance window of '{label}' opens in wave {wave} outside the blackouts"))
+            (Kind::Calendar, format!("no maintenance window of '{label}' opens in wave {wave} outside the blackouts"))
         }
         Block::Predecessor(e) | Block::Successor(e) => {
             let edge = p.edges[*e as usize];
             let kind = match edge.why {
-                EdgeWhy::Dependency => "precedence",
-                EdgeWhy::Before => "before",
-                EdgeWhy::NonProductionFirst => "non-production-first",
+                EdgeWhy::Dependency => Kind::Precedence,
+                EdgeWhy::Before => Kind::Before,
+                EdgeWhy::NonProductionFirst => Kind::NonProductionFirst,
             };
             (kind, format!("'{label}' in wave {wave} {}", describe_block(state, g, block)))
         }
         Block::Capacity(r) => {
             let cap = p.cap(*r, wave).unwrap_or(0.0);
             (
-                "capacity",
+                Kind::Capacity,
                 format!(
                     "wave {wave} would take {} {}, more than the {} a wave may take",
                     fmt_need(state.load[wave as usize][*r] + p.groups[gi].need[*r]),
@@ -345,7 +369,7 @@ fn violation_of(state: &State<'_>, g: u32, wave: u32, block: &Block) -> Violatio
             )
         }
         Block::CutoverWindow => (
-            "cutover-window",
+            Kind::CutoverWindow,
             format!("wave {wave}'s cutovers would not all find a track with room in their maintenance windows"),
         ),
         Block::Apart(h) => {
@@ -355,10 +379,9 @@ fn violation_of(state: &State<'_>, g: u32, wave: u32, block: &Block) -> Violatio
                 .find(|a| (a.0 == g && a.1 == *h) || (a.1 == g && a.0 == *h))
                 .map(|a| a.2.clone())
                 .unwrap_or_default();
-            ("keep-apart", format!("{text}, and '{}' moves in wave {wave}", p.groups[*h as usize].label))
+            (Kind::KeepApart, format!("{text}, and '{}' moves in wave {wave}", p.groups[*h as usize].label))
         }
-    };
-    Violation { constraint: constraint.into(), message }
+    }
 }
 
 /// What would have to change for a block to go away.
@@ -535,8 +558,8 @@ fn hand_holds(state: &State<'_>, g: u32) -> Vec<String> {
     let mut without = state.clone();
     without.remove(g);
     for block in every_block(&without, g, x) {
-        let broken = violation_of(&without, g, x, &block);
-        holds.push(format!("this breaks a constraint ({}): {}", broken.constraint, broken.message));
+        let (kind, message) = block_words(&without, g, x, &block);
+        holds.push(format!("this breaks a constraint ({kind}): {message}"));
     }
     holds
 }

@@ -14,7 +14,7 @@ use crate::group::form_move_groups_with;
 use crate::model::{AppId, Constraint, Estate, Tier};
 
 use super::problem::{RESOURCE_NAMES, RESOURCES, caps, copies_of_production, unit_name, unit_needs};
-use super::{Plan, Violation};
+use super::{Plan, Violation, ViolationKind as Kind};
 
 /// Checks a plan against every hard constraint of the estate, from scratch.
 ///
@@ -22,17 +22,39 @@ use super::{Plan, Violation};
 /// `hard_violations` counts.
 pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
     let mut violations = Vec::new();
-    let mut violation =
-        |constraint: &str, message: String| violations.push(Violation { constraint: constraint.into(), message });
+    let mut violation = |kind: Kind, message: String, (applications, groups): (Vec<String>, Vec<usize>)| {
+        violations.push(Violation::new(kind, message, applications, groups))
+    };
     let config = &plan.config;
     let graph = UnitGraph::build(estate);
     let groups = form_move_groups_with(estate, &graph, plan.config.coupling_threshold, &plan.config.precedence);
+    // What each violation concerns comes from the ids at hand: applications
+    // by name as the plan lists them, move groups as the plan numbers them
+    // (its members are applications and servers of no application, by name).
+    let group_of: HashMap<&str, usize> =
+        plan.move_groups.iter().flat_map(|g| g.members.iter().map(move |m| (m.as_str(), g.index as usize))).collect();
+    let of_apps = |names: &[&str]| -> (Vec<String>, Vec<usize>) {
+        (names.iter().map(|n| n.to_string()).collect(), names.iter().filter_map(|n| group_of.get(n).copied()).collect())
+    };
+    let of_units = |units: &[UnitId]| -> (Vec<String>, Vec<usize>) {
+        let applications = units
+            .iter()
+            .filter_map(|u| match graph.units[u.index()] {
+                Unit::Application(a) => Some(estate.application(a).name.clone()),
+                Unit::Server(_) => None,
+            })
+            .collect();
+        let groups =
+            units.iter().filter_map(|&u| group_of.get(unit_name(estate, graph.units[u.index()])).copied()).collect();
+        (applications, groups)
+    };
+    let nothing = || (Vec::new(), Vec::new());
 
     let mut app_wave: HashMap<&str, u32> = HashMap::new();
     for wave in &plan.waves {
         for name in &wave.applications {
             if app_wave.insert(name.as_str(), wave.index).is_some() {
-                violation("one-wave", format!("'{name}' is in more than one wave"));
+                violation(Kind::OneWave, format!("'{name}' is in more than one wave"), of_apps(&[name]));
             }
         }
     }
@@ -51,13 +73,21 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
     let name = |unit: UnitId| unit_name(estate, graph.units[unit.index()]);
     for (i, unit) in graph.units.iter().enumerate() {
         if unit_wave(UnitId(i as u32)).is_none() {
-            violation("one-wave", format!("'{}' migrates but is in no wave", unit_name(estate, *unit)));
+            violation(
+                Kind::OneWave,
+                format!("'{}' migrates but is in no wave", unit_name(estate, *unit)),
+                of_units(&[UnitId(i as u32)]),
+            );
         }
     }
     for app_id in estate.app_ids() {
         let app = estate.application(app_id);
         if !app.strategy().migrates() && app_wave.contains_key(app.name.as_str()) {
-            violation("one-wave", format!("'{}' is {} but is in a wave", app.name, app.strategy()));
+            violation(
+                Kind::OneWave,
+                format!("'{}' is {} but is in a wave", app.name, app.strategy()),
+                of_apps(&[&app.name]),
+            );
         }
     }
     let wave_of_app = |app: AppId| graph.unit_of_app(app).and_then(&unit_wave);
@@ -66,7 +96,11 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
         let waves: Vec<Option<u32>> = group.units.iter().map(|&u| unit_wave(u)).collect();
         if waves.windows(2).any(|w| w[0] != w[1]) {
             let names: Vec<&str> = group.units.iter().map(|&u| name(u)).collect();
-            violation("move-together", format!("{} must move together but are in different waves", names.join(", ")));
+            violation(
+                Kind::MoveTogether,
+                format!("{} must move together but are in different waves", names.join(", ")),
+                of_units(&group.units),
+            );
         }
     }
     let relaxed: std::collections::HashSet<usize> = groups.relaxed_edges.iter().copied().collect();
@@ -75,24 +109,26 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
         if let (Some(from), Some(to)) = (unit_wave(edge.from), unit_wave(edge.to)) {
             if bounds.together && from != to {
                 violation(
-                    "precedence",
+                    Kind::Precedence,
                     format!(
                         "'{}' (wave {from}) and '{}' (wave {to}) must move together by the precedence rules",
                         name(edge.from),
                         name(edge.to)
                     ),
+                    of_units(&[edge.from, edge.to]),
                 );
             } else if relaxed.contains(&i) {
                 // A weak link of a cycle, left hybrid on purpose.
             } else if to + bounds.lo > from {
                 let needed = if bounds.lo > 0 { "an earlier wave" } else { "the same wave or earlier" };
                 violation(
-                    "precedence",
+                    Kind::Precedence,
                     format!(
                         "'{}' (wave {from}) depends on '{}' (wave {to}), which must move in {needed}",
                         name(edge.from),
                         name(edge.to)
                     ),
+                    of_units(&[edge.from, edge.to]),
                 );
             }
         }
@@ -102,12 +138,13 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
             && a >= b
         {
             violation(
-                "non-production-first",
+                Kind::NonProductionFirst,
                 format!(
                     "'{}' (wave {a}) is a non-production copy of '{}' (wave {b}) and should move first",
                     estate.application(copy).name,
                     estate.application(production).name
                 ),
+                of_apps(&[&estate.application(copy).name, &estate.application(production).name]),
             );
         }
     }
@@ -120,12 +157,13 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                     && wa == wb
                 {
                     violation(
-                        "keep-apart",
+                        Kind::KeepApart,
                         format!(
                             "'{}' and '{}' must be kept apart but both move in wave {wa}",
                             app_name(*a),
                             app_name(*b)
                         ),
+                        of_apps(&[app_name(*a), app_name(*b)]),
                     );
                 }
             }
@@ -134,12 +172,13 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                     && wa >= wb
                 {
                     violation(
-                        "before",
+                        Kind::Before,
                         format!(
                             "'{}' (wave {wa}) must move before '{}' (wave {wb})",
                             app_name(*first),
                             app_name(*then)
                         ),
+                        of_apps(&[app_name(*first), app_name(*then)]),
                     );
                 }
             }
@@ -148,8 +187,9 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                     && w != *wave
                 {
                     violation(
-                        "pin-wave",
+                        Kind::PinWave,
                         format!("'{}' is pinned to wave {wave} but moves in wave {w}", app_name(*app)),
+                        of_apps(&[app_name(*app)]),
                     );
                 }
             }
@@ -158,12 +198,13 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                     && config.wave_start(w) < *date
                 {
                     violation(
-                        "not-before",
+                        Kind::NotBefore,
                         format!(
                             "'{}' must not move before {date} but wave {w} starts {}",
                             app_name(*app),
                             config.wave_start(w)
                         ),
+                        of_apps(&[app_name(*app)]),
                     );
                 }
             }
@@ -172,8 +213,9 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                     && config.wave_end(w) > *date
                 {
                     violation(
-                        "not-after",
+                        Kind::NotAfter,
                         format!("'{}' must move by {date} but wave {w} ends {}", app_name(*app), config.wave_end(w)),
+                        of_apps(&[app_name(*app)]),
                     );
                 }
             }
@@ -203,8 +245,9 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
             if let Some(max) = limit
                 && used[r] > max + 1e-9 * max.max(1.0)
             {
+                // A wave's rule: no one card breaks it, so none is named.
                 violation(
-                    "capacity",
+                    Kind::Capacity,
                     format!(
                         "{} takes {} {}, more than the {} a wave may take",
                         wave.name,
@@ -212,6 +255,7 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                         RESOURCE_NAMES[r],
                         super::search::fmt_need(max)
                     ),
+                    nothing(),
                 );
             }
         }
@@ -221,7 +265,7 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
     let mut pilot_over = false;
     for wave in &plan.waves {
         if wave.pilot && pilot_over {
-            violation("pilot", format!("{} is a pilot wave after an ordinary one", wave.name));
+            violation(Kind::Pilot, format!("{} is a pilot wave after an ordinary one", wave.name), nothing());
         }
         pilot_over |= !wave.pilot;
         if wave.pilot {
@@ -229,7 +273,11 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                 if let Some(app) = estate.applications.iter().find(|a| &a.name == name)
                     && app.tier() == Tier::MissionCritical
                 {
-                    violation("pilot", format!("'{name}' is mission-critical but moves in the pilot {}", wave.name));
+                    violation(
+                        Kind::Pilot,
+                        format!("'{name}' is mission-critical but moves in the pilot {}", wave.name),
+                        of_apps(&[name]),
+                    );
                 }
             }
         }
@@ -263,10 +311,11 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                 }
                 if !opens {
                     violation(
-                        "calendar",
+                        Kind::Calendar,
                         format!(
                             "'{unit_label}' moves in wave {w}, but its window {window} does not open in it outside the blackouts"
                         ),
+                        of_units(&[UnitId(i as u32)]),
                     );
                 }
                 // The planned cutover time, when it lies in the wave.
@@ -286,17 +335,20 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                         .date();
                         if let Some(b) = config.blackouts.iter().find(|b| b.start <= last && b.end >= day) {
                             violation(
-                                "calendar",
+                                Kind::Calendar,
                                 format!(
                                     "'{unit_label}' cuts over at {at}, during the blackout '{}' ({} to {})",
                                     b.name, b.start, b.end
                                 ),
+                                of_units(&[UnitId(i as u32)]),
                             );
                         }
                     }
-                    None => {
-                        violation("calendar", format!("'{unit_label}' cuts over at {at}, outside its window {window}"))
-                    }
+                    None => violation(
+                        Kind::Calendar,
+                        format!("'{unit_label}' cuts over at {at}, outside its window {window}"),
+                        of_units(&[UnitId(i as u32)]),
+                    ),
                 }
             }
             (None, cutover) => {
@@ -304,11 +356,12 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                     && let Some(b) = blacked_out(at.date())
                 {
                     violation(
-                        "calendar",
+                        Kind::Calendar,
                         format!(
                             "'{unit_label}' cuts over at {at}, during the blackout '{}' ({} to {})",
                             b.name, b.start, b.end
                         ),
+                        of_units(&[UnitId(i as u32)]),
                     );
                 }
                 let mut day = start;
@@ -318,7 +371,11 @@ pub fn verify_plan(estate: &Estate, plan: &Plan) -> Vec<Violation> {
                     day += Duration::days(1);
                 }
                 if !free {
-                    violation("calendar", format!("'{unit_label}' moves in wave {w}, which lies wholly in blackouts"));
+                    violation(
+                        Kind::Calendar,
+                        format!("'{unit_label}' moves in wave {w}, which lies wholly in blackouts"),
+                        of_units(&[UnitId(i as u32)]),
+                    );
                 }
             }
         }
