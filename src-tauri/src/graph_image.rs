@@ -18,7 +18,7 @@ use waveplan_export::escape::xml;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::wire::{ExportOutcome, GraphScene};
-use crate::{dialog, export};
+use crate::dialog;
 
 /// The eight bytes every PNG starts with.
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";

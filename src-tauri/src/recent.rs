@@ -31,7 +31,7 @@ pub fn remember(config_dir: &Path, path: &Path, name: &str) -> AppResult<()> {
     );
     list.truncate(KEEP);
     std::fs::create_dir_all(config_dir).map_err(|e| AppError::io(config_dir, e))?;
-    waveplan_app::write_atomically(&config_dir.join(FILE), &serde_json::to_vec_pretty(&list)?)
+    Ok(waveplan_app::write_atomically(&config_dir.join(FILE), &serde_json::to_vec_pretty(&list)?)?)
 }
 
 /// Takes `path` off the list (a file moved or deleted, or one the user no

@@ -99,7 +99,7 @@ impl AppState {
             Some(reader) => reader
                 .join()
                 .unwrap_or_else(|_| Err(AppError::Internal { message: "the project's reader failed".into() })),
-            None => Ok(Session::open(&opening.path)?),
+            None => Session::open(&opening.path).map_err(AppError::from),
         };
         if matches!(result, Err(AppError::Locked { .. })) {
             self.remember_refused(opening.path);
