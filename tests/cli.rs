@@ -306,20 +306,22 @@ fn fixture(path: &str) -> String {
     format!("{}/../import/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
 }
 
-fn reference(path: &str) -> Option<String> {
+/// The path of a real export in `../shared/reference-formats/`, beside the
+/// repository. Panics naming the path when the file is missing: a clone
+/// without the folder fails these tests rather than passing unchecked.
+fn reference(path: &str) -> String {
     let full = format!("{}/../../../shared/reference-formats/{path}", env!("CARGO_MANIFEST_DIR"));
-    if std::path::Path::new(&full).exists() {
-        Some(full)
-    } else {
-        eprintln!("note: {full} is absent (a user's clone); skipping its checks");
-        None
-    }
+    assert!(
+        std::path::Path::new(&full).is_file(),
+        "reference file {full} is missing: the tests that import real exports need ../shared/reference-formats/ beside the repository"
+    );
+    full
 }
 
 #[test]
 fn real_exports_import_with_the_counts_they_hold() {
     let scratch = Scratch::new();
-    let Some(rvtools) = reference("rvtools/rvtools-3x-sizing-workshop.xlsx") else { return };
+    let rvtools = reference("rvtools/rvtools-3x-sizing-workshop.xlsx");
     let summary = scratch.run(["import", &rvtools, "--project", "rv.waveplan", "--json"]).ok().json();
     let excluded = summary["excluded"].as_array().unwrap();
     assert_eq!(
@@ -329,8 +331,8 @@ fn real_exports_import_with_the_counts_they_hold() {
     );
     assert!(excluded.iter().all(|e| e["reason"] == "template" || e["reason"] == "SRM placeholder"));
 
-    let Some(azure) = reference("azure-migrate/azure-migrate-export-discovery-report.xlsx") else { return };
-    let Some(cmf) = reference("aws-cloud-migration-factory/server-list.csv") else { return };
+    let azure = reference("azure-migrate/azure-migrate-export-discovery-report.xlsx");
+    let cmf = reference("aws-cloud-migration-factory/server-list.csv");
     let summary = scratch.run(["import", &azure, &cmf, "--project", "mixed.waveplan", "--json"]).ok().json();
     // 294 machines and 8 intake rows, one of which (Server8) carries
     // Server6's FQDN in that file: matched by FQDN, they are one server.

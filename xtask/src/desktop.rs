@@ -33,6 +33,14 @@ const DRIVE_PACKAGES: &[&str] = &["webkit2gtk-driver", "xvfb", "xauth"];
 /// Installs what building the desktop app needs, and builds the front end
 /// (the shell embeds `ui/dist` at compile time).
 pub fn build_front_end() -> Result<()> {
+    install_front_end()?;
+    status(Command::new("npm").args(["run", "build"]).current_dir(project_root().join("ui")))
+}
+
+/// Installs what compiling the shell and checking the front end need: the
+/// Debian packages, Node.js when there is none, and `ui/node_modules`
+/// (`npm ci` when it is older than `package-lock.json`). Builds nothing.
+pub fn install_front_end() -> Result<()> {
     setup::debian_packages("the desktop app", BUILD_PACKAGES)?;
     // Node.js often comes from elsewhere than Debian (nodesource bundles
     // npm, and Debian's npm package then conflicts with it): use the npm on
@@ -56,7 +64,7 @@ pub fn build_front_end() -> Result<()> {
     if stale {
         status(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&ui))?;
     }
-    status(Command::new("npm").args(["run", "build"]).current_dir(&ui))
+    Ok(())
 }
 
 /// Builds every test of the workspace and the shell, with the front end
@@ -73,7 +81,10 @@ pub fn build_app() -> Result<PathBuf> {
 }
 
 /// The feature that turns the end-to-end tests on.
-const E2E_FEATURE: &str = "waveplan-desktop/e2e";
+pub const E2E_FEATURE: &str = "waveplan-desktop/e2e";
+
+/// The feature of the desktop speed figures (a test of the e2e target).
+pub const BENCH_FEATURE: &str = "waveplan-desktop/bench";
 
 /// `cargo xtask run`: the app on the sample hospital, in the user's data folder.
 pub fn run(extra: &[String]) -> Result<()> {
@@ -186,7 +197,7 @@ pub fn bench() -> Result<()> {
         "-p",
         "waveplan-desktop",
         "--features",
-        "waveplan-desktop/bench",
+        BENCH_FEATURE,
         "--test",
         "e2e",
         "--no-run",
@@ -232,7 +243,7 @@ fn bench_test(driver: &Path, test: &str, env: &[(&str, &std::ffi::OsStr)]) -> Re
     command
         .args(["-a", "-s", "-screen 0 1440x900x24"])
         .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--locked", "--release", "-p", "waveplan-desktop", "--features", "waveplan-desktop/bench"])
+        .args(["test", "--locked", "--release", "-p", "waveplan-desktop", "--features", BENCH_FEATURE])
         .args(["--test", "e2e", "--", "--exact", test, "--nocapture", "--test-threads", "1"])
         .env("TAURI_DRIVER", driver)
         .envs(env.iter().copied());

@@ -3,8 +3,11 @@
 //! - `run`: builds what is missing and opens the desktop app on the sample
 //!   hospital, imported into a project in the user's data folder.
 //! - `demo`: the headless job on the bundled sample (`waveplan demo`).
-//! - `test`: every test of the project: the libraries and the desktop
-//!   commands, vitest, and the desktop end to end under Xvfb.
+//! - `lint`: `cargo fmt --check`, clippy with warnings denied over every
+//!   target in each feature set the project builds, and the front end's
+//!   type check (`tsc --noEmit`).
+//! - `test`: `lint` first, then every test of the project: the libraries
+//!   and the desktop commands, vitest, and the desktop end to end under Xvfb.
 //! - `screenshots`, `bundle`, `ipc-types`: the desktop app's pictures for the
 //!   README, its .deb and .rpm (with `--install`: installed here through apt
 //!   and started once), and its generated TypeScript types.
@@ -31,6 +34,7 @@ mod bench_planner;
 mod bundle;
 mod desktop;
 mod exports;
+mod lint;
 mod setup;
 
 fn main() -> Result<()> {
@@ -40,6 +44,7 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("run") => desktop::run(&args[1..]),
         Some("demo") => run(&args[1..]),
+        Some("lint") => lint::lint(),
         Some("test") => test(),
         Some("screenshots") => desktop::screenshots(),
         Some("bundle") => bundle::bundle(&args[1..]),
@@ -50,7 +55,7 @@ fn main() -> Result<()> {
         Some("bench-planner") => bench_planner::bench_planner(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | demo | test | screenshots | bundle [--install] | ipc-types | bench-desktop | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N] | bench-planner [--small N --skip-large]"
+                "usage: cargo xtask run | demo | lint | test | screenshots | bundle [--install] | ipc-types | bench-desktop | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N] | bench-planner [--small N --skip-large]"
             );
             std::process::exit(2);
         }
@@ -80,6 +85,8 @@ fn run(extra: &[String]) -> Result<()> {
 }
 
 fn test() -> Result<()> {
+    // Lint first: it fails in minutes, the tests after it take far longer.
+    lint::lint()?;
     exports::install_test_tools()?;
     // The workspace includes the desktop shell; its tests run in the same
     // cargo invocation as the libraries', so everything is built once.

@@ -858,8 +858,8 @@ mod tests {
     use crate::table::read_csv_table;
 
     const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/aws");
-    const REFERENCE: &str =
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference-formats/aws-cloud-migration-factory");
+    /// The Cloud Migration Factory's files among the reference exports.
+    const REFERENCE: &str = "aws-cloud-migration-factory";
 
     fn fixture(name: &str) -> Table {
         let bytes = std::fs::read(format!("{FIXTURES}/{name}")).expect("fixture exists");
@@ -1123,21 +1123,15 @@ mod tests {
         assert!(imported.batch.servers.is_empty());
     }
 
-    fn reference_table(name: &str) -> Option<Table> {
-        let path = format!("{REFERENCE}/{name}");
-        match std::fs::read(&path) {
-            Ok(bytes) => Some(read_csv_table(name, &bytes, 0).expect("reference file reads")),
-            Err(_) => {
-                println!("note: {path} is absent; the reference-file test is skipped");
-                None
-            }
-        }
+    fn reference_table(name: &str) -> Table {
+        let bytes = crate::reference::read(&format!("{REFERENCE}/{name}"));
+        read_csv_table(name, &bytes, 0).expect("reference file reads")
     }
 
     #[test]
     fn reads_the_reference_cmf_intake_forms() {
         for name in ["0-intake-form.csv", "0-Migration-intake-form.csv", "server-list.csv"] {
-            let Some(table) = reference_table(name) else { return };
+            let table = reference_table(name);
             assert_eq!(detect_table(&table), Some(CMF_FORMAT), "{name}");
             let imported = import(&[&table]);
             // The files give Server8 the FQDN of Server6.
@@ -1175,7 +1169,7 @@ mod tests {
 
     #[test]
     fn reads_the_reference_cmf_test_files_csv_with_bom_and_xlsx() {
-        let Some(table) = reference_table("test_valid.csv") else { return };
+        let table = reference_table("test_valid.csv");
         assert_eq!(table.headers[0], "server_name", "the byte-order mark is not part of the header");
         assert_eq!(detect_table(&table), Some(CMF_FORMAT));
         let imported = import(&[&table]);
@@ -1188,8 +1182,7 @@ mod tests {
         assert_eq!(tag(&app.tags, "cmf_wave"), Some("Unittest Wave 1"));
         assert_eq!(pins(&imported), [], "a wave name that states no number pins nothing");
 
-        let path = format!("{REFERENCE}/test_valid.xlsx");
-        let bytes = std::fs::read(&path).expect("test_valid.xlsx beside test_valid.csv");
+        let bytes = crate::reference::read(&format!("{REFERENCE}/test_valid.xlsx"));
         let workbook = crate::xlsx::read_workbook("test_valid.xlsx", &bytes).unwrap();
         assert_eq!(detect_workbook(&workbook), Some(CMF_FORMAT));
         let mut out = Imported::default();
@@ -1206,14 +1199,14 @@ mod tests {
 
     #[test]
     fn reads_the_reference_cmf_tag_file_alone_and_with_its_intake_form() {
-        let Some(tags) = reference_table("0-import-tags.csv") else { return };
+        let tags = reference_table("0-import-tags.csv");
         assert_eq!(detect_table(&tags), Some(CMF_TAGS_FORMAT));
         let alone = import(&[&tags]);
         assert_eq!(messages(&alone), Vec::<String>::new());
         assert_eq!(alone.batch.servers.len(), 2);
         assert_eq!(tag(&server(&alone, "Server2").tags, "Last Patch Date"), Some("10/29/2019 19:23"));
 
-        let Some(intake) = reference_table("server-list.csv") else { return };
+        let intake = reference_table("server-list.csv");
         let together = import(&[&intake, &tags]);
         assert_eq!(together.batch.servers.len(), 8);
         let server1 = server(&together, "Server1");
@@ -1232,20 +1225,17 @@ mod detection_tests {
     /// reference file: only the files of these formats, each by one format.
     #[test]
     fn reference_files_of_other_formats_are_not_claimed() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference-formats");
+        let root = crate::reference::root();
         let mut files = Vec::new();
-        let mut folders = vec![std::path::PathBuf::from(root)];
+        let mut folders = vec![root.clone()];
         while let Some(folder) = folders.pop() {
-            let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+            let entries = std::fs::read_dir(&folder).unwrap_or_else(|e| panic!("{}: {e}", folder.display()));
             for entry in entries.flatten() {
                 let path = entry.path();
                 if path.is_dir() { folders.push(path) } else { files.push(path) }
             }
         }
-        if files.is_empty() {
-            println!("note: {root} is absent; the reference-file test is skipped");
-            return;
-        }
+        assert!(!files.is_empty(), "reference folder {} holds no files", root.display());
         files.sort();
         let mut claims = Vec::new();
         for path in &files {

@@ -571,7 +571,6 @@ mod tests {
     use crate::table::read_csv_table;
 
     const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/azure");
-    const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference-formats");
 
     fn fixture(name: &str) -> Table {
         let bytes = std::fs::read(format!("{FIXTURES}/{name}")).expect("fixture exists");
@@ -749,11 +748,7 @@ mod tests {
 
     #[test]
     fn reads_the_reference_discovery_report_workbook() {
-        let path = format!("{REFERENCE}/azure-migrate/azure-migrate-export-discovery-report.xlsx");
-        let Ok(bytes) = std::fs::read(&path) else {
-            println!("note: {path} is absent; the reference-file test is skipped");
-            return;
-        };
+        let bytes = crate::reference::read("azure-migrate/azure-migrate-export-discovery-report.xlsx");
         let workbook = crate::xlsx::read_workbook("azure-migrate-export-discovery-report.xlsx", &bytes).unwrap();
         assert_eq!(detect_workbook(&workbook), Some(EXPORT_REPORT_FORMAT));
         let mut out = Imported::default();

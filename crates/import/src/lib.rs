@@ -22,6 +22,9 @@ pub mod table;
 pub mod text;
 pub mod xlsx;
 
+#[cfg(test)]
+mod reference;
+
 pub use native::{Imported, Input, read_native};
 pub use registry::{Opened, Options, Source, formats, read_sources};
 

@@ -1370,31 +1370,23 @@ mod tests {
         }
     }
 
-    fn reference(file: &str) -> Option<Vec<u8>> {
-        let path =
-            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference-formats/rvtools")).join(file);
-        match std::fs::read(&path) {
-            Ok(bytes) => Some(bytes),
-            Err(_) => {
-                eprintln!("note: {} is absent: the test reading it is skipped", path.display());
-                None
-            }
-        }
+    fn reference(file: &str) -> Vec<u8> {
+        crate::reference::read(&format!("rvtools/{file}"))
     }
 
-    fn import_reference(file: &str) -> Option<(Workbook, Imported)> {
-        let bytes = reference(file)?;
+    fn import_reference(file: &str) -> (Workbook, Imported) {
+        let bytes = reference(file);
         let workbook = crate::xlsx::read_workbook(file, &bytes).unwrap();
         assert_eq!(detect_workbook(&workbook), Some(WORKBOOK_FORMAT));
         let mut out = Imported::default();
         read_workbook(WORKBOOK_FORMAT, &workbook, &mut out);
         assert!(messages(&out, Severity::Error).is_empty(), "{:?}", messages(&out, Severity::Error));
-        Some((workbook, out))
+        (workbook, out)
     }
 
     #[test]
     fn reference_rvtools_3x_workbook() {
-        let Some((workbook, out)) = import_reference("rvtools-3x-sizing-workshop.xlsx") else { return };
+        let (workbook, out) = import_reference("rvtools-3x-sizing-workshop.xlsx");
         assert_eq!(workbook.sheet("vInfo").unwrap().rows.len(), 805);
         assert_eq!(out.batch.servers.len() + out.batch.excluded.len(), 805);
         assert_eq!(out.batch.excluded.len(), 10);
@@ -1419,14 +1411,14 @@ mod tests {
 
     #[test]
     fn reference_rvtools_4x_workbook() {
-        let Some(bytes) = reference("rvtools-4x-example.xlsx") else { return };
+        let bytes = reference("rvtools-4x-example.xlsx");
         // Sheet dimensions run to row 1,048,576: only the non-empty rows
         // are kept (the counts below). Its time is printed, not asserted:
         // speed belongs to benchmarks, and a loaded machine failed this.
         let started = Instant::now();
         let workbook = crate::xlsx::read_workbook("rvtools-4x-example.xlsx", &bytes).unwrap();
         eprintln!("read_workbook(rvtools-4x-example.xlsx): {:?}", started.elapsed());
-        let Some((workbook_again, out)) = import_reference("rvtools-4x-example.xlsx") else { return };
+        let (workbook_again, out) = import_reference("rvtools-4x-example.xlsx");
         assert_eq!(workbook.sheets.len(), workbook_again.sheets.len());
         assert_eq!(workbook.sheet("vInfo").unwrap().rows.len(), 9);
         assert_eq!(out.batch.servers.len(), 9);
@@ -1464,7 +1456,7 @@ mod tests {
 
     #[test]
     fn reference_rvtools_synthetic_workbook() {
-        let Some((workbook, out)) = import_reference("rvtools-synthetic-all-tabs.xlsx") else { return };
+        let (workbook, out) = import_reference("rvtools-synthetic-all-tabs.xlsx");
         assert_eq!(workbook.sheets.len(), 17);
         for tab in Tab::ALL {
             let table = workbook.sheet(tab.name()).unwrap();

@@ -1,6 +1,6 @@
 //! Tests of the connection readers against the project's own fixtures
-//! (`crates/import/fixtures/connections/`) and, when present, the real
-//! captures of `../shared/reference-formats/netstat-ss/`.
+//! (`crates/import/fixtures/connections/`) and the real captures of
+//! `../shared/reference-formats/netstat-ss/` (a missing capture fails).
 
 use std::io::Read;
 use std::net::IpAddr;
@@ -11,7 +11,6 @@ use waveplan_core::merge::RefKind;
 use super::*;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/connections");
-const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference-formats");
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{FIXTURES}/{name}")).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
@@ -679,57 +678,52 @@ fn streams_a_generated_200000_line_flow_log() {
     assert!(aggregates.iter().filter(|a| a.port == Some(53)).all(|a| a.protocol == Protocol::Udp));
 }
 
-/// Reads a reference capture (when the folder exists) with the format its
-/// head is recognised as, as host `host`.
-fn read_reference(path: &str, host: &str) -> Option<(&'static str, ConnectionAggregator, Vec<Diagnostic>)> {
-    let full = format!("{REFERENCE}/netstat-ss/{path}");
-    let bytes = std::fs::read(&full).ok()?;
+/// Reads a reference capture with the format its head is recognised as, as
+/// host `host`.
+fn read_reference(path: &str, host: &str) -> (&'static str, ConnectionAggregator, Vec<Diagnostic>) {
+    let bytes = crate::reference::read(&format!("netstat-ss/{path}"));
     let head = crate::text::decode(&bytes[..bytes.len().min(8192)]).unwrap();
     let format = detect_text(path, &head).unwrap_or_else(|| panic!("{path} not recognised"));
     let mut aggregator = ConnectionAggregator::default();
     let mut diagnostics = Vec::new();
     read_connection_text(format, path, Some(host), &bytes[..], &mut aggregator, &mut diagnostics);
     assert_eq!(errors(&diagnostics), Vec::<String>::new(), "{path}");
-    Some((format, aggregator, diagnostics))
+    (format, aggregator, diagnostics)
 }
 
 #[test]
 fn reference_captures_all_read_without_errors() {
-    if !std::path::Path::new(REFERENCE).exists() {
-        eprintln!("note: {REFERENCE} is absent; the reference captures are not checked");
-        return;
-    }
     let tcp = |port| (Protocol::Tcp, port);
     let udp = |port| (Protocol::Udp, port);
     let listening = |aggregator: &ConnectionAggregator| aggregator.listening_ports("host");
 
-    let (format, aggregator, diagnostics) = read_reference("centos-7.7/netstat-sudo-aeep.out", "host").unwrap();
+    let (format, aggregator, diagnostics) = read_reference("centos-7.7/netstat-sudo-aeep.out", "host");
     assert_eq!(format, NETSTAT);
     assert!(diagnostics.iter().all(|d| d.severity != waveplan_core::Severity::Warning), "{diagnostics:?}");
     assert_eq!(listening(&aggregator), [tcp(22), tcp(25), udp(68), udp(323)]);
     assert!(aggregator.is_empty());
     assert_eq!(summary_of(&aggregator, "centos-7.7/netstat-sudo-aeep.out").loopback, 2);
 
-    let (format, aggregator, _) = read_reference("centos-7.7/netstat-sudo-lnp.out", "host").unwrap();
+    let (format, aggregator, _) = read_reference("centos-7.7/netstat-sudo-lnp.out", "host");
     assert_eq!(format, NETSTAT);
     assert_eq!(listening(&aggregator), [tcp(22), tcp(25), udp(68), udp(323)]);
 
-    let (format, aggregator, _) = read_reference("centos-7.7/ss-sudo-a.out", "host").unwrap();
+    let (format, aggregator, _) = read_reference("centos-7.7/ss-sudo-a.out", "host");
     assert_eq!(format, SS);
     assert_eq!(listening(&aggregator), [tcp(22), tcp(25), udp(68), udp(323)]);
     assert_eq!(summary_of(&aggregator, "centos-7.7/ss-sudo-a.out").loopback, 2);
 
-    let (format, aggregator, _) = read_reference("ubuntu-18.04/netstat-sudo-aeep.out", "host").unwrap();
+    let (format, aggregator, _) = read_reference("ubuntu-18.04/netstat-sudo-aeep.out", "host");
     assert_eq!(format, NETSTAT);
     assert_eq!(listening(&aggregator), [tcp(22), tcp(53), tcp(35485), udp(53), udp(68)]);
     assert_eq!(aggregator.host_addresses().len(), 0); // bootpc is bound to the host's name, not an address
 
-    let (format, aggregator, _) = read_reference("ubuntu-18.04/ss-sudo-a.out", "host").unwrap();
+    let (format, aggregator, _) = read_reference("ubuntu-18.04/ss-sudo-a.out", "host");
     assert_eq!(format, SS);
     assert_eq!(listening(&aggregator), [tcp(22), tcp(53), tcp(35485), udp(53), udp(68)]);
     assert_eq!(aggregator.host_addresses()["host"], ["192.168.71.131".parse::<IpAddr>().unwrap()]);
 
-    let (format, aggregator, _) = read_reference("ubuntu-18.04/ss-sudo-tulpen.out", "host").unwrap();
+    let (format, aggregator, _) = read_reference("ubuntu-18.04/ss-sudo-tulpen.out", "host");
     assert_eq!(format, SS);
     let ports = listening(&aggregator);
     for port in [tcp(22), tcp(80), tcp(443), tcp(3306), tcp(5432), tcp(9100), tcp(10050), udp(53), udp(161)] {
@@ -737,7 +731,7 @@ fn reference_captures_all_read_without_errors() {
     }
     assert!(aggregator.is_empty());
 
-    let (format, aggregator, _) = read_reference("windows/windows-10/netstat-aon.out", "host").unwrap();
+    let (format, aggregator, _) = read_reference("windows/windows-10/netstat-aon.out", "host");
     assert_eq!(format, NETSTAT_WINDOWS);
     assert!(aggregator.is_empty());
     let summary = summary_of(&aggregator, "windows/windows-10/netstat-aon.out");
@@ -747,7 +741,7 @@ fn reference_captures_all_read_without_errors() {
         assert!(ports.contains(&port), "{port:?} in {ports:?}");
     }
 
-    let (format, aggregator, _) = read_reference("windows/windows-10/netstat-aonb.out", "host").unwrap();
+    let (format, aggregator, _) = read_reference("windows/windows-10/netstat-aonb.out", "host");
     assert_eq!(format, NETSTAT_WINDOWS);
     let aggregates = aggregator.aggregates();
     let find = |to: &str, port: u16| aggregates.iter().find(|a| a.to == address(to) && a.port == Some(port));
