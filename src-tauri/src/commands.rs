@@ -110,7 +110,8 @@ pub async fn open_recent<R: Runtime>(app: AppHandle<R>, path: String) -> AppResu
 #[tauri::command]
 pub async fn open_read_only<R: Runtime>(app: AppHandle<R>) -> AppResult<ProjectView> {
     blocking(app, |app, state| {
-        let path = state.take_refused().ok_or(AppError::NotFound { what: "refused project".into(), name: String::new() })?;
+        let path =
+            state.take_refused().ok_or(AppError::NotFound { what: "refused project".into(), name: String::new() })?;
         open_into(app, state, Session::open_read_only(&path)?)
     })
     .await
@@ -183,10 +184,8 @@ pub async fn plan_settings<R: Runtime>(app: AppHandle<R>) -> AppResult<PlanSetti
 /// The board of the current scenario, or none before the first plan.
 #[tauri::command]
 pub async fn board<R: Runtime>(app: AppHandle<R>) -> AppResult<Option<Board>> {
-    blocking(app, |_, state| {
-        state.with_session(|s| Ok(s.plan_arc().map(|p| view::board(s.estate(), p, s.scenario()))))
-    })
-    .await
+    blocking(app, |_, state| state.with_session(|s| Ok(s.plan_arc().map(|p| view::board(s.estate(), p, s.scenario())))))
+        .await
 }
 
 /// Prices a card hovering over a wave: what the move would break and do to

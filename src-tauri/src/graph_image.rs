@@ -15,10 +15,10 @@ use std::path::PathBuf;
 use tauri::{AppHandle, Runtime};
 use waveplan_export::escape::xml;
 
+use crate::dialog;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::wire::{ExportOutcome, GraphScene};
-use crate::dialog;
 
 /// The eight bytes every PNG starts with.
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";

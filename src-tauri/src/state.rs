@@ -117,6 +117,12 @@ impl AppState {
         lock(&self.refused).take()
     }
 
+    /// Closes the open project (its lock let go) and any staged import.
+    pub fn close(&self) {
+        *self.session() = None;
+        *lock(&self.staged) = None;
+    }
+
     /// Closes the open project if it is the file at `path` (it is about to
     /// be opened again), and any import staged for it.
     pub fn close_if_open(&self, path: &std::path::Path) {

@@ -182,7 +182,7 @@ fn a_hovered_move_is_priced_by_the_planner_without_a_change_and_a_pin_holds_agai
         "moving PACS away from its archive changes the traffic-days: {price}"
     );
     // Pricing changed nothing: no undo step, PACS where it was.
-    assert_eq!(ok(&h.window, "project_info", json!({}))["undo"], "re-plan");
+    assert_eq!(ok(&h.window, "project_info", json!({}))["undo"], "plan");
     assert_eq!(wave_of(&ok(&h.window, "board", json!({})), "PACS"), pacs);
 
     // The drop says what the hover said, and the plan is the planner's again.
@@ -310,7 +310,9 @@ fn work_is_in_the_file_when_the_app_is_reopened() {
         ok(&window, "plan_project", json!({ "settings": settings(&window), "onProgress": CHANNEL }));
         ok(&window, "move_application", json!({ "application": "Citrix Virtual Apps", "wave": 1 }));
         ok(&window, "set_pinned", json!({ "application": "Citrix Virtual Apps", "pinned": true }));
-        // Dropped without closing anything, as a killed process would be.
+        // Let go without saving anything more (a killed process's lock goes
+        // with it; the mock app's state outlives its scope, so it is let go here).
+        window.state::<AppState>().close();
     }
     let (_app, window) = start_in(dirs.path());
     let recent = ok(&window, "recent_projects", json!({}));
@@ -501,6 +503,8 @@ fn an_unknown_spreadsheet_is_mapped_a_conflict_settled_and_a_reopened_project_st
     // Reopened (a new session of the file): the import is undoable, and the
     // saved profile and the settlement are in the project.
     let path = project["path"].as_str().expect("path").to_string();
+    // One writer at a time: the first window lets the project go.
+    h.window.state::<AppState>().close();
     let (_app, window) = start_in(h._dirs.path());
     let reopened = ok(&window, "open_recent", json!({ "path": path }));
     assert_eq!((reopened["counts"]["servers"].as_u64(), reopened["undo"].as_str()), (Some(151), Some("import")));
@@ -752,10 +756,11 @@ fn an_import_in_the_app_classifies_connections_under_the_projects_infrastructure
     let path = h._dirs.path().join("data").join("Sample hospital.waveplan");
     {
         std::fs::create_dir_all(path.parent().expect("folder")).expect("data folder");
-        let mut session = waveplan_app::Session::create(&path).expect("create");
-        session.import_sample().expect("sample");
-        let rules = serde_json::from_value(json!({ "ports": { "1433": "sql-cluster" } })).expect("rules");
-        session.set_infrastructure_rules(&rules).expect("rules");
+        waveplan_app::Session::create(&path).expect("create").import_sample().expect("sample");
+        let mut store = waveplan_store::Project::open(&path).expect("open");
+        store
+            .set_setting(waveplan_store::keys::INFRASTRUCTURE_RULES, &json!({ "ports": { "1433": "sql-cluster" } }))
+            .expect("rules");
     }
     let path = ok(&h.window, "open_sample", json!({}))["path"].as_str().expect("path").to_string();
     let dir = tempfile::tempdir().expect("temp dir");

@@ -8,7 +8,9 @@
 
 use std::collections::HashMap;
 
-use waveplan_core::{Application, Constraint, Environment, Estate, MaintenanceWindow, Plan, PlanConfig, Strategy, Tier};
+use waveplan_core::{
+    Application, Constraint, Environment, Estate, MaintenanceWindow, Plan, PlanConfig, Strategy, Tier,
+};
 use waveplan_import::connections::{InfrastructureRules, reclassify_dependencies};
 use waveplan_import::mapped::ColumnMapping;
 use waveplan_store::keys;
@@ -56,7 +58,10 @@ pub fn config_problems(config: &PlanConfig) -> Vec<(String, String)> {
             refuse(&format!("blackouts.{i}"), format!("blackout {} needs a name", i + 1));
         }
         if b.end < b.start {
-            refuse(&format!("blackouts.{i}"), format!("blackout '{}' ends ({}) before it starts ({})", b.name, b.end, b.start));
+            refuse(
+                &format!("blackouts.{i}"),
+                format!("blackout '{}' ends ({}) before it starts ({})", b.name, b.end, b.start),
+            );
         }
     }
     problems
@@ -130,7 +135,11 @@ impl Session {
             let estate = d.estate_mut();
             estate.constraints.retain(|c| !matches!(c, Constraint::PinWave { app, .. } if *app == id));
             if pinned {
-                estate.constraints.push(Constraint::PinWave { app: id, wave, reason: Some("pinned on the board".into()) });
+                estate.constraints.push(Constraint::PinWave {
+                    app: id,
+                    wave,
+                    reason: Some("pinned on the board".into()),
+                });
             }
             Ok(())
         })
@@ -231,10 +240,11 @@ impl Session {
     /// Copies scenario `from` (settings and plan) to the new name `to`.
     pub fn copy_scenario(&mut self, from: &str, to: &str) -> Result<()> {
         let to = to.trim();
-        let audit = Audit::new("copy scenario", format!("copied scenario '{from}' to '{to}'"), vec![
-            from.to_string(),
-            to.to_string(),
-        ]);
+        let audit = Audit::new(
+            "copy scenario",
+            format!("copied scenario '{from}' to '{to}'"),
+            vec![from.to_string(), to.to_string()],
+        );
         self.act_on_file(audit, |w| Ok(w.copy_scenario(from, to)?))
     }
 
@@ -242,10 +252,11 @@ impl Session {
     pub fn rename_scenario(&mut self, from: &str, to: &str) -> Result<()> {
         let to = to.trim().to_string();
         let board = self.scenario() == from;
-        let audit = Audit::new("rename scenario", format!("renamed scenario '{from}' to '{to}'"), vec![
-            from.to_string(),
-            to.clone(),
-        ]);
+        let audit = Audit::new(
+            "rename scenario",
+            format!("renamed scenario '{from}' to '{to}'"),
+            vec![from.to_string(), to.clone()],
+        );
         let board_setting: Option<String> = self.project().setting(crate::session::BOARD_SCENARIO_SETTING)?;
         self.act_on_file(audit, |w| {
             w.rename_scenario(from, &to)?;
@@ -269,9 +280,12 @@ impl Session {
             ));
         }
         let audit = Audit::new("delete scenario", format!("deleted scenario '{name}'"), vec![name.to_string()]);
-        self.act_on_file(audit, |w| {
-            if w.delete_scenario(name)? { Ok(()) } else { Err(Error::not_found("scenario", name)) }
-        })
+        self.act_on_file(
+            audit,
+            |w| {
+                if w.delete_scenario(name)? { Ok(()) } else { Err(Error::not_found("scenario", name)) }
+            },
+        )
     }
 }
 

@@ -40,7 +40,11 @@ impl Session {
                 hash: r.hash,
             })
             .collect();
-        Ok(waveplan_export::AuditAppendix { entries, intact: check.broken.is_none(), broken: check.broken.map(|b| b.reason) })
+        Ok(waveplan_export::AuditAppendix {
+            entries,
+            intact: check.broken.is_none(),
+            broken: check.broken.map(|b| b.reason),
+        })
     }
 
     /// Writes a clean copy of the project at `dest` to hand on: the current

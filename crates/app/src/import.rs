@@ -348,7 +348,9 @@ impl Session {
             "server" => RecordKind::Server,
             "application" => RecordKind::Application,
             "datastore" => RecordKind::DataStore,
-            other => return Err(Error::invalid("record", format!("'{other}' is not server, application or datastore"))),
+            other => {
+                return Err(Error::invalid("record", format!("'{other}' is not server, application or datastore")));
+            }
         };
         let before = staged.policy.clone();
         match choice {
@@ -360,7 +362,12 @@ impl Session {
                     Choice::Value(value) => Choice::Value(value.trim().to_string()),
                     other => other,
                 };
-                staged.policy.resolutions.set(Resolution { record: kind, name: name.into(), field: field.into(), choice })
+                staged.policy.resolutions.set(Resolution {
+                    record: kind,
+                    name: name.into(),
+                    field: field.into(),
+                    choice,
+                })
             }
         }
         let errors_before = staged.preview.errors;

@@ -252,7 +252,8 @@ impl Session {
             (estate, parsed.join())
         });
         let estate = estate?;
-        let (plan, journal) = plan.map_err(|_| Error::Internal { message: "the saved plan's reader failed".into() })??;
+        let (plan, journal) =
+            plan.map_err(|_| Error::Internal { message: "the saved plan's reader failed".into() })??;
         Ok(Session {
             project,
             estate: Arc::new(estate),
@@ -414,14 +415,8 @@ impl Session {
     /// `label`) and its audit entry are written in one transaction. On an
     /// error or a panic, neither the file nor the session changes.
     pub fn act<T>(&mut self, label: &str, audit: Audit, change: impl FnOnce(&mut Draft<'_>) -> Result<T>) -> Result<T> {
-        let mut draft = Draft {
-            session: self,
-            estate: None,
-            plan: None,
-            whole_plan: false,
-            settings: Vec::new(),
-            import: None,
-        };
+        let mut draft =
+            Draft { session: self, estate: None, plan: None, whole_plan: false, settings: Vec::new(), import: None };
         let value = catch_panic(|| change(&mut draft))?;
         let Draft { estate, mut plan, whole_plan, settings, import, .. } = draft;
         // An inventory change re-checks the plan against it.
@@ -520,10 +515,9 @@ impl Session {
             (Some(Some(after)), Some(before)) if !whole && self.journal < JOURNAL_LIMIT => {
                 PlanWrite::Change(serde_json::to_string(&PlanDelta::between(after, before))?)
             }
-            (Some(Some(after)), _) => PlanWrite::Base {
-                config: serde_json::to_string(&after.config)?,
-                plan: serde_json::to_string(after)?,
-            },
+            (Some(Some(after)), _) => {
+                PlanWrite::Base { config: serde_json::to_string(&after.config)?, plan: serde_json::to_string(after)? }
+            }
         })
     }
 
@@ -626,9 +620,11 @@ impl Session {
     pub fn switch_scenario(&mut self, scenario: &str) -> Result<()> {
         let (plan, journal) = read_plan(&self.project, scenario)?;
         let Some(plan) = plan else { return Err(Error::not_found("scenario", scenario)) };
-        let audit = Audit::new("switch scenario", format!("put scenario '{scenario}' on the board"), vec![
-            scenario.to_string(),
-        ]);
+        let audit = Audit::new(
+            "switch scenario",
+            format!("put scenario '{scenario}' on the board"),
+            vec![scenario.to_string()],
+        );
         self.act_on_file(audit, |w| {
             w.clear_history(Stack::Undo)?;
             w.clear_history(Stack::Redo)?;

@@ -33,7 +33,9 @@ fn child(path: &Path) -> ! {
             0 => session.plan_with(PlanConfig { wave_days: 14 + (turn % 3) as u32 * 7, ..config() }).map(|_| ()),
             1 => session.move_application(name, 1 + (turn % 4) as u32).map(|_| ()),
             2 => session.set_pinned(name, turn % 4 == 2),
-            3 => session.edit_applications(std::slice::from_ref(name), "rto_minutes", &format!("{}", 60 + turn % 500)).map(|_| ()),
+            3 => session
+                .edit_applications(std::slice::from_ref(name), "rto_minutes", &format!("{}", 60 + turn % 500))
+                .map(|_| ()),
             4 => session.undo().map(|_| ()),
             _ => session.redo().map(|_| ()),
         };

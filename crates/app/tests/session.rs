@@ -166,14 +166,14 @@ fn every_action_lands_whole_or_not_at_all() {
     });
     let pacs = session.plan().expect("plan").applications.iter().find(|a| a.name == "PACS").map(|a| a.wave);
     let pacs = pacs.expect("PACS in the plan");
-    every_fault(&path, &mut session, "move", |s| s.move_application("PACS", if pacs > 2 { 1 } else { pacs + 2 }).map(|_| ()));
+    every_fault(&path, &mut session, "move", |s| {
+        s.move_application("PACS", if pacs > 2 { 1 } else { pacs + 2 }).map(|_| ())
+    });
     every_fault(&path, &mut session, "pin", |s| s.set_pinned("PACS", true));
     every_fault(&path, &mut session, "edit", |s| {
         s.edit_applications(&["PACS".to_string(), "Intranet".to_string()], "strategy", "replatform").map(|_| ())
     });
-    every_fault(&path, &mut session, "settings", |s| {
-        s.save_settings(&PlanConfig { wave_days: 10, ..config.clone() })
-    });
+    every_fault(&path, &mut session, "settings", |s| s.save_settings(&PlanConfig { wave_days: 10, ..config.clone() }));
     let mut rules = session.infrastructure_rules().expect("rules");
     rules.ports.insert(9182, "monitoring".into());
     every_fault(&path, &mut session, "infrastructure", |s| s.set_infrastructure_rules(&rules).map(|_| ()));
@@ -242,9 +242,14 @@ fn the_audit_trail_names_who_did_what_and_notices_tampering() {
     // The sqlite3 shell's way: an entry removed.
     let conn = rusqlite::Connection::open(&path).expect("raw");
     let table: String = conn
-        .query_row("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'audit%' AND name NOT LIKE '%head%'", [], |r| r.get(0))
+        .query_row(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'audit%' AND name NOT LIKE '%head%'",
+            [],
+            |r| r.get(0),
+        )
         .expect("the audit table");
-    conn.execute(&format!("DELETE FROM {table} WHERE rowid = (SELECT min(rowid) + 1 FROM {table})"), []).expect("delete");
+    conn.execute(&format!("DELETE FROM {table} WHERE rowid = (SELECT min(rowid) + 1 FROM {table})"), [])
+        .expect("delete");
     drop(conn);
     let reader = Session::open_read_only(&path).expect("open");
     let check = reader.verify_audit().expect("verify");

@@ -140,7 +140,12 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
 
 /// Stages the import, prints what it found, saves it when it has no
 /// errors; whether it was saved.
-fn import_into(session: &mut Session, files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -> Result<bool> {
+fn import_into(
+    session: &mut Session,
+    files: &[PathBuf],
+    project_path: &Path,
+    request: &ImportRequest<'_>,
+) -> Result<bool> {
     let mapping: Option<ColumnMapping> = match request.mapping {
         None => None,
         Some(name) => Some(session.project().setting(&waveplan_store::keys::mapping(name))?.with_context(|| {
@@ -379,4 +384,3 @@ fn demo(json: bool) -> Result<ExitCode> {
     print_plan(plan, DEFAULT_SCENARIO, Path::new("(temporary project)"), json)?;
     Ok(ExitCode::SUCCESS)
 }
-

@@ -55,7 +55,11 @@ pub fn run(args: &HistoryArgs) -> Result<ExitCode> {
         let check = session.verify_audit()?;
         return Ok(match check.broken {
             None => {
-                println!("{}: the audit trail is intact ({} entries, each chained to the one before)", args.project.display(), check.entries);
+                println!(
+                    "{}: the audit trail is intact ({} entries, each chained to the one before)",
+                    args.project.display(),
+                    check.entries
+                );
                 ExitCode::SUCCESS
             }
             Some(broken) => {

@@ -50,7 +50,8 @@ fn port_and_role(text: &str) -> Result<(u16, String)> {
 
 /// Shows the list, or changes it, re-classifies the project's dependencies and saves both.
 pub fn run(args: InfrastructureArgs) -> Result<ExitCode> {
-    let changes = args.reset || !args.add_port.is_empty() || !args.add_dc_port.is_empty() || !args.remove_port.is_empty();
+    let changes =
+        args.reset || !args.add_port.is_empty() || !args.add_dc_port.is_empty() || !args.remove_port.is_empty();
     // Showing the list only reads: it works while the app holds the project.
     let mut session = if changes {
         crate::commands::open_project(&args.project)?

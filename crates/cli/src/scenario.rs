@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
-use waveplan_core::compare::{Comparison, MetricRow, MetricValue, Side, compare_plans};
-use waveplan_core::Plan;
 use waveplan_app::{DEFAULT_SCENARIO, Session};
+use waveplan_core::Plan;
+use waveplan_core::compare::{Comparison, MetricRow, MetricValue, Side, compare_plans};
 
 use crate::commands::{load_plan, open_project, open_reader};
 

@@ -11,8 +11,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
-use waveplan_core::compare::compare_plans;
 use waveplan_core::PlanConfig;
+use waveplan_core::compare::compare_plans;
 use waveplan_import::native::parse_duration_minutes;
 
 use crate::args::PlanSettings;

@@ -43,9 +43,28 @@ impl Owner {
         let user = ["USER", "LOGNAME", "USERNAME"]
             .iter()
             .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+            .or_else(user_of_this_process)
             .unwrap_or_else(|| "unknown".to_owned());
         Owner { user, host: host_name(), pid: std::process::id(), since: Utc::now().trunc_subsecs(0) }
     }
+}
+
+/// The account name of this process's user, from the password database
+/// (a service, a cron job or CI runs with no USER in its environment).
+#[cfg(unix)]
+fn user_of_this_process() -> Option<String> {
+    let uid = rustix::process::getuid().as_raw().to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)? == uid).then(|| name.to_owned())
+    })
+}
+
+#[cfg(not(unix))]
+fn user_of_this_process() -> Option<String> {
+    None
 }
 
 #[cfg(unix)]
