@@ -453,14 +453,7 @@ impl Session {
                     w.record_import(record)?;
                 }
                 write_plan(w, &scenario, &plan_write)?;
-                for (key, value) in &settings {
-                    match value {
-                        Some(value) => w.set_setting(key, value)?,
-                        None => {
-                            w.remove_setting(key)?;
-                        }
-                    }
-                }
+                write_settings(w, &settings)?;
                 w.push_history(Stack::Undo, &step, HISTORY)?;
                 w.clear_history(Stack::Redo)?;
                 w.append_audit(&entry)?;
@@ -588,14 +581,7 @@ impl Session {
                     w.update_estate(restored, delta)?;
                 }
                 write_plan(w, &scenario, &plan_write)?;
-                for (key, value) in &settings {
-                    match value {
-                        Some(value) => w.set_setting(key, value)?,
-                        None => {
-                            w.remove_setting(key)?;
-                        }
-                    }
-                }
+                write_settings(w, &settings)?;
                 w.push_history(to, &back, HISTORY)?;
                 w.append_audit(&entry)?;
                 Ok::<_, Error>(())
@@ -659,6 +645,19 @@ fn write_plan(w: &mut waveplan_store::Write<'_>, scenario: &str, plan: &PlanWrit
         }
         PlanWrite::Base { config, plan } => w.save_plan(scenario, config, plan)?,
         PlanWrite::Change(change) => w.append_plan_change(scenario, change)?,
+    }
+    Ok(())
+}
+
+/// Writes settings as an action left them (`None`: removed).
+fn write_settings(w: &mut waveplan_store::Write<'_>, settings: &[(String, Option<Value>)]) -> Result<()> {
+    for (key, value) in settings {
+        match value {
+            Some(value) => w.set_setting(key, value)?,
+            None => {
+                w.remove_setting(key)?;
+            }
+        }
     }
     Ok(())
 }
