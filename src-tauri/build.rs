@@ -43,6 +43,8 @@ const COMMANDS: &[&str] = &[
     "compare_scenarios",
     "dr_gaps",
     "forget_recent",
+    "history",
+    "open_read_only",
 ];
 
 fn main() {
