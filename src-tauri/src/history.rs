@@ -12,23 +12,24 @@ use crate::wire::{AuditEntryView, HistoryView};
 pub async fn history<R: Runtime>(app: AppHandle<R>) -> AppResult<HistoryView> {
     crate::commands::blocking(app, |_, state| {
         state.with_session(|session| {
-            let check = session.verify_audit()?;
-            let entries = session
-                .audit_log(None)?
+            // The trail as the exports' appendix carries it: the one reading.
+            let trail = session.audit_appendix()?;
+            let entries = trail
+                .entries
                 .into_iter()
                 .rev()
-                .map(|r| AuditEntryView {
-                    sequence: u32::try_from(r.sequence).unwrap_or(u32::MAX),
-                    time: r.entry.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                    user: r.entry.user,
-                    host: r.entry.host,
-                    action: r.entry.action,
-                    summary: r.entry.summary,
-                    subjects: r.entry.subjects,
-                    hash: r.hash,
+                .map(|line| AuditEntryView {
+                    sequence: u32::try_from(line.sequence).unwrap_or(u32::MAX),
+                    time: line.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    user: line.user,
+                    host: line.host,
+                    action: line.action,
+                    summary: line.summary,
+                    subjects: line.subjects,
+                    hash: line.hash,
                 })
                 .collect();
-            Ok(HistoryView { entries, intact: check.broken.is_none(), broken: check.broken.map(|b| b.reason) })
+            Ok(HistoryView { entries, intact: trail.intact, broken: trail.broken })
         })
     })
     .await

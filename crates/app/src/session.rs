@@ -223,25 +223,23 @@ impl Session {
     /// Opens an existing project file for writing (one writer at a time:
     /// a second is refused, naming the holder).
     pub fn open(path: &Path) -> Result<Session> {
-        Session::load(Project::open_with(path, Access::Write(Owner::current()))?, None)
+        Session::load(Project::open_with(path, Access::Write(Owner::current()))?)
     }
 
     /// Opens an existing project file to read only: every action is refused.
     pub fn open_read_only(path: &Path) -> Result<Session> {
-        Session::load(Project::open_with(path, Access::ReadOnly)?, None)
+        Session::load(Project::open_with(path, Access::ReadOnly)?)
     }
 
     /// Creates a new, empty project file.
     pub fn create(path: &Path) -> Result<Session> {
-        Session::load(Project::create_with(path, Owner::current())?, None)
+        Session::load(Project::create_with(path, Owner::current())?)
     }
 
-    /// A project already open, on the board's scenario or the one named.
-    pub fn load(project: Project, scenario: Option<&str>) -> Result<Session> {
-        let scenario = match scenario {
-            Some(name) => name.to_string(),
-            None => project.setting(BOARD_SCENARIO_SETTING)?.unwrap_or_else(|| DEFAULT_SCENARIO.to_string()),
-        };
+    /// A project already open, on the desktop board's scenario (another is
+    /// put in the session with [`Session::use_scenario`]).
+    pub fn load(project: Project) -> Result<Session> {
+        let scenario: String = project.setting(BOARD_SCENARIO_SETTING)?.unwrap_or_else(|| DEFAULT_SCENARIO.to_string());
         // The plan's JSON (tens of MB on a 50,000-server estate) is parsed
         // on a second thread while this one reads the inventory.
         let texts = plan_texts(&project, &scenario)?;

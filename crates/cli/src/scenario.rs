@@ -82,7 +82,7 @@ pub fn run(command: ScenarioCommand) -> Result<ExitCode> {
         ScenarioCommand::Delete { project, name } => {
             let mut session = open_project(&project)?;
             // The session stands on the scenario to delete only when it is the board's.
-            session.use_scenario(&scenario_other_than(&session, &name)?)?;
+            session.use_scenario(&scenario_other_than(&session)?)?;
             session.delete_scenario(&name)?;
             println!("deleted '{name}'");
         }
@@ -90,11 +90,10 @@ pub fn run(command: ScenarioCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The scenario the session should stand on to delete `name`: the board's,
-/// unless `name` is it (then the delete is refused, naming the board).
-fn scenario_other_than(session: &Session, name: &str) -> Result<String> {
-    let board: Option<String> = session.project().setting(waveplan_app::BOARD_SCENARIO_SETTING)?;
-    Ok(board.unwrap_or_else(|| if name == DEFAULT_SCENARIO { String::new() } else { DEFAULT_SCENARIO.into() }))
+/// The scenario the session should stand on to delete `name`: the board's
+/// (a delete of it is refused, naming the board), or none.
+fn scenario_other_than(session: &Session) -> Result<String> {
+    Ok(session.project().setting(waveplan_app::BOARD_SCENARIO_SETTING)?.unwrap_or_default())
 }
 
 fn list(session: &Session, json: bool) -> Result<()> {
