@@ -421,7 +421,7 @@ impl Session {
         let audit = Audit::new(
             "import",
             format!(
-                "imported {shown}: {} servers, {} devices, {} applications, {} data stores, {} dependencies",
+                "imported {shown}; the inventory now holds {} servers, {} devices, {} applications, {} data stores, {} dependencies",
                 after.servers, after.devices, after.applications, after.datastores, after.dependencies
             ),
             names,
