@@ -9,9 +9,9 @@
 //! (a dependency's `infrastructure` only from 2, undo history only from 3),
 //! left in the rollback journal mode with 512-byte pages and vacuumed, so
 //! it is one file of a few KB.
-//! Run it only to add a fixture for a new released version: the tests
-//! compare backups with these files byte for byte, and a released
-//! version's fixture does not change.
+//! It writes only the fixtures that are missing: the tests compare backups
+//! with these files byte for byte, and a released version's fixture does
+//! not change.
 
 use std::path::Path;
 
@@ -35,7 +35,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
     for version in 1..SCHEMA_VERSION {
         let path = dir.join(format!("schema-{version}.waveplan"));
-        let _ = std::fs::remove_file(&path);
+        if path.exists() {
+            continue;
+        }
         let mut conn = Connection::open(&path)?;
         // The smallest page keeps a file of twenty near-empty tables at a few KB.
         conn.pragma_update(None, "page_size", 512)?;
@@ -54,6 +56,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         conn.execute_batch(dependency)?;
         if version >= 3 {
             conn.execute_batch("INSERT INTO history (stack, label, snapshot) VALUES ('undo', 'import', '{}')")?;
+        }
+        if version >= 4 {
+            conn.execute_batch("INSERT INTO plan_changes (scenario, position, change) VALUES ('baseline', 0, '{}')")?;
         }
         conn.execute_batch("VACUUM")?;
         drop(conn);

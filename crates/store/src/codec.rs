@@ -196,6 +196,14 @@ impl<'r, 's> Record<'r, 's> {
     pub(crate) fn timestamp(&self, column: usize) -> Result<DateTime<Utc>, StoreError> {
         parse_timestamp(self.text(column)?).map_err(|detail| self.corrupt(column, detail))
     }
+
+    /// A timestamp stored by [`timestamp_text`], or NULL.
+    pub(crate) fn opt_timestamp(&self, column: usize) -> Result<Option<DateTime<Utc>>, StoreError> {
+        match self.opt_text(column)? {
+            None => Ok(None),
+            Some(text) => parse_timestamp(text).map(Some).map_err(|detail| self.corrupt(column, detail)),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -64,17 +64,25 @@ impl Project {
         let context = "listing scenarios";
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT name, created_at, updated_at FROM scenarios ORDER BY name")
+            .prepare_cached(
+                "SELECT s.name, s.created_at, s.updated_at,
+                        (SELECT c.changed_at FROM plan_changes c
+                         WHERE c.scenario = s.name AND c.changed_at IS NOT NULL
+                         ORDER BY c.position DESC LIMIT 1)
+                 FROM scenarios s ORDER BY s.name",
+            )
             .map_err(sql(context))?;
         let mut rows = stmt.query([]).map_err(sql(context))?;
         let mut scenarios = Vec::new();
         while let Some(row) = rows.next().map_err(sql(context))? {
             // Scenarios have no numeric id; the position in the listing stands in for messages.
             let r = Record::new(row, "scenarios", scenarios.len() as i64);
+            let saved = r.timestamp(2)?;
+            let changed = r.opt_timestamp(3)?;
             scenarios.push(ScenarioSummary {
                 name: r.text(0)?.to_owned(),
                 created_at: r.timestamp(1)?,
-                updated_at: r.timestamp(2)?,
+                updated_at: changed.map_or(saved, |changed| changed.max(saved)),
             });
         }
         Ok(scenarios)
@@ -124,21 +132,23 @@ impl Write<'_> {
     pub fn append_plan_change(&mut self, scenario: &str, change_json: &str) -> Result<(), StoreError> {
         let now = timestamp_text(Utc::now());
         self.tick()?;
-        let touched = self
+        // Asked of the name's index: the scenario's row, with its plan, is
+        // neither read nor written (the change carries its own time).
+        let exists = self
             .conn()
-            .prepare_cached("UPDATE scenarios SET updated_at = ?2 WHERE name = ?1")
-            .and_then(|mut stmt| stmt.execute(params![scenario, now]))
+            .prepare_cached("SELECT 1 FROM scenarios WHERE name = ?1")
+            .and_then(|mut stmt| stmt.exists([scenario]))
             .map_err(|e| StoreError::sql(format!("changing scenario '{scenario}'"), e))?;
-        if touched == 0 {
+        if !exists {
             return Err(StoreError::NoScenario { name: scenario.to_owned() });
         }
         self.tick()?;
         self.conn()
             .prepare_cached(
-                "INSERT INTO plan_changes (scenario, position, change)
-                 SELECT ?1, coalesce(max(position) + 1, 0), ?2 FROM plan_changes WHERE scenario = ?1",
+                "INSERT INTO plan_changes (scenario, position, change, changed_at)
+                 SELECT ?1, coalesce(max(position) + 1, 0), ?2, ?3 FROM plan_changes WHERE scenario = ?1",
             )
-            .and_then(|mut stmt| stmt.execute(params![scenario, change_json]))
+            .and_then(|mut stmt| stmt.execute(params![scenario, change_json, now]))
             .map_err(|e| StoreError::sql(format!("appending a change to scenario '{scenario}'"), e))?;
         Ok(())
     }
@@ -167,8 +177,8 @@ impl Write<'_> {
         self.tick()?;
         self.conn()
             .execute(
-                "INSERT INTO plan_changes (scenario, position, change)
-                 SELECT ?2, position, change FROM plan_changes WHERE scenario = ?1",
+                "INSERT INTO plan_changes (scenario, position, change, changed_at)
+                 SELECT ?2, position, change, changed_at FROM plan_changes WHERE scenario = ?1",
                 params![from, to],
             )
             .map_err(|e| StoreError::sql(format!("copying the changes of scenario '{from}' to '{to}'"), e))?;
@@ -319,5 +329,25 @@ mod tests {
             project.conn.query_row("SELECT count(*) FROM plan_changes", [], |row| row.get(0)).expect("count");
         assert_eq!(left, 0, "the journal went with its scenario");
         assert!(project.write(|w| w.append_plan_change("q4", "not json")).is_err());
+    }
+
+    #[test]
+    fn a_change_dates_its_scenario_without_touching_the_plan_row() {
+        let mut project = Project::open_in_memory().expect("open");
+        project.save_plan("q3", "{}", "[]").expect("save");
+        let saved = project.scenarios().expect("list")[0].updated_at;
+        let row_before: String =
+            project.conn.query_row("SELECT updated_at FROM scenarios", [], |row| row.get(0)).expect("row");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        project.write(|w| w.append_plan_change("q3", r#"{"move":1}"#)).expect("append");
+        let row_after: String =
+            project.conn.query_row("SELECT updated_at FROM scenarios", [], |row| row.get(0)).expect("row");
+        assert_eq!(row_after, row_before, "the scenario's row (with its plan) is not rewritten");
+        let changed = project.scenarios().expect("list")[0].updated_at;
+        assert!(changed > saved, "the change dates the scenario: {changed} after {saved}");
+
+        // A change kept by schema 4 has no time: the scenario's own stands.
+        project.conn.execute("UPDATE plan_changes SET changed_at = NULL", []).expect("as schema 4 left it");
+        assert_eq!(project.scenarios().expect("list")[0].updated_at, saved);
     }
 }

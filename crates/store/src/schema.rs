@@ -20,6 +20,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../migrations/0003-undo-history/up.sql")).comment("undo and redo history"),
     M::up(include_str!("../migrations/0004-audit-journal-identity/up.sql"))
         .comment("audit trail, plan change journal, project identifier, imported file hashes"),
+    M::up(include_str!("../migrations/0005-plan-change-times/up.sql")).comment("when each plan change was made"),
 ];
 
 /// The migrations that bring a project file to [`SCHEMA_VERSION`].

@@ -194,6 +194,11 @@ fn older_schemas_are_backed_up_then_upgraded_with_their_data() {
         if version >= 3 {
             assert_eq!(project.history_top(Stack::Undo).expect("history").as_deref(), Some("import"));
         }
+        if version >= 4 {
+            assert_eq!(project.plan_changes("baseline").expect("journal"), ["{}"], "schema {version}");
+        }
+        let scenarios = project.scenarios().expect("scenarios");
+        assert_eq!(scenarios[0].updated_at.to_rfc3339(), "2025-06-01T09:31:00+00:00", "schema {version}");
         drop(project);
 
         let again = Project::open(&path).expect("reopen");
