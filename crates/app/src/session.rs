@@ -67,13 +67,6 @@ struct PlanBefore {
 }
 
 impl PlanBefore {
-    fn between(before: Option<&Arc<Plan>>, after: Option<&Plan>) -> PlanBefore {
-        match (before, after) {
-            (Some(before), Some(after)) => PlanBefore { plan: None, delta: Some(PlanDelta::between(before, after)) },
-            (before, _) => PlanBefore { plan: before.cloned(), delta: None },
-        }
-    }
-
     /// The plan before, from the plan it was taken against.
     fn restore(self, now: Option<&Arc<Plan>>) -> Option<Plan> {
         match (self.delta, now) {
@@ -432,14 +425,14 @@ impl Session {
             .map(|(key, _)| Ok((key.clone(), self.project.setting::<Value>(key)?)))
             .collect::<Result<Vec<_>>>()?;
         let estate_delta = estate.as_ref().map(|after| EstateDelta::between(&self.estate, after));
+        let (plan_before, plan_write) = self.plan_change(plan.as_ref(), whole_plan)?;
         let snapshot = Snapshot {
             scenario: Some(self.scenario.clone()),
             estate: estate_delta.clone(),
-            plan: plan.as_ref().map(|after| PlanBefore::between(self.plan.as_ref(), after.as_ref())),
+            plan: plan_before,
             settings: settings_before,
         };
         let step = HistoryStep { label: label.to_string(), snapshot: serde_json::to_string(&snapshot)? };
-        let plan_write = self.plan_write(plan.as_ref(), whole_plan)?;
         let entry = self.entry(audit);
         let scenario = self.scenario.clone();
         catch_panic(|| {
@@ -496,20 +489,28 @@ impl Session {
         }
     }
 
-    /// How an action's plan is written: a forward delta on the scenario's
+    /// What an action's plan change keeps in its undo step (the plan
+    /// before) and how it is written: a forward delta on the scenario's
     /// journal for a change of the plan in place (a moved card writes a few
-    /// hundred KB, not the whole plan), the whole plan otherwise.
-    fn plan_write(&self, plan: Option<&Option<Plan>>, whole: bool) -> Result<PlanWrite> {
-        Ok(match (plan, &self.plan) {
-            (None, _) => PlanWrite::Unchanged,
-            (Some(None), _) => PlanWrite::Delete,
-            (Some(Some(after)), Some(before)) if !whole && self.journal < JOURNAL_LIMIT => {
-                PlanWrite::Change(serde_json::to_string(&PlanDelta::between(after, before))?)
-            }
-            (Some(Some(after)), _) => {
-                PlanWrite::Base { config: serde_json::to_string(&after.config)?, plan: serde_json::to_string(after)? }
-            }
-        })
+    /// hundred KB, not the whole plan), the whole plan otherwise. The plans
+    /// are compared once: the journal's delta is the undo step's reversed.
+    fn plan_change(&self, plan: Option<&Option<Plan>>, whole: bool) -> Result<(Option<PlanBefore>, PlanWrite)> {
+        let Some(plan) = plan else { return Ok((None, PlanWrite::Unchanged)) };
+        let Some(after) = plan else {
+            return Ok((Some(PlanBefore { plan: self.plan.clone(), delta: None }), PlanWrite::Delete));
+        };
+        let Some(before) = &self.plan else {
+            let write =
+                PlanWrite::Base { config: serde_json::to_string(&after.config)?, plan: serde_json::to_string(after)? };
+            return Ok((Some(PlanBefore { plan: None, delta: None }), write));
+        };
+        let back = PlanDelta::between(before, after);
+        let write = if !whole && self.journal < JOURNAL_LIMIT {
+            PlanWrite::Change(serde_json::to_string(&back.reversed(after))?)
+        } else {
+            PlanWrite::Base { config: serde_json::to_string(&after.config)?, plan: serde_json::to_string(after)? }
+        };
+        Ok((Some(PlanBefore { plan: None, delta: Some(back) }), write))
     }
 
     fn commit_plan(&mut self, plan: Option<Option<Plan>>, written: &PlanWrite) {
@@ -560,14 +561,14 @@ impl Session {
         // (or undo's) step, and what the store writes the restored rows by.
         let estate_back = estate.as_ref().map(|restored| EstateDelta::between(&self.estate, restored));
         let plan = snapshot.plan.map(|before| before.restore(self.plan.as_ref()));
+        let (plan_back, plan_write) = self.plan_change(plan.as_ref(), false)?;
         let back = Snapshot {
             scenario: Some(self.scenario.clone()),
             estate: estate_back.clone(),
-            plan: plan.as_ref().map(|restored| PlanBefore::between(self.plan.as_ref(), restored.as_ref())),
+            plan: plan_back,
             settings: settings_back,
         };
         let back = HistoryStep { label: step.label.clone(), snapshot: serde_json::to_string(&back)? };
-        let plan_write = self.plan_write(plan.as_ref(), false)?;
         let (verb, action) = if from == Stack::Undo { ("undid", "undo") } else { ("redid", "redo") };
         let entry = self.entry(Audit::new(action, format!("{verb} '{}'", step.label), Vec::new()));
         let scenario = self.scenario.clone();

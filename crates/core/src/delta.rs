@@ -34,6 +34,16 @@ impl<T: Clone + PartialEq> VecDelta<T> {
         VecDelta { len: before.len(), changed }
     }
 
+    /// This delta (taken against `after`) the other way: what turns the
+    /// vector before into `after`. The positions that differ are the ones
+    /// kept here that `after` still has, and every position past the old
+    /// length; no record is compared again.
+    fn reversed(&self, after: &[T]) -> VecDelta<T> {
+        let kept = self.changed.iter().filter(|(i, _)| *i < after.len()).map(|(i, _)| (*i, after[*i].clone()));
+        let appended = after.iter().enumerate().skip(self.len).map(|(i, new)| (i, new.clone()));
+        VecDelta { len: after.len(), changed: kept.chain(appended).collect() }
+    }
+
     fn restore(&self, target: &mut Vec<T>) {
         target.truncate(self.len);
         for (i, old) in &self.changed {
@@ -128,6 +138,19 @@ macro_rules! record_delta {
                     $($vector: VecDelta::between(&before.$vector, &after.$vector),)*
                     $($value: changed(&before.$value, &after.$value),)*
                     $($($nested: $nt::between(&before.$nested, &after.$nested),)*)?
+                }
+            }
+
+            /// The delta the other way, from this one and `after` (the
+            /// value it was taken against): what turns the earlier value
+            /// into `after`. The same as `between(after, before)`, without
+            /// comparing the two values again (a moved card's undo step and
+            /// journal entry take one comparison of the plan, not two).
+            pub fn reversed(&self, after: &$record) -> $name {
+                $name {
+                    $($vector: self.$vector.reversed(&after.$vector),)*
+                    $($value: self.$value.as_ref().map(|_| after.$value.clone()),)*
+                    $($($nested: self.$nested.reversed(&after.$nested),)*)?
                 }
             }
 
@@ -231,6 +254,7 @@ mod tests {
         // And the way back again (redo).
         PlanDelta::between(&after, &before).restore(&mut restored);
         assert_eq!(restored, after);
+        assert_eq!(delta.reversed(&after), PlanDelta::between(&after, &before), "reversed without comparing again");
 
         let whole = serde_json::to_string(&before).expect("json").len();
         let json = serde_json::to_string(&delta).expect("json");
@@ -245,5 +269,25 @@ mod tests {
         assert!(
             none.applications.changed.is_empty() && none.metrics.is_none() && none.dr.applications.changed.is_empty()
         );
+    }
+
+    #[test]
+    fn a_reversed_vector_delta_is_the_comparison_the_other_way() {
+        let cases: [(&[u32], &[u32]); 6] = [
+            (&[1, 2, 3], &[1, 5, 3]),
+            (&[1, 2, 3], &[1, 2, 3, 4, 5]),
+            (&[1, 2, 3, 4, 5], &[9, 2]),
+            (&[], &[7, 8]),
+            (&[7, 8], &[]),
+            (&[1, 2, 3], &[1, 2, 3]),
+        ];
+        for (before, after) in cases {
+            let back = VecDelta::between(before, after);
+            let forward = back.reversed(after);
+            assert_eq!(forward, VecDelta::between(after, before), "{before:?} -> {after:?}");
+            let mut target = before.to_vec();
+            forward.restore(&mut target);
+            assert_eq!(target, after, "{before:?} -> {after:?}");
+        }
     }
 }
