@@ -47,6 +47,19 @@ fn history_shows_each_action_with_the_user_and_verify_catches_tampering() {
     let verified = scratch.run(["history", "hospital.waveplan", "--verify"]).ok();
     assert!(verified.stdout.contains("intact (3 entries"), "{}", verified.stdout);
 
+    // The report carries the trail when asked; a format without an appendix refuses.
+    scratch.run(["export", "hospital.waveplan", "--format", "html", "--with-history", "-o", "plan.html"]).ok();
+    let html = std::fs::read_to_string(scratch.path("plan.html")).expect("the report");
+    assert!(html.contains("<h2>Audit trail</h2>") && html.contains("copied scenario "));
+    let refused = scratch.run(["export", "hospital.waveplan", "--format", "json", "--with-history", "-o", "plan.json"]);
+    assert_ne!(refused.code, 0);
+    assert!(
+        refused.stderr.contains("json does not carry the audit trail; --with-history is for xlsx, html, pdf"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!scratch.path("plan.json").exists(), "nothing written");
+
     // An entry edited with the sqlite3 shell.
     std::fs::copy(scratch.path("hospital.waveplan"), scratch.path("edited.waveplan")).expect("copy");
     sqlite3(&scratch, "edited.waveplan", "UPDATE audit SET summary = 'nothing happened' WHERE sequence = 2;");

@@ -319,9 +319,14 @@ pub fn export_formats() -> Vec<ExportFormatView> {
     export::formats()
 }
 
-/// Exports the plan in `format` where the user chooses.
+/// Exports the plan in `format` where the user chooses, with the project's
+/// audit trail as an appendix when `with_history` (workbook, report, PDF).
 #[tauri::command]
-pub async fn export_plan<R: Runtime>(app: AppHandle<R>, format: String) -> AppResult<ExportOutcome> {
+pub async fn export_plan<R: Runtime>(
+    app: AppHandle<R>,
+    format: String,
+    with_history: bool,
+) -> AppResult<ExportOutcome> {
     blocking(app, move |app, state| {
         let (name, extension) = {
             let guard = state.session();
@@ -334,7 +339,7 @@ pub async fn export_plan<R: Runtime>(app: AppHandle<R>, format: String) -> AppRe
         };
         let target = dialog::save_as(app, "Export the plan", &export::suggested_name(&name, &format), &extension)
             .ok_or(AppError::Cancelled)?;
-        state.with_session(|s| export::write(s, &format, &target))
+        state.with_session(|s| export::write(s, &format, with_history, &target))
     })
     .await
 }

@@ -18,6 +18,7 @@ pub fn formats() -> Vec<ExportFormatView> {
             label: f.description().into(),
             extension: f.extension().into(),
             folder: f == Format::Csv,
+            carries_history: f.carries_audit(),
         })
         .collect()
 }
@@ -31,11 +32,14 @@ pub fn suggested_name(project: &str, format: &str) -> String {
     }
 }
 
-/// Writes the session's plan in `format` at `target` (a file, or a folder for the CSV tables).
-pub fn write(session: &Session, format: &str, target: &Path) -> AppResult<ExportOutcome> {
+/// Writes the session's plan in `format` at `target` (a file, or a folder
+/// for the CSV tables), with the audit trail as an appendix when asked (and
+/// the format carries one).
+pub fn write(session: &Session, format: &str, with_history: bool, target: &Path) -> AppResult<ExportOutcome> {
     let format = Format::parse(format)
         .ok_or_else(|| AppError::NotFound { what: "export format".into(), name: format.into() })?;
-    let exported = session.export(format, target, Options::default())?;
+    let audit = if with_history && format.carries_audit() { Some(session.audit_appendix()?) } else { None };
+    let exported = session.export(format, target, Options { audit, ..Options::default() })?;
     Ok(ExportOutcome {
         written: exported.written.iter().map(|p| p.display().to_string()).collect(),
         bytes: u32::try_from(exported.bytes).unwrap_or(u32::MAX),

@@ -582,6 +582,8 @@ pub struct ExportFormatView {
     pub extension: String,
     /// Whether it writes a folder of files.
     pub folder: bool,
+    /// Whether it can carry the project's audit trail as an appendix.
+    pub carries_history: bool,
 }
 
 /// Files an export wrote.

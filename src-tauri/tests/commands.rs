@@ -406,12 +406,35 @@ fn the_plan_exports_to_the_chosen_place() {
     let dir = tempfile::tempdir().expect("temp dir");
     let target = dir.path().join("plan.json");
     h.window.state::<AppState>().answer_dialogs(vec![target.display().to_string()]);
-    let outcome = ok(&h.window, "export_plan", json!({ "format": "json" }));
+    let outcome = ok(&h.window, "export_plan", json!({ "format": "json", "withHistory": false }));
     assert_eq!(outcome["written"], json!([target.display().to_string()]));
     let plan: Value = serde_json::from_slice(&std::fs::read(&target).expect("written")).expect("json");
     assert_eq!(plan["metrics"]["hard_violations"], 0);
     h.window.state::<AppState>().answer_dialogs(vec![String::new()]);
-    assert_eq!(call(&h.window, "export_plan", json!({ "format": "json" })), Err(json!({ "kind": "cancelled" })));
+    assert_eq!(
+        call(&h.window, "export_plan", json!({ "format": "json", "withHistory": false })),
+        Err(json!({ "kind": "cancelled" }))
+    );
+
+    // The report with the audit trail as its last section, and without.
+    let formats = ok(&h.window, "export_formats", json!({}));
+    let carriers: Vec<&str> = formats
+        .as_array()
+        .expect("formats")
+        .iter()
+        .filter(|f| f["carriesHistory"] == true)
+        .map(|f| f["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(carriers, ["xlsx", "html", "pdf"]);
+    let report = dir.path().join("plan.html");
+    h.window.state::<AppState>().answer_dialogs(vec![report.display().to_string()]);
+    ok(&h.window, "export_plan", json!({ "format": "html", "withHistory": true }));
+    let html = std::fs::read_to_string(&report).expect("report");
+    assert!(html.contains("<h2>Audit trail</h2>"), "the trail is in the report");
+    assert!(html.contains("imported the sample hospital"), "the sample's import is in the trail");
+    h.window.state::<AppState>().answer_dialogs(vec![report.display().to_string()]);
+    ok(&h.window, "export_plan", json!({ "format": "html", "withHistory": false }));
+    assert!(!std::fs::read_to_string(&report).expect("report").contains("<h2>Audit trail</h2>"));
 }
 
 #[test]

@@ -56,6 +56,10 @@ fn format_parser() -> impl TypedValueParser<Value = Format> {
 /// Runs `waveplan export`: the session's export, read-only (it works while
 /// the app holds the project).
 pub fn run(args: &ExportArgs) -> Result<ExitCode> {
+    if args.with_history && !args.format.carries_audit() {
+        let carriers: Vec<&str> = Format::ALL.iter().filter(|f| f.carries_audit()).map(|f| f.id()).collect();
+        anyhow::bail!("{} does not carry the audit trail; --with-history is for {}", args.format, carriers.join(", "));
+    }
     let session = crate::commands::open_reader(&args.project, &args.scenario)?;
     crate::commands::load_plan(&session, &args.scenario)?;
     let scope = match (&args.app, args.wave) {

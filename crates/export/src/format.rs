@@ -137,6 +137,12 @@ impl Format {
         }
     }
 
+    /// Whether it carries [`Options::audit`], the project's audit trail, as
+    /// an appendix: the workbook's last sheet, the report's last section.
+    pub fn carries_audit(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Html | Format::Pdf)
+    }
+
     /// Whether [`Options::scope`] narrows the export (diagrams and runbook formats).
     pub fn takes_scope(self) -> bool {
         matches!(

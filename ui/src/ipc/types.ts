@@ -719,7 +719,11 @@ extension: string,
 /**
  * Whether it writes a folder of files.
  */
-folder: boolean, };
+folder: boolean, 
+/**
+ * Whether it can carry the project's audit trail as an appendix.
+ */
+carriesHistory: boolean, };
 export type ExportOutcome = { 
 /**
  * Paths written.

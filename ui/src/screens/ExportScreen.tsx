@@ -9,17 +9,19 @@ export function ExportScreen() {
   const board = useStore((s) => s.board);
   const [formats, setFormats] = useState<ExportFormatView[]>([]);
   const [chosen, setChosen] = useState<string>("");
+  const [withHistory, setWithHistory] = useState(false);
   const [outcome, setOutcome] = useState<ExportOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     void api.exportFormats().then((f) => (setFormats(f), setChosen(f[0]?.id ?? "")));
   }, []);
+  const carriesHistory = formats.find((f) => f.id === chosen)?.carriesHistory ?? false;
   if (!board) return <section className="empty"><h2>No plan yet</h2><p>Plan the waves first; then export them.</p></section>;
   const run = async () => {
     setError(null);
     setOutcome(null);
     try {
-      setOutcome(await api.exportPlan(chosen));
+      setOutcome(await api.exportPlan(chosen, withHistory && carriesHistory));
     } catch (e) {
       if (!(e instanceof CommandError && e.error.kind === "cancelled")) setError(e instanceof Error ? e.message : String(e));
     }
@@ -35,6 +37,12 @@ export function ExportScreen() {
           </label>
         ))}
       </fieldset>
+      {carriesHistory && (
+        <label className="radio">
+          <input type="checkbox" checked={withHistory} onChange={(e) => setWithHistory(e.target.checked)} data-with-history />
+          Add the audit trail (who changed what, and when; its chain checked) as the last {chosen === "xlsx" ? "sheet" : "section"}
+        </label>
+      )}
       <button className="primary" onClick={() => void run()} disabled={!chosen} data-export>
         Export…
       </button>
