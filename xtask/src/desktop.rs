@@ -80,6 +80,10 @@ pub fn build_app() -> Result<PathBuf> {
     Ok(project_root().join("target/debug/waveplan-desktop"))
 }
 
+/// The end-to-end test of a planner's day (import, plan, move, undo, the
+/// history, export, a kill).
+const PLANNER_TEST: &str = "a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives_a_kill";
+
 /// The feature that turns the end-to-end tests on.
 pub const E2E_FEATURE: &str = "waveplan-desktop/e2e";
 
@@ -158,8 +162,9 @@ pub fn screenshots() -> Result<()> {
     let dir = project_root().join("docs/screenshots");
     std::fs::create_dir_all(&dir)?;
     // The tour takes the main screens; the import test takes the mapping of
-    // an unknown spreadsheet and the merge conflicts, which need its files.
-    let tests = ["--exact", "tour", IMPORT_TEST];
+    // an unknown spreadsheet and the merge conflicts, which need its files;
+    // the planner's test the History panel after its move and undo.
+    let tests = ["--exact", "tour", IMPORT_TEST, PLANNER_TEST];
     under_xvfb(&["--workspace"], E2E_FEATURE, &tests, &[], Some(&dir))?;
     eprintln!("xtask: screenshots in {}", dir.display());
     Ok(())

@@ -255,6 +255,44 @@ pub(crate) async fn kill_and_reopen(driver: &Driver, client: Client, project: &s
     Ok(client)
 }
 
+/// The `waveplan` command, built beside the app by the workspace's test run.
+pub(crate) fn command() -> Result<PathBuf> {
+    let path = Path::new(APP).with_file_name(format!("waveplan{}", std::env::consts::EXE_SUFFIX));
+    anyhow::ensure!(
+        path.is_file(),
+        "{} is missing: build the command with the app (cargo xtask test builds the workspace)",
+        path.display()
+    );
+    Ok(path)
+}
+
+/// The user name the app writes into the audit trail and its lock: `USER`,
+/// else the password database's name for this process's user.
+pub(crate) fn user_name() -> Result<String> {
+    if let Ok(user) = std::env::var("USER").or_else(|_| std::env::var("LOGNAME"))
+        && !user.is_empty()
+    {
+        return Ok(user);
+    }
+    let out = Command::new("id").arg("-un").output()?;
+    Ok(String::from_utf8(out.stdout)?.trim().to_string())
+}
+
+/// The file called `name` somewhere under `dir`.
+pub(crate) fn find_file(dir: &Path, name: &str) -> Result<PathBuf> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            if let Ok(found) = find_file(&path, name) {
+                return Ok(found);
+            }
+        } else if path.file_name().is_some_and(|n| n == name) {
+            return Ok(path);
+        }
+    }
+    anyhow::bail!("no {name} under {}", dir.display())
+}
+
 pub(crate) fn answers(dir: &Path, lines: &[String]) -> Result<Vec<String>> {
     let file = dir.join("dialog-answers.txt");
     std::fs::write(&file, lines.join("\n") + "\n")?;

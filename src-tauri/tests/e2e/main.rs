@@ -1,8 +1,9 @@
 //! End to end: the built app (with its front end embedded) under Xvfb,
 //! driven through tauri-driver and WebKitWebDriver with fantoccini, as a
 //! user would: open the sample hospital, import a file, plan, drag an
-//! application before its dependency, undo, export, kill the app mid-edit
-//! and reopen it.
+//! application before its dependency, undo, read the History panel, see
+//! `waveplan history` print the same trail and `waveplan import` refused the
+//! project the app holds, export, kill the app mid-edit and reopen it.
 //!
 //! `cargo xtask test` runs this (feature `e2e`) under `xvfb-run` once it has
 //! installed webkit2gtk-driver and tauri-driver. The `tour` test visits
@@ -16,7 +17,7 @@
 mod bench;
 mod driver;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -104,6 +105,44 @@ async fn a_planner_imports_plans_breaks_a_constraint_undoes_exports_and_survives
     client.find(Locator::Css("[data-card=\"PACS\"]")).await?.send_keys("\u{E009}z\u{E000}").await?;
     until(&client, "the undo", "const c = document.querySelector('[data-card=\"PACS\"]'); return c && Number(c.closest('[data-wave]').dataset.wave) === arguments[0]", vec![json!(pacs)]).await?;
     assert_eq!(text(&client, "[data-figure=violations] .figure-value").await?, "0");
+
+    // The History panel, newest first: the undo, the move, the plan, the
+    // file's import, the sample's, each by this user on this machine.
+    let user = user_name()?;
+    click(&client, "[data-open-history]").await?;
+    until(&client, "the history", "return document.querySelectorAll('[data-audit-entry]').length === 5", vec![])
+        .await?;
+    let lines =
+        js(&client, "return [...document.querySelectorAll('[data-audit-entry]')].map(li => li.textContent)", vec![])
+            .await?;
+    let lines: Vec<String> = serde_json::from_value(lines)?;
+    assert!(lines[0].contains("undid 'move PACS"), "{lines:?}");
+    assert!(lines[1].contains(&format!("moved PACS from wave {pacs} to wave {}", vna - 1)), "{lines:?}");
+    assert!(lines.iter().all(|l| l.contains(&user)), "every entry names {user}: {lines:?}");
+    assert!(text(&client, "[data-trail-intact]").await?.starts_with("The trail is intact: 5 entries"));
+    if let Some(dir) = std::env::var_os("WAVEPLAN_SCREENSHOTS") {
+        screenshot(&client, Path::new(&dir), "history").await?;
+    }
+    client.find(Locator::Css("[aria-label=\"Close the history\"]")).await?.send_keys("\u{E00C}").await?;
+    until(&client, "the history closed", "return document.querySelector('[data-history]') === null", vec![]).await?;
+
+    // The command reads the same trail while the app holds the project,
+    // and is refused the project for writing, naming the holder.
+    let project = find_file(home.path(), "Sample hospital.waveplan")?;
+    let history = std::process::Command::new(command()?).arg("history").arg(&project).arg("--json").output()?;
+    assert!(history.status.success(), "{}", String::from_utf8_lossy(&history.stderr));
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(&history.stdout)?;
+    let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap_or("")).collect();
+    assert_eq!(actions, ["import", "import", "plan", "move", "undo"]);
+    assert!(entries.iter().all(|e| e["user"] == user.as_str()), "{entries:?}");
+    let refused =
+        std::process::Command::new(command()?).arg("import").arg(&servers).arg("--project").arg(&project).output()?;
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "the command wrote to a project the app holds");
+    assert!(
+        stderr.contains(&format!("held by {user} on ")) && stderr.contains("open it read-only, or close it there"),
+        "{stderr}"
+    );
 
     // Duplicate the scenario and compare the two side by side.
     click(&client, "[data-scenario-duplicate]").await?;
