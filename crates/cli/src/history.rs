@@ -55,11 +55,12 @@ pub fn run(args: &HistoryArgs) -> Result<ExitCode> {
         let check = session.verify_audit()?;
         return Ok(match check.broken {
             None => {
-                println!(
-                    "{}: the audit trail is intact ({} entries, each chained to the one before)",
-                    args.project.display(),
-                    check.entries
-                );
+                let entries = match check.entries {
+                    0 => "no entries yet".to_string(),
+                    1 => "1 entry".to_string(),
+                    n => format!("{n} entries, each chained to the one before"),
+                };
+                println!("{}: the audit trail is intact ({entries})", args.project.display());
                 ExitCode::SUCCESS
             }
             Some(broken) => {
