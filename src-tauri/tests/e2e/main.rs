@@ -445,6 +445,14 @@ async fn settings_re_plan_a_selection_is_edited_at_once_and_undone_in_one_step_a
     // The graph, zoomed in, saved as SVG: a vector drawing of what is shown.
     click(&client, "[data-screen=graph]").await?;
     until(&client, "the graph", "return document.querySelector('[data-graph-canvas] canvas') !== null && /\\d+ nodes/.test(document.querySelector('[data-graph-size]')?.textContent ?? '')", vec![]).await?;
+    // Drawn before it is zoomed (under load the first frame comes late).
+    until(
+        &client,
+        "the graph drawn",
+        "return document.querySelector('.graph-view[data-graph-drawn]') !== null",
+        vec![],
+    )
+    .await?;
     js(
         &client,
         "const c = document.querySelector('[data-graph-canvas] canvas:last-child'); const b = c.getBoundingClientRect();
@@ -452,7 +460,15 @@ async fn settings_re_plan_a_selection_is_edited_at_once_and_undone_in_one_step_a
         vec![],
     )
     .await?;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // The zoom eases in: wait for the camera to stop before saving what it shows.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    until(
+        &client,
+        "the zoom settled",
+        "const v = document.querySelector('.graph-view'); return v !== null && !v.hasAttribute('data-graph-moving') && !v.hasAttribute('data-camera-moving')",
+        vec![],
+    )
+    .await?;
     click(&client, "[data-save-graph=svg]").await?;
     until(
         &client,
