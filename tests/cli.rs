@@ -1,6 +1,8 @@
 //! End-to-end tests of the `waveplan` command against the bundled samples:
 //! what a planner and a script see.
 
+mod hostile;
+mod hostile_xlsx;
 mod scenarios;
 mod session;
 mod util;

@@ -53,9 +53,10 @@ fn main() -> Result<()> {
         Some("bench") => bench(&args[1..]),
         Some("bench-connections") => bench_connections(&args[1..]),
         Some("bench-planner") => bench_planner::bench_planner(&args[1..]),
+        Some("fuzz") => fuzz(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | demo | lint | test | screenshots | bundle [--install] | ipc-types | bench-desktop | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N] | bench-planner [--small N --skip-large]"
+                "usage: cargo xtask run | demo | lint | test | screenshots | bundle [--install] | ipc-types | bench-desktop | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N] | bench-planner [--small N --skip-large] | fuzz [CASES]"
             );
             std::process::exit(2);
         }
@@ -255,6 +256,20 @@ fn write_azure_dependencies(path: &Path, rows: u64) -> Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// `cargo xtask fuzz [CASES]`: the structure-aware workbook fuzzing
+/// (`crates/import/tests/hostile_workbooks.rs`) with a long budget, in
+/// release; `cargo xtask test` runs the same target with 48 cases.
+fn fuzz(args: &[String]) -> Result<()> {
+    let cases = args.first().map(String::as_str).unwrap_or("100000");
+    cases.parse::<u32>().with_context(|| format!("'{cases}' is not a number of cases"))?;
+    status(
+        cargo()
+            .args(["test", "--release", "--locked", "-p", "waveplan-import", "--test", "hostile_workbooks"])
+            .args(["structured_workbooks_are_read_or_refused", "--", "--nocapture"])
+            .env("WAVEPLAN_FUZZ_CASES", cases),
+    )
 }
 
 fn bench_connections(args: &[String]) -> Result<()> {

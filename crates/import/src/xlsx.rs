@@ -5,10 +5,24 @@
 //! whose dimensions run to row 1,048,575 (formatting far past the data)
 //! counts only its real rows. Row numbers are the sheet's own (1 for the
 //! first row), so a diagnostic points at the row a person sees in Excel.
+//!
+//! A workbook is handed over by people who did not make it, and a few KB
+//! can ask for any amount of memory: calamine's whole-sheet reader makes a
+//! grid from the first to the last cell (one cell at `XFD1048576` is 17
+//! billion cells, 512 GB), and its shared-string reader reserves what the
+//! file's header claims. So nothing here is sized by what a file says:
+//! the zip directory's sizes are checked before calamine opens the file,
+//! the shared-string count against its entry's real size, and sheets are
+//! streamed cell by cell, each cell's place checked against Excel's last
+//! cell and the cells kept counted against [`MAX_CELLS`].
+//!
+//! What this module must not do: call calamine's `worksheet_range`, or
+//! allocate by a count a file declares.
 
-use std::io::Cursor;
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, DataRef, Reader, Xlsx, XlsxError};
 use waveplan_core::{Diagnostic, Origin};
 
 use crate::table::{Table, TableRow};
@@ -145,41 +159,192 @@ fn check_unpacked_size(file: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
     }
 }
 
+/// The most cells a workbook is read to, counting the empty ones between a
+/// row's first cell and its last (fifty million, about 1.2 GB of cells
+/// before their text). RVTools' export of a 50,000-VM estate holds about
+/// fifteen million across its sheets; past the limit the import stops
+/// with an error instead of exhausting memory.
+pub const MAX_CELLS: u64 = 50_000_000;
+
+/// Excel's last row and column, counted from 0 (row 1,048,576, column XFD).
+const LAST_ROW: u32 = 1_048_575;
+const LAST_COLUMN: u32 = 16_383;
+
+/// The shortest a shared string can be in `sharedStrings.xml`: `<si/>`.
+const SHORTEST_SHARED_STRING: u64 = 5;
+
+/// An error when a shared-string table claims more strings than its entry
+/// could hold: calamine reserves room for the claimed count when it opens
+/// the workbook, and a few bytes claiming a trillion strings would abort
+/// the process.
+fn check_shared_strings(file: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    // A zip that cannot be read is left for calamine to report.
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else { continue };
+        let Ok(name) = entry.name().map(|n| n.into_owned()) else { continue };
+        if !name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
+            continue;
+        }
+        let size = entry.size();
+        // The count is an attribute of the table's first element.
+        let mut head = Vec::new();
+        if entry.take(64 << 10).read_to_end(&mut head).is_err() {
+            continue;
+        }
+        let Some(claimed) = unique_count(&head) else { continue };
+        let most = size / SHORTEST_SHARED_STRING + 1;
+        if claimed > most {
+            let claimed =
+                if claimed == u64::MAX { "more than 18 quintillion".to_string() } else { claimed.to_string() };
+            return Err(Diagnostic::error_at(
+                &Origin::new(file, 1),
+                None,
+                format!(
+                    "{name} claims {claimed} shared strings, but its {size} bytes can hold at most {most}: the workbook is damaged or built to exhaust memory"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The `uniqueCount` attribute in the start of a shared-string table;
+/// `u64::MAX` for a number too large for one.
+fn unique_count(head: &[u8]) -> Option<u64> {
+    let text = String::from_utf8_lossy(head);
+    // Only the table's own element: an attribute of a string inside it is text.
+    let element = &text[..text.find("<si").unwrap_or(text.len())];
+    let at = element.find("uniqueCount")? + "uniqueCount".len();
+    let value = element[at..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let digits = &value[1..value[1..].find(quote)? + 1];
+    Some(digits.trim().parse::<u64>().unwrap_or(u64::MAX))
+}
+
+/// A streamed cell as text, as [`cell_text`] shows it.
+fn ref_text(cell: &DataRef<'_>) -> String {
+    match cell {
+        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::String(s) => s.clone(),
+        other => cell_text(&Data::from(other.clone())),
+    }
+}
+
+/// A row's cells placed by their column (column A first), up to `width`
+/// columns: cells past the header's last column have no name and are not
+/// kept. Returns the row and how many cells it holds, empty ones included.
+fn place(mut cells: Vec<(u32, String)>, width: usize) -> Vec<String> {
+    // Cells come in the sheet's order, which nothing guarantees is by column.
+    cells.sort_by_key(|(column, _)| *column);
+    let last = cells.iter().rev().map(|(c, _)| *c as usize).find(|c| *c < width);
+    let mut row = vec![String::new(); last.map_or(0, |c| c + 1)];
+    for (column, text) in cells {
+        if let Some(slot) = row.get_mut(column as usize) {
+            *slot = text;
+        }
+    }
+    row
+}
+
 /// Reads every sheet of a workbook. The header of a sheet is its first row
 /// with two or more non-empty cells; sheets without one are left out. A
 /// workbook that would unpack to more than [`MAX_UNPACKED_BYTES`] is refused
-/// before anything is unpacked.
+/// before anything is unpacked, one whose shared-string table claims more
+/// strings than it can hold before calamine opens it, and one with more
+/// than [`MAX_CELLS`] cells as soon as it has.
 pub fn read_workbook(file: &str, bytes: &[u8]) -> Result<Workbook, Diagnostic> {
+    // calamine is handed what no one checked: should it panic on a damaged
+    // workbook after all, that is this file's error, not the process's end.
+    std::panic::catch_unwind(|| read_checked(file, bytes)).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no detail".into());
+        Err(Diagnostic::error_at(
+            &Origin::new(file, 1),
+            None,
+            format!("the workbook is damaged: the xlsx reader stopped ({detail})"),
+        ))
+    })
+}
+
+fn read_checked(file: &str, bytes: &[u8]) -> Result<Workbook, Diagnostic> {
     let at_start = Origin::new(file, 1);
     check_unpacked_size(file, bytes)?;
+    check_shared_strings(file, bytes)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         Diagnostic::error_at(&at_start, None, format!("cannot open the workbook (is it a valid .xlsx file?): {e}"))
     })?;
     let names = workbook.sheet_names().to_vec();
     let mut sheets = Vec::new();
+    // Cells read (the text ones) and cells kept (with the empty ones
+    // between), each held to MAX_CELLS.
+    let (mut read, mut kept) = (0u64, 0u64);
+    let too_many = |at: Origin| {
+        Diagnostic::error_at(
+            &at,
+            None,
+            format!(
+                "the workbook holds more than {} million cells, more than this importer reads: split it, or save its sheets as CSV files",
+                MAX_CELLS / 1_000_000
+            ),
+        )
+    };
     for name in names {
-        let range = workbook.worksheet_range(&name).map_err(|e| {
-            Diagnostic::error_at(&Origin::in_sheet(file, name.as_str(), 1), None, format!("cannot read the sheet: {e}"))
-        })?;
-        let (first_row, first_column) = range.start().unwrap_or((0, 0));
+        let at = |row: u64| Origin::in_sheet(file, name.as_str(), row);
+        let unreadable = |e: XlsxError| Diagnostic::error_at(&at(1), None, format!("cannot read the sheet: {e}"));
+        let mut reader = match workbook.worksheet_cells_reader(&name) {
+            Ok(reader) => reader,
+            // A chart or dialog sheet has no cells.
+            Err(XlsxError::NotAWorksheet(_)) => continue,
+            Err(e) => return Err(unreadable(e)),
+        };
+        // The sheet's own dimension is not trusted: rows are kept sparse,
+        // by the cells that are there.
+        let mut sparse: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
+        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+            let (row, column) = cell.get_position();
+            if row > LAST_ROW || column > LAST_COLUMN {
+                return Err(Diagnostic::error_at(
+                    &at(u64::from(row) + 1),
+                    Some(u64::from(column) + 1),
+                    "a cell lies past Excel's last cell (XFD1048576): the workbook is damaged",
+                ));
+            }
+            let text = ref_text(cell.get_value());
+            if text.trim().is_empty() {
+                continue;
+            }
+            read += 1;
+            if read > MAX_CELLS {
+                return Err(too_many(at(u64::from(row) + 1)));
+            }
+            sparse.entry(row).or_default().push((column, text));
+        }
+        drop(reader);
         let mut header: Option<(u64, Vec<String>)> = None;
         let mut rows = Vec::new();
-        for (i, row) in range.rows().enumerate() {
-            if row.iter().all(|c| matches!(c, Data::Empty) || cell_text(c).trim().is_empty()) {
+        for (row, cells) in sparse {
+            let line = u64::from(row) + 1;
+            let width = header.as_ref().map_or(usize::MAX, |(_, headers)| headers.len());
+            if header.is_none() && cells.len() < 2 {
                 continue;
             }
-            let line = u64::from(first_row) + i as u64 + 1;
-            // Cells are placed by their real column, so column numbers in
-            // diagnostics match the sheet even when it starts past column A.
-            let mut cells = vec![String::new(); first_column as usize];
-            cells.extend(row.iter().map(cell_text));
-            if header.is_none() {
-                if cells.iter().filter(|c| !c.trim().is_empty()).count() >= 2 {
-                    header = Some((line, cells));
-                }
+            let cells = place(cells, width);
+            if cells.is_empty() {
+                // Values only past the header's last column: no field takes them.
                 continue;
             }
-            rows.push(TableRow { line, cells });
+            kept += cells.len() as u64;
+            if kept > MAX_CELLS {
+                return Err(too_many(at(line)));
+            }
+            match header {
+                None => header = Some((line, cells)),
+                Some(_) => rows.push(TableRow { line, cells }),
+            }
         }
         if let Some((line, headers)) = header {
             sheets.push(Table::new(file, Some(&name), line, headers, rows));
