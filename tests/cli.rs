@@ -1,6 +1,7 @@
 //! End-to-end tests of the `waveplan` command against the bundled samples:
 //! what a planner and a script see.
 
+mod absurd;
 mod hostile;
 mod hostile_xlsx;
 mod scenarios;

@@ -29,8 +29,21 @@ pub fn config_problems(config: &PlanConfig) -> Vec<(String, String)> {
     for problem in config.dr.problems() {
         refuse("dr", problem);
     }
-    if config.wave_days == 0 {
-        refuse("wave_days", "a wave must last at least 1 day".into());
+    if let Err(refusal) = waveplan_core::plausible::check_wave_days(config.wave_days) {
+        refuse("wave_days", refusal);
+    }
+    if let Err(refusal) = waveplan_core::plausible::check_date("start", config.start) {
+        refuse("start", refusal);
+    }
+    if config.pilot_waves > waveplan_core::plausible::MAX_WAVE {
+        refuse(
+            "pilot_waves",
+            format!(
+                "pilot_waves: {} pilot waves; a plan has at most {} waves",
+                config.pilot_waves,
+                waveplan_core::plausible::MAX_WAVE
+            ),
+        );
     }
     if config.pilot_applications > 0 && config.pilot_waves == 0 {
         refuse("pilot_waves", "a pilot of applications needs at least 1 pilot wave".into());
@@ -56,6 +69,11 @@ pub fn config_problems(config: &PlanConfig) -> Vec<(String, String)> {
     for (i, b) in config.blackouts.iter().enumerate() {
         if b.name.trim().is_empty() {
             refuse(&format!("blackouts.{i}"), format!("blackout {} needs a name", i + 1));
+        }
+        for date in [b.start, b.end] {
+            if let Err(refusal) = waveplan_core::plausible::check_date(&format!("blackout '{}'", b.name), date) {
+                refuse(&format!("blackouts.{i}"), refusal);
+            }
         }
         if b.end < b.start {
             refuse(

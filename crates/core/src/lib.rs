@@ -19,6 +19,7 @@ pub mod merge;
 pub mod model;
 pub mod native_format;
 pub mod plan;
+pub mod plausible;
 pub mod propose;
 
 pub use diagnostic::{Diagnostic, Origin, Severity};

@@ -260,10 +260,22 @@ impl Row<'_> {
     }
 
     fn decimal(&mut self, column: &str) -> Option<f64> {
-        self.parsed(column, "a number", |t| {
+        let value = self.parsed(column, "a number", |t| {
             let value: Option<f64> = if t.contains(',') { t.replace(',', "").parse().ok() } else { t.parse().ok() };
             value.filter(|v| v.is_finite() && *v >= 0.0)
-        })
+        })?;
+        self.plausible(column, value, waveplan_core::plausible::check_size(column, value))
+    }
+
+    /// `value`, or an error at its column when it is outside its plausible range.
+    fn plausible<T>(&mut self, column: &str, value: T, checked: Result<(), String>) -> Option<T> {
+        match checked {
+            Ok(()) => Some(value),
+            Err(refusal) => {
+                self.error(column, refusal);
+                None
+            }
+        }
     }
 
     fn vocabulary<T>(&mut self, column: &str, parse: fn(&str) -> Option<T>, expected: String) -> Option<T> {
@@ -276,7 +288,8 @@ impl Row<'_> {
     }
 
     fn date(&mut self, column: &str) -> Option<NaiveDate> {
-        self.parsed(column, "a date (YYYY-MM-DD)", |t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
+        let date = self.parsed(column, "a date (YYYY-MM-DD)", |t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())?;
+        self.plausible(column, date, waveplan_core::plausible::check_date(column, date))
     }
 
     fn boolean(&mut self, column: &str) -> Option<bool> {
@@ -362,7 +375,9 @@ fn read_server(row: &mut Row<'_>, device: bool) -> Option<Server> {
         os_family: row.vocabulary("os_family", OsFamily::parse, OsFamily::expected()),
         os_name: row.text("os_name"),
         os_version: row.text("os_version"),
-        cores: row.number("cores", "a whole number"),
+        cores: row
+            .number("cores", "a whole number")
+            .and_then(|cores| row.plausible("cores", cores, waveplan_core::plausible::check_cores(cores))),
         memory_gb: row.decimal("memory_gb"),
         disk_provisioned_gb: row.decimal("disk_provisioned_gb"),
         disk_used_gb: row.decimal("disk_used_gb"),
@@ -521,7 +536,7 @@ fn read_constraint(row: &mut Row<'_>) -> Option<ConstraintRecord> {
         "pinwave" | "pin" => {
             needs_value(row, "the wave number")?;
             row.number::<u32>("value", "a wave number (1 for the first)")
-                .filter(|&w| w >= 1)
+                .and_then(|wave| row.plausible("value", wave, waveplan_core::plausible::check_wave("pin-wave", wave)))
                 .map(|wave| ConstraintRecord::PinWave(application, wave))
         }
         "notbefore" => {

@@ -405,7 +405,28 @@ pub fn read_sources(sources: &[&dyn Source], options: &Options<'_>) -> Imported 
     }
     aggregator.finish(&mut out);
     out.batch.formats.extend(formats);
+    refuse_implausible(&mut out);
     out
+}
+
+/// Refuses every figure outside its plausible range (`waveplan_core::plausible`)
+/// that a reader let through, at the record's file and line, naming the
+/// field. The native reader refuses them as it reads, with the column; a
+/// record it refused is not here.
+fn refuse_implausible(out: &mut Imported) {
+    let servers = out
+        .batch
+        .servers
+        .iter()
+        .flat_map(|s| waveplan_core::plausible::server_problems(&s.value).into_iter().map(move |p| (&s.origin, p)));
+    let constraints = out
+        .batch
+        .constraints
+        .iter()
+        .filter_map(|c| waveplan_core::plausible::constraint_problem(&c.value.0).map(|p| (&c.origin, p)));
+    let refusals: Vec<Diagnostic> =
+        servers.chain(constraints).map(|(origin, problem)| Diagnostic::error_at(origin, None, problem)).collect();
+    out.diagnostics.extend(refusals);
 }
 
 fn absorb(out: &mut Imported, read: Imported) {
@@ -418,4 +439,28 @@ fn absorb(out: &mut Imported, read: Imported) {
     out.batch.dependencies.extend(batch.dependencies);
     out.batch.constraints.extend(batch.constraints);
     out.batch.excluded.extend(batch.excluded);
+}
+
+#[cfg(test)]
+mod tests {
+    use waveplan_core::merge::Located;
+    use waveplan_core::{Origin, Server};
+
+    use super::*;
+
+    #[test]
+    fn a_figure_a_reader_let_through_is_refused_at_its_record() {
+        let mut out = Imported::default();
+        let origin = Origin::in_sheet("RVTools_export.xlsx", "vInfo", 7);
+        let server = Server { name: "pacs-web-01".into(), memory_gb: Some(1e308 / 1024.0), ..Default::default() };
+        out.batch.servers.push(Located { value: server, origin });
+        let fine = Server { name: "ehr-db-01".into(), memory_gb: Some(64.0), ..Default::default() };
+        out.batch.servers.push(Located { value: fine, origin: Origin::in_sheet("RVTools_export.xlsx", "vInfo", 8) });
+        refuse_implausible(&mut out);
+        let shown: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert!(shown[0].starts_with("RVTools_export.xlsx"), "{}", shown[0]);
+        assert!(shown[0].contains("vInfo") && shown[0].contains('7'), "{}", shown[0]);
+        assert!(shown[0].contains("memory_gb: 9.765625e304 GB is more than any server has"), "{}", shown[0]);
+    }
 }
