@@ -102,6 +102,17 @@ impl Session {
         if self.estate().applications.is_empty() && self.estate().servers.is_empty() {
             return Err(Error::NoInventory { project: self.path().display().to_string() });
         }
+        // A figure out of its range (kept by an older version) would make a
+        // plan of impossible figures: it is corrected first.
+        if let Some(server) =
+            self.estate().servers.iter().find(|s| !waveplan_core::plausible::server_problems(s).is_empty())
+        {
+            let problem = waveplan_core::plausible::server_problems(server).remove(0);
+            return Err(Error::Invalid {
+                field: format!("server '{}'", server.name),
+                message: format!("{problem}; correct it and import again before planning"),
+            });
+        }
         let plan = waveplan_core::plan_waves(self.estate(), &config);
         if !plan.feasible {
             return Err(Error::Infeasible { plan: Box::new(plan) });

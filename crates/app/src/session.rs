@@ -210,6 +210,10 @@ pub struct Session {
     last_save: std::time::Duration,
     /// The planner's what-if session of the plan (the board's drag, Explain).
     pub(crate) what_if: crate::whatif::Cache,
+    /// What the file held that this version refuses, found when it was
+    /// opened: figures out of their plausible range (kept by an older
+    /// version's import), a saved plan that cannot be read.
+    found: Vec<String>,
 }
 
 impl Session {
@@ -243,8 +247,27 @@ impl Session {
             (estate, parsed.join())
         });
         let estate = estate?;
+        let mut found: Vec<String> = estate
+            .servers
+            .iter()
+            .flat_map(|server| {
+                waveplan_core::plausible::server_problems(server)
+                    .into_iter()
+                    .map(move |problem| format!("server '{}': {problem}; correct it and import again", server.name))
+            })
+            .collect();
+        // A plan this version cannot read (an older version saved figures
+        // that were not finite as JSON null) does not keep the project shut:
+        // it opens without the plan, saying so, and the next plan replaces it.
         let (plan, journal) =
-            plan.map_err(|_| Error::Internal { message: "the saved plan's reader failed".into() })??;
+            match plan.map_err(|_| Error::Internal { message: "the saved plan's reader failed".into() })? {
+                Ok(read) => read,
+                Err(error @ Error::Unreadable { .. }) => {
+                    found.push(format!("{error}; plan again to replace it"));
+                    (None, 0)
+                }
+                Err(error) => return Err(error),
+            };
         Ok(Session {
             project,
             estate: Arc::new(estate),
@@ -255,6 +278,7 @@ impl Session {
             actor: Actor::current(),
             last_save: std::time::Duration::ZERO,
             what_if: Default::default(),
+            found,
         })
     }
 
@@ -356,7 +380,14 @@ impl Session {
         if let waveplan_store::Journal::Rollback { reason } = self.project.journal() {
             parts.push(reason.clone());
         }
+        parts.extend(self.found.iter().cloned());
         (!parts.is_empty()).then(|| parts.join("; "))
+    }
+
+    /// What the file held that this version refuses, found on opening
+    /// (also in [`Session::notice`]): each says what to correct.
+    pub fn found(&self) -> &[String] {
+        &self.found
     }
 
     /// The label of the step undo would take back, if any.

@@ -344,3 +344,44 @@ fn a_shared_copy_has_the_plan_and_none_of_the_history() {
     let own = session.audit_log(None).expect("trail");
     assert_eq!(own.last().expect("entry").entry.action, "share");
 }
+
+#[test]
+fn a_project_an_older_version_left_absurd_opens_and_says_what_to_correct() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (path, session) = planned(dir.path(), "old.waveplan");
+    drop(session);
+    // What an older version's import let in and its plan saved: a disk of
+    // 1e308 GB, and figures that were not finite, written as JSON null.
+    let sql = |statement: &str| {
+        let conn = rusqlite::Connection::open(&path).expect("open with SQLite");
+        conn.execute_batch(statement).expect(statement);
+    };
+    sql("UPDATE servers SET disk_used_gb = 1e308 WHERE name = 'dc01'");
+    sql("UPDATE scenarios SET plan = json_set(plan, '$.metrics', json('null'))");
+
+    let session = Session::open(&path).expect("the project opens");
+    let found = session.found().to_vec();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        found[0],
+        "server 'dc01': disk_used_gb: 1e308 GB is more than any server has; the most this takes is 10 PB (10,000,000 GB); correct it and import again"
+    );
+    assert!(
+        found[1].contains("the saved plan 'baseline'") && found[1].ends_with("plan again to replace it"),
+        "{}",
+        found[1]
+    );
+    assert!(session.notice().expect("a notice").contains("server 'dc01'"));
+    assert!(session.plan_arc().is_none(), "the plan that cannot be read is not shown");
+
+    // Planning waits for the figure to be corrected; corrected, it plans.
+    let mut session = session;
+    let refused = session.plan_with(PlanConfig { start: start(), ..PlanConfig::default() }).expect_err("refused");
+    assert!(refused.to_string().starts_with("server 'dc01': disk_used_gb: 1e308 GB"), "{refused}");
+    drop(session);
+    sql("UPDATE servers SET disk_used_gb = 58 WHERE name = 'dc01'");
+    let mut session = Session::open(&path).expect("open");
+    session.plan_with(PlanConfig { start: start(), ..PlanConfig::default() }).expect("plans");
+    drop(session);
+    assert!(Session::open(&path).expect("reopen").found().is_empty(), "nothing left to correct");
+}

@@ -94,14 +94,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// `waveplan` holds it.
 pub(crate) fn open_project(path: &Path) -> Result<Session> {
     must_exist(path)?;
-    Ok(Session::open(path)?)
+    Ok(said_found(Session::open(path)?))
+}
+
+/// The session, once what its file holds that this version refuses has
+/// been said on standard error.
+fn said_found(session: Session) -> Session {
+    for found in session.found() {
+        eprintln!("waveplan: warning: {}: {found}", session.path().display());
+    }
+    session
 }
 
 /// The project at `path`, opened to read only (it works while another
 /// holds the project), on `scenario`.
 pub(crate) fn open_reader(path: &Path, scenario: &str) -> Result<Session> {
     must_exist(path)?;
-    let mut session = Session::open_read_only(path)?;
+    let mut session = said_found(Session::open_read_only(path)?);
     session.use_scenario(scenario)?;
     Ok(session)
 }
