@@ -23,11 +23,17 @@ pub struct Exported {
 
 impl Session {
     /// Writes the plan in `format` at `target`: a file, or for CSV a folder
-    /// of tables (or a `.zip` file). `options.scenario` and
-    /// `options.generated_at` are filled in when left empty.
+    /// of tables (or a `.zip` file). `options.scenario`,
+    /// `options.project_id` and `options.generated_at` are filled in when
+    /// left empty.
     pub fn export(&self, format: Format, target: &Path, mut options: Options) -> Result<Exported> {
         let plan = self.plan()?;
         options.scenario.get_or_insert_with(|| self.scenario().to_string());
+        // The calendar's event UIDs rest on it, so a re-plan's calendar
+        // updates the events people imported before.
+        if options.project_id.is_none() {
+            options.project_id = Some(self.project().project_id()?);
+        }
         options.generated_at.get_or_insert_with(|| chrono::Utc::now().naive_utc());
         let is_zip = target.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
         let files: Vec<(PathBuf, Vec<u8>)> = if format == Format::Csv && !is_zip {

@@ -72,6 +72,8 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
         group_by: if args.group_by == "move-group" { GroupBy::MoveGroup } else { GroupBy::Wave },
         title: args.title.clone(),
         scenario: Some(args.scenario.clone()),
+        // Filled in by the session from the project file.
+        project_id: None,
         generated_at: Some(chrono::Utc::now().naive_utc()),
         aws_region: args.aws_region.clone(),
         aws_account_id: args.aws_account.clone(),

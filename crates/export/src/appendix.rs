@@ -82,13 +82,18 @@ pub(crate) const CELL_LIMIT: usize = 32_767;
 /// that fits comes back as it was. Cut on a character boundary, counting UTF-16
 /// units as Excel does, so an emoji counts two.
 pub(crate) fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    fit_cell_noting(text, cut_note)
+}
+
+/// [`fit_cell`] with the note `note(characters left out)` at the end of a cut text.
+pub(crate) fn fit_cell_noting(text: &str, note: fn(usize) -> String) -> std::borrow::Cow<'_, str> {
     if text.encode_utf16().count() <= CELL_LIMIT {
         return std::borrow::Cow::Borrowed(text);
     }
     let total = text.chars().count();
     // The note names how much was left out, which depends on the cut: leave
     // room for the longest note any cut can need.
-    let room = CELL_LIMIT - cut_note(total).encode_utf16().count();
+    let room = CELL_LIMIT - note(total).encode_utf16().count();
     let mut kept = String::with_capacity(room);
     let mut units = 0;
     let mut chars = 0;
@@ -100,7 +105,7 @@ pub(crate) fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
         chars += 1;
         kept.push(c);
     }
-    kept.push_str(&cut_note(total - chars));
+    kept.push_str(&note(total - chars));
     std::borrow::Cow::Owned(kept)
 }
 

@@ -8,6 +8,22 @@
 //! `db` for a server that hosts a data store, else `app`. Multi-values are
 //! `;`-separated, tags `k=v;k=v`. Every cell is neutralised against formula
 //! injection.
+//!
+//! Every row is written to pass CMF's own attribute rules (its
+//! `default_schema.json`, in aws-solutions/cloud-migration-factory-on-aws,
+//! `source/backend/lambda_functions/lambda_defaultschema/`): `server_name`
+//! and `server_fqdn` are host names (letters, digits, hyphens, dots), so a
+//! server known by a display name ("PACS web 1") goes in under its DNS name's
+//! host part, or its name made a host name, and keeps its display name as
+//! the EC2 `Name` tag; `server_fqdn` falls back to that host name;
+//! `server_os_family` is `windows` or `linux` (read from the OS name when the
+//! family is not given); `server_os_version` is never empty; `r_type` is one
+//! of CMF's strategies (Refactor is CMF's `Rearchitect`); names fit CMF's
+//! lengths. A server of another family (an appliance, AIX) is left out of
+//! the form, which CMF would refuse whole for it. What Waveplan does not
+//! know stays empty for the cloud team: the family of a server whose OS the
+//! inventory does not say, and the AWS account and region when the caller
+//! gives none.
 
 use std::io::Write;
 
@@ -40,11 +56,18 @@ pub const COLUMNS: &[&str] = &[
     "tags",
 ];
 
+/// CMF's longest `wave_name` (`^(?!\s*$).{1,150}$`).
+const WAVE_NAME_MAX: usize = 150;
+/// CMF's longest `app_name` (`^(?!\s*$).{1,255}$`).
+const APP_NAME_MAX: usize = 255;
+
 fn r_type(strategy: Strategy) -> &'static str {
     match strategy {
         Strategy::Rehost => "Rehost",
         Strategy::Replatform => "Replatform",
-        Strategy::Refactor => "Refactor",
+        // CMF's list (Retire, Retain, Relocate, Rehost, Repurchase,
+        // Replatform, Rearchitect, TBC) has no "Refactor".
+        Strategy::Refactor => "Rearchitect",
         Strategy::Repurchase => "Repurchase",
         Strategy::Retire => "Retire",
         Strategy::Retain => "Retain",
@@ -62,6 +85,76 @@ fn environment(env: Environment) -> &'static str {
     }
 }
 
+/// Whether `name` is a host name as CMF's `server_name` and `server_fqdn`
+/// patterns have it: dot-separated labels of ASCII letters, digits and
+/// hyphens, no label empty or starting or ending with a hyphen.
+pub fn is_host_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+/// A host name for a server known by a name for people: every run of
+/// characters a host name cannot hold becomes one hyphen ("PACS web 1" ->
+/// "PACS-web-1"); `None` when nothing of it is left.
+fn host_name_from(name: &str) -> Option<String> {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    (!out.is_empty()).then_some(out)
+}
+
+/// The `server_name` CMF accepts: the server's name when it is a host name,
+/// else the host part of its DNS name, else its name made a host name.
+fn server_host_name(server: &waveplan_core::Server) -> Option<String> {
+    if is_host_name(&server.name) {
+        return Some(server.name.clone());
+    }
+    let fqdn = server.fqdn.as_deref().map(|f| f.trim().trim_end_matches('.')).unwrap_or("");
+    match fqdn.split('.').next() {
+        Some(host) if is_host_name(host) => Some(host.to_string()),
+        _ => host_name_from(&server.name),
+    }
+}
+
+/// CMF's `server_os_family` (`windows` or `linux`): the server's family, or
+/// the family its OS name names when the family is not given; empty when
+/// neither says, for the cloud team to find out.
+fn os_family(server: &waveplan_core::Server) -> &'static str {
+    match server.os_family {
+        Some(OsFamily::Windows) => "windows",
+        Some(OsFamily::Linux) => "linux",
+        Some(_) => "",
+        None => {
+            let os = server.os_name.as_deref().unwrap_or("").to_ascii_lowercase();
+            const LINUX: [&str; 9] =
+                ["linux", "red hat", "rhel", "centos", "ubuntu", "debian", "suse", "rocky", "almalinux"];
+            if os.contains("windows") {
+                "windows"
+            } else if LINUX.iter().any(|l| os.contains(l)) {
+                "linux"
+            } else {
+                ""
+            }
+        }
+    }
+}
+
+/// Text cut to `max` characters (CMF's limits on names).
+fn at_most(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
 /// Writes the intake form.
 pub fn write_intake_form(
     estate: &Estate,
@@ -72,12 +165,22 @@ pub fn write_intake_form(
     let view = PlanView::new(estate, plan);
     let hosts_store: std::collections::HashSet<usize> =
         estate.datastores.iter().filter_map(|d| d.server.map(|s| s.index())).collect();
+    // Names unique in the estate (case-insensitively) that are host names already.
+    let real_host_names: std::collections::HashSet<String> =
+        estate.servers.iter().filter(|s| is_host_name(&s.name)).map(|s| s.name.to_ascii_lowercase()).collect();
+    let mut made_host_names = std::collections::HashSet::new();
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(COLUMNS)?;
     for wave in &plan.waves {
         for server_name in &wave.servers {
             let Some(id) = view.server_id(server_name) else { continue };
             let server = estate.server(id);
+            // CMF's default schema takes Windows and Linux servers only: one of
+            // another family (an appliance, AIX) would make CMF refuse the
+            // form. It is left out; the plan's other exports list it.
+            if matches!(server.os_family, Some(OsFamily::Unix | OsFamily::Other)) {
+                continue;
+            }
             let app = view.app_of_server(id).map(|a| estate.application(a));
             let placement = app.and_then(|a| view.placement(&a.name));
             let in_scope = match placement {
@@ -94,33 +197,56 @@ pub fn write_intake_form(
             let tag = |keys: &[&str]| keys.iter().find_map(|k| server.tags.get(*k).cloned());
             let tier = tag(&["server_tier", "tier", "role"])
                 .unwrap_or_else(|| if hosts_store.contains(&id.index()) { "db".into() } else { "app".into() });
-            let os_family = match server.os_family {
-                Some(OsFamily::Windows) => "windows".to_string(),
-                Some(OsFamily::Linux) => "linux".to_string(),
-                Some(other) => other.to_string(),
-                None => String::new(),
-            };
             let os_version = [server.os_name.as_deref(), server.os_version.as_deref()]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(" ");
+            // CMF requires a version; say plainly that it is not known.
+            let os_version = if os_version.trim().is_empty() { "unknown".to_string() } else { os_version };
+            let host = if is_host_name(&server.name) {
+                server.name.clone()
+            } else {
+                // A host name made for a display name must not be another
+                // server's: number it until it is nobody's.
+                let base = server_host_name(server).unwrap_or_else(|| format!("server-{}", id.index() + 1));
+                let mut host = base.clone();
+                let mut n = 1;
+                while real_host_names.contains(&host.to_ascii_lowercase())
+                    || !made_host_names.insert(host.to_ascii_lowercase())
+                {
+                    n += 1;
+                    host = format!("{base}-{n}");
+                }
+                host
+            };
+            let fqdn = server
+                .fqdn
+                .as_deref()
+                .map(|f| f.trim().trim_end_matches('.'))
+                .filter(|f| is_host_name(f))
+                .map_or_else(|| host.clone(), str::to_string);
             let strategy = placement.map(|p| p.strategy).unwrap_or(Strategy::Rehost);
             let env = server.environment.or(app.map(|a| a.environment())).unwrap_or(Environment::Production);
-            let tags: Vec<String> = server
+            let mut tags: Vec<String> = server
                 .tags
                 .iter()
                 .map(|(k, v)| format!("{}={}", k.replace([';', '='], "_"), v.replace(';', ",")))
                 .collect();
+            // The display name CMF's server_name cannot hold lives on as the
+            // EC2 Name tag, which is what the console shows.
+            if host != server.name && !server.tags.contains_key("Name") {
+                tags.insert(0, format!("Name={}", server.name.replace(';', ",")));
+            }
             let cells = [
-                wave.name.clone(),
-                app.map(|a| a.name.clone()).unwrap_or_else(|| server.name.clone()),
+                at_most(&wave.name, WAVE_NAME_MAX),
+                at_most(&app.map(|a| a.name.clone()).unwrap_or_else(|| server.name.clone()), APP_NAME_MAX),
                 options.aws_region.clone().unwrap_or_default(),
                 options.aws_account_id.clone().unwrap_or_default(),
-                server.name.clone(),
-                os_family,
+                host,
+                os_family(server).to_string(),
                 os_version,
-                server.fqdn.clone().unwrap_or_default(),
+                fqdn,
                 tier,
                 environment(env).to_string(),
                 r_type(strategy).to_string(),
@@ -138,4 +264,50 @@ pub fn write_intake_form(
     }
     csv.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_as_cmf_reads_them() {
+        for ok in ["ehr-db01", "pacsweb01.aldhelm.local", "A1", "x"] {
+            assert!(is_host_name(ok), "{ok}");
+        }
+        for bad in ["PACS web 1", "-web", "web-", "a..b", "", "web_01", "été"] {
+            assert!(!is_host_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_display_name_gives_way_to_the_dns_name_or_a_host_name_made_of_it() {
+        let server = |name: &str, fqdn: Option<&str>| waveplan_core::Server {
+            name: name.into(),
+            fqdn: fqdn.map(String::from),
+            ..waveplan_core::Server::default()
+        };
+        assert_eq!(server_host_name(&server("ehr-db01", Some("other.example"))).as_deref(), Some("ehr-db01"));
+        assert_eq!(
+            server_host_name(&server("PACS web 1", Some("pacsweb01.aldhelm.local."))).as_deref(),
+            Some("pacsweb01")
+        );
+        assert_eq!(server_host_name(&server("PACS web 1", None)).as_deref(), Some("PACS-web-1"));
+        assert_eq!(server_host_name(&server(" (Lab) — LIMS #2 ", Some("bad name"))).as_deref(), Some("Lab-LIMS-2"));
+        assert_eq!(server_host_name(&server("—", None)), None);
+    }
+
+    #[test]
+    fn the_os_family_is_read_from_the_os_name_when_missing() {
+        let server = |family: Option<OsFamily>, os: &str| waveplan_core::Server {
+            os_family: family,
+            os_name: Some(os.into()),
+            ..waveplan_core::Server::default()
+        };
+        assert_eq!(os_family(&server(None, "Microsoft Windows Server 2019")), "windows");
+        assert_eq!(os_family(&server(None, "Red Hat Enterprise Linux 8")), "linux");
+        assert_eq!(os_family(&server(None, "Infoblox NIOS")), "");
+        assert_eq!(os_family(&server(Some(OsFamily::Unix), "AIX 7.2")), "");
+        assert_eq!(os_family(&server(Some(OsFamily::Linux), "whatever")), "linux");
+    }
 }

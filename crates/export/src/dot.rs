@@ -38,7 +38,10 @@ pub(crate) fn node_fill(kind: NodeKind) -> &'static str {
 pub fn write(diagram: &Diagram, out: &mut dyn Write) -> Result<(), ExportError> {
     writeln!(out, "digraph waveplan {{")?;
     writeln!(out, "  label={};", q(&diagram.title))?;
-    writeln!(out, "  labelloc=t; rankdir=LR; compound=true; fontname=\"Helvetica\";")?;
+    // newrank: ranks are computed for the whole graph, clusters included.
+    // Without it, Graphviz 2.43 (Debian 12) aborts with "trouble in
+    // init_rank" on the whole-estate diagram, whose edges cross clusters.
+    writeln!(out, "  labelloc=t; rankdir=LR; compound=true; newrank=true; fontname=\"Helvetica\";")?;
     writeln!(out, "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10];")?;
     writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=8, arrowsize=0.6];")?;
     for (c, cluster) in diagram.clusters.iter().enumerate() {

@@ -7,11 +7,32 @@
 
 use std::borrow::Cow;
 
+/// Whether a character may not appear in an XML 1.0 document, not even as a
+/// character reference (the `Char` production of XML 1.0 §2.2): the C0
+/// control characters other than tab, line feed and carriage return, and
+/// U+FFFE and U+FFFF. (Lone surrogates, also forbidden, cannot occur in a
+/// Rust string.) A parser stops at the first one, so the whole file is lost.
+pub fn is_forbidden_in_xml(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Text without the characters XML 1.0 forbids ([`is_forbidden_in_xml`]),
+/// for writers that escape markup themselves (the workbook's cells).
+pub fn xml_chars(text: &str) -> Cow<'_, str> {
+    if text.chars().any(is_forbidden_in_xml) {
+        Cow::Owned(text.chars().filter(|&c| !is_forbidden_in_xml(c)).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// Escapes text for HTML or XML content and attribute values (quoted with `"` or `'`).
-/// Control characters that XML 1.0 forbids are dropped.
+/// Characters that XML 1.0 forbids are dropped, and so are the other control
+/// characters but tab and line feed (carriage return and the C1 controls,
+/// which no name or note needs).
 pub fn xml(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| matches!(c, '<' | '>' | '&' | '"' | '\'') || (c.is_control() && !matches!(c, '\n' | '\t')))
-    {
+    let dropped = |c: char| is_forbidden_in_xml(c) || (c.is_control() && !matches!(c, '\n' | '\t'));
+    if !text.chars().any(|c| matches!(c, '<' | '>' | '&' | '"' | '\'') || dropped(c)) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -22,8 +43,7 @@ pub fn xml(text: &str) -> Cow<'_, str> {
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => {}
+            c if dropped(c) => {}
             c => out.push(c),
         }
     }
@@ -92,6 +112,10 @@ mod tests {
         assert_eq!(xml("a\"b'c&d"), "a&quot;b&#39;c&amp;d");
         assert_eq!(xml("plain"), "plain");
         assert_eq!(xml("bell\u{7}"), "bell");
+        assert_eq!(xml("a\u{1}b\u{FFFF}c\u{FFFE}"), "abc", "characters XML forbids are dropped");
+        assert_eq!(xml("tab\tline\n"), "tab\tline\n");
+        assert_eq!(xml_chars("PACS\u{1} <1>\u{FFFF}"), "PACS <1>", "markup is left to the caller");
+        assert_eq!(xml_chars("fine\u{FFFD}"), "fine\u{FFFD}");
         assert_eq!(xml_attribute("a\n<b>"), "a&#10;&lt;b&gt;");
         assert!(!mermaid("A\"]-->B[\"x").contains(['"', '[', ']']));
         assert_eq!(dot("a\"b\\N"), "\"a\\\"b\\\\N\"");

@@ -197,8 +197,15 @@ pub struct Options {
     pub title: Option<String>,
     /// The scenario's name, shown on reports.
     pub scenario: Option<String>,
+    /// The project's identifier (the store's `Project::project_id`, made
+    /// once when the project file is created): the calendar's event UIDs are
+    /// built on it, so they stay the same across re-plans of the project and
+    /// never meet another project's. `None` builds them on the title instead.
+    pub project_id: Option<String>,
     /// When the export is made, local time (the clock is the caller's): shown
-    /// on reports, and the ICS `DTSTAMP`. `None` uses the plan's start.
+    /// on reports, the ICS `DTSTAMP`, and the ICS `SEQUENCE` (minutes since
+    /// 2020, so a later export's events replace an earlier one's). `None`
+    /// uses the plan's start.
     pub generated_at: Option<NaiveDateTime>,
     /// AWS region for the CMF intake form (`aws_region`).
     pub aws_region: Option<String>,

@@ -7,6 +7,13 @@
 //! the site's local time, and a floating time shows at that clock time in
 //! whatever zone the calendar is in. Lines end in CRLF and are folded at 75
 //! octets without splitting a character; TEXT values are escaped.
+//!
+//! A calendar is imported again after every re-plan, so an event must keep
+//! its identity when its date moves: a UID is the project's identifier
+//! ([`Options::project_id`]) and a key of what the event is (the wave's
+//! number, the application leading a cutover, the blackout's name), never a
+//! date; and every event carries a `SEQUENCE` that grows with the time of
+//! the export, so a calendar replaces the event it holds with the newer one.
 
 use std::io::Write;
 
@@ -73,6 +80,29 @@ fn date_time(t: NaiveDateTime) -> String {
     t.format("%Y%m%dT%H%M%S").to_string()
 }
 
+/// Text as part of a UID: ASCII letters, digits, `-`, `_` and `.` kept,
+/// every other byte percent-encoded, so two different names never give
+/// the same UID and no UID holds a character a calendar could misread.
+fn uid_part(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The `SEQUENCE` of every event of an export made at `generated_at`: whole
+/// minutes since 2020-01-01 00:00, so an export made later carries a higher
+/// one (RFC 5545 §3.8.7.4: a calendar keeps the event with the highest).
+pub fn sequence(generated_at: NaiveDateTime) -> u32 {
+    let epoch = NaiveDate::from_ymd_opt(2020, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default();
+    u32::try_from((generated_at - epoch).num_minutes().max(0)).unwrap_or(u32::MAX)
+}
+
 fn slug(text: &str) -> String {
     let s: String =
         text.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
@@ -84,9 +114,18 @@ pub fn write_calendar(estate: &Estate, plan: &Plan, options: &Options, out: &mut
     let view = PlanView::new(estate, plan);
     let scenario = options.scenario.clone().unwrap_or_else(|| "baseline".into());
     let title = options.title.clone().unwrap_or_else(|| "Migration".into());
-    let stamp = options.generated_at.unwrap_or_else(|| plan.config.start.and_hms_opt(0, 0, 0).unwrap_or_default());
-    let stamp = format!("{}Z", date_time(stamp));
-    let uid = |what: &str| format!("{what}-{}@waveplan", slug(&scenario));
+    let generated_at =
+        options.generated_at.unwrap_or_else(|| plan.config.start.and_hms_opt(0, 0, 0).unwrap_or_default());
+    let stamp = format!("{}Z", date_time(generated_at));
+    let sequence = sequence(generated_at).to_string();
+    // The project's identifier keeps two projects' events apart; the scenario
+    // is left out on purpose, so that the calendar of the plan adopted later
+    // replaces the events people already have.
+    let project = match &options.project_id {
+        Some(id) => uid_part(id),
+        None => format!("title-{}", uid_part(&slug(&title))),
+    };
+    let uid = |what: &str| format!("{what}@{project}.waveplan");
     let mut cal = Calendar { text: String::new() };
     cal.line("BEGIN", "VCALENDAR");
     cal.line("VERSION", "2.0");
@@ -117,6 +156,7 @@ pub fn write_calendar(estate: &Estate, plan: &Plan, options: &Options, out: &mut
         cal.line("BEGIN", "VEVENT");
         cal.line("UID", &uid(&format!("wave-{}", wave.index)));
         cal.line("DTSTAMP", &stamp);
+        cal.line("SEQUENCE", &sequence);
         cal.line("DTSTART;VALUE=DATE", &date(wave.start));
         cal.line("DTEND;VALUE=DATE", &date(wave.end + Duration::days(1)));
         cal.text_line("SUMMARY", &format!("{}: {} to {}", wave.name, wave.start, wave.end));
@@ -155,8 +195,13 @@ pub fn write_calendar(estate: &Estate, plan: &Plan, options: &Options, out: &mut
                 ));
             }
             cal.line("BEGIN", "VEVENT");
-            cal.line("UID", &uid(&format!("wave-{}-cutover-{}", wave.index, date_time(start))));
+            // An application is in one cutover event: the first of the event's
+            // names keys it, so a cutover that moves to another day, or
+            // another wave, updates the event that announced it.
+            let lead = names.iter().min().copied().unwrap_or_default();
+            cal.line("UID", &uid(&format!("cutover-{}", uid_part(lead))));
             cal.line("DTSTAMP", &stamp);
+            cal.line("SEQUENCE", &sequence);
             cal.line("DTSTART", &date_time(start));
             cal.line("DTEND", &date_time(start + Duration::minutes(i64::from(minutes))));
             cal.text_line("SUMMARY", &format!("Cutover, {}: {shown}", wave.name));
@@ -172,10 +217,19 @@ pub fn write_calendar(estate: &Estate, plan: &Plan, options: &Options, out: &mut
         }
     }
 
-    for (i, blackout) in plan.config.blackouts.iter().enumerate() {
+    let mut blackout_names = std::collections::HashMap::new();
+    for blackout in &plan.config.blackouts {
+        // Keyed by name (its dates may be corrected); a name used twice gets a count.
+        let seen = blackout_names.entry(blackout.name.as_str()).or_insert(0);
+        *seen += 1;
+        let key = match *seen {
+            1 => format!("blackout-{}", uid_part(&blackout.name)),
+            n => format!("blackout-{}-{n}", uid_part(&blackout.name)),
+        };
         cal.line("BEGIN", "VEVENT");
-        cal.line("UID", &uid(&format!("blackout-{}-{}", i + 1, date(blackout.start))));
+        cal.line("UID", &uid(&key));
         cal.line("DTSTAMP", &stamp);
+        cal.line("SEQUENCE", &sequence);
         cal.line("DTSTART;VALUE=DATE", &date(blackout.start));
         cal.line("DTEND;VALUE=DATE", &date(blackout.end + Duration::days(1)));
         cal.text_line("SUMMARY", &format!("Blackout: {} (no cutovers)", blackout.name));
@@ -204,6 +258,24 @@ mod tests {
             assert!(physical.len() <= 75, "{} octets", physical.len());
         }
         assert_eq!(folded.replace("\r\n ", "").trim_end(), line);
+    }
+
+    #[test]
+    fn uid_parts_are_injective_and_plain() {
+        assert_eq!(uid_part("EHR"), "EHR");
+        assert_eq!(uid_part("A B"), "A%20B");
+        assert_ne!(uid_part("A B"), uid_part("A-B"));
+        assert_eq!(uid_part("a@b;c"), "a%40b%3Bc");
+        assert_eq!(uid_part("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn sequence_grows_by_the_minute_from_2020() {
+        let at = |d: u32, h: u32, m: u32| NaiveDate::from_ymd_opt(2026, 12, d).unwrap().and_hms_opt(h, m, 0).unwrap();
+        assert!(sequence(at(1, 9, 31)) == sequence(at(1, 9, 30)) + 1);
+        assert!(sequence(at(2, 9, 30)) > sequence(at(1, 9, 30)));
+        let before = NaiveDate::from_ymd_opt(2019, 6, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        assert_eq!(sequence(before), 0, "never negative");
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! Every cell that holds inventory text is neutralised against spreadsheet
 //! formula injection (OWASP "CSV injection"): a value that begins with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, unless it is a
-//! real number.
+//! real number. So does every part of a value that follows a `,` or a `;`:
+//! a spreadsheet set to a `;` locale opens a comma-separated file split at
+//! the semicolons (and the other way round), and such a part then starts a
+//! cell of its own.
 
 use std::io::Write;
 
@@ -19,9 +22,30 @@ pub fn is_formula_like(cell: &str) -> bool {
     cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err()
 }
 
-/// Makes a cell safe to open in a spreadsheet.
+/// The characters a spreadsheet may split a CSV line at: the file's own
+/// separator, or the other one when the reader's locale differs.
+const SEPARATORS: [char; 2] = [',', ';'];
+
+/// Makes a cell safe to open in a spreadsheet, whichever of `,` and `;` the
+/// spreadsheet splits lines at: the cell, and every part of it after a `,`
+/// or `;`, gets a `'` in front when it is formula-like.
 pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
-    if is_formula_like(cell) { std::borrow::Cow::Owned(format!("'{cell}")) } else { std::borrow::Cow::Borrowed(cell) }
+    let part_is_formula_like = |after: &str| is_formula_like(after.split(SEPARATORS).next().unwrap_or(""));
+    let live_parts = cell.match_indices(SEPARATORS).any(|(at, sep)| part_is_formula_like(&cell[at + sep.len()..]));
+    if !live_parts && !is_formula_like(cell) {
+        return std::borrow::Cow::Borrowed(cell);
+    }
+    let mut out = String::with_capacity(cell.len() + 4);
+    if is_formula_like(cell) {
+        out.push('\'');
+    }
+    for (at, c) in cell.char_indices() {
+        out.push(c);
+        if SEPARATORS.contains(&c) && part_is_formula_like(&cell[at + c.len_utf8()..]) {
+            out.push('\'');
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 struct Table {
@@ -260,5 +284,16 @@ mod tests {
         assert_eq!(neutralize("\tx"), "'\tx");
         assert_eq!(neutralize("-12.5"), "-12.5");
         assert_eq!(neutralize("web01"), "web01");
+    }
+
+    #[test]
+    fn neutralizes_what_follows_either_separator() {
+        // Opened split at `;`, "a;=cmd()" would be two cells, the second a formula.
+        assert_eq!(neutralize("a;=cmd()"), "a;'=cmd()");
+        assert_eq!(neutralize("a,@SUM(1)"), "a,'@SUM(1)");
+        assert_eq!(neutralize("=x;+y"), "'=x;'+y");
+        assert_eq!(neutralize("owner=-1+1;env=prod"), "owner=-1+1;env=prod", "a tag list is left alone");
+        assert_eq!(neutralize("1;-2,3"), "1;-2,3", "numbers are not formulas");
+        assert_eq!(neutralize("a, -b"), "a, -b", "a space in front makes text");
     }
 }

@@ -10,7 +10,10 @@
 //! its contents; dates are real dates and numbers real numbers. Inventory
 //! strings that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`,
 //! tab, CR) are written as text with Excel's quote prefix, so they show as
-//! typed and can never be evaluated.
+//! typed and can never be evaluated. A text longer than a cell holds (32,767
+//! characters, such as the application names of a 2,000-application wave)
+//! is cut with a note saying how much is missing, instead of failing the
+//! whole workbook.
 
 use std::io::Write;
 
@@ -23,6 +26,8 @@ use waveplan_core::plan::{Violation, ViolationKind as Kind};
 use waveplan_core::{Constraint, Estate, Plan};
 
 use crate::ExportError;
+use crate::appendix::fit_cell_noting;
+use crate::escape::xml_chars;
 use crate::format::Options;
 use crate::table::is_formula_like;
 use crate::view::{PlanView, Side};
@@ -120,7 +125,14 @@ impl Styles {
     }
 }
 
-/// Writes one cell, the safe way for text.
+/// The end of a text cut to fit a cell: what is missing, and where the
+/// whole text is (the plan's JSON has every list the workbook joins).
+fn cut_note(left_out: usize) -> String {
+    format!(" … (cut: {left_out} more characters; a cell holds 32,767, the JSON export has the whole text)")
+}
+
+/// Writes one cell, the safe way for text: formula-like text quote-prefixed,
+/// text too long for a cell cut with a note.
 fn put(
     sheet: &mut Worksheet,
     styles: &Styles,
@@ -131,6 +143,11 @@ fn put(
 ) -> Result<usize, ExportError> {
     let width = match cell {
         Cell::Text(s) => {
+            // rust_xlsxwriter writes U+FFFE and U+FFFF as they are, which
+            // makes the sheet's XML unreadable: drop what XML forbids.
+            let clean = xml_chars(s);
+            let fitted = fit_cell_noting(&clean, cut_note);
+            let s: &str = &fitted;
             let style = if is_formula_like(s) {
                 &styles.quoted
             } else if wrap {

@@ -4,6 +4,7 @@
 #![allow(dead_code, reason = "each test binary uses a different part")]
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use waveplan_core::generate::{GenerateConfig, generate_estate};
 use waveplan_core::{
     Application, Blackout, Dependency, DependencyKind, Endpoint, Estate, ExternalEndpoint, ExternalId,
     MaintenanceWindow, Plan, PlanConfig, Protocol, Server, ServerId, ServerKind, Strategy, Tier, plan_waves,
@@ -201,4 +202,46 @@ pub fn hostile_audit() -> AuditAppendix {
     formula.host = "-2+3".into();
     let script = audit_line(2, 3, "=cmd()", AUDIT_SCRIPT, &[XSS]);
     AuditAppendix { entries: vec![formula, script], intact: true, broken: None }
+}
+
+/// A generated estate of 2,000 applications (core's `generate`), planned
+/// as the planner's defaults plan it: some seventy waves of 40 servers.
+pub fn generated() -> (Estate, Plan) {
+    let estate = generate_estate(&GenerateConfig::with_default_dependencies(3_000, 2_000, 15));
+    let plan = plan_waves(&estate, &PlanConfig { search_passes: 0, ..config("Year-end close") });
+    (estate, plan)
+}
+
+/// A generated estate of 2,700 applications planned into as few waves as
+/// it allows (no wave limit, no pilot, no constraints, no precedence,
+/// tracks and bandwidth to spare): production follows its test copies, so
+/// wave 1 holds the copies and most of production, over 2,000
+/// applications, a size at which a workbook cell overflows.
+pub fn one_big_wave() -> (Estate, Plan) {
+    let mut estate = generate_estate(&GenerateConfig::with_default_dependencies(4_000, 2_700, 15));
+    estate.constraints.clear();
+    // Names as long as real ones ("Radiology Information System (RIS)"),
+    // where the generator's are short ("app0004").
+    for app in &mut estate.applications {
+        app.name = format!("{} (clinical document management)", app.name);
+    }
+    let mut config = PlanConfig {
+        max_servers_per_wave: None,
+        pilot_applications: 0,
+        search_passes: 0,
+        blackouts: Vec::new(),
+        precedence: waveplan_core::group::PrecedenceRules {
+            service: waveplan_core::group::PrecedenceRule::Ignore,
+            database: waveplan_core::group::PrecedenceRule::Ignore,
+            storage: waveplan_core::group::PrecedenceRule::Ignore,
+        },
+        ..config("unused")
+    };
+    // Enough cutover tracks for every application in one window, and
+    // bandwidth to replicate them all within the wave.
+    config.downtime.cutover_tracks = 2_700;
+    config.downtime.bandwidth_mbps = 100_000.0;
+    config.wave_days = 60;
+    let plan = plan_waves(&estate, &config);
+    (estate, plan)
 }
