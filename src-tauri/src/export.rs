@@ -43,5 +43,6 @@ pub fn write(session: &Session, format: &str, with_history: bool, target: &Path)
     Ok(ExportOutcome {
         written: exported.written.iter().map(|p| p.display().to_string()).collect(),
         bytes: u32::try_from(exported.bytes).unwrap_or(u32::MAX),
+        notes: exported.notes,
     })
 }

@@ -195,6 +195,7 @@ pub fn save<R: Runtime>(
     Ok(ExportOutcome {
         written: vec![target.display().to_string()],
         bytes: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
+        notes: Vec::new(),
     })
 }
 

@@ -594,6 +594,9 @@ pub struct ExportOutcome {
     pub written: Vec<String>,
     /// Bytes in all.
     pub bytes: u32,
+    /// What the format could not hold, for the user to know (the servers a
+    /// CMF intake form leaves out).
+    pub notes: Vec<String>,
 }
 
 /// The dependency graph as it is on screen, for saving as SVG: what is

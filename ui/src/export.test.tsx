@@ -24,7 +24,7 @@ describe("export screen", () => {
       if (cmd === "export_formats") return formats;
       if (cmd === "export_plan") {
         exports.push(args);
-        return { written: ["/tmp/plan.html"], bytes: 2048 };
+        return { written: ["/tmp/plan.html"], bytes: 2048, notes: [] };
       }
       return null;
     });

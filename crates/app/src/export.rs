@@ -19,6 +19,9 @@ pub struct Exported {
     pub written: Vec<PathBuf>,
     /// Their bytes in all.
     pub bytes: u64,
+    /// What the user should know about what the format could not hold
+    /// (the servers a CMF intake form leaves out).
+    pub notes: Vec<String>,
 }
 
 impl Session {
@@ -59,7 +62,18 @@ impl Session {
             waveplan_export::write(format, self.estate(), plan, &options, &mut bytes)?;
             vec![(target.to_path_buf(), bytes)]
         };
-        let mut exported = Exported { written: Vec::new(), bytes: 0 };
+        let mut notes = Vec::new();
+        if format == Format::Cmf {
+            let left = waveplan_export::cmf::left_out(self.estate(), plan);
+            if !left.is_empty() {
+                notes.push(format!(
+                    "{} planned servers are not in the intake form: CMF's default schema takes Windows and Linux only ({}); the workbook and the report list them",
+                    left.len(),
+                    left.join(", ")
+                ));
+            }
+        }
+        let mut exported = Exported { written: Vec::new(), bytes: 0, notes };
         for (path, bytes) in files {
             write_atomically(&path, &bytes)?;
             exported.bytes += bytes.len() as u64;

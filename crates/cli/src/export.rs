@@ -88,5 +88,8 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
     } else {
         println!("wrote {} ({}, {} KB)", output.display(), args.format, exported.bytes.div_ceil(1024));
     }
+    for note in &exported.notes {
+        eprintln!("waveplan: warning: {note}");
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -155,6 +155,25 @@ fn at_most(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
+/// Whether CMF's default schema takes a server of this family (Windows
+/// and Linux, or a family not known yet, for the cloud team to fill).
+fn takes(server: &waveplan_core::Server) -> bool {
+    !matches!(server.os_family, Some(OsFamily::Unix | OsFamily::Other))
+}
+
+/// The planned servers the intake form leaves out because CMF's default
+/// schema cannot take their operating system (an appliance, AIX), by name:
+/// said to the user with the export, so none goes missing unnoticed.
+pub fn left_out(estate: &Estate, plan: &Plan) -> Vec<String> {
+    let view = PlanView::new(estate, plan);
+    plan.waves
+        .iter()
+        .flat_map(|w| &w.servers)
+        .filter(|name| view.server_id(name).is_some_and(|id| !takes(estate.server(id))))
+        .cloned()
+        .collect()
+}
+
 /// Writes the intake form.
 pub fn write_intake_form(
     estate: &Estate,
@@ -178,7 +197,7 @@ pub fn write_intake_form(
             // CMF's default schema takes Windows and Linux servers only: one of
             // another family (an appliance, AIX) would make CMF refuse the
             // form. It is left out; the plan's other exports list it.
-            if matches!(server.os_family, Some(OsFamily::Unix | OsFamily::Other)) {
+            if !takes(server) {
                 continue;
             }
             let app = view.app_of_server(id).map(|a| estate.application(a));

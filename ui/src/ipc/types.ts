@@ -732,7 +732,12 @@ written: Array<string>,
 /**
  * Bytes in all.
  */
-bytes: number, };
+bytes: number, 
+/**
+ * What the format could not hold, for the user to know (the servers a
+ * CMF intake form leaves out).
+ */
+notes: Array<string>, };
 export type GraphScene = { 
 /**
  * Width of the view, pixels.

@@ -52,6 +52,11 @@ export function ExportScreen() {
           <span>
             Wrote {outcome.written.length === 1 ? outcome.written[0] : `${outcome.written.length} files`} ({(outcome.bytes / 1024).toFixed(1)} KB)
           </span>
+          {outcome.notes.map((note) => (
+            <p key={note} className="warning" data-export-note>
+              {note}
+            </p>
+          ))}
           {outcome.written.length > 1 && (
             <ul className="mono">
               {outcome.written.map((w) => (
