@@ -133,7 +133,7 @@ fn exports_json_and_csv() {
     let missing =
         scratch.run(["export", "hospital.waveplan", "--format", "json", "-o", "x.json", "--scenario", "nope"]);
     assert_eq!(missing.code, 1);
-    assert!(missing.stderr.contains("no plan named 'nope'"), "{}", missing.stderr);
+    assert!(missing.stderr.contains("no scenario named 'nope' (the project has 'baseline')"), "{}", missing.stderr);
 }
 
 #[test]
@@ -256,16 +256,21 @@ fn warnings_are_kept_and_shown() {
 #[test]
 fn errors_are_one_line_and_never_a_panic() {
     let scratch = Scratch::new();
-    for args in [
-        vec!["plan", "missing.waveplan"],
-        vec!["import", "no-such-file.csv", "--project", "p.waveplan"],
-        vec!["export", "missing.waveplan", "--format", "json", "-o", "x.json"],
-    ] {
+    for args in
+        [vec!["plan", "missing.waveplan"], vec!["export", "missing.waveplan", "--format", "json", "-o", "x.json"]]
+    {
         let output = scratch.run(&args);
         assert_eq!(output.code, 1, "{args:?}: {}", output.stderr);
         assert_eq!(output.stderr.lines().count(), 1, "{args:?}: {}", output.stderr);
         assert!(output.stderr.starts_with("waveplan: error: "), "{}", output.stderr);
     }
+    // An import says it as every refused import does: the file's error, then the abort.
+    let output = scratch.run(["import", "no-such-file.csv", "--project", "p.waveplan"]);
+    assert_eq!(output.code, 1);
+    assert_eq!(
+        output.stderr,
+        "no-such-file.csv: error: no such file\nimport aborted: 1 error, 0 warnings; nothing was saved to p.waveplan\n"
+    );
     // A file that is not a project.
     scratch.write("notes.waveplan", "just some text\n");
     let output = scratch.run(["plan", "notes.waveplan"]);
@@ -563,4 +568,27 @@ fn asked_to_minimise_dr_gap_days_the_plan_has_fewer_and_keeps_the_setting() {
     let refused = scratch.run(["plan", "hospital.waveplan", "--objective", "traffic-days,cheapest"]);
     assert_ne!(refused.code, 0, "{}", refused.stderr);
     assert!(refused.stderr.contains("the secondary objective 'cheapest' is not dr-gap-days"), "{}", refused.stderr);
+}
+
+#[test]
+fn a_folder_or_a_missing_file_is_refused_in_the_one_json_object_import_promises() {
+    let scratch = Scratch::new();
+    std::fs::create_dir(scratch.path("exports")).expect("a folder");
+    let refused = scratch.run(["import", "exports", "missing.csv", "--project", "p.waveplan", "--json"]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    let summary = refused.json();
+    assert_eq!(summary["saved"], false);
+    assert_eq!(summary["errors"], 2);
+    let said: Vec<(&str, &str)> = summary["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| (d["file"].as_str().unwrap_or(""), d["message"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(said, [("exports", "it is a folder: give the files in it"), ("missing.csv", "no such file")]);
+    assert!(!scratch.path("p.waveplan").exists(), "no project made");
+
+    let text = scratch.run(["import", "exports", "--project", "p.waveplan"]);
+    assert_eq!(text.code, 1);
+    assert!(text.stderr.starts_with("exports: error: it is a folder: give the files in it"), "{}", text.stderr);
 }

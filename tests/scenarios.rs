@@ -88,9 +88,22 @@ fn each_scenario_keeps_its_own_settings_and_compare_shows_them_side_by_side() {
     let text = scratch.run(["compare", "hospital.waveplan", "baseline", "fast"]).ok().stdout;
     assert!(text.starts_with("'baseline' against 'fast' in hospital.waveplan"), "{text}");
     assert!(text.contains("wave_days             14 in 'baseline', 7 in 'fast'"), "{text}");
+    // A name not in the project: the ones that are, and the likely one.
     let unknown = scratch.run(["compare", "hospital.waveplan", "baseline", "slow"]);
     assert_eq!(unknown.code, 1);
-    assert!(unknown.stderr.contains("no plan named 'slow'"), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("no scenario named 'slow' (the project has 'baseline', 'fast')"),
+        "{}",
+        unknown.stderr
+    );
+    let typo = scratch.run(["compare", "hospital.waveplan", "baselin", "fast"]);
+    assert_eq!(typo.code, 1);
+    assert!(
+        typo.stderr
+            .contains("no scenario named 'baselin'; did you mean 'baseline'? (the project has 'baseline', 'fast')"),
+        "{}",
+        typo.stderr
+    );
 }
 
 #[test]

@@ -128,13 +128,31 @@ fn must_exist(path: &Path) -> Result<()> {
 
 /// Reads, merges and saves, all or nothing: one action of the session.
 fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -> Result<ExitCode> {
-    for file in files {
-        if file.is_dir() {
-            bail!("cannot read {}: it is a folder (give the files in it)", file.display());
+    let unreadable: Vec<waveplan_core::Diagnostic> = files
+        .iter()
+        .filter_map(|file| {
+            let problem = if file.is_dir() {
+                "it is a folder: give the files in it"
+            } else if !file.is_file() {
+                "no such file"
+            } else {
+                return None;
+            };
+            let mut diagnostic = waveplan_core::Diagnostic::new(waveplan_core::Severity::Error, problem);
+            diagnostic.file = Some(file.display().to_string());
+            Some(diagnostic)
+        })
+        .collect();
+    if !unreadable.is_empty() {
+        // Said as every other refused import is: the one JSON object of
+        // docs/import-json.md with --json, the diagnostics on stderr without.
+        let summary = report::ImportSummary::new(&Estate::default(), &unreadable, files, false);
+        if request.json {
+            println!("{}", serde_json::to_string_pretty(&summary)?);
+        } else {
+            report::print_import(&summary, project_path);
         }
-        if !file.is_file() {
-            bail!("cannot read {}: no such file", file.display());
-        }
+        return Ok(ExitCode::from(1));
     }
     let created = !project_path.exists();
     let mut session = if created { Session::create(project_path)? } else { open_project(project_path)? };
@@ -354,13 +372,25 @@ fn print_plan(plan: &Plan, scenario: &str, project: &Path, json: bool) -> Result
 
 /// The plan of `scenario`, its journal applied, or an error saying how to make one.
 pub(crate) fn load_plan(session: &Session, scenario: &str) -> Result<Plan> {
-    session.saved_plan(scenario)?.with_context(|| {
-        format!(
-            "{}: no plan named '{scenario}' (run `waveplan plan {} --scenario {scenario}` first)",
-            session.path().display(),
-            session.path().display()
-        )
-    })
+    if let Some(plan) = session.saved_plan(scenario)? {
+        return Ok(plan);
+    }
+    let path = session.path().display().to_string();
+    let names: Vec<String> = session.project().scenarios()?.into_iter().map(|s| s.name).collect();
+    // A scenario that is not there is most often a name mistyped: name the
+    // ones that are, rather than suggest planning a new one by that name.
+    if !names.is_empty() && !names.iter().any(|n| n == scenario) {
+        let hint = names
+            .iter()
+            .map(|n| (strsim::jaro_winkler(&n.to_lowercase(), &scenario.to_lowercase()), n))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, n)| format!("; did you mean '{n}'?"))
+            .unwrap_or_default();
+        let listed: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+        bail!("{path}: no scenario named '{scenario}'{hint} (the project has {})", listed.join(", "));
+    }
+    bail!("{path}: no plan named '{scenario}' (run `waveplan plan {path} --scenario {scenario}` first)")
 }
 
 fn write_native_tables(estate: &Estate, dir: &Path) -> Result<()> {
