@@ -1401,6 +1401,15 @@ mod tests {
         assert_eq!(conflict.kind, ViolationKind::NotAfter);
         assert!(conflict.message.contains("'app01' must not move before 2027-03-01: contract"), "{}", conflict.message);
         assert!(conflict.message.contains("'app00' must move by 2027-01-31"), "{}", conflict.message);
+        // Each said the way the dependency runs: app00 waits for app01.
+        let messages: Vec<&str> = plan.conflicts.iter().map(|c| c.message.as_str()).collect();
+        assert!(messages[0].contains("'app00' cannot move before wave 5 because it waits for 'app01'"), "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.starts_with("'app01' cannot move before")
+                && m.contains("because 'app00' waits for it, and 'app00' must move by 2027-01-31")),
+            "{messages:?}"
+        );
+        assert!(messages.iter().all(|m| !m.contains("it waits for 'app00'")), "{messages:?}");
     }
 
     fn arbitrary_estate() -> impl Generator<Value = (Estate, u32)> {

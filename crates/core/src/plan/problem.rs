@@ -83,21 +83,37 @@ pub struct BoundWhy {
     pub through: Vec<u32>,
     /// The kind of constraint, as in [`super::Violation::kind`].
     pub constraint: Kind,
+    /// Whether the groups of `through` wait for this one (a latest wave,
+    /// passed back from what follows it) rather than it for them (an
+    /// earliest wave, passed on from what it follows).
+    pub waited_for: bool,
 }
 
 impl BoundWhy {
     fn new(origin: u32, constraint: Kind, text: String) -> BoundWhy {
-        BoundWhy { origin, text, through: Vec::new(), constraint }
+        BoundWhy { origin, text, through: Vec::new(), constraint, waited_for: false }
     }
 
-    /// The bound in words, with the chain it came through.
+    /// The bound in words, with the chain it came through, each link said
+    /// the way the dependency runs.
     pub fn describe(&self, problem: &Problem) -> String {
         if self.through.is_empty() {
             return self.text.clone();
         }
-        let chain: Vec<String> =
-            self.through.iter().map(|&x| format!("'{}'", problem.groups[x as usize].label)).collect();
-        format!("it waits for {}, and {}", chain.join(" → "), self.text)
+        let label = |x: u32| format!("'{}'", problem.groups[x as usize].label);
+        if !self.waited_for {
+            let chain: Vec<String> = self.through.iter().map(|&x| label(x)).collect();
+            return format!("it waits for {}, and {}", chain.join(" → "), self.text);
+        }
+        // `through` runs from the constraint's group to the one that waits
+        // for this one directly: said from here outwards.
+        let mut said = Vec::new();
+        let mut waited = "it".to_string();
+        for &x in self.through.iter().rev() {
+            said.push(format!("{} waits for {waited}", label(x)));
+            waited = label(x);
+        }
+        format!("{}, and {}", said.join(", "), self.text)
     }
 }
 
@@ -866,6 +882,7 @@ impl Problem {
                     self.latest[gi] = bound;
                     self.latest_why[gi] = self.latest_why[edge.succ as usize].clone().map(|mut why| {
                         why.through.push(edge.succ);
+                        why.waited_for = true;
                         why
                     });
                 }
