@@ -428,6 +428,25 @@ fn spreadsheets_of_unknown_shape_import_through_a_saved_mapping() {
         .json();
     assert_eq!(summary["servers"], 1 + 5, "{summary}");
     assert_eq!(summary["applications"], 2, "the App column makes applications: {summary}");
+
+    // The README's example: the sample asset register's "Device" is the name.
+    let register = format!("{}/../../samples/asset-register/asset-register.csv", env!("CARGO_MANIFEST_DIR"));
+    scratch.run(["mapping", "save", "m.waveplan", "--suggest-from", &register, "--name", "register"]).ok();
+    scratch.run(["import", &register, "--project", "m.waveplan", "--mapping", "register"]).ok();
+    // A sheet with no column for the name: refused, nothing saved.
+    let nameless = scratch.write("nameless.csv", "Processors,Memory (MB)\n4,8192\n");
+    let refused =
+        scratch.run(["mapping", "save", "m.waveplan", "--suggest-from", nameless.to_str().unwrap(), "--name", "x"]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused
+            .stderr
+            .contains("nothing was saved: mapping 'x' names no column for 'name' (a servers mapping needs it)"),
+        "{}",
+        refused.stderr
+    );
+    let listed = scratch.run(["mapping", "list", "m.waveplan"]).ok().stdout;
+    assert!(!listed.contains("x (servers)"), "{listed}");
 }
 
 #[test]

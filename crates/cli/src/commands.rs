@@ -291,6 +291,22 @@ fn mapping(command: MappingCommand) -> Result<ExitCode> {
                 (None, None) => bail!("give the mapping with --json FILE or --suggest-from SPREADSHEET"),
             };
             mapping.name = name.clone();
+            // A mapping without the fields its table must have would only
+            // fail the import it is saved for: refused here, saying what to add.
+            let missing: Vec<String> = mapping
+                .table
+                .required()
+                .iter()
+                .filter(|field| !mapping.columns.contains_key(**field))
+                .map(|field| format!("'{field}'"))
+                .collect();
+            if !missing.is_empty() {
+                bail!(
+                    "nothing was saved: mapping '{name}' names no column for {} (a {} mapping needs it); print a suggestion with `waveplan mapping suggest FILE`, add the column, and save it with --json",
+                    missing.join(" and "),
+                    mapping.table.as_str()
+                );
+            }
             open_project(&project)?.save_mapping(&mapping)?;
             println!("saved mapping '{name}' ({} of {} columns mapped)", mapping.columns.len(), mapping.table.as_str());
         }

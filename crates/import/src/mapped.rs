@@ -733,6 +733,8 @@ fn exact_spellings(target: MappedTable) -> &'static [(&'static str, &'static [&'
                     "computer",
                     "vm",
                     "machine",
+                    // An asset register's "Device" is the device's name.
+                    "device",
                 ],
             ),
             ("fqdn", &["fqdn", "fullyqualifieddomainname", "dnsname", "dnshostname"]),

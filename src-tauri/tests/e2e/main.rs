@@ -243,7 +243,7 @@ async fn an_unknown_spreadsheet_is_mapped_its_conflict_settled_and_the_import_un
         vec![],
     )
     .await?;
-    // The suggestion maps the memory column; the name and cores are the user's.
+    // The suggestion maps the memory, name (Device) and cores columns; the user confirms the last two.
     until(
         &client,
         "the suggested mapping",
