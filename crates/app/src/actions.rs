@@ -104,10 +104,12 @@ impl Session {
         }
         // A figure out of its range (kept by an older version) would make a
         // plan of impossible figures: it is corrected first.
-        if let Some(server) =
-            self.estate().servers.iter().find(|s| !waveplan_core::plausible::server_problems(s).is_empty())
+        if let Some((server, problem)) = self
+            .estate()
+            .servers
+            .iter()
+            .find_map(|s| waveplan_core::plausible::server_problems(s).into_iter().next().map(|p| (s, p)))
         {
-            let problem = waveplan_core::plausible::server_problems(server).remove(0);
             return Err(Error::Invalid {
                 field: format!("server '{}'", server.name),
                 message: format!("{problem}; correct it and import again before planning"),

@@ -233,7 +233,7 @@ fn ref_text(cell: &DataRef<'_>) -> String {
 
 /// A row's cells placed by their column (column A first), up to `width`
 /// columns: cells past the header's last column have no name and are not
-/// kept. Returns the row and how many cells it holds, empty ones included.
+/// kept. The row runs to its last kept cell, empty ones between included.
 fn place(mut cells: Vec<(u32, String)>, width: usize) -> Vec<String> {
     // Cells come in the sheet's order, which nothing guarantees is by column.
     cells.sort_by_key(|(column, _)| *column);
