@@ -82,7 +82,7 @@ fn each_scenario_keeps_its_own_settings_and_compare_shows_them_side_by_side() {
         - baseline["metrics"]["hybrid_traffic_days"].as_f64().unwrap();
     assert!((traffic["difference"].as_f64().unwrap() - expected).abs() < 1e-6);
     let settings: Vec<&str> = c["settings"].as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap()).collect();
-    assert_eq!(settings, ["wave_days", "max_servers_per_wave"]);
+    assert_eq!(settings, ["max_servers_per_wave", "wave_days"], "in key order");
     assert!(!c["moved"].as_array().unwrap().is_empty());
 
     let text = scratch.run(["compare", "hospital.waveplan", "baseline", "fast"]).ok().stdout;

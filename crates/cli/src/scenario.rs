@@ -184,18 +184,42 @@ pub(crate) fn value_text(row: &MetricRow, value: &MetricValue, measured: bool) -
         MetricValue::None if row.unit == "date" => "never".into(),
         MetricValue::None => "-".into(),
         MetricValue::Date(d) => d.to_string(),
-        MetricValue::Number(x) if row.unit == "share" => format!("{:.0}%", x * 100.0),
-        MetricValue::Number(x) => format!("{x:.0}"),
+        MetricValue::Number(x) => number_text(row, *x, false),
     }
+}
+
+/// A figure in its unit as a planner reads it: minutes of downtime as hours,
+/// days as days, large counts with thousands separated; `signed` for a
+/// difference.
+fn number_text(row: &MetricRow, x: f64, signed: bool) -> String {
+    let sign = if signed && x > 0.0 { "+" } else { "" };
+    match row.unit.as_str() {
+        "share" if signed => format!("{sign}{:.0} points", x * 100.0),
+        "share" => format!("{:.0}%", x * 100.0),
+        "minutes" => format!("{sign}{:.1} h", x / 60.0),
+        "days" | "date" => format!("{sign}{} days", grouped(x)),
+        _ => format!("{sign}{}", grouped(x)),
+    }
+}
+
+/// A whole number with its thousands separated: 43,246,784.
+fn grouped(x: f64) -> String {
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x.round() < 0.0 { format!("-{out}") } else { out }
 }
 
 fn difference_text(row: &MetricRow) -> String {
     match row.difference {
         None => String::new(),
         Some(0.0) => "same".into(),
-        Some(d) if row.unit == "date" => format!("{d:+.0} days"),
-        Some(d) if row.unit == "share" => format!("{:+.0} points", d * 100.0),
-        Some(d) => format!("{d:+.0}"),
+        Some(d) => number_text(row, d, true),
     }
 }
 

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use waveplan_core::PlanConfig;
-use waveplan_core::compare::compare_plans;
+use waveplan_core::compare::{SettingRow, compare_plans, setting_changes, setting_text, setting_values};
 use waveplan_import::native::parse_duration_minutes;
 
 use crate::args::PlanSettings;
@@ -37,19 +37,6 @@ pub struct SettingsArgs {
     /// Print the settings as JSON.
     #[arg(long)]
     pub json: bool,
-}
-
-/// Every leaf of a JSON object as (dotted key, value); arrays are leaves.
-fn leaves(value: &Value, prefix: &str, out: &mut Vec<(String, Value)>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-                leaves(v, &key, out);
-            }
-        }
-        _ => out.push((prefix.to_string(), value.clone())),
-    }
 }
 
 fn slot<'a>(value: &'a mut Value, key: &str) -> Option<&'a mut Value> {
@@ -78,6 +65,9 @@ fn parse_value(key: &str, text: &str, current: &Value) -> Result<Value> {
             "false" | "no" | "off" => Value::Bool(false),
             _ => bail!("{key} takes true or false, not '{text}'"),
         },
+        // A limit that is set can be lifted; whether the key is a limit is
+        // settled when the settings are read back as a configuration.
+        Value::Number(_) if matches!(lower.as_str(), "none" | "no limit") => Value::Null,
         Value::Number(n) => {
             let x: f64 = text
                 .parse()
@@ -129,14 +119,12 @@ fn merge(value: &mut Value, patch: &Value, prefix: &str, known: &[(String, Value
     Ok(())
 }
 
-fn shown(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => "none".into(),
-        Value::Array(pair) if pair.len() == 2 && pair.iter().all(Value::is_number) => {
-            format!("{},{} (RTO, RPO minutes)", pair[0], pair[1])
-        }
-        other => other.to_string(),
+fn print_changes(changes: &[SettingRow]) {
+    if changes.is_empty() {
+        println!("  no setting changed");
+    }
+    for row in changes {
+        println!("  {}: {} → {}", row.key, row.a, row.b);
     }
 }
 
@@ -151,8 +139,7 @@ pub fn run(args: &SettingsArgs) -> Result<ExitCode> {
     };
     let config = plan_config(&session, &PlanSettings::default())?;
     let mut value = serde_json::to_value(&config)?;
-    let mut known = Vec::new();
-    leaves(&value, "", &mut known);
+    let known = setting_values(&config);
 
     if let Some(file) = &args.file {
         let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -178,6 +165,9 @@ pub fn run(args: &SettingsArgs) -> Result<ExitCode> {
         if let Some(slot) = slot(&mut value, key) {
             *slot = parsed;
         }
+        if let Err(error) = serde_json::from_value::<PlanConfig>(value.clone()) {
+            bail!("{key} takes a value such as {}, not '{text}' ({error})", setting_text(current));
+        }
     }
     let new: PlanConfig =
         serde_json::from_value(value.clone()).context("the settings do not make a plan configuration")?;
@@ -192,18 +182,19 @@ pub fn run(args: &SettingsArgs) -> Result<ExitCode> {
             println!("{}", serde_json::to_string_pretty(&value)?);
         } else {
             println!("Settings of scenario '{}' in {}:", args.scenario, args.project.display());
-            let mut all = Vec::new();
-            leaves(&value, "", &mut all);
-            let width = all.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-            for (key, v) in all {
-                println!("  {key:<width$} = {}", shown(&v));
+            let width = known.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            for (key, v) in &known {
+                println!("  {key:<width$} = {}", setting_text(v));
             }
         }
         return Ok(ExitCode::SUCCESS);
     }
 
+    // One diff of the whole settings structure, so no setting goes unsaid.
+    let changes = setting_changes(&config, &new);
     let Some(old_plan) = session.plan_arc().cloned() else {
         session.save_settings(&new)?;
+        print_changes(&changes);
         println!("saved; `waveplan plan {} --scenario {}` will plan with them", args.project.display(), args.scenario);
         return Ok(ExitCode::SUCCESS);
     };
@@ -212,9 +203,7 @@ pub fn run(args: &SettingsArgs) -> Result<ExitCode> {
     let plan = session.plan_with(new)?;
     let comparison = compare_plans("before", &old_plan, "after", plan);
     println!("saved and re-planned '{}':", args.scenario);
-    for row in comparison.settings {
-        println!("  {}: {} → {}", row.key, row.a, row.b);
-    }
+    print_changes(&changes);
     let changed: Vec<_> = comparison.metrics.iter().filter(|m| m.a != m.b && m.measured == (true, true)).collect();
     if changed.is_empty() {
         println!("the plan's figures are unchanged");
@@ -249,8 +238,7 @@ mod tests {
 
     #[test]
     fn an_unknown_key_is_answered_with_the_closest_known_one() {
-        let mut known = Vec::new();
-        leaves(&serde_json::to_value(PlanConfig::default()).unwrap(), "", &mut known);
+        let known = setting_values(&PlanConfig::default());
         assert_eq!(closest("downtime.wan_mbps", &known), Some("downtime.bandwidth_mbps"));
         assert!(known.iter().any(|(k, _)| k == "dr.mission_critical_target"));
     }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Tier;
-use crate::plan::Plan;
+use crate::plan::{Plan, PlanConfig};
 
 /// One of the two plans compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,40 +236,61 @@ fn row(key: &str, label: &str, unit: &str, direction: Direction, a: MetricValue,
     }
 }
 
-fn settings(a: &Plan, b: &Plan) -> Vec<SettingRow> {
-    let text = |p: &Plan| -> Vec<(&'static str, String)> {
-        let (c, d, r) = (&p.config, &p.config.downtime, &p.config.dr);
-        let limit = |x: Option<String>| x.unwrap_or_else(|| "no limit".into());
-        vec![
-            ("start", c.start.to_string()),
-            ("wave_days", c.wave_days.to_string()),
-            ("max_servers_per_wave", limit(c.max_servers_per_wave.map(|x| x.to_string()))),
-            ("max_storage_gb_per_wave", limit(c.max_storage_gb_per_wave.map(|x| x.to_string()))),
-            ("pilot_applications", c.pilot_applications.to_string()),
-            ("coupling_threshold", c.coupling_threshold.to_string()),
-            (
-                "blackouts",
-                c.blackouts.iter().map(|b| format!("{} {}..{}", b.name, b.start, b.end)).collect::<Vec<_>>().join("; "),
-            ),
-            ("downtime.bandwidth_mbps", d.bandwidth_mbps.to_string()),
-            ("downtime.link_efficiency", d.link_efficiency.to_string()),
-            ("downtime.cutover_tracks", d.cutover_tracks.to_string()),
-            ("downtime.replication_lag_minutes", d.replication_lag_minutes.to_string()),
-            ("downtime.stabilisation_days", d.stabilisation_days.to_string()),
-            ("downtime.default_maintenance_window", d.default_maintenance_window.clone()),
-            ("downtime.prefer_offline_dump", d.prefer_offline_dump.to_string()),
-            ("dr.warm_standby_ready_days", r.warm_standby_ready_days.to_string()),
-            ("dr.active_active_ready_days", r.active_active_ready_days.to_string()),
-            ("dr.backup_ready_days", r.backup_ready_days.to_string()),
-            ("dr.interim_posture", r.interim_posture.to_string()),
-            ("dr.suspend_dr_in_flight", r.suspend_dr_in_flight.to_string()),
-        ]
-    };
-    text(a)
+/// Every setting of a configuration as (dotted key, value), leaf by leaf of
+/// the plan JSON's `config`: the one list the comparison, `waveplan settings`
+/// and its change lines read, so none of them can leave a setting out.
+pub fn setting_values(config: &PlanConfig) -> Vec<(String, serde_json::Value)> {
+    fn leaves(value: serde_json::Value, prefix: &str, out: &mut Vec<(String, serde_json::Value)>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let key = if prefix.is_empty() { k } else { format!("{prefix}.{k}") };
+                    leaves(v, &key, out);
+                }
+            }
+            other => out.push((prefix.to_string(), other)),
+        }
+    }
+    let mut out = Vec::new();
+    // A configuration is plain data: serialising it cannot fail.
+    leaves(serde_json::to_value(config).unwrap_or_default(), "", &mut out);
+    out
+}
+
+/// A setting's value as a planner reads it: a limit left unset says "no
+/// limit", an RTO/RPO pair names its parts, a blackout its dates.
+pub fn setting_text(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "no limit".into(),
+        Value::String(s) => s.clone(),
+        // 1000.0 Mbps reads as 1000, as the user typed it.
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{x:.0}"),
+            _ => n.to_string(),
+        },
+        Value::Array(pair) if pair.len() == 2 && pair.iter().all(Value::is_number) => {
+            format!("RTO {} min, RPO {} min", pair[0], pair[1])
+        }
+        Value::Array(items) if items.is_empty() => "none".into(),
+        Value::Array(items) => items.iter().map(setting_text).collect::<Vec<_>>().join("; "),
+        Value::Object(map) => match (map.get("name"), map.get("start"), map.get("end")) {
+            (Some(Value::String(n)), Some(Value::String(s)), Some(Value::String(e))) => format!("{n} {s}..{e}"),
+            _ => value.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// The settings that differ between two configurations, in key order.
+pub fn setting_changes(a: &PlanConfig, b: &PlanConfig) -> Vec<SettingRow> {
+    let b_values: std::collections::BTreeMap<String, serde_json::Value> = setting_values(b).into_iter().collect();
+    setting_values(a)
         .into_iter()
-        .zip(text(b))
-        .filter(|((_, x), (_, y))| x != y)
-        .map(|((key, a), (_, b))| SettingRow { key: key.into(), a, b })
+        .filter_map(|(key, x)| {
+            let y = b_values.get(&key)?;
+            (&x != y).then(|| SettingRow { a: setting_text(&x), b: setting_text(y), key })
+        })
         .collect()
 }
 
@@ -321,7 +342,14 @@ pub fn compare_plans(name_a: &str, a: &Plan, name_b: &str, b: &Plan) -> Comparis
         .map(|name| AppMove { name: name.to_string(), wave_a: wave_in(a, name), wave_b: wave_in(b, name) })
         .filter(|m| m.wave_a != m.wave_b)
         .collect();
-    Comparison { a: name_a.into(), b: name_b.into(), metrics, settings: settings(a, b), moved, wins }
+    Comparison {
+        a: name_a.into(),
+        b: name_b.into(),
+        metrics,
+        settings: setting_changes(&a.config, &b.config),
+        moved,
+        wins,
+    }
 }
 
 #[cfg(test)]
@@ -399,5 +427,40 @@ mod tests {
         assert_eq!((r.better, r.difference), (Some(Side::B), None));
         let r = row("x", "x", "share", Direction::Higher, MetricValue::Number(0.5), MetricValue::Number(0.25));
         assert_eq!((r.better, r.difference), (Some(Side::A), Some(-0.25)));
+    }
+
+    #[test]
+    fn every_setting_that_differs_is_named_with_its_values_in_words() {
+        use crate::plan::ObjectiveKind;
+        let a = PlanConfig::default();
+        let mut b = a.clone();
+        b.objective = ObjectiveKind::FewestWaves;
+        b.seed = 7;
+        b.search_passes = 5;
+        b.latency_weight = 1.0;
+        b.max_applications_per_wave = Some(10);
+        b.downtime.boot_minutes = 20.0;
+        b.dr.mission_critical_target = (60, 5);
+        b.blackouts.push(crate::plan::Blackout {
+            name: "EHR go-live".into(),
+            start: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+            end: NaiveDate::from_ymd_opt(2027, 3, 14).unwrap(),
+        });
+        let rows = setting_changes(&a, &b);
+        let row = |key: &str| rows.iter().find(|r| r.key == key).map(|r| (r.a.as_str(), r.b.as_str()));
+        assert_eq!(row("objective"), Some(("traffic-days", "fewest-waves")));
+        assert_eq!(row("seed"), Some(("0", "7")));
+        assert_eq!(row("search_passes"), Some(("30", "5")));
+        assert_eq!(row("latency_weight"), Some(("3", "1")));
+        assert_eq!(row("max_applications_per_wave"), Some(("no limit", "10")));
+        assert_eq!(row("downtime.boot_minutes"), Some(("10", "20")));
+        assert_eq!(row("dr.mission_critical_target"), Some(("RTO 240 min, RPO 15 min", "RTO 60 min, RPO 5 min")));
+        assert_eq!(row("blackouts"), Some(("none", "EHR go-live 2027-03-01..2027-03-14")));
+        assert_eq!(rows.len(), 8, "nothing else differs: {rows:?}");
+        // Every leaf of the configuration is a setting, the nested ones too.
+        let keys: Vec<String> = setting_values(&a).into_iter().map(|(k, _)| k).collect();
+        for key in ["dr_gap_day_weight", "precedence.database", "downtime.parallel_boots", "dr.backup_ready_days"] {
+            assert!(keys.iter().any(|k| k == key), "{key} in {keys:?}");
+        }
     }
 }
