@@ -590,9 +590,10 @@ fn asked_to_minimise_dr_gap_days_the_plan_has_fewer_and_keeps_the_setting() {
 }
 
 #[test]
-fn a_folder_or_a_missing_file_is_refused_in_the_one_json_object_import_promises() {
+fn an_empty_folder_or_a_missing_file_is_refused_in_the_one_json_object_import_promises() {
     let scratch = Scratch::new();
     std::fs::create_dir(scratch.path("exports")).expect("a folder");
+    scratch.write("exports/.hidden", "not a file the user sees");
     let refused = scratch.run(["import", "exports", "missing.csv", "--project", "p.waveplan", "--json"]);
     assert_eq!(refused.code, 1, "{}", refused.stderr);
     let summary = refused.json();
@@ -604,10 +605,46 @@ fn a_folder_or_a_missing_file_is_refused_in_the_one_json_object_import_promises(
         .iter()
         .map(|d| (d["file"].as_str().unwrap_or(""), d["message"].as_str().unwrap_or("")))
         .collect();
-    assert_eq!(said, [("exports", "it is a folder: give the files in it"), ("missing.csv", "no such file")]);
+    assert_eq!(said, [("exports", "is a folder with no file in it"), ("missing.csv", "no such file")]);
     assert!(!scratch.path("p.waveplan").exists(), "no project made");
 
     let text = scratch.run(["import", "exports", "--project", "p.waveplan"]);
     assert_eq!(text.code, 1);
-    assert!(text.stderr.starts_with("exports: error: it is a folder: give the files in it"), "{}", text.stderr);
+    assert!(text.stderr.starts_with("exports: error: is a folder with no file in it"), "{}", text.stderr);
+}
+
+#[test]
+fn a_folder_of_exports_imports_the_files_in_it_and_says_which_it_left_out() {
+    let scratch = Scratch::new();
+    std::fs::create_dir_all(scratch.path("exports/older")).expect("folders");
+    for file in hospital_files() {
+        std::fs::copy(&file, scratch.path("exports").join(file.file_name().expect("a name"))).expect("a copy");
+    }
+    scratch.write("exports/notes.md", "# What the client sent\n\nThe exports of 2026-11-30.\n");
+    scratch.write("exports/older/servers.csv", "not read");
+    let imported = scratch.run(["import", "exports", "--project", "p.waveplan", "--json"]);
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    let summary = imported.json();
+    assert_eq!((summary["saved"].as_bool(), summary["servers"].as_u64()), (Some(true), Some(149)));
+    let warnings: Vec<(String, String)> = summary["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["file"].as_str().is_some_and(|f| f.contains("notes.md") || f.contains("older")))
+        .map(|d| (d["file"].as_str().unwrap_or("").to_string(), d["message"].as_str().unwrap_or("").to_string()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            ("exports/notes.md".to_string(), "left out: not a file Waveplan reads (unknown format)".to_string()),
+            (
+                "exports/older".to_string(),
+                "a folder inside the folder given is not read; give it to read its files".to_string()
+            ),
+        ]
+    );
+    // The same file named by itself is refused: the user meant it.
+    let named = scratch.run(["import", "exports/notes.md", "--project", "p.waveplan"]);
+    assert_eq!(named.code, 1, "{}", named.stderr);
+    assert!(named.stderr.contains("exports/notes.md:1:1: error: unknown format"), "{}", named.stderr);
 }

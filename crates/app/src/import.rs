@@ -81,6 +81,55 @@ impl ImportFile {
     }
 }
 
+/// An import's files once each folder given stands for the files in it.
+struct Expanded {
+    files: Vec<ImportFile>,
+    /// The files found in folders, by the name they are shown by.
+    optional: std::collections::BTreeSet<String>,
+    /// What was not read of the folders (their subfolders).
+    notes: Vec<Diagnostic>,
+}
+
+/// Each folder given becomes the files directly in it, in name order
+/// (hidden files aside); a missing file, or a folder with no file, is refused.
+fn expand_folders(given: Vec<ImportFile>) -> Result<Expanded> {
+    let mut out = Expanded { files: Vec::new(), optional: Default::default(), notes: Vec::new() };
+    for file in given {
+        if file.path.is_file() {
+            out.files.push(file);
+            continue;
+        }
+        if !file.path.is_dir() {
+            return Err(Error::io(&file.path, "no such file"));
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&file.path)
+            .map_err(|e| Error::io(&file.path, format!("cannot list the folder: {e}")))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+            .collect();
+        entries.sort();
+        let before = out.files.len();
+        for path in entries {
+            let shown = Path::new(&file.shown).join(file_name(&path)).display().to_string();
+            if path.is_dir() {
+                let mut note = Diagnostic::new(
+                    Severity::Warning,
+                    "a folder inside the folder given is not read; give it to read its files",
+                );
+                note.file = Some(shown);
+                out.notes.push(note);
+            } else if path.is_file() {
+                out.optional.insert(shown.clone());
+                out.files.push(ImportFile { shown, path });
+            }
+        }
+        if out.files.len() == before {
+            return Err(Error::io(&file.path, "is a folder with no file in it"));
+        }
+    }
+    Ok(out)
+}
+
 /// The head of one file of an import, as the preview shows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FilePreview {
@@ -226,14 +275,7 @@ impl Session {
         report: &dyn Fn(ReadReport) -> bool,
     ) -> Result<Staged> {
         let started = Instant::now();
-        for file in &files {
-            if file.path.is_dir() {
-                return Err(Error::io(&file.path, "is a folder: give the files in it"));
-            }
-            if !file.path.is_file() {
-                return Err(Error::io(&file.path, "no such file"));
-            }
-        }
+        let Expanded { files, optional, notes } = expand_folders(files)?;
         let total_bytes = files.iter().map(|f| std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0)).sum();
         let meter = Meter { started, total_bytes, files: RefCell::new(BTreeMap::new()), report, stopped: false.into() };
         let sources: Vec<_> = files
@@ -249,12 +291,22 @@ impl Session {
             mapping: options.mapping.as_ref(),
             file_mappings: Some(&options.file_mappings),
             infrastructure: Some(&infrastructure),
+            optional: Some(&optional),
         };
-        let imported = read_sources(&dyn_sources, &read_options);
+        let mut imported = read_sources(&dyn_sources, &read_options);
         // A stopped read is thrown away whole, whatever it had read.
         if *meter.stopped.borrow() {
             return Err(Error::Cancelled);
         }
+        drop(dyn_sources);
+        drop(sources);
+        imported.diagnostics.extend(notes);
+        // A file of a folder that was left out is not part of the import:
+        // not previewed, not in its record.
+        let files: Vec<ImportFile> = files
+            .into_iter()
+            .filter(|f| !optional.contains(&f.shown) || imported.batch.formats.contains_key(&f.shown))
+            .collect();
         let hashes = files.iter().map(|f| sha256_of(&f.path)).collect::<Result<Vec<_>>>()?;
         let rows = meter.totals().1;
         let policy = match &options.policy {

@@ -131,12 +131,20 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
     let unreadable: Vec<waveplan_core::Diagnostic> = files
         .iter()
         .filter_map(|file| {
-            let problem = if file.is_dir() {
-                "it is a folder: give the files in it"
-            } else if !file.is_file() {
-                "no such file"
-            } else {
+            // A folder stands for the files in it (the session reads them).
+            let has_file = |dir: &Path| {
+                std::fs::read_dir(dir).is_ok_and(|mut entries| {
+                    entries.any(|e| {
+                        e.is_ok_and(|e| e.path().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+                    })
+                })
+            };
+            let problem = if file.is_file() || (file.is_dir() && has_file(file)) {
                 return None;
+            } else if file.is_dir() {
+                "is a folder with no file in it"
+            } else {
+                "no such file"
             };
             let mut diagnostic = waveplan_core::Diagnostic::new(waveplan_core::Severity::Error, problem);
             diagnostic.file = Some(file.display().to_string());

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
 
-use waveplan_core::{Diagnostic, Origin};
+use waveplan_core::{Diagnostic, Origin, Severity};
 
 use crate::mapped::ColumnMapping;
 use crate::native::{self, Table as NativeTable};
@@ -93,6 +93,10 @@ pub struct Options<'a> {
     pub file_mappings: Option<&'a BTreeMap<String, ColumnMapping>>,
     /// The project's shared-infrastructure ports (the default list when `None`).
     pub infrastructure: Option<&'a connections::InfrastructureRules>,
+    /// Files the user did not name one by one (they were in a folder the
+    /// user gave): one that is not a format Waveplan reads is left out with a
+    /// warning instead of refusing the import.
+    pub optional: Option<&'a std::collections::BTreeSet<String>>,
 }
 
 impl Options<'_> {
@@ -317,7 +321,25 @@ pub fn read_sources(sources: &[&dyn Source], options: &Options<'_>) -> Imported 
     let mut formats: BTreeMap<String, String> = BTreeMap::new();
     for &source in sources {
         let name = source.name().to_string();
-        let Some(loaded) = load(source, options, &mut out.diagnostics) else { continue };
+        let optional = options.optional.is_some_and(|o| o.contains(&name));
+        let mut found = Vec::new();
+        let loaded = load(source, options, &mut found);
+        match (&loaded, optional) {
+            // A file of a folder that is not an export (a README, a PDF) is
+            // not what the user meant to import: said, and left out.
+            (None, true) if found.iter().any(Diagnostic::is_error) => {
+                // The reason's head only: the full list of formats compared
+                // is for a file the user named.
+                let why = found.iter().find(|d| d.is_error()).map(|d| d.message.as_str()).unwrap_or_default();
+                let why = why.split(':').next().unwrap_or(why);
+                let mut left_out =
+                    Diagnostic::new(Severity::Warning, format!("left out: not a file Waveplan reads ({why})"));
+                left_out.file = Some(name.clone());
+                out.diagnostics.push(left_out);
+            }
+            _ => out.diagnostics.extend(found),
+        }
+        let Some(loaded) = loaded else { continue };
         match loaded {
             Loaded::Native(bytes, table) => {
                 formats.insert(name.clone(), "native".into());
