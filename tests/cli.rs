@@ -2,6 +2,7 @@
 //! what a planner and a script see.
 
 mod absurd;
+mod docs;
 mod hostile;
 mod hostile_xlsx;
 mod scenarios;

@@ -200,7 +200,7 @@ pub fn run(args: &SettingsArgs) -> Result<ExitCode> {
     };
     // Re-planned as `waveplan plan` plans: refused whole, nothing saved,
     // when the new settings leave no valid plan.
-    let plan = session.plan_with(new)?;
+    let plan = session.plan_with(new).map_err(|e| anyhow::anyhow!("{}: {e}", args.project.display()))?;
     let comparison = compare_plans("before", &old_plan, "after", plan);
     println!("saved and re-planned '{}':", args.scenario);
     print_changes(&changes);

@@ -1199,7 +1199,9 @@ mod tests {
         assert!(!plan.violations.is_empty() && plan.violations.iter().all(|v| v.kind != ViolationKind::Internal));
         let conflict = plan.conflicts.iter().find(|c| c.kind == ViolationKind::Capacity).expect("a capacity conflict");
         assert!(
-            conflict.message.contains("none of them has room (wave 2: no room for its 3 servers, 3 of 4 taken by"),
+            conflict.message.contains(
+                "must move in wave 2 but wave 2 has no room (wave 2: no room for its 3 servers, 3 of 4 taken by"
+            ),
             "{conflict:?}"
         );
         assert_eq!(conflict.involves, ["app00", "app01"], "{conflict:?}");

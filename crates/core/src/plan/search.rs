@@ -550,8 +550,13 @@ fn place_first_fit(state: &mut State<'_>, g: u32, conflicts: &mut Vec<Conflict>)
         conflicts.push(Conflict::new(
             ViolationKind::Capacity,
             format!(
-                "'{}' must move between waves {lo} and {hi} but none of them has room ({})",
+                "'{}' must move {} ({})",
                 info.label,
+                if lo == hi {
+                    format!("in wave {lo} but wave {lo} has no room")
+                } else {
+                    format!("between waves {lo} and {hi} but none of them has room")
+                },
                 why.join("; ")
             ),
             &names,
