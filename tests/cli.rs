@@ -4,6 +4,7 @@
 mod absurd;
 mod hostile;
 mod hostile_xlsx;
+mod raw_sample;
 mod scenarios;
 mod session;
 mod util;
