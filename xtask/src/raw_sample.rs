@@ -98,7 +98,11 @@ fn hash(salt: &str, text: &str) -> u64 {
         h ^= u64::from(byte);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    h
+    // splitmix64's finaliser: FNV alone leaves similar names with similar
+    // high bits (UUIDs that share their first half).
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
 }
 
 /// A row of a native CSV table, by column name.
@@ -373,6 +377,15 @@ impl<'a> Raw<'a> {
     fn role(&self, server: &str) -> &'static str {
         let last = server.rsplit('-').next().unwrap_or(server).trim_end_matches(|c: char| c.is_ascii_digit());
         match last {
+            "dc" => "domain controller",
+            "dns" => "DNS server",
+            "ntp" => "time server",
+            "sccm" => "site server",
+            "wsus" => "update server",
+            "fs" => "file server",
+            "prt" => "print server",
+            "exch" => "mailbox server",
+            "syslog" => "log collector",
             "web" => "web",
             "app" => "application server",
             "db" => "database",
