@@ -520,10 +520,11 @@ impl<'a> Raw<'a> {
                 "off" => "poweredOff",
                 _ => "suspended",
             };
-            let network =
-                format!("VLAN{}-{}", self.address(&End::Server(name.into())).split('.').nth(1).unwrap_or(""), {
-                    if field(server, "environment") == "production" { "Prod" } else { "NonProd" }
-                });
+            // Port groups are named after the VLAN, which is the address's second octet.
+            let address = self.address(&End::Server(name.into()));
+            let vlan = address.split('.').nth(1).unwrap_or("");
+            let zone = if field(server, "environment") == "production" { "Prod" } else { "NonProd" };
+            let network = format!("VLAN{vlan}-{zone}");
             let backup = match hash("backup", name) % 5 {
                 0 => "",
                 _ if field(server, "environment") != "production" => "None",
