@@ -5,6 +5,7 @@ mod absurd;
 mod docs;
 mod hostile;
 mod hostile_xlsx;
+mod raw_sample;
 mod scenarios;
 mod session;
 mod util;

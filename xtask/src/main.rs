@@ -20,6 +20,9 @@
 //! - `bench-connections`: a 10,000,000-row Azure Migrate dependency export
 //!   imported by `waveplan import`, against a bare read of the same file with
 //!   the csv crate (the floor), with time and peak memory of each.
+//! - `raw-sample`: writes `samples/hospital-raw/`, the sample hospital as
+//!   its raw exports (RVTools, ServiceNow, captures, Azure Migrate) with no
+//!   membership, derived from `samples/hospital/`.
 //!
 //! Whatever a task needs beyond Rust it installs itself, so the two README
 //! commands work on a fresh machine.
@@ -35,6 +38,7 @@ mod bundle;
 mod desktop;
 mod exports;
 mod lint;
+mod raw_sample;
 mod setup;
 
 fn main() -> Result<()> {
@@ -54,9 +58,10 @@ fn main() -> Result<()> {
         Some("bench-connections") => bench_connections(&args[1..]),
         Some("bench-planner") => bench_planner::bench_planner(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
+        Some("raw-sample") => raw_sample::raw_sample(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | demo | lint | test | screenshots | bundle [--install] | ipc-types | bench-desktop | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N] | bench-planner [--small N --skip-large] | fuzz [CASES]"
+                "usage: cargo xtask run | demo | lint | test | screenshots | bundle [--install] | ipc-types | bench-desktop | bench [--servers N --apps M --dependencies D] | bench-connections [--rows N] | bench-planner [--small N --skip-large] | fuzz [CASES] | raw-sample [--out DIR]"
             );
             std::process::exit(2);
         }
