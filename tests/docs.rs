@@ -234,8 +234,9 @@ fn every_example_in_docs_works() {
 }
 
 #[test]
-fn the_samples_readme_works() {
+fn the_samples_readmes_work() {
     assert!(run_document("samples/README.md") >= 3);
+    assert!(run_document("samples/hospital-raw/README.md") >= 2);
 }
 
 #[test]
