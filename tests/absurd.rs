@@ -96,6 +96,38 @@ fn a_not_before_of_9999_12_31_is_refused_at_its_cell() {
 }
 
 #[test]
+fn an_rto_of_ten_thousand_days_is_refused_at_its_cell() {
+    let scratch = planned_sample();
+    // Active Directory's RTO, the fifth column of the second line.
+    let file = edited_sample(&scratch, "applications.csv", "mission-critical,1h,15m", "mission-critical,10000d,15m");
+    refused_and_nothing_saved(
+        &scratch,
+        &file,
+        "applications.csv:2:5",
+        "rto: 14400000 minutes is more than a year; a recovery target is at most 525600 minutes (365 days)",
+    );
+}
+
+#[test]
+fn a_data_store_of_an_exabyte_and_a_link_of_1e300_are_refused_at_their_cells() {
+    let scratch = planned_sample();
+    let file = edited_sample(&scratch, "datastores.csv", "Oracle 19c RAC,2100,40", "Oracle 19c RAC,1e9,40");
+    refused_and_nothing_saved(
+        &scratch,
+        &file,
+        "datastores.csv:2:4",
+        "size_gb: 1000000000 GB is more than any data store holds; the most this takes is 100 PB (100,000,000 GB)",
+    );
+    let file = edited_sample(&scratch, "dependencies.csv", ",tcp,observed,361,", ",tcp,observed,1e300,");
+    refused_and_nothing_saved(
+        &scratch,
+        &file,
+        "dependencies.csv:2:8",
+        "weight: 1e300 is more than any link carries; the most this takes is 10^15 connections or bytes a day",
+    );
+}
+
+#[test]
 fn settings_outside_their_range_are_refused_naming_the_field() {
     let scratch = planned_sample();
     for (set, message) in [

@@ -359,10 +359,14 @@ impl PlanningValue {
             if empty {
                 return Ok(None);
             }
-            value
+            let minutes = value
                 .parse::<u32>()
-                .map(Some)
-                .map_err(|_| Error::invalid(field, format!("'{value}' is not a whole number of minutes")))
+                .map_err(|_| Error::invalid(field, format!("'{value}' is not a whole number of minutes")))?;
+            // The range the importers keep, refused the same way.
+            waveplan_core::plausible::check_recovery_minutes(field, minutes).map_err(|refusal| {
+                Error::invalid(field, refusal.split_once(": ").map_or(refusal.clone(), |(_, why)| why.to_string()))
+            })?;
+            Ok(Some(minutes))
         };
         Ok(match field {
             "tier" => PlanningValue::Tier(vocabulary!(Tier)),
@@ -434,6 +438,12 @@ mod tests {
         set_application_field(&mut app, "rto_minutes", "240").expect("minutes");
         assert_eq!(app.rto_minutes, Some(240));
         assert!(set_application_field(&mut app, "rpo_minutes", "-5").is_err());
+        let error = set_application_field(&mut app, "rto_minutes", "600000").expect_err("more than a year");
+        assert_eq!(
+            error.to_string(),
+            "rto_minutes: 600000 minutes is more than a year; a recovery target is at most 525600 minutes (365 days)"
+        );
+        assert_eq!(app.rto_minutes, Some(240), "a refused value changes nothing");
         set_application_field(&mut app, "maintenance_window", "Sun 01:00-05:00").expect("window");
         assert!(app.maintenance_window.is_some());
         assert!(set_application_field(&mut app, "maintenance_window", "whenever").is_err());

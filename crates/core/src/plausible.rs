@@ -13,7 +13,7 @@
 use chrono::NaiveDate;
 
 use crate::merge::ConstraintRecord;
-use crate::model::Server;
+use crate::model::{Application, DataStore, Server};
 
 /// A server's disk, provisioned or used: at most 10 PB (in GB, decimal).
 pub const MAX_DISK_GB: f64 = 10_000_000.0;
@@ -21,6 +21,12 @@ pub const MAX_DISK_GB: f64 = 10_000_000.0;
 pub const MAX_MEMORY_GB: f64 = 65_536.0;
 /// A server's cores: at most 4,096.
 pub const MAX_CORES: u32 = 4_096;
+/// A data store's size, or what of it changes a day: at most 100 PB (in GB).
+pub const MAX_DATASTORE_GB: f64 = 100_000_000.0;
+/// A dependency's weight (connections, or bytes a day): at most 10^15.
+pub const MAX_WEIGHT: f64 = 1e15;
+/// An application's RTO or RPO: at most a year, in minutes.
+pub const MAX_RECOVERY_MINUTES: u32 = 525_600;
 /// The last wave an application can be pinned to.
 pub const MAX_WAVE: u32 = 1_000;
 /// The longest a wave can last, in days.
@@ -43,14 +49,16 @@ pub fn check_size(field: &str, value: f64) -> Result<(), String> {
     if !value.is_finite() || value < 0.0 {
         return Err(format!("{field}: {} is not a size (it must be a finite number, 0 or more)", shown(value)));
     }
-    let (most, most_shown) = match field {
-        "memory_gb" => (MAX_MEMORY_GB, "64 TB (65,536 GB)"),
-        "disk_used_gb" | "disk_provisioned_gb" => (MAX_DISK_GB, "10 PB (10,000,000 GB)"),
+    let (most, unit, holder, most_shown) = match field {
+        "memory_gb" => (MAX_MEMORY_GB, " GB", "any server has", "64 TB (65,536 GB)"),
+        "disk_used_gb" | "disk_provisioned_gb" => (MAX_DISK_GB, " GB", "any server has", "10 PB (10,000,000 GB)"),
+        "size_gb" | "change_gb_per_day" => (MAX_DATASTORE_GB, " GB", "any data store holds", "100 PB (100,000,000 GB)"),
+        "weight" => (MAX_WEIGHT, "", "any link carries", "10^15 connections or bytes a day"),
         _ => return Ok(()),
     };
     if value > most {
         return Err(format!(
-            "{field}: {} GB is more than any server has; the most this takes is {most_shown}",
+            "{field}: {}{unit} is more than {holder}; the most this takes is {most_shown}",
             shown(value)
         ));
     }
@@ -66,6 +74,16 @@ fn shown(value: f64) -> String {
 pub fn check_cores(cores: u32) -> Result<(), String> {
     if cores > MAX_CORES {
         return Err(format!("cores: {cores} is more than any server has; the most this takes is {MAX_CORES}"));
+    }
+    Ok(())
+}
+
+/// An RTO or RPO in minutes checked against its range (at most a year).
+pub fn check_recovery_minutes(field: &str, minutes: u32) -> Result<(), String> {
+    if minutes > MAX_RECOVERY_MINUTES {
+        return Err(format!(
+            "{field}: {minutes} minutes is more than a year; a recovery target is at most {MAX_RECOVERY_MINUTES} minutes (365 days)"
+        ));
     }
     Ok(())
 }
@@ -107,6 +125,22 @@ pub fn server_problems(server: &Server) -> Vec<String> {
     problems
 }
 
+/// Every figure of an application outside its range, as refusals.
+pub fn application_problems(application: &Application) -> Vec<String> {
+    [("rto", application.rto_minutes), ("rpo", application.rpo_minutes)]
+        .into_iter()
+        .filter_map(|(field, minutes)| check_recovery_minutes(field, minutes?).err())
+        .collect()
+}
+
+/// Every figure of a data store outside its range, as refusals.
+pub fn datastore_problems(datastore: &DataStore) -> Vec<String> {
+    [("size_gb", datastore.size_gb), ("change_gb_per_day", datastore.change_gb_per_day)]
+        .into_iter()
+        .filter_map(|(field, value)| check_size(field, value?).err())
+        .collect()
+}
+
 /// A constraint's wave or date outside its range, as a refusal.
 pub fn constraint_problem(constraint: &ConstraintRecord) -> Option<String> {
     match constraint {
@@ -121,6 +155,25 @@ pub fn constraint_problem(constraint: &ConstraintRecord) -> Option<String> {
 mod tests {
     use super::*;
     use crate::merge::NameRef;
+
+    #[test]
+    fn data_stores_links_and_recovery_targets_have_their_ranges() {
+        assert!(check_size("size_gb", MAX_DATASTORE_GB).is_ok());
+        assert_eq!(
+            check_size("size_gb", 1e9).unwrap_err(),
+            "size_gb: 1000000000 GB is more than any data store holds; the most this takes is 100 PB (100,000,000 GB)"
+        );
+        assert!(check_size("weight", 1e16).unwrap_err().starts_with("weight: 1e16 is more than any link"));
+        assert!(check_size("weight", f64::INFINITY).is_err());
+        assert!(check_recovery_minutes("rto", MAX_RECOVERY_MINUTES).is_ok());
+        let app = Application { rto_minutes: Some(4_000_000_000), rpo_minutes: Some(15), ..Default::default() };
+        assert_eq!(
+            application_problems(&app),
+            ["rto: 4000000000 minutes is more than a year; a recovery target is at most 525600 minutes (365 days)"]
+        );
+        let store = DataStore { size_gb: Some(50.0), change_gb_per_day: Some(f64::NAN), ..Default::default() };
+        assert_eq!(datastore_problems(&store).len(), 1);
+    }
 
     #[test]
     fn each_range_takes_its_edge_and_refuses_past_it() {

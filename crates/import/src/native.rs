@@ -301,7 +301,8 @@ impl Row<'_> {
     }
 
     fn minutes(&mut self, column: &str) -> Option<u32> {
-        self.parsed(column, "a duration such as 15m, 4h or 1d", parse_duration_minutes)
+        let minutes = self.parsed(column, "a duration such as 15m, 4h or 1d", parse_duration_minutes)?;
+        self.plausible(column, minutes, waveplan_core::plausible::check_recovery_minutes(column, minutes))
     }
 
     fn list(&self, column: &str) -> Vec<String> {

@@ -446,8 +446,23 @@ fn refuse_implausible(out: &mut Imported) {
         .constraints
         .iter()
         .filter_map(|c| waveplan_core::plausible::constraint_problem(&c.value.0).map(|p| (&c.origin, p)));
-    let refusals: Vec<Diagnostic> =
-        servers.chain(constraints).map(|(origin, problem)| Diagnostic::error_at(origin, None, problem)).collect();
+    let applications = out.batch.applications.iter().flat_map(|a| {
+        waveplan_core::plausible::application_problems(&a.value).into_iter().map(move |p| (&a.origin, p))
+    });
+    let datastores = out.batch.datastores.iter().flat_map(|d| {
+        waveplan_core::plausible::datastore_problems(&d.value.datastore).into_iter().map(move |p| (&d.origin, p))
+    });
+    let dependencies =
+        out.batch.dependencies.iter().filter_map(|d| {
+            waveplan_core::plausible::check_size("weight", d.value.0.weight).err().map(|p| (&d.origin, p))
+        });
+    let refusals: Vec<Diagnostic> = servers
+        .chain(constraints)
+        .chain(applications)
+        .chain(datastores)
+        .chain(dependencies)
+        .map(|(origin, problem)| Diagnostic::error_at(origin, None, problem))
+        .collect();
     out.diagnostics.extend(refusals);
 }
 
