@@ -531,15 +531,15 @@ impl Session {
             return Ok((Some(PlanBefore { plan: self.plan.clone(), delta: None }), PlanWrite::Delete));
         };
         let Some(before) = &self.plan else {
-            let write =
-                PlanWrite::Base { config: serde_json::to_string(&after.config)?, plan: serde_json::to_string(after)? };
-            return Ok((Some(PlanBefore { plan: None, delta: None }), write));
+            return Ok((Some(PlanBefore { plan: None, delta: None }), whole_plan(after)?));
         };
         let back = PlanDelta::between(before, after);
         let write = if !whole && self.journal < JOURNAL_LIMIT {
-            PlanWrite::Change(serde_json::to_string(&back.reversed(after))?)
+            let forward = back.reversed(after);
+            finite(&forward)?;
+            PlanWrite::Change(serde_json::to_string(&forward)?)
         } else {
-            PlanWrite::Base { config: serde_json::to_string(&after.config)?, plan: serde_json::to_string(after)? }
+            whole_plan(after)?
         };
         Ok((Some(PlanBefore { plan: None, delta: Some(back) }), write))
     }
@@ -665,6 +665,23 @@ fn catch_panic<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
             .unwrap_or_else(|| "a panic".into());
         Err(Error::Internal { message: format!("{message} (nothing was changed)") })
     })
+}
+
+/// A plan written whole, once every figure in it is known to be finite.
+fn whole_plan(plan: &Plan) -> Result<PlanWrite> {
+    finite(plan)?;
+    Ok(PlanWrite::Base { config: serde_json::to_string(&plan.config)?, plan: serde_json::to_string(plan)? })
+}
+
+/// Refuses to write what holds an infinite or not-a-number figure: JSON
+/// would save it as `null`, and the plan could not be read back.
+fn finite<T: serde::Serialize>(value: &T) -> Result<()> {
+    match waveplan_core::finite::first_non_finite(value) {
+        None => Ok(()),
+        Some(at) => Err(Error::Internal {
+            message: format!("the plan has a figure that is not a finite number at {at} (nothing was changed)"),
+        }),
+    }
 }
 
 fn write_plan(w: &mut waveplan_store::Write<'_>, scenario: &str, plan: &PlanWrite) -> Result<()> {

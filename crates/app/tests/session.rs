@@ -385,3 +385,30 @@ fn a_project_an_older_version_left_absurd_opens_and_says_what_to_correct() {
     drop(session);
     assert!(Session::open(&path).expect("reopen").found().is_empty(), "nothing left to correct");
 }
+
+#[test]
+fn a_plan_holding_a_figure_that_is_not_finite_is_never_written() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (path, mut session) = planned(dir.path(), "finite.waveplan");
+    let before = file_state(&path);
+    let mut broken = Plan::clone(session.plan_arc().expect("a plan"));
+    broken.metrics.hybrid_traffic_days = f64::INFINITY;
+    for whole in [true, false] {
+        let refused = session
+            .act("plan", waveplan_app::Audit::new("plan", "a broken plan", Vec::new()), |draft| {
+                if whole {
+                    draft.set_new_plan(broken.clone());
+                } else {
+                    draft.set_plan(broken.clone());
+                }
+                Ok(())
+            })
+            .expect_err("not written");
+        assert!(refused.to_string().contains("not a finite number at metrics.hybrid_traffic_days"), "{refused}");
+        assert_eq!(file_state(&path), before, "nothing written");
+    }
+    drop(session);
+    // The project still opens, with its plan readable.
+    let reopened = Session::open(&path).expect("reopen");
+    assert!(reopened.found().is_empty() && reopened.plan_arc().is_some());
+}

@@ -12,6 +12,7 @@ pub mod delta;
 pub mod diagnostic;
 pub mod downtime;
 pub mod dr;
+pub mod finite;
 pub mod generate;
 pub mod graph;
 pub mod group;
