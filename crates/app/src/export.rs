@@ -62,17 +62,7 @@ impl Session {
             waveplan_export::write(format, self.estate(), plan, &options, &mut bytes)?;
             vec![(target.to_path_buf(), bytes)]
         };
-        let mut notes = Vec::new();
-        if format == Format::Cmf {
-            let left = waveplan_export::cmf::left_out(self.estate(), plan);
-            if !left.is_empty() {
-                notes.push(format!(
-                    "{} planned servers are not in the intake form: CMF's default schema takes Windows and Linux only ({}); the workbook and the report list them",
-                    left.len(),
-                    left.join(", ")
-                ));
-            }
-        }
+        let notes = waveplan_export::notes(format, self.estate(), plan, &options)?;
         let mut exported = Exported { written: Vec::new(), bytes: 0, notes };
         for (path, bytes) in files {
             write_atomically(&path, &bytes)?;

@@ -18,6 +18,13 @@ use crate::ExportError;
 use crate::format::{GroupBy, Scope};
 use crate::view::{PlanView, Side};
 
+/// The most nodes a diagram is drawn with one by one (see
+/// [`Diagram::too_big_to_draw`]).
+pub const DRAWABLE_NODES: usize = 400;
+
+/// The most links drawn between the boxes of [`Diagram::by_cluster`].
+pub const DRAWABLE_LINKS: usize = 150;
+
 /// What a node stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum NodeKind {
@@ -381,6 +388,108 @@ impl Diagram {
             Scope::Wave(w) => format!("Dependencies of wave {w}"),
         };
         Diagram { title, clusters, nodes, edges }
+    }
+
+    /// Whether this diagram is too big to draw node by node: more nodes than
+    /// a person can read, and than Graphviz's `dot` lays out in minutes
+    /// (2,000 applications with 40,000 links ran for over five).
+    pub fn too_big_to_draw(&self) -> bool {
+        self.nodes.len() > DRAWABLE_NODES
+    }
+
+    /// The same diagram one box per cluster (each wave, what stays, what is
+    /// outside) with the links between them added up: the drawing of an
+    /// estate too big to draw application by application. What each box
+    /// holds is its second line; links inside a box are counted there.
+    pub fn by_cluster(&self) -> Diagram {
+        let count = |c: usize, kind: NodeKind| self.nodes.iter().filter(|n| n.cluster == c && n.kind == kind).count();
+        let mut inside = vec![0usize; self.clusters.len()];
+        let mut links: BTreeMap<(usize, usize), Edge> = BTreeMap::new();
+        for edge in &self.edges {
+            let (a, b) = (self.nodes[edge.from].cluster, self.nodes[edge.to].cluster);
+            if a == b {
+                inside[a] += edge.count;
+                continue;
+            }
+            let link = links.entry((a, b)).or_insert(Edge {
+                from: a,
+                to: b,
+                count: 0,
+                weight: 0.0,
+                ports: Vec::new(),
+                cross_wave: false,
+                hybrid: false,
+                external: false,
+            });
+            link.count += edge.count;
+            link.weight += edge.weight;
+            link.cross_wave |= edge.cross_wave;
+            link.hybrid |= edge.hybrid;
+            link.external |= edge.external;
+            // No ports: dozens per link between two waves say nothing, and
+            // an edge label costs Graphviz ten times the layout.
+        }
+        let nodes = self
+            .clusters
+            .iter()
+            .enumerate()
+            .map(|(c, cluster)| {
+                let mut parts: Vec<String> = [
+                    (NodeKind::Application, "application", "applications"),
+                    (NodeKind::Server, "server", "servers"),
+                    (NodeKind::Device, "device", "devices"),
+                    (NodeKind::DataStore, "data store", "data stores"),
+                    (NodeKind::External, "endpoint", "endpoints"),
+                ]
+                .into_iter()
+                .filter_map(|(kind, one, many)| match count(c, kind) {
+                    0 => None,
+                    1 => Some(format!("1 {one}")),
+                    n => Some(format!("{n} {many}")),
+                })
+                .collect();
+                if inside[c] > 0 {
+                    parts.push(format!("{} links inside", inside[c]));
+                }
+                let kind = self.nodes.iter().find(|n| n.cluster == c).map_or(NodeKind::Application, |n| n.kind);
+                Node {
+                    id: format!("n{c}"),
+                    label: cluster.label.clone(),
+                    detail: parts.join(" · "),
+                    kind,
+                    side: cluster.side,
+                    cluster: 0,
+                    focus: true,
+                }
+            })
+            .collect();
+        let applications = self.nodes.iter().filter(|n| n.kind == NodeKind::Application).count();
+        // Seventy waves can have two thousand links between them: the
+        // heaviest are drawn (dot lays out no more in reasonable time, and
+        // no one reads more), the rest are counted in the title.
+        let mut edges: Vec<Edge> = links.into_values().collect();
+        let between = edges.len();
+        edges.sort_by(|a, b| b.count.cmp(&a.count).then(b.weight.total_cmp(&a.weight)));
+        edges.truncate(DRAWABLE_LINKS);
+        edges.sort_by_key(|e| (e.from, e.to));
+        let drawn = if between > edges.len() {
+            format!("; the {} heaviest of {between} links between them drawn", edges.len())
+        } else {
+            String::new()
+        };
+        Diagram {
+            title: format!("{}, wave by wave", self.title),
+            clusters: vec![Cluster {
+                id: "by-wave".into(),
+                label: format!(
+                    "{applications} applications and {} nodes in all, too many to draw one by one{drawn}: export a wave or an application for its detail",
+                    self.nodes.len()
+                ),
+                side: Side::Unplanned,
+            }],
+            nodes,
+            edges,
+        }
     }
 
     /// The nodes of one cluster, in order.

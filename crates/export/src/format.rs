@@ -251,7 +251,12 @@ pub fn write(
         Format::Json => crate::json::write_plan_json(plan, out),
         Format::Cmf => crate::cmf::write_intake_form(estate, plan, options, out),
         Format::Drawio | Format::Mermaid | Format::Dot | Format::Graphml => {
-            let diagram = crate::diagram::Diagram::build(estate, plan, &options.scope, options.group_by)?;
+            let mut diagram = crate::diagram::Diagram::build(estate, plan, &options.scope, options.group_by)?;
+            // A drawing of thousands of boxes helps no one and no layout
+            // engine finishes it; GraphML is data for graph tools, kept whole.
+            if format != Format::Graphml && diagram.too_big_to_draw() {
+                diagram = diagram.by_cluster();
+            }
             match format {
                 Format::Drawio => crate::drawio::write(&diagram, out),
                 Format::Mermaid => crate::mermaid::write(&diagram, out),
@@ -262,6 +267,36 @@ pub fn write(
         Format::Ics => crate::ics::write_calendar(estate, plan, options, out),
         Format::JiraCsv => crate::jira::write_issues(estate, plan, options, out),
     }
+}
+
+/// What an export leaves out, or draws otherwise than asked, in words for
+/// the person who exports it (the command prints them, the app shows them).
+pub fn notes(format: Format, estate: &Estate, plan: &Plan, options: &Options) -> Result<Vec<String>, ExportError> {
+    let mut notes = Vec::new();
+    match format {
+        Format::Cmf => {
+            let left = crate::cmf::left_out(estate, plan);
+            if !left.is_empty() {
+                notes.push(format!(
+                    "{} planned servers are not in the intake form: CMF's default schema takes Windows and Linux only ({}); the workbook and the report list them",
+                    left.len(),
+                    left.join(", ")
+                ));
+            }
+        }
+        Format::Drawio | Format::Mermaid | Format::Dot => {
+            let diagram = crate::diagram::Diagram::build(estate, plan, &options.scope, options.group_by)?;
+            if diagram.too_big_to_draw() {
+                notes.push(format!(
+                    "the diagram has {} nodes, more than {} can be drawn one by one: it shows each wave as one box with the links between waves added up; export one wave or one application for its detail, or GraphML for every node",
+                    diagram.nodes.len(),
+                    crate::diagram::DRAWABLE_NODES
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(notes)
 }
 
 /// The export as files: the CSV tables one file each, any other format one

@@ -40,4 +40,4 @@ mod xlsx;
 
 pub use appendix::{AuditAppendix, AuditLine};
 pub use error::ExportError;
-pub use format::{ExportFile, Format, GroupBy, Options, Scope, files, write};
+pub use format::{ExportFile, Format, GroupBy, Options, Scope, files, notes, write};
