@@ -12,6 +12,10 @@ use waveplan_core::{Diagnostic, Origin, Tags};
 
 use crate::text;
 
+/// The largest figure a cell of another tool's export may hold, in any
+/// unit (bytes, MiB, GB, connections): 10^15.
+pub const MAX_FIGURE: f64 = 1e15;
+
 /// A header name reduced to its comparable form: lower case, without `*`
 /// marks, spaces, `_`, `-` or `.`.
 pub fn header_key(header: &str) -> String {
@@ -285,12 +289,21 @@ impl Cells<'_> {
         })
     }
 
-    /// A number that is not negative, thousands separators allowed.
+    /// A number that is not negative, thousands separators allowed. One
+    /// beyond [`MAX_FIGURE`] is refused at its cell: no inventory holds it,
+    /// whatever the unit, and the reader's sums and conversions would carry
+    /// it into the plan (the record's own ranges are checked after).
     pub fn decimal(&mut self, column: Option<usize>) -> Option<f64> {
-        self.parsed(column, "a number", |t| {
+        let value = self.parsed(column, "a number", |t| {
             let value: Option<f64> = if t.contains(',') { t.replace(',', "").parse().ok() } else { t.parse().ok() };
             value.filter(|v| v.is_finite() && *v >= 0.0)
-        })
+        })?;
+        if value > MAX_FIGURE {
+            let header = self.header(column);
+            self.error(column, format!("{header}: {value:e} is more than any inventory holds (at most 10^15 in any unit)"));
+            return None;
+        }
+        Some(value)
     }
 
     /// A date: ISO `2026-11-28` (with or without a time), or `11/28/2026`.
@@ -356,6 +369,21 @@ mod tests {
         let mut cells = table.cells(&table.rows[0], &mut diagnostics);
         assert_eq!(cells.whole::<u32>(memory), Some(4096));
         assert!(table.has_columns(&["cores", "server name|hostname"]));
+    }
+
+    #[test]
+    fn a_figure_no_inventory_holds_is_refused_at_its_cell() {
+        let table = read_csv_table("vInfo.csv", b"VM,Memory,Provisioned MiB\nweb01,4096,1e308\nweb02,4096,1e15\n", 0)
+            .unwrap();
+        let mut diagnostics = Vec::new();
+        let column = table.column(&["Provisioned MiB"]);
+        assert_eq!(table.cells(&table.rows[0], &mut diagnostics).decimal(column), None);
+        assert_eq!(table.cells(&table.rows[1], &mut diagnostics).decimal(column), Some(1e15), "the edge is taken");
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(
+            diagnostics[0].to_string(),
+            "vInfo.csv:2:3: error: Provisioned MiB: 1e308 is more than any inventory holds (at most 10^15 in any unit)"
+        );
     }
 
     #[test]
