@@ -174,6 +174,47 @@ pub fn left_out(estate: &Estate, plan: &Plan) -> Vec<String> {
         .collect()
 }
 
+/// Refuses an account or region CMF's schema would refuse on every row
+/// (`aws_accountid`: 12 digits; `aws_region`: a region's code).
+fn check_account_and_region(options: &Options) -> Result<(), ExportError> {
+    if let Some(account) = &options.aws_account_id
+        && !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(ExportError::BadOption {
+            option: "aws_accountid",
+            value: account.clone(),
+            expected: "an AWS account id (12 digits)",
+        });
+    }
+    if let Some(region) = &options.aws_region {
+        let parts: Vec<&str> = region.split('-').collect();
+        let fine = parts.len() >= 3
+            && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+            && parts.last().is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+        if !fine {
+            return Err(ExportError::BadOption {
+                option: "aws_region",
+                value: region.clone(),
+                expected: "an AWS region's code such as eu-west-2",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What the form leaves for the cloud team that CMF requires on every row:
+/// the account and the region, when the caller gave none.
+pub fn missing_placement(options: &Options) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if options.aws_account_id.is_none() {
+        missing.push("aws_accountid");
+    }
+    if options.aws_region.is_none() {
+        missing.push("aws_region");
+    }
+    missing
+}
+
 /// Writes the intake form.
 pub fn write_intake_form(
     estate: &Estate,
@@ -181,6 +222,7 @@ pub fn write_intake_form(
     options: &Options,
     out: &mut dyn Write,
 ) -> Result<(), ExportError> {
+    check_account_and_region(options)?;
     let view = PlanView::new(estate, plan);
     let hosts_store: std::collections::HashSet<usize> =
         estate.datastores.iter().filter_map(|d| d.server.map(|s| s.index())).collect();

@@ -46,6 +46,16 @@ pub enum ExportError {
         /// The program names tried.
         looked_for: String,
     },
+    /// An option given for the export is not a value its target takes.
+    #[error("{option}: '{value}' is not {expected}")]
+    BadOption {
+        /// The option (`aws_accountid`).
+        option: &'static str,
+        /// What was given.
+        value: String,
+        /// What it must be.
+        expected: &'static str,
+    },
     /// The browser ran but did not print.
     #[error("cannot make a PDF: {0}")]
     Print(String),

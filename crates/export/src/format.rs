@@ -283,6 +283,13 @@ pub fn notes(format: Format, estate: &Estate, plan: &Plan, options: &Options) ->
                     left.join(", ")
                 ));
             }
+            let missing = crate::cmf::missing_placement(options);
+            if !missing.is_empty() {
+                notes.push(format!(
+                    "{} empty on every row: CMF requires them and refuses the rows until they are filled in (the command's --aws-account and --aws-region set them)",
+                    missing.join(" and ")
+                ));
+            }
         }
         Format::Drawio | Format::Mermaid | Format::Dot => {
             let diagram = crate::diagram::Diagram::build(estate, plan, &options.scope, options.group_by)?;

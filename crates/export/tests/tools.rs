@@ -716,3 +716,26 @@ fn json_of_a_generated_estate_validates_against_the_schema() {
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(document["applications"].as_array().map(Vec::len), Some(plan.applications.len()));
 }
+
+#[test]
+fn the_cmf_form_refuses_an_account_or_region_cmf_would_and_says_what_it_leaves_empty() {
+    let (estate, plan) = hospital();
+    let mut out = Vec::new();
+    let bad_account = Options { aws_account_id: Some("1111-2222-3333".into()), ..options() };
+    let error = waveplan_export::write(Format::Cmf, &estate, &plan, &bad_account, &mut out).unwrap_err();
+    assert_eq!(error.to_string(), "aws_accountid: '1111-2222-3333' is not an AWS account id (12 digits)");
+    let bad_region = Options { aws_region: Some("London".into()), ..options() };
+    let error = waveplan_export::write(Format::Cmf, &estate, &plan, &bad_region, &mut out).unwrap_err();
+    assert_eq!(error.to_string(), "aws_region: 'London' is not an AWS region's code such as eu-west-2");
+
+    let unplaced = Options { aws_account_id: None, aws_region: None, ..options() };
+    let form = cmf_form(&export(Format::Cmf, &estate, &plan, &unplaced));
+    assert!(form.iter().all(|(_, refusals)| refusals.iter().any(|r| r == "aws_accountid: empty (required)")));
+    let notes = waveplan_export::notes(Format::Cmf, &estate, &plan, &unplaced).unwrap();
+    assert!(
+        notes.iter().any(|n| n.starts_with("aws_accountid and aws_region empty on every row: CMF requires them")),
+        "{notes:?}"
+    );
+    let placed = waveplan_export::notes(Format::Cmf, &estate, &plan, &options()).unwrap();
+    assert!(placed.iter().all(|n| !n.contains("aws_accountid")), "{placed:?}");
+}

@@ -300,7 +300,10 @@ impl Cells<'_> {
         })?;
         if value > MAX_FIGURE {
             let header = self.header(column);
-            self.error(column, format!("{header}: {value:e} is more than any inventory holds (at most 10^15 in any unit)"));
+            self.error(
+                column,
+                format!("{header}: {value:e} is more than any inventory holds (at most 10^15 in any unit)"),
+            );
             return None;
         }
         Some(value)
@@ -373,8 +376,8 @@ mod tests {
 
     #[test]
     fn a_figure_no_inventory_holds_is_refused_at_its_cell() {
-        let table = read_csv_table("vInfo.csv", b"VM,Memory,Provisioned MiB\nweb01,4096,1e308\nweb02,4096,1e15\n", 0)
-            .unwrap();
+        let table =
+            read_csv_table("vInfo.csv", b"VM,Memory,Provisioned MiB\nweb01,4096,1e308\nweb02,4096,1e15\n", 0).unwrap();
         let mut diagnostics = Vec::new();
         let column = table.column(&["Provisioned MiB"]);
         assert_eq!(table.cells(&table.rows[0], &mut diagnostics).decimal(column), None);
