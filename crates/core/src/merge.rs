@@ -383,6 +383,18 @@ impl FieldMerge<'_> {
         if let (Some(existing), Some(existing_source)) = (target.as_ref(), provenance.get(field)) {
             let format = |label: &str| label.split_once(':').map(|(format, _)| format.to_string());
             let same_format = format(existing_source) == format(self.source);
+            // Two sources naming the same thing in their own words agree:
+            // the one ranked first keeps its words, and nobody is warned.
+            if existing_source != self.source
+                && !same_format
+                && same_meaning(field, &value_text(existing), &value_text(value))
+            {
+                if self.policy.rank(self.source) < self.policy.rank(existing_source) {
+                    *target = Some(value.clone());
+                    provenance.insert(field.to_string(), self.source.to_string());
+                }
+                return;
+            }
             if existing_source != self.source && !same_format {
                 let resolved = match choice {
                     Some(Choice::Source(chosen)) if conflict::names_source(chosen, self.source) => Some(true),
@@ -474,6 +486,43 @@ impl FieldMerge<'_> {
             }),
         }
     }
+}
+
+/// Whether two texts of `field` say the same thing in different words: an
+/// operating system as VMware names it ("Microsoft Windows Server 2019
+/// (64-bit)", "Ubuntu Linux (64-bit)") and as the CMDB or the system itself
+/// does ("Windows Server 2019 Standard", "Ubuntu 22.04 LTS"). VMware's
+/// names leave out the edition, the release and often the minor version, so
+/// a name whose words are all in the other's is less precise, not
+/// different; two versions are (RHEL 7 against RHEL 8.6).
+fn same_meaning(field: &str, a: &str, b: &str) -> bool {
+    if field != "os_name" {
+        return false;
+    }
+    const NOISE: &[&str] = &[
+        "microsoft",
+        "(64-bit)",
+        "(32-bit)",
+        "64-bit",
+        "32-bit",
+        "standard",
+        "datacenter",
+        "enterprise",
+        "essentials",
+        "edition",
+        "linux",
+    ];
+    let words = |text: &str| -> Vec<String> {
+        text.to_lowercase()
+            .split_whitespace()
+            .filter(|w| !NOISE.contains(w))
+            .map(|w| w.trim_matches(|c: char| c == '(' || c == ')' || c == ',').to_string())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    let within = |x: &[String], y: &[String]| !x.is_empty() && x.iter().all(|w| y.contains(w));
+    within(&a, &b) || within(&b, &a)
 }
 
 /// Merges the listed optional fields of `$new` into `$target`.
@@ -940,6 +989,32 @@ mod tests {
             "{}",
             diagnostics[0]
         );
+
+        // The same operating system in VMware's words and the CMDB's is no
+        // disagreement: the CMDB's words are kept, nobody is warned; two
+        // versions still are.
+        let mut quiet = Estate::default();
+        let os = |name: &str, os: &str| Server { name: name.into(), os_name: Some(os.into()), ..Server::default() };
+        let batch = Batch {
+            servers: vec![
+                located(os("a", "Microsoft Windows Server 2019 (64-bit)"), "rv.xlsx"),
+                located(os("a", "Windows Server 2019 Standard"), "cmdb.csv"),
+                located(os("b", "Ubuntu Linux (64-bit)"), "rv.xlsx"),
+                located(os("b", "Ubuntu 22.04 LTS"), "cmdb.csv"),
+                located(os("c", "Red Hat Enterprise Linux 7 (64-bit)"), "rv.xlsx"),
+                located(os("c", "Red Hat Enterprise Linux 8.6"), "cmdb.csv"),
+            ],
+            formats: [("rv.xlsx", "rvtools"), ("cmdb.csv", "servicenow-servers")]
+                .map(|(f, id)| (f.to_string(), id.to_string()))
+                .into(),
+            ..Batch::default()
+        };
+        let said = merge(&mut quiet, batch);
+        assert_eq!(quiet.servers[0].os_name.as_deref(), Some("Windows Server 2019 Standard"));
+        assert_eq!(quiet.servers[0].provenance["os_name"], "servicenow-servers:cmdb.csv");
+        assert_eq!(quiet.servers[1].os_name.as_deref(), Some("Ubuntu 22.04 LTS"));
+        assert_eq!(said.len(), 1, "only RHEL 7 against 8.6: {said:?}");
+        assert!(said[0].message.starts_with("'c' os_name"), "{}", said[0]);
 
         // The user can put RVTools first.
         let policy = MergePolicy::with_precedence(vec!["rvtools".into()]);
