@@ -104,7 +104,7 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
     let mut waves = plan.waves.iter().peekable();
     while let Some(wave) = waves.next() {
         if wave.applications.is_empty() && wave.servers.is_empty() {
-            // A run of empty waves: the calendar waits for a date constraint.
+            // A run of empty waves: the warnings say what the calendar waits for.
             let mut last = wave;
             while let Some(next) = waves.next_if(|w| w.applications.is_empty() && w.servers.is_empty()) {
                 last = next;

@@ -15,6 +15,7 @@
 pub mod link;
 pub mod objective;
 pub mod problem;
+
 #[cfg(test)]
 mod proptests;
 pub mod search;
@@ -33,7 +34,7 @@ use crate::dr::{self, Coverage, DrConfig};
 use crate::graph::{Place, Unit, UnitId};
 use crate::group::GlueReason;
 pub use crate::group::{PrecedenceRule, PrecedenceRules};
-use crate::model::{AppId, DrPosture, Environment, Estate, Strategy, Tier};
+use crate::model::{AppId, Constraint, DrPosture, Environment, Estate, Strategy, Tier};
 
 pub use link::{HybridPeriod, LinkSide, LinkSpan, PlanSides};
 pub use objective::{ObjectiveKind, ObjectiveValue, evaluate};
@@ -943,7 +944,13 @@ fn assemble(
         let blackout: Vec<&str> =
             config.blackouts.iter().filter(|x| x.start <= b.end && x.end >= a.start).map(|x| x.name.as_str()).collect();
         warnings.push(if blackout.is_empty() {
-            format!("{span} ({} to {}) {} no cutover: what follows waits for a date constraint", a.start, b.end, verb)
+            format!(
+                "{span} ({} to {}) {} no cutover: {}",
+                a.start,
+                b.end,
+                verb,
+                what_waits(estate, waves.get(i), b.start)
+            )
         } else {
             format!("{span} ({} to {}) {} no cutover: blackout {}", a.start, b.end, verb, blackout.join(", "))
         });
@@ -972,6 +979,42 @@ fn assemble(
     };
     plan.metrics.programme_end = plan.programme_end();
     plan
+}
+
+/// What the first wave after a run of empty waves waits for: the
+/// not-before dates after the run, and the pins to that wave, of the
+/// applications in it, named with their reasons, so a planner sees which
+/// constraint leaves the waves empty.
+fn what_waits(estate: &Estate, next: Option<&Wave>, last_empty_start: NaiveDate) -> String {
+    let Some(next) = next else { return "nothing follows in the plan".into() };
+    let mut held: Vec<String> = Vec::new();
+    for constraint in &estate.constraints {
+        let (app, said) = match constraint {
+            // A date after the last empty wave's start keeps the application out of it.
+            Constraint::NotBefore { app, date, reason } if *date > last_empty_start => {
+                (*app, format!("not-before {date} on '{}'", estate.application(*app).name) + &because(reason))
+            }
+            Constraint::PinWave { app, wave, reason } if *wave == next.index => {
+                (*app, format!("'{}' pinned to wave {wave}", estate.application(*app).name) + &because(reason))
+            }
+            _ => continue,
+        };
+        if next.applications.iter().any(|name| *name == estate.application(app).name) {
+            held.push(said);
+        }
+    }
+    if held.is_empty() {
+        return "what follows waits for a date constraint".into();
+    }
+    let more = held.len().saturating_sub(3);
+    held.truncate(3);
+    let tail = if more > 0 { format!(", and {more} more") } else { String::new() };
+    format!("wave {} waits for {}{tail}", next.index, held.join("; "))
+}
+
+/// `: reason`, or nothing.
+fn because(reason: &Option<String>) -> String {
+    reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -1371,6 +1414,37 @@ mod tests {
         let plan = plan_waves(&e, &config);
         assert_eq!(wave_of(&plan, "app01"), wave_of(&plan, "app00"));
         assert_eq!(plan.metrics.move_groups, 1);
+    }
+
+    #[test]
+    fn waves_left_empty_name_the_date_or_pin_that_holds_the_next_wave() {
+        // Waves of 14 days from 2027-01-04: a not-before 2027-03-01 keeps
+        // app01 out of every wave that starts before it (waves 2 to 4 are
+        // empty), and the warning names it, with its reason.
+        let mut e = estate(2, 1, &[]);
+        e.constraints.push(Constraint::NotBefore {
+            app: AppId(1),
+            date: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+            reason: Some("year-end close".into()),
+        });
+        let plan = plan_waves(&e, &PlanConfig { pilot_applications: 0, ..PlanConfig::default() });
+        assert_eq!(wave_of(&plan, "app01"), 5);
+        let said: Vec<&String> = plan.warnings.iter().filter(|w| w.contains("no cutover")).collect();
+        assert_eq!(
+            said,
+            [
+                "Waves 2-4 (2027-01-18 to 2027-02-28) have no cutover: wave 5 waits for not-before 2027-03-01 on 'app01' (year-end close)"
+            ]
+        );
+        // A pin to a later wave is named the same way.
+        let mut e = estate(2, 1, &[]);
+        e.constraints.push(Constraint::PinWave { app: AppId(1), wave: 3, reason: None });
+        let plan = plan_waves(&e, &PlanConfig { pilot_applications: 0, ..PlanConfig::default() });
+        assert!(
+            plan.warnings.iter().any(|w| w.ends_with("no cutover: wave 3 waits for 'app01' pinned to wave 3")),
+            "{:?}",
+            plan.warnings
+        );
     }
 
     #[test]
