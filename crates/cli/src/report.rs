@@ -70,6 +70,25 @@ pub fn print_import(summary: &ImportSummary, project: &Path) {
     println!("{} warning{}, 0 errors", summary.warnings, plural(summary.warnings));
 }
 
+/// A whole number with its thousands separated: 43,246,784.
+pub(crate) fn grouped(x: f64) -> String {
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x.round() < 0.0 { format!("-{out}") } else { out }
+}
+
+/// Minutes as a planner reads a cutover: minutes under two hours, hours
+/// (one decimal) beyond: "95 min", "36.4 h".
+pub(crate) fn duration(minutes: f64) -> String {
+    if minutes < 120.0 { format!("{minutes:.0} min") } else { format!("{:.1} h", minutes / 60.0) }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -119,7 +138,7 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
         }
         writeln!(
             out,
-            "{:<16} {} to {}  {:>3} app{} {:>4} server{} {:>9.0} GB  downtime {} min (longest {})",
+            "{:<16} {} to {}  {:>3} app{} {:>4} server{} {:>9} GB  downtime {} (longest {})",
             wave.name,
             wave.start,
             wave.end,
@@ -127,9 +146,9 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
             if wave.applications.len() == 1 { " " } else { "s" },
             wave.servers.len(),
             if wave.servers.len() == 1 { " " } else { "s" },
-            wave.storage_gb,
-            wave.downtime_minutes,
-            wave.downtime_longest_minutes
+            grouped(wave.storage_gb),
+            duration(wave.downtime_minutes as f64),
+            duration(wave.downtime_longest_minutes as f64)
         )?;
         if !wave.applications.is_empty() {
             writeln!(out, "    {}", names(&wave.applications, 12))?;
@@ -154,14 +173,17 @@ pub fn print_plan(out: &mut impl Write, plan: &Plan, scenario: &str, project: &P
     )?;
     writeln!(
         out,
-        "Dependencies: {} cross waves, {} hybrid links to what stays on premises, {} to external endpoints; {:.0} hybrid traffic-days",
-        m.cross_wave_dependencies, m.hybrid_dependencies, m.external_dependencies, m.hybrid_traffic_days
+        "Dependencies: {} cross waves, {} hybrid links to what stays on premises, {} to external endpoints; {} hybrid traffic-days",
+        m.cross_wave_dependencies,
+        m.hybrid_dependencies,
+        m.external_dependencies,
+        grouped(m.hybrid_traffic_days)
     )?;
     writeln!(
         out,
-        "Downtime: {} min in all, longest {} min; {} cutover{} over {} maintenance window",
-        m.downtime_total_minutes,
-        m.downtime_longest_minutes,
+        "Downtime: {} in all, longest {}; {} cutover{} over {} maintenance window",
+        duration(m.downtime_total_minutes as f64),
+        duration(m.downtime_longest_minutes as f64),
         m.windows_exceeded,
         plural(m.windows_exceeded),
         if m.windows_exceeded == 1 { "its" } else { "their" }

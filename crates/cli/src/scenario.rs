@@ -11,6 +11,7 @@ use waveplan_core::Plan;
 use waveplan_core::compare::{Comparison, MetricRow, MetricValue, Side, compare_plans};
 
 use crate::commands::{load_plan, open_project, open_reader};
+use crate::report::grouped;
 
 /// What to do with the scenarios of a project.
 #[derive(clap::Subcommand, Debug)]
@@ -200,19 +201,6 @@ fn number_text(row: &MetricRow, x: f64, signed: bool) -> String {
         "days" | "date" => format!("{sign}{} days", grouped(x)),
         _ => format!("{sign}{}", grouped(x)),
     }
-}
-
-/// A whole number with its thousands separated: 43,246,784.
-fn grouped(x: f64) -> String {
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x.round() < 0.0 { format!("-{out}") } else { out }
 }
 
 fn difference_text(row: &MetricRow) -> String {

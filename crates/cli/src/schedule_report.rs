@@ -16,13 +16,13 @@ pub fn print_wave(out: &mut impl Write, plan: &Plan, wave: &Wave) -> std::io::Re
     let busy = s.tracks.iter().filter(|t| !t.applications.is_empty()).count();
     if busy > 0 {
         let replication = match s.replication_start {
-            Some(start) => format!("; replication of {:.0} GB from {start}", s.replication_gb),
+            Some(start) => format!("; replication of {} GB from {start}", crate::report::grouped(s.replication_gb)),
             None => String::new(),
         };
         writeln!(
             out,
-            "    cutovers: critical path {} min on {busy} of {} track{}, {} to {}{replication}",
-            s.critical_path_minutes,
+            "    cutovers: critical path {} on {busy} of {} track{}, {} to {}{replication}",
+            crate::report::duration(s.critical_path_minutes as f64),
             s.tracks.len(),
             if s.tracks.len() == 1 { "" } else { "s" },
             time(s.first_cutover),
@@ -70,10 +70,10 @@ pub fn print_summary(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
     };
     writeln!(
         out,
-        "Cutover schedule: {} track{} per wave; longest wave critical path {} min; {} wave{} whose cutovers do not fit; replication from {}{early}",
+        "Cutover schedule: {} track{} per wave; longest wave critical path {}; {} wave{} whose cutovers do not fit; replication from {}{early}",
         plan.config.downtime.cutover_tracks,
         if plan.config.downtime.cutover_tracks == 1 { "" } else { "s" },
-        m.cutover_critical_path_longest_minutes,
+        crate::report::duration(m.cutover_critical_path_longest_minutes as f64),
         m.waves_over_cutover_window,
         if m.waves_over_cutover_window == 1 { "" } else { "s" },
         m.replication_first_start.map_or("-".into(), |d| d.to_string())
