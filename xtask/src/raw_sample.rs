@@ -331,6 +331,20 @@ impl<'a> Raw<'a> {
         format!("00:50:56:{:02x}:{:02x}:{:02x}", (h >> 8) & 0x3f, (h >> 16) & 0xff, index & 0xff)
     }
 
+    /// The columns vDisk and vPartition end with: where the VM runs, its
+    /// guest OS, its MoRef and UUID.
+    fn placement_cells(&self, server: &Row) -> [Cell; 6] {
+        let name = field(server, "name");
+        [
+            Cell::Text(field(server, "datacenter").into()),
+            Cell::Text(field(server, "cluster").into()),
+            Cell::Text(self.esx_host(server)),
+            Cell::Text(self.guest_os(server)),
+            Cell::Text(self.moref(name)),
+            Cell::Text(self.uuid("vm-uuid", name)),
+        ]
+    }
+
     /// A VM's MoRef (`vm-1234`), unique within the vCenter as vSphere's are.
     fn moref(&self, server: &str) -> String {
         let index = self.vm_index.get(server).copied().unwrap_or(0) as u64;
@@ -614,9 +628,8 @@ impl<'a> Raw<'a> {
         write_header(sheet, &headers)?;
         let mut row = 1;
         for server in self.vms() {
-            let name = field(server, "name");
             for (i, capacity) in self.disks(server).into_iter().enumerate() {
-                let cells = vec![
+                let mut cells = vec![
                     Cell::Text(self.display_name(server)),
                     Cell::Text(power_word(server).into()),
                     Cell::Text("False".into()),
@@ -628,13 +641,8 @@ impl<'a> Raw<'a> {
                     Cell::Text(if i == 0 { "False" } else { "True" }.into()),
                     Cell::Text("SCSI controller 0".into()),
                     Cell::Number(i as f64),
-                    Cell::Text(field(server, "datacenter").into()),
-                    Cell::Text(field(server, "cluster").into()),
-                    Cell::Text(self.esx_host(server)),
-                    Cell::Text(self.guest_os(server)),
-                    Cell::Text(self.moref(name)),
-                    Cell::Text(self.uuid("vm-uuid", name)),
                 ];
+                cells.extend(self.placement_cells(server));
                 write_row(sheet, row, &cells)?;
                 row += 1;
             }
@@ -665,7 +673,6 @@ impl<'a> Raw<'a> {
         let mut row = 1;
         // VMware Tools reports partitions of running guests only.
         for server in self.vms().filter(|s| field(s, "power_state") == "on") {
-            let name = field(server, "name");
             let windows = field(server, "os_family") == "windows";
             let disks = self.disks(server);
             let total: f64 = disks.iter().sum();
@@ -676,7 +683,7 @@ impl<'a> Raw<'a> {
                 let capacity = (capacity * 0.995).round();
                 let consumed = (used * (capacity / total)).round().min(capacity);
                 let free = capacity - consumed;
-                let cells = vec![
+                let mut cells = vec![
                     Cell::Text(self.display_name(server)),
                     Cell::Text(power_word(server).into()),
                     Cell::Text("False".into()),
@@ -687,13 +694,8 @@ impl<'a> Raw<'a> {
                     Cell::Number(consumed),
                     Cell::Number(free),
                     Cell::Number((free / capacity * 100.0).round()),
-                    Cell::Text(field(server, "datacenter").into()),
-                    Cell::Text(field(server, "cluster").into()),
-                    Cell::Text(self.esx_host(server)),
-                    Cell::Text(self.guest_os(server)),
-                    Cell::Text(self.moref(name)),
-                    Cell::Text(self.uuid("vm-uuid", name)),
                 ];
+                cells.extend(self.placement_cells(server));
                 write_row(sheet, row, &cells)?;
                 row += 1;
             }

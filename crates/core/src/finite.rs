@@ -140,6 +140,15 @@ impl ser::SerializeMap for Compound<'_> {
     }
 }
 
+/// Methods of [`ser::Serializer`] that take a value with no figure in it.
+macro_rules! passed {
+    ($($method:ident: $t:ty),* $(,)?) => {$(
+        fn $method(self, _: $t) -> Result<(), Found> {
+            Ok(())
+        }
+    )*};
+}
+
 impl<'a> ser::Serializer for &'a mut Walker {
     type Ok = ();
     type Error = Found;
@@ -157,42 +166,21 @@ impl<'a> ser::Serializer for &'a mut Walker {
     fn serialize_f64(self, v: f64) -> Result<(), Found> {
         self.number(v)
     }
-    fn serialize_bool(self, _: bool) -> Result<(), Found> {
-        Ok(())
-    }
-    fn serialize_i8(self, _: i8) -> Result<(), Found> {
-        Ok(())
-    }
-    fn serialize_i16(self, _: i16) -> Result<(), Found> {
-        Ok(())
-    }
-    fn serialize_i32(self, _: i32) -> Result<(), Found> {
-        Ok(())
-    }
-    fn serialize_i64(self, _: i64) -> Result<(), Found> {
-        Ok(())
-    }
-    fn serialize_u8(self, _: u8) -> Result<(), Found> {
-        Ok(())
-    }
-    fn serialize_u16(self, _: u16) -> Result<(), Found> {
-        Ok(())
-    }
-    fn serialize_u32(self, _: u32) -> Result<(), Found> {
-        Ok(())
-    }
-    fn serialize_u64(self, _: u64) -> Result<(), Found> {
-        Ok(())
-    }
-    fn serialize_char(self, _: char) -> Result<(), Found> {
-        Ok(())
-    }
-    fn serialize_str(self, _: &str) -> Result<(), Found> {
-        Ok(())
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), Found> {
-        Ok(())
-    }
+    // Everything but a float is finite: walked past.
+    passed!(
+        serialize_bool: bool,
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64,
+        serialize_char: char,
+        serialize_str: &str,
+        serialize_bytes: &[u8],
+    );
     fn serialize_none(self) -> Result<(), Found> {
         Ok(())
     }
