@@ -90,25 +90,45 @@ struct Expanded {
     notes: Vec<Diagnostic>,
 }
 
+/// The entries of a folder an import reads, in name order, hidden ones aside.
+fn visible_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    entries.sort();
+    Ok(entries)
+}
+
+/// Why a path given to an import cannot be read, if it cannot: not there,
+/// or a folder with no file in it. The session refuses such an import; the
+/// command says it in its import summary before opening the project.
+pub fn unreadable(path: &Path) -> Option<&'static str> {
+    if path.is_file() {
+        None
+    } else if !path.is_dir() {
+        Some("no such file")
+    } else if visible_entries(path).is_ok_and(|entries| entries.iter().any(|p| p.is_file())) {
+        None
+    } else {
+        Some("is a folder with no file in it")
+    }
+}
+
 /// Each folder given becomes the files directly in it, in name order
 /// (hidden files aside); a missing file, or a folder with no file, is refused.
 fn expand_folders(given: Vec<ImportFile>) -> Result<Expanded> {
     let mut out = Expanded { files: Vec::new(), optional: Default::default(), notes: Vec::new() };
     for file in given {
+        if let Some(problem) = unreadable(&file.path) {
+            return Err(Error::io(&file.path, problem));
+        }
         if file.path.is_file() {
             out.files.push(file);
             continue;
         }
-        if !file.path.is_dir() {
-            return Err(Error::io(&file.path, "no such file"));
-        }
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(&file.path)
-            .map_err(|e| Error::io(&file.path, format!("cannot list the folder: {e}")))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|path| !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
-            .collect();
-        entries.sort();
-        let before = out.files.len();
+        let entries =
+            visible_entries(&file.path).map_err(|e| Error::io(&file.path, format!("cannot list the folder: {e}")))?;
         for path in entries {
             let shown = Path::new(&file.shown).join(file_name(&path)).display().to_string();
             if path.is_dir() {
@@ -122,9 +142,6 @@ fn expand_folders(given: Vec<ImportFile>) -> Result<Expanded> {
                 out.optional.insert(shown.clone());
                 out.files.push(ImportFile { shown, path });
             }
-        }
-        if out.files.len() == before {
-            return Err(Error::io(&file.path, "is a folder with no file in it"));
         }
     }
     Ok(out)

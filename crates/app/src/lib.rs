@@ -30,6 +30,7 @@ pub use error::{Error, Result};
 pub use export::{Exported, write_atomically};
 pub use import::{
     FilePreview, ImportFile, ImportOptions, Preview, ReadReport, Staged, check_mapping, first_table, mapped_table,
+    unreadable,
 };
 pub use session::{Actor, Audit, BOARD_SCENARIO_SETTING, DEFAULT_SCENARIO, Draft, Session, next_monday};
 pub use whatif::{EARLIER_WAVES, Explanation, Moved};

@@ -132,20 +132,7 @@ fn import(files: &[PathBuf], project_path: &Path, request: &ImportRequest<'_>) -
         .iter()
         .filter_map(|file| {
             // A folder stands for the files in it (the session reads them).
-            let has_file = |dir: &Path| {
-                std::fs::read_dir(dir).is_ok_and(|mut entries| {
-                    entries.any(|e| {
-                        e.is_ok_and(|e| e.path().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
-                    })
-                })
-            };
-            let problem = if file.is_file() || (file.is_dir() && has_file(file)) {
-                return None;
-            } else if file.is_dir() {
-                "is a folder with no file in it"
-            } else {
-                "no such file"
-            };
+            let problem = waveplan_app::unreadable(file)?;
             let mut diagnostic = waveplan_core::Diagnostic::new(waveplan_core::Severity::Error, problem);
             diagnostic.file = Some(file.display().to_string());
             Some(diagnostic)

@@ -60,6 +60,11 @@ impl Walker {
         if x.is_finite() { Ok(()) } else { Err(Found(self.here())) }
     }
 
+    /// The walk into a compound value's parts, from its first.
+    fn compound(&mut self) -> Compound<'_> {
+        Compound { walker: self, index: 0, key: None }
+    }
+
     fn inside<T: Serialize + ?Sized>(&mut self, part: String, value: &T) -> Result<(), Found> {
         self.path.push(part);
         let result = value.serialize(&mut *self);
@@ -209,13 +214,13 @@ impl<'a> ser::Serializer for &'a mut Walker {
         self.inside(variant.to_string(), value)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, Found> {
-        Ok(Compound { walker: self, index: 0, key: None })
+        Ok(self.compound())
     }
     fn serialize_tuple(self, _: usize) -> Result<Compound<'a>, Found> {
-        Ok(Compound { walker: self, index: 0, key: None })
+        Ok(self.compound())
     }
     fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, Found> {
-        Ok(Compound { walker: self, index: 0, key: None })
+        Ok(self.compound())
     }
     fn serialize_tuple_variant(
         self,
@@ -224,13 +229,13 @@ impl<'a> ser::Serializer for &'a mut Walker {
         _: &'static str,
         _: usize,
     ) -> Result<Compound<'a>, Found> {
-        Ok(Compound { walker: self, index: 0, key: None })
+        Ok(self.compound())
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, Found> {
-        Ok(Compound { walker: self, index: 0, key: None })
+        Ok(self.compound())
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, Found> {
-        Ok(Compound { walker: self, index: 0, key: None })
+        Ok(self.compound())
     }
     fn serialize_struct_variant(
         self,
@@ -239,7 +244,7 @@ impl<'a> ser::Serializer for &'a mut Walker {
         _: &'static str,
         _: usize,
     ) -> Result<Compound<'a>, Found> {
-        Ok(Compound { walker: self, index: 0, key: None })
+        Ok(self.compound())
     }
 }
 
